@@ -1,0 +1,52 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Sample {
+  readonly wallMs: number;
+  readonly maxRssMiB: number;
+}
+
+/** Runs a command once and measures its wall time and (through the preload) its peak RSS. */
+export function measureOnce(command: string, args: string[], env: Record<string, string> = {}): Sample {
+  const dir = mkdtempSync(join(tmpdir(), "bench-"));
+  const usageFile = join(dir, "usage.json");
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, {
+    env: {
+      ...process.env,
+      ...env,
+      CDKTF_OUTDIR: join(dir, "out"),
+      BENCH_USAGE_FILE: usageFile,
+      NODE_OPTIONS: `--require ${join(__dirname, "report-usage.cjs")}`,
+    },
+    encoding: "utf8",
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr}`);
+  let maxRssMiB = Number.NaN;
+  try {
+    maxRssMiB = JSON.parse(readFileSync(usageFile, "utf8")).maxRssKiB / 1024;
+  } catch {
+    // Processes that are not Node (the native compiler) report no memory.
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { wallMs, maxRssMiB };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Prints rows as an aligned Markdown table. */
+export function printTable(headers: string[], rows: (string | number)[][]): void {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
+  console.log(line(headers));
+  console.log(`| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`);
+  for (const row of cells.slice(1)) console.log(line(row));
+}

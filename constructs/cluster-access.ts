@@ -1,0 +1,45 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { DataGoogleClientConfig } from "@cdktf/provider-google/lib/data-google-client-config";
+import { DataGoogleContainerCluster } from "@cdktf/provider-google/lib/data-google-container-cluster";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import type { IAiGatewayCluster } from "./ai-gateway-cluster";
+
+/** Which cluster to connect to: plain names, never tokens from another stack. */
+export type ClusterLocator = Pick<IAiGatewayCluster, "projectId" | "location" | "clusterName">;
+
+export interface ClusterAccessProps {
+  readonly cluster: ClusterLocator;
+}
+
+/**
+ * Kubernetes and Helm providers for a GKE cluster created by another stack. The cluster is
+ * looked up by data source at plan time, because configuring these providers from a cluster
+ * created in the same run gives "intermittent and unpredictable errors" (Kubernetes provider
+ * docs) and cross-stack references inside provider blocks are known to break in cdktf.
+ * The stack must also hold a Google provider for the data sources.
+ */
+export class ClusterAccess extends Construct {
+  public readonly kubernetesProvider: KubernetesProvider;
+  public readonly helmProvider: HelmProvider;
+  /** Escape hatch: the looked-up cluster. */
+  public readonly clusterData: DataGoogleContainerCluster;
+
+  constructor(scope: Construct, id: string, props: ClusterAccessProps) {
+    super(scope, id);
+    this.clusterData = new DataGoogleContainerCluster(this, "Cluster", {
+      project: props.cluster.projectId,
+      location: props.cluster.location,
+      name: props.cluster.clusterName,
+    });
+    const clientConfig = new DataGoogleClientConfig(this, "ClientConfig", {});
+    const connection = {
+      host: `https://${this.clusterData.endpoint}`,
+      token: clientConfig.accessToken,
+      clusterCaCertificate: Fn.base64decode(this.clusterData.masterAuth.get(0).clusterCaCertificate),
+    };
+    this.kubernetesProvider = new KubernetesProvider(this, "Kubernetes", connection);
+    this.helmProvider = new HelmProvider(this, "Helm", { kubernetes: connection });
+  }
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_NAMESPACES, POD_SECURITY_LEVELS } from "../constructs/gateway-namespaces";
+import { GATEWAY_SERVICES } from "../constructs/project-services";
+import {
+  buildExampleApp,
+  EXAMPLE_SETTINGS,
+  INFRASTRUCTURE_STACK_ID,
+  PLATFORM_STACK_ID,
+  readExampleConfig,
+  type ExampleConfig,
+} from "../lib/example-app";
+import { declaredAddresses, readSynthesized, referencedAddresses, resourcesOf, tempApp, type TerraformJson } from "./support/terraform";
+
+const noContext = () => undefined;
+
+function synthExample(config: Partial<ExampleConfig> = {}) {
+  const app = tempApp();
+  buildExampleApp(app, { ...readExampleConfig(noContext, {}), ...config });
+  app.synth();
+  return readSynthesized(app.outdir);
+}
+
+describe("example app configuration", () => {
+  it("defaults to values that synthesize offline", () => {
+    expect(readExampleConfig(noContext, {})).toEqual({
+      projectId: EXAMPLE_SETTINGS.projectId.default,
+      region: "europe-west4",
+      prefix: "ai-gw",
+      stateBucket: undefined,
+      authorizedNetworks: [],
+    });
+  });
+
+  it("reads the environment", () => {
+    const config = readExampleConfig(noContext, {
+      AI_GATEWAY_PROJECT_ID: "acme-prod",
+      AI_GATEWAY_REGION: "us-central1",
+      AI_GATEWAY_PREFIX: "acme",
+      AI_GATEWAY_STATE_BUCKET: "acme-tfstate",
+      AI_GATEWAY_AUTHORIZED_NETWORKS: "203.0.113.0/24, 198.51.100.7/32",
+    });
+    expect(config).toEqual({
+      projectId: "acme-prod",
+      region: "us-central1",
+      prefix: "acme",
+      stateBucket: "acme-tfstate",
+      authorizedNetworks: [
+        { cidrBlock: "203.0.113.0/24", displayName: "authorized-1" },
+        { cidrBlock: "198.51.100.7/32", displayName: "authorized-2" },
+      ],
+    });
+  });
+
+  it("prefers cdktf context over the environment", () => {
+    const context: Record<string, string> = { projectId: "ctx-project", stateBucket: "ctx-bucket" };
+    const config = readExampleConfig((key) => context[key], { AI_GATEWAY_PROJECT_ID: "env-project" });
+    expect(config.projectId).toBe("ctx-project");
+    expect(config.stateBucket).toBe("ctx-bucket");
+  });
+});
+
+describe("example app synthesis", () => {
+  const { manifest, stacks } = synthExample();
+  const infra = stacks[INFRASTRUCTURE_STACK_ID];
+  const platform = stacks[PLATFORM_STACK_ID];
+
+  it("writes exactly the two stacks, the platform depending on the infrastructure", () => {
+    expect(Object.keys(manifest.stacks).sort()).toEqual([INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID]);
+    expect(manifest.stacks[PLATFORM_STACK_ID].dependencies).toEqual([INFRASTRUCTURE_STACK_ID]);
+    expect(manifest.stacks[INFRASTRUCTURE_STACK_ID].dependencies).toEqual([]);
+  });
+
+  it("puts project services, network, cluster, pools and IAM in the infrastructure stack only", () => {
+    expect(resourcesOf(infra, "google_container_cluster")).toHaveLength(1);
+    expect(resourcesOf(infra, "google_project_service").map((s) => s.service).sort()).toEqual([...GATEWAY_SERVICES].sort());
+    for (const service of resourcesOf(infra, "google_project_service")) expect(service.disable_on_destroy).toBe(false);
+    expect(Object.keys(platform.resource ?? {}).filter((type) => type.startsWith("google_"))).toEqual([]);
+    expect(Object.keys(infra.resource ?? {}).filter((type) => !type.startsWith("google_"))).toEqual([]);
+  });
+
+  it("makes the cluster and network wait for the project services", () => {
+    const [cluster] = resourcesOf(infra, "google_container_cluster");
+    const [network] = resourcesOf(infra, "google_compute_network");
+    for (const resource of [cluster, network]) {
+      expect(resource.depends_on).toHaveLength(GATEWAY_SERVICES.length);
+      expect(resource.depends_on.every((d: string) => d.startsWith("google_project_service."))).toBe(true);
+    }
+  });
+
+  it("wires the platform stack's providers to the cluster through data sources, not cross-stack state", () => {
+    const [clusterData] = Object.entries(platform.data!.google_container_cluster);
+    expect(clusterData[1]).toMatchObject({ name: "ai-gw-gke", location: "europe-west4", project: "ai-gateway-example" });
+    const clientConfig = Object.keys(platform.data!.google_client_config)[0];
+    const expected = {
+      host: `https://\${data.google_container_cluster.${clusterData[0]}.endpoint}`,
+      token: `\${data.google_client_config.${clientConfig}.access_token}`,
+      cluster_ca_certificate: `\${base64decode(data.google_container_cluster.${clusterData[0]}.master_auth[0].cluster_ca_certificate)}`,
+    };
+    expect(platform.provider!.kubernetes).toEqual([expected]);
+    expect(platform.provider!.helm).toEqual([{ kubernetes: expected }]);
+    expect(platform.data!.terraform_remote_state).toBeUndefined();
+    expect(JSON.stringify(platform)).not.toContain("terraform_remote_state");
+  });
+
+  it("creates a namespace per tier with Pod Security admission labels", () => {
+    const namespaces = resourcesOf(platform, "kubernetes_namespace_v1").map((n) => n.metadata);
+    expect(namespaces.map((m) => m.name).sort()).toEqual(Object.values(DEFAULT_NAMESPACES).sort());
+    for (const [tier, name] of Object.entries(DEFAULT_NAMESPACES)) {
+      const labels = namespaces.find((m) => m.name === name)!.labels;
+      expect(labels["pod-security.kubernetes.io/enforce"]).toBe(POD_SECURITY_LEVELS[tier as keyof typeof POD_SECURITY_LEVELS]);
+      expect(labels["ai-gateway/tier"]).toBe(tier);
+    }
+    expect(POD_SECURITY_LEVELS.app).toBe("restricted");
+  });
+
+  it("keeps local state outside the generated folder when no bucket is configured", () => {
+    expect(infra.terraform!.backend).toEqual({ local: { path: `../../../terraform.${INFRASTRUCTURE_STACK_ID}.tfstate` } });
+    expect(platform.terraform!.backend).toEqual({ local: { path: `../../../terraform.${PLATFORM_STACK_ID}.tfstate` } });
+  });
+
+  it("uses a GCS backend per stack when a bucket is configured", () => {
+    const { stacks: withBucket } = synthExample({ stateBucket: "acme-tfstate" });
+    expect(withBucket[INFRASTRUCTURE_STACK_ID].terraform!.backend).toEqual({ gcs: { bucket: "acme-tfstate", prefix: `ai-gateway/${INFRASTRUCTURE_STACK_ID}` } });
+    expect(withBucket[PLATFORM_STACK_ID].terraform!.backend).toEqual({ gcs: { bucket: "acme-tfstate", prefix: `ai-gateway/${PLATFORM_STACK_ID}` } });
+  });
+
+  it("passes authorized networks through to the cluster", () => {
+    const { stacks: withNetworks } = synthExample({ authorizedNetworks: [{ cidrBlock: "203.0.113.0/24", displayName: "ci" }] });
+    const [cluster] = resourcesOf(withNetworks[INFRASTRUCTURE_STACK_ID], "google_container_cluster");
+    expect(cluster.master_authorized_networks_config.cidr_blocks).toEqual([{ cidr_block: "203.0.113.0/24", display_name: "ci" }]);
+  });
+
+  it("outputs the names the platform side needs", () => {
+    const outputs = infra.output!;
+    expect(outputs.cluster_name.value).toBe("ai-gw-gke");
+    expect(outputs.cluster_location.value).toBe("europe-west4");
+    expect(outputs.workload_pool.value).toBe("ai-gateway-example.svc.id.goog");
+  });
+
+  it.each([INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID])("resolves every reference in %s to a block declared in that stack", (id) => {
+    const json: TerraformJson = stacks[id];
+    const declared = declaredAddresses(json);
+    const references = referencedAddresses(json);
+    expect(references.length).toBeGreaterThan(0);
+    const dangling = references.filter((r) => !declared.has(r.address));
+    expect(dangling).toEqual([]);
+  });
+
+  it.each([INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID])("matches the snapshot of %s", (id) => {
+    expect(stacks[id]).toMatchSnapshot();
+  });
+});
