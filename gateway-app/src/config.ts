@@ -1,0 +1,294 @@
+import { z } from "zod";
+
+/**
+ * The model catalogue, read from the JSON file named by GATEWAY_CONFIG. Only `models[].name`
+ * and `models[].upstream` are required; see README "gateway-app configuration".
+ */
+const ModelSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$/, "must be 1-128 letters, digits or . _ : / @ -"),
+    /** litellm: through the router; vertex: direct to Vertex AI's OpenAI-compatible endpoint; mock: built in. */
+    upstream: z.enum(["litellm", "vertex", "mock"]),
+    /** @default - the public name */
+    upstreamModel: z.string().min(1).optional(),
+    /** Tried in order when this model fails or its circuit is open. @default [] */
+    fallbacks: z.array(z.string()).optional(),
+    limits: z
+      .object({
+        /** Largest `max_tokens` a request may ask for; requests without one get this. */
+        maxOutputTokens: z.number().int().positive().optional(),
+        /** Total time for one upstream attempt, overriding UPSTREAM_TOTAL_TIMEOUT_MS. */
+        timeoutMs: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    /** USD per million tokens, for the cost estimate. @default 0 */
+    prices: z
+      .object({
+        inputPerMillionTokens: z.number().nonnegative().optional(),
+        outputPerMillionTokens: z.number().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const TenantSchema = z
+  .object({
+    /** Matched against Kong's X-Consumer-Username, then X-Consumer-Custom-ID. */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, "must be 1-128 letters, digits or . _ @ -"),
+    /** Model names the tenant may use; ["*"] for all. */
+    models: z.array(z.string()).min(1),
+    /** Cap on `max_tokens` for this tenant's requests. @default - the model's limit */
+    maxOutputTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const CatalogueSchema = z
+  .object({
+    models: z.array(ModelSchema).min(1),
+    tenants: z.array(TenantSchema).optional(),
+    /** @default true when tenants are configured, false otherwise */
+    requireConsumer: z.boolean().optional(),
+  })
+  .strict();
+
+export type ModelEntry = z.infer<typeof ModelSchema>;
+export type TenantEntry = z.infer<typeof TenantSchema>;
+
+export interface ModelConfig {
+  readonly name: string;
+  readonly upstream: "litellm" | "vertex" | "mock";
+  readonly upstreamModel: string;
+  readonly fallbacks: readonly string[];
+  readonly maxOutputTokens?: number;
+  readonly timeoutMs?: number;
+  readonly inputPricePerMillion: number;
+  readonly outputPricePerMillion: number;
+}
+
+export interface TenantConfig {
+  readonly name: string;
+  readonly allModels: boolean;
+  readonly models: ReadonlySet<string>;
+  readonly maxOutputTokens?: number;
+}
+
+export interface Catalogue {
+  readonly models: ReadonlyMap<string, ModelConfig>;
+  readonly tenants: ReadonlyMap<string, TenantConfig>;
+  readonly requireConsumer: boolean;
+}
+
+export interface GatewayConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly catalogue: Catalogue;
+  readonly litellm: { readonly baseUrl: string; readonly apiKey?: string };
+  readonly vertex: { readonly baseUrl?: string };
+  readonly metadataBaseUrl: string;
+  readonly bodyLimitBytes: number;
+  readonly timeouts: UpstreamTimeouts;
+  readonly maxRetries: number;
+  readonly breaker: { readonly failureThreshold: number; readonly cooldownMs: number };
+  readonly shutdownGraceMs: number;
+  readonly logPrompts: boolean;
+}
+
+export interface UpstreamTimeouts {
+  readonly connectMs: number;
+  readonly firstByteMs: number;
+  readonly totalMs: number;
+  readonly streamIdleMs: number;
+}
+
+/** The catalogue served when GATEWAY_CONFIG is not set: one built-in mock model. */
+export const DEFAULT_CATALOGUE = { models: [{ name: "mock", upstream: "mock" as const }] };
+
+export type ConfigResult = { ok: true; config: GatewayConfig } | { ok: false; problems: string[] };
+
+/** Environment variables, their defaults and bounds. */
+const NUMERIC_SETTINGS = {
+  PORT: { default: 8080, min: 0, max: 65535 },
+  BODY_LIMIT_BYTES: { default: 1024 * 1024, min: 1, max: 64 * 1024 * 1024 },
+  UPSTREAM_CONNECT_TIMEOUT_MS: { default: 5_000, min: 1, max: 600_000 },
+  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: { default: 60_000, min: 1, max: 3_600_000 },
+  UPSTREAM_TOTAL_TIMEOUT_MS: { default: 600_000, min: 1, max: 3_600_000 },
+  STREAM_IDLE_TIMEOUT_MS: { default: 60_000, min: 1, max: 3_600_000 },
+  UPSTREAM_MAX_RETRIES: { default: 2, min: 0, max: 10 },
+  BREAKER_FAILURE_THRESHOLD: { default: 5, min: 1, max: 1000 },
+  BREAKER_COOLDOWN_MS: { default: 30_000, min: 1, max: 3_600_000 },
+  SHUTDOWN_GRACE_MS: { default: 25_000, min: 0, max: 3_600_000 },
+} as const;
+
+export interface ConfigSources {
+  readonly env: Record<string, string | undefined>;
+  readonly readFile: (path: string) => string;
+}
+
+/** Reads and validates everything; lists every problem rather than stopping at the first. */
+export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
+  const problems: string[] = [];
+  const number = (name: keyof typeof NUMERIC_SETTINGS): number => {
+    const spec = NUMERIC_SETTINGS[name];
+    const raw = env[name];
+    if (raw === undefined || raw === "") return spec.default;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < spec.min || value > spec.max) {
+      problems.push(`${name}: must be a whole number from ${spec.min} to ${spec.max} (received "${raw}")`);
+      return spec.default;
+    }
+    return value;
+  };
+
+  const catalogue = readCatalogue(env.GATEWAY_CONFIG, readFile, problems);
+  const apiKey = readSecret(env, "LITELLM_API_KEY", readFile, problems);
+  const vertexBaseUrl = url(env, "VERTEX_BASE_URL", undefined, problems) ?? vertexUrlFromProject(env);
+  if (catalogue && !vertexBaseUrl && [...catalogue.models.values()].some((m) => m.upstream === "vertex")) {
+    problems.push("VERTEX_BASE_URL: models with upstream \"vertex\" need VERTEX_BASE_URL, or VERTEX_PROJECT (and VERTEX_LOCATION, default us-central1)");
+  }
+  const logPrompts = env.LOG_PROMPTS ?? "false";
+  if (!["true", "false"].includes(logPrompts)) problems.push(`LOG_PROMPTS: must be "true" or "false" (received "${logPrompts}")`);
+
+  const config = {
+    port: number("PORT"),
+    host: env.HOST || "0.0.0.0",
+    catalogue: catalogue!,
+    litellm: { baseUrl: url(env, "LITELLM_BASE_URL", "http://127.0.0.1:4000", problems)!, apiKey },
+    vertex: { baseUrl: vertexBaseUrl },
+    metadataBaseUrl: url(env, "METADATA_BASE_URL", "http://metadata.google.internal", problems)!,
+    bodyLimitBytes: number("BODY_LIMIT_BYTES"),
+    timeouts: {
+      connectMs: number("UPSTREAM_CONNECT_TIMEOUT_MS"),
+      firstByteMs: number("UPSTREAM_FIRST_BYTE_TIMEOUT_MS"),
+      totalMs: number("UPSTREAM_TOTAL_TIMEOUT_MS"),
+      streamIdleMs: number("STREAM_IDLE_TIMEOUT_MS"),
+    },
+    maxRetries: number("UPSTREAM_MAX_RETRIES"),
+    breaker: { failureThreshold: number("BREAKER_FAILURE_THRESHOLD"), cooldownMs: number("BREAKER_COOLDOWN_MS") },
+    shutdownGraceMs: number("SHUTDOWN_GRACE_MS"),
+    logPrompts: logPrompts === "true",
+  };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
+}
+
+/** Validates a catalogue object (already parsed JSON); exported for tests and the constructs. */
+export function parseCatalogue(input: unknown, problems: string[], source = "GATEWAY_CONFIG"): Catalogue | undefined {
+  const parsed = CatalogueSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${source}: ${formatPath(issue.path)}: ${issue.message}`);
+    }
+    return undefined;
+  }
+  const before = problems.length;
+  const data = parsed.data;
+  const models = new Map<string, ModelConfig>();
+  data.models.forEach((entry, index) => {
+    if (models.has(entry.name)) problems.push(`${source}: models[${index}].name: "${entry.name}" is defined twice; model names must be unique`);
+    models.set(entry.name, toModelConfig(entry));
+  });
+  data.models.forEach((entry, index) => {
+    (entry.fallbacks ?? []).forEach((fallback, f) => {
+      const at = `${source}: models[${index}].fallbacks[${f}]`;
+      if (fallback === entry.name) problems.push(`${at}: "${entry.name}" cannot fall back to itself`);
+      else if (!models.has(fallback)) problems.push(`${at}: unknown model "${fallback}"; add it to models or remove the fallback`);
+    });
+  });
+  const tenants = new Map<string, TenantConfig>();
+  (data.tenants ?? []).forEach((tenant, index) => {
+    if (tenants.has(tenant.name)) problems.push(`${source}: tenants[${index}].name: "${tenant.name}" is defined twice`);
+    tenant.models.forEach((model, m) => {
+      if (model !== "*" && !models.has(model)) problems.push(`${source}: tenants[${index}].models[${m}]: unknown model "${model}"`);
+    });
+    tenants.set(tenant.name, {
+      name: tenant.name,
+      allModels: tenant.models.includes("*"),
+      models: new Set(tenant.models),
+      maxOutputTokens: tenant.maxOutputTokens,
+    });
+  });
+  if (tenants.size > 0 && data.requireConsumer === false) {
+    problems.push(`${source}: requireConsumer: cannot be false while tenants are configured; tenants are identified by Kong's X-Consumer-* headers`);
+  }
+  if (problems.length > before) return undefined;
+  return { models, tenants, requireConsumer: data.requireConsumer ?? tenants.size > 0 };
+}
+
+function toModelConfig(entry: ModelEntry): ModelConfig {
+  return {
+    name: entry.name,
+    upstream: entry.upstream,
+    upstreamModel: entry.upstreamModel ?? entry.name,
+    fallbacks: entry.fallbacks ?? [],
+    maxOutputTokens: entry.limits?.maxOutputTokens,
+    timeoutMs: entry.limits?.timeoutMs,
+    inputPricePerMillion: entry.prices?.inputPerMillionTokens ?? 0,
+    outputPricePerMillion: entry.prices?.outputPerMillionTokens ?? 0,
+  };
+}
+
+function readCatalogue(path: string | undefined, readFile: (path: string) => string, problems: string[]): Catalogue | undefined {
+  if (!path) return parseCatalogue(DEFAULT_CATALOGUE, problems);
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    problems.push(`GATEWAY_CONFIG: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    problems.push(`GATEWAY_CONFIG: "${path}" is not valid JSON (${(error as Error).message})`);
+    return undefined;
+  }
+  return parseCatalogue(json, problems);
+}
+
+/** A secret given directly (NAME) or as a mounted file (NAME_FILE), never both. */
+function readSecret(env: Record<string, string | undefined>, name: string, readFile: (path: string) => string, problems: string[]): string | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  if (direct && file) {
+    problems.push(`${name}: set either ${name} or ${name}_FILE, not both`);
+    return undefined;
+  }
+  if (!file) return direct || undefined;
+  try {
+    const value = readFile(file).trim();
+    if (!value) problems.push(`${name}_FILE: "${file}" is empty`);
+    return value || undefined;
+  } catch (error) {
+    problems.push(`${name}_FILE: cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return undefined;
+  }
+}
+
+function url(env: Record<string, string | undefined>, name: string, fallback: string | undefined, problems: string[]): string | undefined {
+  const raw = env[name] || fallback;
+  if (raw === undefined) return undefined;
+  try {
+    const parsed = new URL(raw);
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error("not http");
+    return raw.replace(/\/+$/, "");
+  } catch {
+    problems.push(`${name}: must be an http(s) URL (received "${raw}")`);
+    return fallback;
+  }
+}
+
+/** Vertex AI's OpenAI-compatible endpoint for a project and location. */
+function vertexUrlFromProject(env: Record<string, string | undefined>): string | undefined {
+  const project = env.VERTEX_PROJECT;
+  if (!project) return undefined;
+  const location = env.VERTEX_LOCATION || "us-central1";
+  const host = location === "global" ? "aiplatform.googleapis.com" : `${location}-aiplatform.googleapis.com`;
+  return `https://${host}/v1/projects/${project}/locations/${location}/endpoints/openapi`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(root)";
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i > 0 ? "." : ""}${String(part)}`)).join("");
+}

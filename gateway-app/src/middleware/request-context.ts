@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+import type { Logger } from "../logger.js";
+import type { GatewayMetrics } from "../metrics.js";
+import type { Usage } from "../sse.js";
+
+/** What one request accumulates for its metrics and its single log line. */
+export interface RequestState {
+  readonly requestId: string;
+  readonly started: number;
+  tenant: string;
+  model?: string;
+  servedBy?: string;
+  upstream?: string;
+  usage?: Usage;
+  /** A non-streamed answer's body, parsed for usage only after it was sent. */
+  usageSource?: Uint8Array;
+  costUsd?: number;
+  errorCode?: string;
+  /** Prompt and completion text, only collected when LOG_PROMPTS is on. */
+  prompt?: unknown;
+  /** Set by streaming handlers: resolves when the last byte went out (or the client left). */
+  streamDone?: Promise<{ status: number; aborted?: boolean }>;
+}
+
+export type GatewayEnv = { Variables: { state: RequestState } };
+
+// Printable, bounded, no spaces: safe to echo, to log and to pass upstream.
+const VALID_REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+
+export interface RequestContextOptions {
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly newId?: () => string;
+  /** Called after the response is complete, off the hot path (usage accounting). */
+  readonly onComplete?: (state: RequestState) => void;
+  readonly isDraining: () => boolean;
+}
+
+/**
+ * Request id (the caller's X-Request-ID when valid, else a new one; echoed), in-flight count,
+ * and, once the response has fully gone out, the request metrics and one JSON log line.
+ */
+export function requestContext(options: RequestContextOptions): MiddlewareHandler<GatewayEnv> {
+  const newId = options.newId ?? randomUUID;
+  const { metrics } = options;
+  return async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const state: RequestState = {
+      requestId: incoming && VALID_REQUEST_ID.test(incoming) ? incoming : newId(),
+      started: options.now(),
+      tenant: "anonymous",
+    };
+    c.set("state", state);
+    metrics.inFlight.inc();
+    let status = 500;
+    try {
+      await next();
+      status = c.res.status;
+    } finally {
+      c.header("x-request-id", state.requestId);
+      // Tells keep-alive clients to reconnect elsewhere while this instance drains.
+      if (options.isDraining()) c.header("connection", "close");
+      const route = routeTemplate(c.req.routePath);
+      const method = c.req.method;
+      const complete = (finalStatus: number, aborted = false) =>
+        setImmediate(() => {
+          metrics.inFlight.dec();
+          const labels = { route, method, status: String(finalStatus) };
+          const seconds = (options.now() - state.started) / 1000;
+          metrics.requests.inc(labels);
+          metrics.requestDuration.observe(labels, seconds);
+          options.onComplete?.(state);
+          options.logger.info("request", logFields(state, { method, route, status: finalStatus, aborted, seconds }));
+        });
+      if (state.streamDone) state.streamDone.then(({ status: s, aborted }) => complete(s, aborted), () => complete(status, true));
+      else complete(status);
+    }
+  };
+}
+
+function routeTemplate(routePath: string): string {
+  return routePath === "*" || routePath === "/*" ? "unmatched" : routePath;
+}
+
+function logFields(state: RequestState, request: { method: string; route: string; status: number; aborted: boolean; seconds: number }) {
+  return {
+    request_id: state.requestId,
+    method: request.method,
+    route: request.route,
+    status: request.status,
+    latency_ms: Math.round(request.seconds * 1000 * 10) / 10,
+    tenant: state.tenant,
+    model: state.model,
+    served_by: state.servedBy !== state.model ? state.servedBy : undefined,
+    upstream: state.upstream,
+    prompt_tokens: state.usage?.prompt_tokens,
+    completion_tokens: state.usage?.completion_tokens,
+    cost_usd: state.costUsd,
+    error: state.errorCode,
+    client_aborted: request.aborted || undefined,
+    prompt: state.prompt,
+  };
+}

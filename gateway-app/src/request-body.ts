@@ -1,0 +1,56 @@
+import type { Context } from "hono";
+import { GatewayError } from "./errors.js";
+
+/** The JSON body as parsed, and as received. */
+export interface JsonBody {
+  readonly value: Record<string, unknown>;
+  readonly raw: Uint8Array;
+}
+
+/**
+ * Reads a JSON object body within `limitBytes`: 415 for another content type, 413 when it is
+ * too large (declared or actual), 400 when it is not a JSON object.
+ */
+export async function readJsonBody(c: Context, limitBytes: number): Promise<JsonBody> {
+  const contentType = c.req.header("content-type") ?? "";
+  if (!/^application\/json\b/i.test(contentType.trim())) {
+    throw new GatewayError("unsupported_media_type", `Content-Type must be application/json (received ${contentType ? `"${contentType}"` : "none"})`);
+  }
+  const declared = Number(c.req.header("content-length"));
+  if (declared > limitBytes) throw tooLarge(limitBytes);
+  const raw = Number.isFinite(declared) && declared > 0 ? new Uint8Array(await c.req.arrayBuffer()) : await readLimited(c.req.raw, limitBytes);
+  if (raw.byteLength > limitBytes) throw tooLarge(limitBytes);
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8"));
+  } catch (error) {
+    throw new GatewayError("invalid_json", `The body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new GatewayError("invalid_json", "The body must be a JSON object");
+  }
+  return { value: value as Record<string, unknown>, raw };
+}
+
+/** Streams a body of unknown length, stopping as soon as it passes the limit. */
+async function readLimited(request: Request, limitBytes: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limitBytes) {
+      await reader.cancel();
+      throw tooLarge(limitBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(limitBytes: number): GatewayError {
+  return new GatewayError("payload_too_large", `The body is larger than the ${limitBytes} byte limit`);
+}

@@ -1,0 +1,184 @@
+import type { GatewayConfig, ModelConfig } from "../config.js";
+import { GatewayError } from "../errors.js";
+import type { GatewayMetrics } from "../metrics.js";
+import { BREAKER_STATE_VALUE, CircuitBreaker } from "./circuit-breaker.js";
+import { readAll } from "./http-client.js";
+import { RETRYABLE_STATUSES, retryDelayMs, sleep, type BackoffOptions } from "./retry.js";
+import { UpstreamFailure, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
+
+export interface DispatchRequest {
+  readonly path: UpstreamCall["path"];
+  readonly stream: boolean;
+  readonly requestId: string;
+  readonly signal: AbortSignal;
+  readonly model: ModelConfig;
+  /** The client's body as parsed, and as received (sent on untouched when nothing changes). */
+  readonly body: Record<string, unknown>;
+  readonly rawBody: Uint8Array;
+  /** Fields the gateway sets (a max_tokens cap, stream_options); empty when none. */
+  readonly overrides: Record<string, unknown>;
+}
+
+export interface DispatchResult {
+  /** The upstream's answer: a success, a client error, or the last error once retries and fallbacks ran out. */
+  readonly response: UpstreamResponse;
+  /** The model that answered: the requested one, or a fallback. */
+  readonly served: ModelConfig;
+}
+
+export interface DispatcherDeps {
+  readonly upstreams: Readonly<Record<ModelConfig["upstream"], Upstream | undefined>>;
+  readonly models: ReadonlyMap<string, ModelConfig>;
+  readonly metrics: GatewayMetrics;
+  readonly maxRetries: number;
+  readonly breaker: GatewayConfig["breaker"];
+  readonly backoff?: BackoffOptions;
+  readonly now?: () => number;
+}
+
+/**
+ * Sends a request to its model's upstream with retries (only before anything reached the
+ * client, only on connection errors and 429/502/503/504, honouring Retry-After), a circuit
+ * breaker per upstream and model, and the model's fallbacks when it fails or its circuit is open.
+ */
+export class Dispatcher {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async dispatch(request: DispatchRequest): Promise<DispatchResult> {
+    const candidates = [request.model, ...request.model.fallbacks.map((name) => this.deps.models.get(name)!)];
+    let lastFailure: UpstreamFailure | undefined;
+    let lastError: { status: number; headers: UpstreamResponse["headers"]; body: Buffer } | undefined;
+    let circuitOpen = false;
+
+    for (const candidate of candidates) {
+      const outcome = await this.tryModel(request, candidate);
+      if (outcome.kind === "response") {
+        if (candidate !== request.model) this.deps.metrics.fallbacks.inc({ model: request.model.name, fallback: candidate.name });
+        return { response: outcome.response, served: candidate };
+      }
+      if (outcome.kind === "failure") lastFailure = outcome.failure;
+      if (outcome.kind === "http_error") lastError = outcome.error;
+      if (outcome.kind === "circuit_open") circuitOpen = true;
+      if (request.signal.aborted) break;
+    }
+
+    if (lastError) {
+      const { status, headers, body } = lastError;
+      return { response: bufferedResponse(status, headers, body), served: request.model };
+    }
+    if (lastFailure?.kind === "aborted" || request.signal.aborted) throw new GatewayError("upstream_error", "the client closed the connection");
+    if (lastFailure?.isTimeout) throw new GatewayError("upstream_timeout", `the model "${request.model.name}" did not answer in time: ${lastFailure.message}`);
+    if (lastFailure) throw new GatewayError("upstream_error", `could not reach the model "${request.model.name}": ${lastFailure.message}`);
+    if (circuitOpen) throw new GatewayError("upstream_unavailable", `the model "${request.model.name}" is failing and temporarily disabled; retry later`, { retryAfter: String(Math.ceil(this.deps.breaker.cooldownMs / 1000)) });
+    throw new GatewayError("upstream_unavailable", `no upstream is configured for "${request.model.name}"`);
+  }
+
+  /** Attempts one model, retrying what is worth retrying. */
+  private async tryModel(request: DispatchRequest, model: ModelConfig): Promise<ModelOutcome> {
+    const upstream = this.deps.upstreams[model.upstream];
+    if (!upstream) return { kind: "circuit_open" };
+    const breaker = this.breakerFor(upstream.name, model.name);
+    const labels = { upstream: upstream.name, model: model.name };
+    const call: UpstreamCall = { path: request.path, body: encodeBody(request, model), model, stream: request.stream, requestId: request.requestId, signal: request.signal };
+
+    for (let attempt = 0; ; attempt++) {
+      if (!breaker.tryAcquire()) {
+        this.deps.metrics.upstreamErrors.inc({ ...labels, outcome: "circuit_open" });
+        return { kind: "circuit_open" };
+      }
+      const started = this.now();
+      const observe = (outcome: string) => this.deps.metrics.upstreamDuration.observe({ ...labels, outcome }, (this.now() - started) / 1000);
+      let response: UpstreamResponse;
+      try {
+        response = await upstream.send(call);
+      } catch (error) {
+        const failure = error instanceof UpstreamFailure ? error : new UpstreamFailure("reset", String(error), { cause: error });
+        if (failure.kind === "aborted") {
+          breaker.release();
+          return { kind: "failure", failure };
+        }
+        breaker.recordFailure();
+        observe(failure.kind);
+        this.deps.metrics.upstreamErrors.inc({ ...labels, outcome: failure.kind });
+        const delay = failure.retryable && attempt < this.deps.maxRetries ? retryDelayMs(attempt, undefined, this.deps.backoff) : undefined;
+        if (delay === undefined) return { kind: "failure", failure };
+        this.deps.metrics.upstreamRetries.inc({ ...labels, outcome: failure.kind });
+        await sleep(delay, request.signal);
+        continue;
+      }
+
+      const status = response.status;
+      if (status < 500 && status !== 429) {
+        breaker.recordSuccess();
+        observe(status < 400 ? "success" : "client_error");
+        return { kind: "response", response };
+      }
+      // A 429 says the upstream is alive but busy: it neither opens nor closes the circuit.
+      if (status >= 500) breaker.recordFailure();
+      else breaker.release();
+      const outcome = statusOutcome(status);
+      observe(outcome);
+      this.deps.metrics.upstreamErrors.inc({ ...labels, outcome });
+      const retryAfter = response.headers["retry-after"];
+      const delay = RETRYABLE_STATUSES.has(status) && attempt < this.deps.maxRetries ? retryDelayMs(attempt, retryAfter, this.deps.backoff) : undefined;
+      let body: Buffer;
+      try {
+        body = await readAll(response.body);
+      } catch {
+        body = Buffer.alloc(0);
+      }
+      if (delay === undefined) return { kind: "http_error", error: { status, headers: response.headers, body } };
+      this.deps.metrics.upstreamRetries.inc({ ...labels, outcome });
+      await sleep(delay, request.signal);
+    }
+  }
+
+  private breakerFor(upstream: string, model: string): CircuitBreaker {
+    const key = `${upstream}\u0000${model}`;
+    let breaker = this.breakers.get(key);
+    if (!breaker) {
+      const gauge = this.deps.metrics.breakerState;
+      gauge.set({ upstream, model }, 0);
+      breaker = new CircuitBreaker({
+        ...this.deps.breaker,
+        now: this.now,
+        onStateChange: (state) => gauge.set({ upstream, model }, BREAKER_STATE_VALUE[state]),
+      });
+      this.breakers.set(key, breaker);
+    }
+    return breaker;
+  }
+}
+
+type ModelOutcome =
+  | { kind: "response"; response: UpstreamResponse }
+  | { kind: "failure"; failure: UpstreamFailure }
+  | { kind: "http_error"; error: { status: number; headers: UpstreamResponse["headers"]; body: Buffer } }
+  | { kind: "circuit_open" };
+
+function statusOutcome(status: number): string {
+  return RETRYABLE_STATUSES.has(status) ? `http_${status}` : "http_5xx";
+}
+
+/** The body for one model: the client's bytes untouched unless a field must change. */
+function encodeBody(request: DispatchRequest, model: ModelConfig): Uint8Array {
+  const overrides = Object.keys(request.overrides).length > 0;
+  if (!overrides && request.body.model === model.upstreamModel) return request.rawBody;
+  return Buffer.from(JSON.stringify({ ...request.body, ...request.overrides, model: model.upstreamModel }));
+}
+
+function bufferedResponse(status: number, headers: UpstreamResponse["headers"], body: Buffer): UpstreamResponse {
+  return {
+    status,
+    headers,
+    body: (async function* () {
+      yield body;
+    })(),
+    abort: () => undefined,
+  };
+}

@@ -1,0 +1,48 @@
+import type { ModelConfig } from "../config.js";
+
+/** One attempt against one upstream for one model. */
+export interface UpstreamCall {
+  /** Path under the OpenAI-compatible base, e.g. "/chat/completions". */
+  readonly path: "/chat/completions" | "/embeddings";
+  /** The JSON body to send, already addressed to the model's upstream id. */
+  readonly body: Uint8Array;
+  readonly model: ModelConfig;
+  readonly stream: boolean;
+  readonly requestId: string;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+/** What came back: headers first, then the body as it arrives. */
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: AsyncIterable<Uint8Array>;
+  /** Stops reading and releases the connection (the client went away, or we gave up). */
+  abort(): void;
+}
+
+/** Something that answers OpenAI-compatible requests: LiteLLM, Vertex AI, the mock. */
+export interface Upstream {
+  readonly name: "litellm" | "vertex" | "mock";
+  send(call: UpstreamCall): Promise<UpstreamResponse>;
+}
+
+/** Why an attempt failed before a response arrived. */
+export type FailureKind = "connect" | "connect_timeout" | "first_byte_timeout" | "total_timeout" | "idle_timeout" | "reset" | "aborted";
+
+export class UpstreamFailure extends Error {
+  constructor(readonly kind: FailureKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "UpstreamFailure";
+  }
+
+  /** Connection failures are safe to retry: nothing reached the model. */
+  get retryable(): boolean {
+    return this.kind === "connect" || this.kind === "connect_timeout";
+  }
+
+  get isTimeout(): boolean {
+    return this.kind.endsWith("timeout");
+  }
+}
