@@ -92,6 +92,8 @@ export interface GatewayConfig {
   readonly maxRetries: number;
   readonly breaker: { readonly failureThreshold: number; readonly cooldownMs: number };
   readonly shutdownGraceMs: number;
+  /** How long /readyz reports draining while connections are still accepted (0 when a preStop hook waits instead). */
+  readonly shutdownDelayMs: number;
   readonly logPrompts: boolean;
 }
 
@@ -119,6 +121,7 @@ const NUMERIC_SETTINGS = {
   BREAKER_FAILURE_THRESHOLD: { default: 5, min: 1, max: 1000 },
   BREAKER_COOLDOWN_MS: { default: 30_000, min: 1, max: 3_600_000 },
   SHUTDOWN_GRACE_MS: { default: 25_000, min: 0, max: 3_600_000 },
+  SHUTDOWN_DELAY_MS: { default: 0, min: 0, max: 600_000 },
 } as const;
 
 export interface ConfigSources {
@@ -167,6 +170,7 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
     maxRetries: number("UPSTREAM_MAX_RETRIES"),
     breaker: { failureThreshold: number("BREAKER_FAILURE_THRESHOLD"), cooldownMs: number("BREAKER_COOLDOWN_MS") },
     shutdownGraceMs: number("SHUTDOWN_GRACE_MS"),
+    shutdownDelayMs: number("SHUTDOWN_DELAY_MS"),
     logPrompts: logPrompts === "true",
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };

@@ -62,6 +62,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     shuttingDown ??= (async () => {
       ready = false;
       logger.info("shutting down", { in_flight: active, grace_ms: config.shutdownGraceMs });
+      // Load balancers see /readyz fail and stop routing here before the listener closes.
+      if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       // No new connections; idle keep-alive ones close now, busy ones after their response.
       server.close();
       const deadline = Date.now() + config.shutdownGraceMs;

@@ -37,6 +37,7 @@ describe("configuration defaults", () => {
     expect(config.maxRetries).toBe(2);
     expect(config.breaker).toEqual({ failureThreshold: 5, cooldownMs: 30000 });
     expect(config.shutdownGraceMs).toBe(25000);
+    expect(config.shutdownDelayMs).toBe(0);
     expect(config.logPrompts).toBe(false);
     expect(config.litellm).toEqual({ baseUrl: "http://127.0.0.1:4000", apiKey: undefined });
     expect(config.metadataBaseUrl).toBe("http://metadata.google.internal");

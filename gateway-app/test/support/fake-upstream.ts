@@ -7,6 +7,8 @@ export interface ReceivedRequest {
   readonly headers: http.IncomingHttpHeaders;
   readonly body: any;
   readonly rawBody: string;
+  /** The gateway's side of the connection: equal ports mean a reused connection. */
+  readonly remotePort: number;
   /** Resolves when the gateway closed this request's connection or the response ended. */
   readonly closed: Promise<"finished" | "aborted">;
 }
@@ -65,7 +67,7 @@ export class FakeUpstream {
       res.once("finish", () => resolve("finished"));
       res.once("close", () => resolve(res.writableFinished ? "finished" : "aborted"));
     });
-    const received: ReceivedRequest = { method: req.method!, url: req.url!, headers: req.headers, body, rawBody, closed };
+    const received: ReceivedRequest = { method: req.method!, url: req.url!, headers: req.headers, body, rawBody, remotePort: req.socket.remotePort!, closed };
     this.received.push(received);
     const handler = this.handlers.shift() ?? this.fallback;
     await handler(received, res);
