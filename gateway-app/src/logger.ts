@@ -20,3 +20,35 @@ export function createLogger(sink: LogSink, now: () => Date = () => new Date()):
     error: (msg, fields) => write("error", msg, fields),
   };
 }
+
+export interface BufferedSink {
+  readonly sink: LogSink;
+  /** Writes whatever is pending now (before exit). */
+  flush(): void;
+}
+
+/**
+ * Gathers the lines of one event-loop turn into one write: under load this turns thousands of
+ * small stdout writes a second into a few larger ones, off the request path.
+ */
+export function bufferedSink(write: (chunk: string) => void): BufferedSink {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const chunk = pending.join("");
+    pending = [];
+    write(chunk);
+  };
+  return {
+    sink: (line) => {
+      pending.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}

@@ -6,7 +6,7 @@ import { serve } from "@hono/node-server";
 import { Registry } from "prom-client";
 import { createApp } from "./app.js";
 import { loadConfig, type GatewayConfig } from "./config.js";
-import { createLogger, type LogSink } from "./logger.js";
+import { bufferedSink, createLogger, type LogSink } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { Dispatcher } from "./upstream/dispatcher.js";
 import { HttpClient } from "./upstream/http-client.js";
@@ -27,7 +27,8 @@ export interface StartOptions {
 
 /** Wires the real dependencies and listens. The only place that opens sockets. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
-  const logger = createLogger(options.logSink ?? ((line) => process.stdout.write(line)));
+  const stdout = bufferedSink((chunk) => process.stdout.write(chunk));
+  const logger = createLogger(options.logSink ?? stdout.sink);
   const registry = new Registry();
   const metrics = createMetrics(registry);
   const client = new HttpClient();
@@ -72,6 +73,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       server.closeAllConnections();
       client.close();
       logger.info("stopped");
+      stdout.flush();
     })();
     return shuttingDown;
   };

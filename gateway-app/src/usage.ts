@@ -21,11 +21,35 @@ export function recordUsage(state: RequestState, catalogue: Catalogue, metrics: 
   if (cost > 0) metrics.cost.inc(labels, cost);
 }
 
-function usageFromBody(body: Uint8Array): RequestState["usage"] {
+/**
+ * The `usage` object of an OpenAI answer. Parses only that object when it can find it (it is
+ * small and near the end), the whole body otherwise.
+ */
+export function usageFromBody(body: Uint8Array): RequestState["usage"] {
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+  const slice = usageSlice(text);
   try {
-    const parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8")) as { usage?: RequestState["usage"] };
+    if (slice) return JSON.parse(slice) as RequestState["usage"];
+    const parsed = JSON.parse(text) as { usage?: RequestState["usage"] };
     return parsed.usage ?? undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The text of the last `"usage": {…}` object, by brace matching that skips strings. */
+function usageSlice(text: string): string | undefined {
+  const key = text.lastIndexOf('"usage"');
+  if (key === -1) return undefined;
+  const start = text.indexOf("{", key);
+  if (start === -1 || text.slice(key + 7, start).trim() !== ":") return undefined;
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (ch === 0x7b) depth++;
+    else if (ch === 0x7d && --depth === 0) return text.slice(start, i + 1);
+  }
+  return undefined;
 }

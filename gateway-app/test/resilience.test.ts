@@ -105,3 +105,19 @@ describe("metadata token source", () => {
     }
   });
 });
+
+describe("buffered log sink", () => {
+  it("writes the lines of one turn together, in order, and flushes on demand", async () => {
+    const { bufferedSink } = await import("../src/logger.js");
+    const writes: string[] = [];
+    const buffered = bufferedSink((chunk) => writes.push(chunk));
+    buffered.sink("a\n");
+    buffered.sink("b\n");
+    expect(writes).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual(["a\nb\n"]);
+    buffered.sink("c\n");
+    buffered.flush();
+    expect(writes).toEqual(["a\nb\n", "c\n"]);
+  });
+});

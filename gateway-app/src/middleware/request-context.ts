@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { MiddlewareHandler } from "hono";
+import type { ServerResponse } from "node:http";
+import type { Context, MiddlewareHandler } from "hono";
+import { ClientGone } from "../client-gone.js";
 import type { Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { Usage } from "../sse.js";
@@ -23,7 +25,25 @@ export interface RequestState {
   streamDone?: Promise<{ status: number; aborted?: boolean }>;
 }
 
-export type GatewayEnv = { Variables: { state: RequestState } };
+export type GatewayEnv = {
+  Variables: { state: RequestState };
+  /** Set by @hono/node-server; absent when the app runs in-process (`app.request`). */
+  Bindings: { outgoing?: ServerResponse };
+};
+
+/**
+ * Aborted when the client goes away before its response is complete. On Node it listens on
+ * the response directly: reading `c.req.raw.signal` would build a full web Request per call.
+ */
+export function clientGone(c: Context<GatewayEnv>): ClientGone {
+  const outgoing = c.env?.outgoing;
+  if (!outgoing) return ClientGone.fromSignal(c.req.raw.signal);
+  const gone = new ClientGone();
+  outgoing.once("close", () => {
+    if (!outgoing.writableFinished) gone.abort();
+  });
+  return gone;
+}
 
 // Printable, bounded, no spaces: safe to echo, to log and to pass upstream.
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
@@ -53,15 +73,17 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       tenant: "anonymous",
     };
     c.set("state", state);
+    // Headers are set before the handler builds its response: changing a built response's
+    // headers forces the Node adapter off its fast path.
+    c.header("x-request-id", state.requestId);
+    // Tells keep-alive clients to reconnect elsewhere while this instance drains.
+    if (options.isDraining()) c.header("connection", "close");
     metrics.inFlight.inc();
     let status = 500;
     try {
       await next();
       status = c.res.status;
     } finally {
-      c.header("x-request-id", state.requestId);
-      // Tells keep-alive clients to reconnect elsewhere while this instance drains.
-      if (options.isDraining()) c.header("connection", "close");
       const route = routeTemplate(c.req.routePath);
       const method = c.req.method;
       const complete = (finalStatus: number, aborted = false) =>

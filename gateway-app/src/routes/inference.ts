@@ -2,11 +2,10 @@ import type { Context } from "hono";
 import type { Catalogue, ModelConfig } from "../config.js";
 import { GatewayError, invalidField, upstreamErrorEnvelope } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
-import type { GatewayEnv, RequestState } from "../middleware/request-context.js";
+import { clientGone, type GatewayEnv, type RequestState } from "../middleware/request-context.js";
 import { readJsonBody } from "../request-body.js";
 import { SseRelay } from "../sse.js";
 import { authorizeModel, outputTokenCap, resolveTenant } from "../tenancy.js";
-import { readAll } from "../upstream/http-client.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
 import type { UpstreamResponse } from "../upstream/types.js";
 
@@ -44,7 +43,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     if (stream && !clientWantsUsage) overrides.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
 
     const { response, served } = await deps.dispatcher.dispatch({
-      path, stream, requestId: state.requestId, signal: c.req.raw.signal, model, body, rawBody: raw, overrides,
+      path, stream, requestId: state.requestId, signal: clientGone(c), model, body, rawBody: raw, overrides,
     });
     state.servedBy = served.name;
     state.upstream = served.upstream;
@@ -52,7 +51,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
 
     if (response.status >= 400) return relayError(c, state, response);
     if (stream && isEventStream(response)) return relayStream(c, state, response, served, !clientWantsUsage, deps);
-    const payload = await readAll(response.body);
+    const payload = await response.readAll();
     // Usage is read after the response has gone out, off the hot path.
     state.usageSource = payload;
     c.header("content-type", response.headers["content-type"] ?? "application/json");
@@ -72,7 +71,7 @@ function applyTokenCap(body: Record<string, unknown>, cap: number | undefined, o
 async function relayError(c: Context<GatewayEnv>, state: RequestState, response: UpstreamResponse) {
   let payload: Uint8Array;
   try {
-    payload = await readAll(response.body);
+    payload = await response.readAll();
   } catch {
     payload = new Uint8Array(0);
   }

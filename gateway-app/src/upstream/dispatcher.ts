@@ -1,16 +1,16 @@
+import type { ClientGone } from "../client-gone.js";
 import type { GatewayConfig, ModelConfig } from "../config.js";
 import { GatewayError } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { BREAKER_STATE_VALUE, CircuitBreaker } from "./circuit-breaker.js";
-import { readAll } from "./http-client.js";
 import { RETRYABLE_STATUSES, retryDelayMs, sleep, type BackoffOptions } from "./retry.js";
-import { UpstreamFailure, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
+import { bufferedResponse, UpstreamFailure, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
 
 export interface DispatchRequest {
   readonly path: UpstreamCall["path"];
   readonly stream: boolean;
   readonly requestId: string;
-  readonly signal: AbortSignal;
+  readonly signal: ClientGone;
   readonly model: ModelConfig;
   /** The client's body as parsed, and as received (sent on untouched when nothing changes). */
   readonly body: Record<string, unknown>;
@@ -128,7 +128,7 @@ export class Dispatcher {
       const delay = RETRYABLE_STATUSES.has(status) && attempt < this.deps.maxRetries ? retryDelayMs(attempt, retryAfter, this.deps.backoff) : undefined;
       let body: Buffer;
       try {
-        body = await readAll(response.body);
+        body = await response.readAll();
       } catch {
         body = Buffer.alloc(0);
       }
@@ -170,15 +170,4 @@ function encodeBody(request: DispatchRequest, model: ModelConfig): Uint8Array {
   const overrides = Object.keys(request.overrides).length > 0;
   if (!overrides && request.body.model === model.upstreamModel) return request.rawBody;
   return Buffer.from(JSON.stringify({ ...request.body, ...request.overrides, model: model.upstreamModel }));
-}
-
-function bufferedResponse(status: number, headers: UpstreamResponse["headers"], body: Buffer): UpstreamResponse {
-  return {
-    status,
-    headers,
-    body: (async function* () {
-      yield body;
-    })(),
-    abort: () => undefined,
-  };
 }

@@ -1,13 +1,36 @@
 import http from "node:http";
 import https from "node:https";
+import type { ClientGone } from "../client-gone.js";
 import type { UpstreamTimeouts } from "../config.js";
-import { UpstreamFailure, type UpstreamResponse } from "./types.js";
+import { UpstreamFailure, type FailureKind, type UpstreamResponse } from "./types.js";
+
+/** Where requests go, parsed once rather than per request. */
+export interface Endpoint {
+  readonly https: boolean;
+  readonly hostname: string;
+  readonly port: number;
+  /** Path prefix without a trailing slash, e.g. "/v1". */
+  readonly basePath: string;
+}
+
+export function parseEndpoint(baseUrl: string): Endpoint {
+  const url = new URL(baseUrl);
+  const isHttps = url.protocol === "https:";
+  return {
+    https: isHttps,
+    // IPv6 literals come bracketed from URL; http.request wants them bare.
+    hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: url.port ? Number(url.port) : isHttps ? 443 : 80,
+    basePath: url.pathname.replace(/\/+$/, ""),
+  };
+}
 
 export interface HttpRequest {
-  readonly url: URL;
+  readonly endpoint: Endpoint;
+  readonly path: string;
   readonly headers: Record<string, string>;
   readonly body: Uint8Array;
-  readonly signal: AbortSignal;
+  readonly signal: ClientGone;
   readonly timeouts: UpstreamTimeouts;
 }
 
@@ -21,67 +44,7 @@ export class HttpClient {
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: "lifo" });
 
   request(req: HttpRequest): Promise<UpstreamResponse> {
-    return new Promise((resolve, reject) => {
-      const { url, timeouts } = req;
-      const isHttps = url.protocol === "https:";
-      const transport = isHttps ? https : http;
-      let settled = false;
-      let failure: UpstreamFailure | undefined;
-      const timers: NodeJS.Timeout[] = [];
-
-      const outgoing = transport.request(url, {
-        method: "POST",
-        agent: isHttps ? this.httpsAgent : this.httpAgent,
-        headers: { ...req.headers, "content-length": String(req.body.byteLength) },
-      });
-      const fail = (kind: UpstreamFailure["kind"], message: string) => {
-        failure ??= new UpstreamFailure(kind, message);
-        outgoing.destroy(failure);
-      };
-      const clearTimers = () => timers.forEach(clearTimeout);
-      timers.push(setTimeout(() => fail("total_timeout", `no complete answer within ${timeouts.totalMs} ms`), timeouts.totalMs));
-      const firstByte = setTimeout(() => fail("first_byte_timeout", `no response within ${timeouts.firstByteMs} ms`), timeouts.firstByteMs);
-      timers.push(firstByte);
-      const onAbort = () => fail("aborted", "the client went away");
-      if (req.signal.aborted) onAbort();
-      req.signal.addEventListener("abort", onAbort, { once: true });
-
-      outgoing.on("socket", (socket) => {
-        // A reused keep-alive socket is already connected; only new ones get a connect deadline.
-        if (!socket.connecting) return;
-        const connect = setTimeout(() => fail("connect_timeout", `could not connect within ${timeouts.connectMs} ms`), timeouts.connectMs);
-        timers.push(connect);
-        socket.once(isHttps ? "secureConnect" : "connect", () => clearTimeout(connect));
-      });
-
-      outgoing.on("error", (error: NodeJS.ErrnoException) => {
-        clearTimers();
-        req.signal.removeEventListener("abort", onAbort);
-        if (settled) return;
-        settled = true;
-        reject(failure ?? new UpstreamFailure(isConnectError(error) ? "connect" : "reset", `${url.host}: ${error.code ?? error.message}`, { cause: error }));
-      });
-
-      outgoing.on("response", (incoming) => {
-        clearTimeout(firstByte);
-        settled = true;
-        incoming.setTimeout(timeouts.streamIdleMs, () => fail("idle_timeout", `no data for ${timeouts.streamIdleMs} ms`));
-        const finish = () => {
-          clearTimers();
-          req.signal.removeEventListener("abort", onAbort);
-        };
-        incoming.once("end", finish);
-        incoming.once("close", finish);
-        resolve({
-          status: incoming.statusCode ?? 502,
-          headers: incoming.headers as Record<string, string | undefined>,
-          body: readBody(incoming, () => failure),
-          abort: () => fail("aborted", "stopped reading"),
-        });
-      });
-
-      outgoing.end(req.body);
-    });
+    return new Promise((resolve, reject) => new Exchange(req, req.endpoint.https ? this.httpsAgent : this.httpAgent, resolve, reject));
   }
 
   close(): void {
@@ -90,23 +53,117 @@ export class HttpClient {
   }
 }
 
-/** The body's chunks; a failure mid-body surfaces as the UpstreamFailure that caused it. */
-async function* readBody(incoming: http.IncomingMessage, cause: () => UpstreamFailure | undefined): AsyncIterable<Uint8Array> {
-  try {
-    for await (const chunk of incoming) yield chunk as Uint8Array;
-  } catch (error) {
-    throw cause() ?? new UpstreamFailure("reset", `connection lost mid-body (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+/** One request and its response, with every deadline that applies to them. */
+class Exchange {
+  private failure?: UpstreamFailure;
+  private readonly outgoing: http.ClientRequest;
+  private readonly totalTimer: NodeJS.Timeout;
+  private firstByteTimer?: NodeJS.Timeout;
+  private connectTimer?: NodeJS.Timeout;
+  private incoming?: http.IncomingMessage;
+  private settled = false;
+
+  constructor(
+    private readonly req: HttpRequest,
+    agent: http.Agent,
+    private readonly resolve: (response: UpstreamResponse) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    const { endpoint, timeouts } = req;
+    const transport = endpoint.https ? https : http;
+    this.outgoing = transport.request({
+      hostname: endpoint.hostname,
+      port: endpoint.port,
+      path: endpoint.basePath + req.path,
+      method: "POST",
+      agent,
+      headers: { ...req.headers, "content-length": String(req.body.byteLength) },
+    });
+    this.totalTimer = setTimeout(() => this.fail("total_timeout", `no complete answer within ${timeouts.totalMs} ms`), timeouts.totalMs);
+    this.firstByteTimer = setTimeout(() => this.fail("first_byte_timeout", `no response within ${timeouts.firstByteMs} ms`), timeouts.firstByteMs);
+    req.signal.onAbort(this.onAbort);
+    this.outgoing.on("socket", this.onSocket);
+    this.outgoing.on("error", this.onError);
+    this.outgoing.on("response", this.onResponse);
+    this.outgoing.end(req.body);
   }
-  if (!incoming.complete) throw cause() ?? new UpstreamFailure("reset", "connection closed before the body was complete");
+
+  private readonly onAbort = () => this.fail("aborted", "the client went away");
+
+  private readonly onSocket = (socket: import("node:net").Socket) => {
+    // A reused keep-alive socket is already connected; only new ones get a connect deadline.
+    if (!socket.connecting) return;
+    const { connectMs } = this.req.timeouts;
+    this.connectTimer = setTimeout(() => this.fail("connect_timeout", `could not connect within ${connectMs} ms`), connectMs);
+    socket.once(this.req.endpoint.https ? "secureConnect" : "connect", () => clearTimeout(this.connectTimer));
+  };
+
+  private readonly onError = (error: NodeJS.ErrnoException) => {
+    this.cleanUp();
+    if (this.settled) return;
+    this.settled = true;
+    const kind: FailureKind = isConnectError(error) ? "connect" : "reset";
+    this.reject(this.failure ?? new UpstreamFailure(kind, `${this.req.endpoint.hostname}:${this.req.endpoint.port}: ${error.code ?? error.message}`, { cause: error }));
+  };
+
+  private readonly onResponse = (incoming: http.IncomingMessage) => {
+    clearTimeout(this.firstByteTimer);
+    clearTimeout(this.connectTimer);
+    this.settled = true;
+    this.incoming = incoming;
+    const idleMs = this.req.timeouts.streamIdleMs;
+    incoming.setTimeout(idleMs, () => this.fail("idle_timeout", `no data for ${idleMs} ms`));
+    incoming.once("close", this.cleanUp);
+    this.resolve({
+      status: incoming.statusCode ?? 502,
+      headers: incoming.headers as Record<string, string | undefined>,
+      body: this.stream(incoming),
+      readAll: () => this.readAll(incoming),
+      abort: () => this.fail("aborted", "stopped reading"),
+    });
+  };
+
+  private fail(kind: FailureKind, message: string): void {
+    this.failure ??= new UpstreamFailure(kind, message);
+    this.outgoing.destroy(this.failure);
+    this.incoming?.destroy(this.failure);
+  }
+
+  private readonly cleanUp = () => {
+    clearTimeout(this.totalTimer);
+    clearTimeout(this.firstByteTimer);
+    clearTimeout(this.connectTimer);
+    this.req.signal.offAbort(this.onAbort);
+  };
+
+  /** Event-driven, without the async-iterator machinery: most answers are one small chunk. */
+  private readAll(incoming: http.IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+      incoming.once("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+      incoming.once("close", () => {
+        if (!incoming.complete) reject(this.brokenBody());
+      });
+      incoming.once("error", () => reject(this.brokenBody()));
+    });
+  }
+
+  /** The body's chunks as they arrive; a failure mid-body surfaces as what caused it. */
+  private async *stream(incoming: http.IncomingMessage): AsyncIterable<Uint8Array> {
+    try {
+      for await (const chunk of incoming) yield chunk as Uint8Array;
+    } catch {
+      throw this.brokenBody();
+    }
+    if (!incoming.complete) throw this.brokenBody();
+  }
+
+  private brokenBody(): UpstreamFailure {
+    return this.failure ?? new UpstreamFailure("reset", "connection closed before the body was complete");
+  }
 }
 
 function isConnectError(error: NodeJS.ErrnoException): boolean {
   return ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "EPIPE"].includes(error.code ?? "");
-}
-
-/** Reads a whole body, for non-streamed answers and error bodies. */
-export async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of body) chunks.push(chunk);
-  return Buffer.concat(chunks);
 }

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import type { Upstream, UpstreamCall, UpstreamResponse } from "./types.js";
+import { bufferedResponse, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
 
 const REPLY_WORDS = "Hello from the AI gateway's built-in mock model. It answers every request with this deterministic text.".split(" ");
 const WORDS_PER_CHUNK = 4;
 const EMBEDDING_DIMENSIONS = 8;
+const JSON_TYPE = { "content-type": "application/json" };
 
 /**
  * The built-in model: answers chat and embedding requests deterministically, streams in
@@ -16,18 +17,25 @@ export class MockUpstream implements Upstream {
 
   async send(call: UpstreamCall): Promise<UpstreamResponse> {
     const request = JSON.parse(Buffer.from(call.body).toString("utf8")) as Record<string, any>;
-    const payload = call.path === "/embeddings" ? this.embeddings(request) : call.stream ? this.stream(request, call.requestId) : this.completion(request, call.requestId);
+    if (call.path === "/embeddings") return bufferedResponse(200, JSON_TYPE, this.embeddings(request));
+    if (!call.stream) return bufferedResponse(200, JSON_TYPE, this.completion(request, call.requestId));
+    const events = this.stream(request, call.requestId);
     return {
       status: 200,
-      headers: { "content-type": call.stream && call.path !== "/embeddings" ? "text/event-stream" : "application/json" },
-      body: payload,
+      headers: { "content-type": "text/event-stream" },
+      body: events,
+      readAll: async () => {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of events) chunks.push(chunk);
+        return Buffer.concat(chunks);
+      },
       abort: () => undefined,
     };
   }
 
-  private async *completion(request: Record<string, any>, id: string): AsyncIterable<Uint8Array> {
+  private completion(request: Record<string, any>, id: string): Buffer {
     const text = REPLY_WORDS.join(" ");
-    yield Buffer.from(JSON.stringify({
+    return Buffer.from(JSON.stringify({
       id: `chatcmpl-mock-${id}`,
       object: "chat.completion",
       created: Math.floor(this.now() / 1000),
@@ -50,11 +58,11 @@ export class MockUpstream implements Upstream {
     yield Buffer.from("data: [DONE]\n\n");
   }
 
-  private async *embeddings(request: Record<string, any>): AsyncIterable<Uint8Array> {
+  private embeddings(request: Record<string, any>): Buffer {
     const inputs: unknown[] = Array.isArray(request.input) ? request.input : [request.input];
     const data = inputs.map((input, index) => ({ object: "embedding", index, embedding: vectorOf(JSON.stringify(input)) }));
     const promptTokens = inputs.reduce<number>((sum, input) => sum + estimateTokens(JSON.stringify(input)), 0);
-    yield Buffer.from(JSON.stringify({ object: "list", data, model: request.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } }));
+    return Buffer.from(JSON.stringify({ object: "list", data, model: request.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } }));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { UpstreamTimeouts } from "../config.js";
-import type { HttpClient } from "./http-client.js";
+import { parseEndpoint, type Endpoint, type HttpClient } from "./http-client.js";
 import { UpstreamFailure, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
 
 export interface OpenAiCompatibleOptions {
@@ -15,11 +15,11 @@ export interface OpenAiCompatibleOptions {
 /** An upstream that speaks OpenAI's HTTP API: LiteLLM, or Vertex AI's OpenAI-compatible endpoint. */
 export class OpenAiCompatibleUpstream implements Upstream {
   readonly name: "litellm" | "vertex";
-  private readonly base: string;
+  private readonly endpoint: Endpoint;
 
   constructor(private readonly options: OpenAiCompatibleOptions) {
     this.name = options.name;
-    this.base = options.baseUrl.replace(/\/+$/, "");
+    this.endpoint = parseEndpoint(options.baseUrl);
   }
 
   async send(call: UpstreamCall): Promise<UpstreamResponse> {
@@ -36,6 +36,6 @@ export class OpenAiCompatibleUpstream implements Upstream {
     };
     if (token) headers.authorization = `Bearer ${token}`;
     const timeouts = call.model.timeoutMs ? { ...this.options.timeouts, totalMs: call.model.timeoutMs } : this.options.timeouts;
-    return this.options.client.request({ url: new URL(this.base + call.path), headers, body: call.body, signal: call.signal, timeouts });
+    return this.options.client.request({ endpoint: this.endpoint, path: call.path, headers, body: call.body, signal: call.signal, timeouts });
   }
 }

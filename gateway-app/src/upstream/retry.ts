@@ -1,3 +1,5 @@
+import type { ClientGone } from "../client-gone.js";
+
 /** Statuses worth another attempt: the upstream is busy or briefly unavailable. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
@@ -34,15 +36,15 @@ export function parseRetryAfter(value: string | undefined, now: () => number = D
 }
 
 /** Waits, unless the client goes away first. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: ClientGone): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted || ms <= 0) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
-      signal.removeEventListener("abort", done);
+      signal.offAbort(done);
       resolve();
     }
-    signal.addEventListener("abort", done, { once: true });
+    signal.onAbort(done);
   });
 }

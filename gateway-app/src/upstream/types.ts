@@ -1,3 +1,4 @@
+import type { ClientGone } from "../client-gone.js";
 import type { ModelConfig } from "../config.js";
 
 /** One attempt against one upstream for one model. */
@@ -10,14 +11,17 @@ export interface UpstreamCall {
   readonly stream: boolean;
   readonly requestId: string;
   /** Aborted when the client goes away. */
-  readonly signal: AbortSignal;
+  readonly signal: ClientGone;
 }
 
 /** What came back: headers first, then the body as it arrives. */
 export interface UpstreamResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The body as it arrives, for streams. */
   readonly body: AsyncIterable<Uint8Array>;
+  /** The whole body at once: the fast path for JSON answers and error bodies. */
+  readAll(): Promise<Buffer>;
   /** Stops reading and releases the connection (the client went away, or we gave up). */
   abort(): void;
 }
@@ -45,4 +49,17 @@ export class UpstreamFailure extends Error {
   get isTimeout(): boolean {
     return this.kind.endsWith("timeout");
   }
+}
+
+/** A response whose body is already in memory. */
+export function bufferedResponse(status: number, headers: UpstreamResponse["headers"], bytes: Buffer): UpstreamResponse {
+  return {
+    status,
+    headers,
+    body: (async function* () {
+      yield bytes;
+    })(),
+    readAll: async () => bytes,
+    abort: () => undefined,
+  };
 }

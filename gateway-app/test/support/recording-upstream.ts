@@ -1,4 +1,4 @@
-import type { Upstream, UpstreamCall, UpstreamResponse } from "../../src/upstream/types.js";
+import { bufferedResponse, type Upstream, type UpstreamCall, type UpstreamResponse } from "../../src/upstream/types.js";
 
 /** An in-process upstream that records calls and answers as the test says. */
 export class RecordingUpstream implements Upstream {
@@ -17,13 +17,5 @@ export class RecordingUpstream implements Upstream {
 }
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): UpstreamResponse {
-  const bytes = Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
-  return {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-    body: (async function* () {
-      yield bytes;
-    })(),
-    abort: () => undefined,
-  };
+  return bufferedResponse(status, { "content-type": "application/json", ...headers }, Buffer.from(typeof body === "string" ? body : JSON.stringify(body)));
 }

@@ -1,0 +1,119 @@
+// Gateway benchmark. Starts a loopback mock upstream, gateway-app pointed at it as LiteLLM, and
+// a bare node:http reference proxy, then measures all of them in one run. Targets on the 2-core
+// reference machine: JSON throughput at 50 connections >= 0.5x the reference proxy; added p50
+// latency at 1 connection <= 0.5 ms over direct; added time to first streamed byte <= 1 ms;
+// peak RSS <= 100 MB and no growth over the soak.
+import { execFileSync } from "node:child_process";
+import http from "node:http";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { memoryOf, startNode, type Started } from "./support/processes";
+import { median, printTable } from "./support/measure";
+
+const ROOT = join(__dirname, "..");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 120);
+const TTFB_SAMPLES = Number(process.env.BENCH_TTFB_SAMPLES ?? 300);
+
+const jsonBody = JSON.stringify({ model: "bench", messages: [{ role: "user", content: "Say something short." }] });
+const streamBody = JSON.stringify({ model: "bench", stream: true, messages: [{ role: "user", content: "Say something short." }] });
+
+async function load(port: number, connections: number, body: string, seconds = SECONDS) {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/v1/chat/completions`,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    connections,
+    duration: seconds,
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`port ${port}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** Median time from sending a streaming request to the first byte of its body, in ms. */
+async function timeToFirstByte(port: number, samples = TTFB_SAMPLES): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    times.push(await new Promise<number>((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const req = http.request({ host: "127.0.0.1", port, path: "/v1/chat/completions", method: "POST", agent, headers: { "content-type": "application/json" } }, (res) => {
+        res.once("data", () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
+        res.resume();
+      });
+      req.on("error", reject);
+      req.end(streamBody);
+    }));
+  }
+  agent.destroy();
+  return median(times.slice(Math.floor(samples / 10)));
+}
+
+/** The node arguments of the image's CMD, so the benchmark runs what the image runs. */
+function imageCommand(): string[] {
+  const dockerfile = readFileSync(join(ROOT, "gateway-app/Dockerfile"), "utf8");
+  return JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+}
+
+async function main() {
+  const upstream = await startNode(["--import", "tsx", join(ROOT, "bench/support/bench-upstream.ts")]);
+  const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
+  const dir = mkdtempSync(join(tmpdir(), "gateway-bench-"));
+  writeFileSync(join(dir, "catalogue.json"), JSON.stringify({ models: [{ name: "bench", upstream: "litellm", prices: { inputPerMillionTokens: 1, outputPerMillionTokens: 2 } }] }));
+  // The gateway runs as it does in its image: the compiled output on plain node.
+  execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json")], { stdio: "inherit" });
+  const gateway = await startNode(imageCommand().map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg)), {
+    PORT: "0", HOST: "127.0.0.1", GATEWAY_CONFIG: join(dir, "catalogue.json"), LITELLM_BASE_URL: `${upstreamUrl}/v1`,
+  });
+  const reference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], { UPSTREAM_URL: upstreamUrl });
+  const targets: Record<string, Started> = { direct: upstream, reference, gateway };
+
+  try {
+    for (const t of Object.values(targets)) await load(t.port, 10, jsonBody, 2); // warm-up
+    const rows: (string | number)[][] = [];
+    const results: Record<string, Record<string, { rps: number; p50: number; p99: number }>> = {};
+    for (const [scenario, connections, body] of [["JSON, 50 conn", 50, jsonBody], ["JSON, 1 conn", 1, jsonBody], ["stream, 50 conn", 50, streamBody], ["stream, 1 conn", 1, streamBody]] as const) {
+      results[scenario] = {};
+      for (const [name, target] of Object.entries(targets)) {
+        const r = await load(target.port, connections, body);
+        results[scenario][name] = r;
+        rows.push([scenario, name, r.rps.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), name === "direct" ? "" : (r.rps / results[scenario].reference.rps || 0).toFixed(2)]);
+      }
+    }
+    const ttfb: Record<string, number> = {};
+    for (const [name, target] of Object.entries(targets)) ttfb[name] = await timeToFirstByte(target.port);
+
+    const beforeSoak = memoryOf(gateway.child.pid!);
+    await load(gateway.port, 50, streamBody, SOAK_SECONDS / 2);
+    await load(gateway.port, 50, jsonBody, SOAK_SECONDS / 2);
+    await new Promise((r) => setTimeout(r, 2000));
+    const afterSoak = memoryOf(gateway.child.pid!);
+
+    console.log(`\n${SECONDS}s per load run, ${process.version}, ${TTFB_SAMPLES} TTFB samples, ${SOAK_SECONDS}s soak\n`);
+    printTable(["scenario", "target", "req/s", "p50 ms", "p99 ms", "vs reference"], rows);
+    console.log("");
+    printTable(["target", "time to first streamed byte, median ms"], Object.entries(ttfb).map(([n, v]) => [n, v.toFixed(3)]));
+    console.log("");
+    const jsonRatio = results["JSON, 50 conn"].gateway.rps / results["JSON, 50 conn"].reference.rps;
+    const addedP50 = results["JSON, 1 conn"].gateway.p50 - results["JSON, 1 conn"].direct.p50;
+    const addedTtfb = ttfb.gateway - ttfb.direct;
+    const growth = afterSoak.rssMiB - beforeSoak.rssMiB;
+    printTable(["target", "limit", "measured", "met"], [
+      ["JSON req/s at 50 conn vs reference proxy", ">= 0.5x", `${jsonRatio.toFixed(2)}x`, jsonRatio >= 0.5 ? "yes" : "NO"],
+      ["added p50 at 1 conn (JSON) over direct", "<= 0.5 ms", `${addedP50.toFixed(2)} ms`, addedP50 <= 0.5 ? "yes" : "NO"],
+      ["added time to first streamed byte", "<= 1 ms", `${addedTtfb.toFixed(3)} ms`, addedTtfb <= 1 ? "yes" : "NO"],
+      ["gateway peak RSS", "<= 100 MB", `${afterSoak.peakMiB.toFixed(1)} MiB`, afterSoak.peakMiB <= 100 ? "yes" : "NO"],
+      ["gateway RSS before -> after soak", "no growth", `${beforeSoak.rssMiB.toFixed(1)} -> ${afterSoak.rssMiB.toFixed(1)} MiB`, growth <= 5 ? "yes" : "NO"],
+    ]);
+  } finally {
+    for (const t of Object.values(targets)) t.child.kill("SIGTERM");
+  }
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

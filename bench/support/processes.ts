@@ -1,0 +1,38 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Started {
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
+/**
+ * Starts a Node program with its stdout going to a file, as a log shipper would take it (a pipe
+ * read by this process would steal CPU from the load generator), and waits for the first JSON
+ * line that carries its port.
+ */
+export async function startNode(args: string[], env: Record<string, string> = {}): Promise<Started> {
+  const logFile = join(mkdtempSync(join(tmpdir(), "bench-log-")), "stdout.log");
+  const fd = openSync(logFile, "w");
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", fd, "inherit"] });
+  closeSync(fd);
+  let exited: number | null | undefined;
+  child.on("exit", (code) => (exited = code));
+  for (let waited = 0; waited < 20_000; waited += 20) {
+    const match = /"port":(\d+)/.exec(readFileSync(logFile, "utf8"));
+    if (match) return { child, port: Number(match[1]) };
+    if (exited !== undefined) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill();
+  throw new Error(`${args.join(" ")} did not report a port (exit ${exited})`);
+}
+
+/** Resident and peak resident memory of a process, from /proc. */
+export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)![1]);
+  return { rssMiB: kib("VmRSS") / 1024, peakMiB: kib("VmHWM") / 1024 };
+}

@@ -1,0 +1,20 @@
+// The reference: the smallest useful Node proxy, node:http in and out with a keep-alive pool,
+// no parsing, no policies. It is the practical ceiling for a proxy written in Node.
+import http from "node:http";
+
+const target = new URL(process.env.UPSTREAM_URL!);
+const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+
+const server = http.createServer((req, res) => {
+  const outgoing = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers, agent }, (incoming) => {
+    res.writeHead(incoming.statusCode ?? 502, incoming.headers);
+    incoming.pipe(res);
+  });
+  outgoing.on("error", () => {
+    res.writeHead(502);
+    res.end();
+  });
+  req.pipe(outgoing);
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: (server.address() as { port: number }).port })));
