@@ -8,6 +8,7 @@ import { requestContext, type GatewayEnv } from "./middleware/request-context.js
 import { inferenceHandler } from "./routes/inference.js";
 import { isModelVisible, resolveTenant } from "./tenancy.js";
 import type { Dispatcher } from "./upstream/dispatcher.js";
+import { sendBytes, sendJson } from "./respond.js";
 import { recordUsage } from "./usage.js";
 import { validateChatRequest, validateEmbeddingsRequest } from "./validation.js";
 
@@ -58,31 +59,27 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     const data = [...deps.catalogue.models.keys()]
       .filter((name) => isModelVisible(tenant, name))
       .map((id) => ({ id, object: "model", created: 0, owned_by: "ai-gateway" }));
-    return c.json({ object: "list", data });
+    return sendJson(c, 200, { object: "list", data });
   });
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", (c) => (isReady() ? c.json({ status: "ready" }) : c.json({ status: "draining" }, 503)));
-  app.get("/metrics", async (c) => {
-    c.header("content-type", deps.registry.contentType);
-    return c.body(await deps.registry.metrics());
-  });
+  app.get("/healthz", (c) => sendJson(c, 200, { status: "ok" }));
+  app.get("/readyz", (c) => (isReady() ? sendJson(c, 200, { status: "ready" }) : sendJson(c, 503, { status: "draining" })));
+  app.get("/metrics", async (c) => sendBytes(c, 200, { "content-type": deps.registry.contentType }, await deps.registry.metrics()));
   for (const path of ["/v1/chat/completions", "/v1/embeddings", "/v1/models", "/healthz", "/readyz", "/metrics"]) {
     app.all(path, () => {
       throw new GatewayError("method_not_allowed", "Method not allowed on this path");
     });
   }
 
-  app.notFound((c) => c.json(new GatewayError("not_found", `No route for ${c.req.method} ${c.req.path}`).toEnvelope(), 404));
+  app.notFound((c) => sendJson(c, 404, new GatewayError("not_found", `No route for ${c.req.method} ${c.req.path}`).toEnvelope()));
   app.onError((error, c) => {
     const state = c.get("state");
     if (error instanceof GatewayError) {
-      if (state) state.errorCode = error.code;
-      if (error.retryAfter) c.header("retry-after", error.retryAfter);
-      return c.json(error.toEnvelope(), error.status as 400);
+      state.errorCode = error.code;
+      return sendJson(c, error.status, error.toEnvelope(), error.retryAfter ? { "retry-after": error.retryAfter } : {});
     }
-    if (state) state.errorCode = "internal_error";
-    deps.logger.error("unhandled error", { request_id: state?.requestId, error: error instanceof Error ? error.message : String(error) });
-    return c.json(new GatewayError("internal_error", "Internal error").toEnvelope(), 500);
+    state.errorCode = "internal_error";
+    deps.logger.error("unhandled error", { request_id: state.requestId, error: error instanceof Error ? error.message : String(error) });
+    return sendJson(c, 500, new GatewayError("internal_error", "Internal error").toEnvelope());
   });
   return app;
 }

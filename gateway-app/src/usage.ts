@@ -22,27 +22,27 @@ export function recordUsage(state: RequestState, catalogue: Catalogue, metrics: 
 }
 
 /**
- * The `usage` object of an OpenAI answer. Parses only that object when it can find it (it is
- * small and near the end), the whole body otherwise.
+ * The `usage` object of an OpenAI answer. It is small and near the end, so only that slice is
+ * decoded and parsed; the whole body only when the slice cannot be isolated.
  */
 export function usageFromBody(body: Uint8Array): RequestState["usage"] {
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
-  const slice = usageSlice(text);
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const key = bytes.lastIndexOf('"usage"');
+  if (key === -1) return undefined;
+  const slice = usageSlice(bytes.toString("utf8", key));
   try {
     if (slice) return JSON.parse(slice) as RequestState["usage"];
-    const parsed = JSON.parse(text) as { usage?: RequestState["usage"] };
+    const parsed = JSON.parse(bytes.toString("utf8")) as { usage?: RequestState["usage"] };
     return parsed.usage ?? undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The text of the last `"usage": {…}` object, by brace matching that skips strings. */
+/** The `{…}` after a leading `"usage":`, by brace matching that skips strings. */
 function usageSlice(text: string): string | undefined {
-  const key = text.lastIndexOf('"usage"');
-  if (key === -1) return undefined;
-  const start = text.indexOf("{", key);
-  if (start === -1 || text.slice(key + 7, start).trim() !== ":") return undefined;
+  const start = text.indexOf("{");
+  if (start === -1 || text.slice(7, start).trim() !== ":") return undefined;
   let depth = 0;
   for (let i = start; i < text.length; i++) {
     const ch = text.charCodeAt(i);

@@ -19,6 +19,10 @@ export interface RequestState {
   usageSource?: Uint8Array;
   costUsd?: number;
   errorCode?: string;
+  /** The status sent, set by the response helpers. */
+  status?: number;
+  /** True when the instance was draining as the request arrived. */
+  draining?: boolean;
   /** Prompt and completion text, only collected when LOG_PROMPTS is on. */
   prompt?: unknown;
   /** Set by streaming handlers: resolves when the last byte went out (or the client left). */
@@ -72,17 +76,14 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       started: options.now(),
       tenant: "anonymous",
     };
+    // Draining: the response helpers tell keep-alive clients to reconnect elsewhere.
+    state.draining = options.isDraining();
     c.set("state", state);
-    // Headers are set before the handler builds its response: changing a built response's
-    // headers forces the Node adapter off its fast path.
-    c.header("x-request-id", state.requestId);
-    // Tells keep-alive clients to reconnect elsewhere while this instance drains.
-    if (options.isDraining()) c.header("connection", "close");
     metrics.inFlight.inc();
     let status = 500;
     try {
       await next();
-      status = c.res.status;
+      status = state.status ?? c.res.status;
     } finally {
       const route = routeTemplate(c.req.routePath);
       const method = c.req.method;

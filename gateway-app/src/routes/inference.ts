@@ -4,6 +4,7 @@ import { GatewayError, invalidField, upstreamErrorEnvelope } from "../errors.js"
 import type { GatewayMetrics } from "../metrics.js";
 import { clientGone, type GatewayEnv, type RequestState } from "../middleware/request-context.js";
 import { readJsonBody } from "../request-body.js";
+import { sendBytes, sendJson, sendStream, type ByteSink } from "../respond.js";
 import { SseRelay } from "../sse.js";
 import { authorizeModel, outputTokenCap, resolveTenant } from "../tenancy.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
@@ -47,15 +48,13 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     });
     state.servedBy = served.name;
     state.upstream = served.upstream;
-    c.header("x-gateway-model", served.name);
 
-    if (response.status >= 400) return relayError(c, state, response);
+    if (response.status >= 400) return relayError(c, state, response, served);
     if (stream && isEventStream(response)) return relayStream(c, state, response, served, !clientWantsUsage, deps);
     const payload = await response.readAll();
     // Usage is read after the response has gone out, off the hot path.
     state.usageSource = payload;
-    c.header("content-type", response.headers["content-type"] ?? "application/json");
-    return c.body(payload as Uint8Array<ArrayBuffer>, response.status as 200);
+    return sendBytes(c, response.status, { "content-type": response.headers["content-type"] ?? "application/json", "x-gateway-model": served.name }, payload);
   };
 }
 
@@ -68,7 +67,7 @@ function applyTokenCap(body: Record<string, unknown>, cap: number | undefined, o
   if (body.max_tokens == null && body.max_completion_tokens == null) overrides.max_tokens = cap;
 }
 
-async function relayError(c: Context<GatewayEnv>, state: RequestState, response: UpstreamResponse) {
+async function relayError(c: Context<GatewayEnv>, state: RequestState, response: UpstreamResponse, served: ModelConfig) {
   let payload: Uint8Array;
   try {
     payload = await response.readAll();
@@ -76,11 +75,12 @@ async function relayError(c: Context<GatewayEnv>, state: RequestState, response:
     payload = new Uint8Array(0);
   }
   state.errorCode = `upstream_${response.status}`;
+  const headers: Record<string, string> = { "x-gateway-model": served.name };
   const retryAfter = response.headers["retry-after"];
-  if (retryAfter) c.header("retry-after", retryAfter);
+  if (retryAfter) headers["retry-after"] = retryAfter;
   // Upstream 5xx are reported as 502 (the gateway's upstream failed); 4xx keep their status.
   const status = response.status >= 500 ? 502 : response.status;
-  return c.json(upstreamErrorEnvelope(response.status, payload), status as 400);
+  return sendJson(c, status, upstreamErrorEnvelope(response.status, payload), headers);
 }
 
 function isEventStream(response: UpstreamResponse): boolean {
@@ -89,58 +89,34 @@ function isEventStream(response: UpstreamResponse): boolean {
 
 /** Forwards each upstream chunk as it arrives; a client that leaves aborts the upstream call. */
 function relayStream(c: Context<GatewayEnv>, state: RequestState, response: UpstreamResponse, served: ModelConfig, hideUsage: boolean, deps: InferenceDeps) {
-  const iterator = response.body[Symbol.asyncIterator]();
   const relay = new SseRelay({
     hideUsage,
     onFirstToken: () => deps.metrics.timeToFirstToken.observe({ model: served.name }, (deps.now() - state.started) / 1000),
   });
   let finish!: (result: { status: number; aborted?: boolean }) => void;
   state.streamDone = new Promise((resolve) => (finish = resolve));
-  const end = (aborted: boolean) => {
-    state.usage = relay.usage;
-    finish({ status: 200, aborted });
-  };
-
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          // Keep reading until there is something to send: a pull that enqueues nothing is not called again.
-          for (;;) {
-            const { value, done } = await iterator.next();
-            if (done) {
-              const rest = relay.flush();
-              if (rest.byteLength) controller.enqueue(rest);
-              controller.close();
-              end(false);
-              return;
-            }
-            const out = relay.push(value);
-            if (out.byteLength) {
-              controller.enqueue(out);
-              return;
-            }
-          }
-        } catch (error) {
-          // Headers are gone already: tell the client in the stream, as OpenAI does.
-          state.errorCode = "upstream_stream_broken";
-          const message = error instanceof Error ? error.message : String(error);
-          controller.enqueue(new TextEncoder().encode(`data: ${JSON.stringify(new GatewayError("upstream_error", `The upstream stream broke: ${message}`).toEnvelope())}\n\n`));
-          controller.close();
-          end(false);
-        }
-      },
-      cancel() {
-        response.abort();
-        void iterator.return?.();
-        end(true);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return c.body(body, 200, {
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-cache",
-    "x-accel-buffering": "no",
+  const headers = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no", "x-gateway-model": served.name };
+  return sendStream(c, headers, async (sink: ByteSink) => {
+    let aborted = false;
+    try {
+      for await (const chunk of response.body) {
+        const out = relay.push(chunk);
+        if (out.byteLength) await sink.write(out);
+      }
+      const rest = relay.flush();
+      if (rest.byteLength) await sink.write(rest);
+    } catch (error) {
+      aborted = (error as { kind?: string }).kind === "aborted";
+      if (!aborted) {
+        // Headers are gone already: tell the client in the stream, as OpenAI does.
+        state.errorCode = "upstream_stream_broken";
+        const message = error instanceof Error ? error.message : String(error);
+        await sink.write(Buffer.from(`data: ${JSON.stringify(new GatewayError("upstream_error", `The upstream stream broke: ${message}`).toEnvelope())}\n\n`));
+      }
+    } finally {
+      sink.end();
+      state.usage = relay.usage;
+      finish({ status: 200, aborted });
+    }
   });
 }
