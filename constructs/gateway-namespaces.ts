@@ -39,6 +39,11 @@ export interface GatewayNamespacesProps {
 /** One namespace per tier, labelled for Pod Security admission and for NetworkPolicy selectors. */
 export class GatewayNamespaces extends Construct {
   public readonly names: Readonly<Record<GatewayTier, string>>;
+  /**
+   * The names as references to the namespace resources: objects placed with these wait for
+   * their namespace to exist.
+   */
+  public readonly refs: Readonly<Record<GatewayTier, string>>;
   public readonly namespaces: Readonly<Record<GatewayTier, NamespaceV1>>;
 
   constructor(scope: Construct, id: string, props: GatewayNamespacesProps = {}) {
@@ -49,6 +54,7 @@ export class GatewayNamespaces extends Construct {
     this.namespaces = Object.fromEntries(
       tiers.map((tier) => [tier, this.createNamespace(tier)]),
     ) as Record<GatewayTier, NamespaceV1>;
+    this.refs = Object.fromEntries(tiers.map((tier) => [tier, this.namespaces[tier].metadata.name])) as Record<GatewayTier, string>;
   }
 
   private createNamespace(tier: GatewayTier): NamespaceV1 {

@@ -1,9 +1,18 @@
 // The public API of the construct library: re-exports only.
+export * from "./ai-gateway";
 export * from "./ai-gateway-cluster";
 export * from "./cluster-access";
+export * from "./gateway-backend";
+export * from "./gateway-infrastructure";
 export * from "./gateway-namespaces";
+export * from "./gateway-network-policies";
+export * from "./kong-edge";
+export * from "./lite-llm-router";
 export * from "./infrastructure-stack";
 export * from "./platform-stack";
 export * from "./project-services";
 export { InvalidPropsError } from "../lib/errors";
+export * from "../lib/catalogue";
+export { HardenedWorkload, type HardenedWorkloadProps } from "../lib/workload";
+export { VERSIONS } from "../lib/versions";
 export type { StateBackendOptions } from "../lib/state-backend";

@@ -2,13 +2,27 @@ import type { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ClusterAccess, type ClusterLocator } from "./cluster-access";
+import { AiGateway, gatewayCatalogue, type AiGatewayProps } from "./ai-gateway";
 import { GatewayNamespaces, type GatewayNamespacesProps } from "./gateway-namespaces";
+import type { CatalogueModel } from "../lib/catalogue";
 import { MANAGED_BY_LABELS } from "../lib/labels";
 import { configureStateBackend, type StateBackendOptions } from "../lib/state-backend";
 
 export interface PlatformStackProps {
   /** The cluster to deploy onto, by name (see {@link ClusterAccess}). */
   readonly cluster: ClusterLocator;
+  /** The prefix the infrastructure stack used. */
+  readonly prefix: string;
+  /**
+   * The model catalogue (the same as the infrastructure stack's).
+   * @default DEFAULT_MODELS
+   */
+  readonly models?: readonly CatalogueModel[];
+  /**
+   * The request path's options: TLS, consumers, CORS, source ranges, rate limits, image.
+   * @default - the AiGateway defaults
+   */
+  readonly gateway?: Omit<AiGatewayProps, "projectId" | "region" | "prefix" | "namespaces" | "catalogue">;
   /**
    * Namespace names by tier.
    * @default DEFAULT_NAMESPACES
@@ -34,6 +48,7 @@ export interface PlatformStackProps {
 export class PlatformStack extends TerraformStack {
   public readonly access: ClusterAccess;
   public readonly namespaces: GatewayNamespaces;
+  public readonly gateway: AiGateway;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -46,5 +61,13 @@ export class PlatformStack extends TerraformStack {
     for (const stack of props.dependsOnStacks ?? []) this.addDependency(stack);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: props.cluster });
     this.namespaces = new GatewayNamespaces(this, "Namespaces", { names: props.namespaces });
+    const location = { projectId: props.cluster.projectId, region: props.cluster.location };
+    this.gateway = new AiGateway(this, "Gateway", {
+      ...props.gateway,
+      ...location,
+      prefix: props.prefix,
+      namespaces: this.namespaces,
+      catalogue: gatewayCatalogue(this, { ...location, models: props.models }),
+    });
   }
 }

@@ -73,6 +73,7 @@ export function buildExampleApp(app: App, config: ExampleConfig): ExampleStacks 
   });
   const platform = new PlatformStack(app, PLATFORM_STACK_ID, {
     cluster: infrastructure.cluster,
+    prefix: config.prefix,
     stateBackend,
     dependsOnStacks: [infrastructure],
   });

@@ -1,0 +1,92 @@
+import { Construct } from "constructs";
+import { DataGoogleComputeAddress } from "@cdktf/provider-google/lib/data-google-compute-address";
+import { DataGoogleRedisInstance } from "@cdktf/provider-google/lib/data-google-redis-instance";
+import { GatewayBackend, BACKEND_PORT, type GatewayBackendProps } from "./gateway-backend";
+import type { GatewayNamespaces } from "./gateway-namespaces";
+import { GatewayNetworkPolicies } from "./gateway-network-policies";
+import { KongEdge, type KongConsumer, type KongTls, type RateLimits } from "./kong-edge";
+import { LiteLlmRouter, ROUTER_PORT } from "./lite-llm-router";
+import { DEFAULT_MODELS, ModelCatalogue, type CatalogueModel } from "../lib/catalogue";
+import { gatewayNames } from "../lib/gateway-names";
+
+export interface AiGatewayProps {
+  readonly projectId: string;
+  readonly region: string;
+  /** The prefix the infrastructure stack used. */
+  readonly prefix: string;
+  readonly namespaces: GatewayNamespaces;
+  /**
+   * The models. Build it with {@link gatewayCatalogue} to share it with the infrastructure stack.
+   * @default - DEFAULT_MODELS on Vertex AI in `region`
+   */
+  readonly catalogue?: ModelCatalogue;
+  /**
+   * The edge's certificate.
+   * @default { secretName: "kong-proxy-tls" } - a TLS Secret you create in the edge namespace
+   */
+  readonly tls?: KongTls;
+  /** @default [] */
+  readonly consumers?: KongConsumer[];
+  /** @default [] */
+  readonly corsOrigins?: string[];
+  /** @default [] - the internet */
+  readonly sourceRanges?: string[];
+  /** @default - 100/minute, 1000/hour, 10000/day */
+  readonly rateLimits?: RateLimits;
+  /**
+   * Kubernetes Secret (in the edge namespace) with Memorystore's AUTH string for Kong.
+   * @default { name: "kong-redis", key: "password" }
+   */
+  readonly kongRedisPasswordSecret?: { readonly name: string; readonly key: string };
+  /** @default { tag: "0.1.0" } */
+  readonly backendImage?: GatewayBackendProps["image"];
+}
+
+/** The shared catalogue both stacks render from. */
+export function gatewayCatalogue(scope: Construct, options: { projectId: string; region: string; models?: readonly CatalogueModel[] }): ModelCatalogue {
+  return new ModelCatalogue(scope, options.models ?? DEFAULT_MODELS, { vertexProject: options.projectId, vertexLocation: options.region });
+}
+
+/**
+ * The whole request path on the cluster from one small set of props: Kong at the edge,
+ * gateway-app, LiteLLM, and the NetworkPolicies between them. Memorystore and the edge's
+ * address are found by name, as the infrastructure stack created them.
+ */
+export class AiGateway extends Construct {
+  public readonly catalogue: ModelCatalogue;
+  public readonly router: LiteLlmRouter;
+  public readonly backend: GatewayBackend;
+  public readonly edge: KongEdge;
+  public readonly networkPolicies: GatewayNetworkPolicies;
+
+  constructor(scope: Construct, id: string, props: AiGatewayProps) {
+    super(scope, id);
+    const names = gatewayNames(props.prefix, props.projectId);
+    const ns = props.namespaces.refs;
+    this.catalogue = props.catalogue ?? gatewayCatalogue(this, props);
+    const redis = new DataGoogleRedisInstance(this, "Redis", { project: props.projectId, region: props.region, name: names.redisInstance });
+    const redisEndpoint = { host: redis.host, port: String(redis.port), caCertificate: redis.serverCaCerts.get(0).cert };
+    const address = new DataGoogleComputeAddress(this, "EdgeAddress", { project: props.projectId, region: props.region, name: names.edgeAddress });
+
+    this.router = new LiteLlmRouter(this, "Router", { catalogue: this.catalogue, namespace: ns.router, projectId: props.projectId, prefix: props.prefix, redis: redisEndpoint });
+    this.backend = new GatewayBackend(this, "Backend", {
+      catalogue: this.catalogue, namespace: ns.app, projectId: props.projectId, region: props.region, prefix: props.prefix,
+      routerUrl: this.router.url, image: props.backendImage,
+    });
+    this.edge = new KongEdge(this, "Edge", {
+      namespace: ns.edge,
+      tls: props.tls ?? { secretName: "kong-proxy-tls" },
+      loadBalancerIp: address.address,
+      sourceRanges: props.sourceRanges,
+      corsOrigins: props.corsOrigins,
+      rateLimits: props.rateLimits,
+      rateLimitRedis: { ...redisEndpoint, passwordSecret: props.kongRedisPasswordSecret ?? { name: "kong-redis", key: "password" } },
+      routes: [{ name: "openai-api", url: `http://${this.backend.workload.serviceHost}:${BACKEND_PORT}`, paths: ["/v1"] }],
+      consumers: props.consumers,
+    });
+    this.networkPolicies = new GatewayNetworkPolicies(this, "NetworkPolicies", {
+      namespaces: ns,
+      ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: BACKEND_PORT, router: ROUTER_PORT },
+    });
+  }
+}

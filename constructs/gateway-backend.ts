@@ -1,0 +1,118 @@
+import { createHash } from "node:crypto";
+import { Construct } from "constructs";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import type { ModelCatalogue } from "../lib/catalogue";
+import { InvalidPropsError, received } from "../lib/errors";
+import { gatewayNames } from "../lib/gateway-names";
+import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { SecretFiles } from "../lib/secret-files";
+import { HardenedWorkload, type WorkloadResources, type WorkloadScaling } from "../lib/workload";
+
+export interface GatewayBackendProps {
+  readonly catalogue: ModelCatalogue;
+  readonly namespace: string;
+  readonly projectId: string;
+  /** Region of the Artifact Registry repository. */
+  readonly region: string;
+  /** The prefix the infrastructure stack used. */
+  readonly prefix: string;
+  /** LiteLLM's in-cluster URL. */
+  readonly routerUrl: string;
+  /**
+   * The gateway-app image in the infrastructure stack's Artifact Registry repository, by
+   * digest (`sha256:…`, preferred) or by a pinned tag (the repository's tags are immutable).
+   * @default { tag: "0.1.0" }
+   */
+  readonly image?: { readonly digest: string } | { readonly tag: string };
+  /** @default - 250m/1 CPU, 256Mi memory */
+  readonly resources?: WorkloadResources;
+  /** @default - 2 to 20 replicas at 70% CPU */
+  readonly scaling?: WorkloadScaling;
+  /**
+   * How long a pod may take to finish in-flight streams after it is told to stop.
+   * @default 120
+   */
+  readonly drainSeconds?: number;
+}
+
+export const BACKEND_PORT = 8080;
+const CONFIG_DIR = "/etc/gateway";
+const SECRETS_DIR = "/var/run/secrets/ai-gateway";
+
+/**
+ * gateway-app on the cluster: the hardened workload shape, its catalogue from the shared one,
+ * LiteLLM's key as a mounted file, direct Vertex AI through Workload Identity, and a shutdown
+ * long enough to drain streams.
+ */
+export class GatewayBackend extends Construct {
+  public readonly workload: HardenedWorkload;
+  public readonly config: ConfigMapV1;
+  /** The rendered GATEWAY_CONFIG. */
+  public readonly gatewayConfig: Record<string, unknown>;
+  public readonly image: string;
+
+  constructor(scope: Construct, id: string, props: GatewayBackendProps) {
+    super(scope, id);
+    const names = gatewayNames(props.prefix, props.projectId);
+    const drainSeconds = props.drainSeconds ?? 120;
+    if (!(Number.isInteger(drainSeconds) && drainSeconds >= 10)) {
+      throw new InvalidPropsError(this, "drainSeconds", `must be a whole number of at least 10 ${received(drainSeconds)}`, "allow streams time to finish");
+    }
+    this.image = backendImage(this, props, names.repository);
+    this.gatewayConfig = props.catalogue.gatewayCatalogue();
+    const catalogueJson = JSON.stringify(this.gatewayConfig, null, 2);
+    this.config = new ConfigMapV1(this, "Config", {
+      metadata: { name: "gateway-app-config", namespace: props.namespace, labels: { ...KUBERNETES_COMMON_LABELS, "app.kubernetes.io/name": "gateway-app" } },
+      data: { "catalogue.json": catalogueJson },
+    });
+    const secrets = new SecretFiles(this, "Secrets", {
+      namespace: props.namespace,
+      name: "gateway-app-secrets",
+      projectId: props.projectId,
+      secrets: { "litellm-api-key": names.secrets.masterKey },
+    });
+    // Endpoint removal needs a few seconds; the image has no shell, so the app delays itself.
+    const delaySeconds = 10;
+    this.workload = new HardenedWorkload(this, "Workload", {
+      namespace: props.namespace,
+      name: "gateway-app",
+      component: "backend",
+      image: this.image,
+      port: { name: "http", containerPort: BACKEND_PORT },
+      env: {
+        GATEWAY_CONFIG: `${CONFIG_DIR}/catalogue.json`,
+        LITELLM_BASE_URL: props.routerUrl,
+        LITELLM_API_KEY_FILE: `${SECRETS_DIR}/litellm-api-key`,
+        VERTEX_PROJECT: props.catalogue.vertexProject,
+        VERTEX_LOCATION: props.catalogue.vertexLocation,
+        SHUTDOWN_DELAY_MS: String(delaySeconds * 1000),
+        SHUTDOWN_GRACE_MS: String((drainSeconds - delaySeconds) * 1000),
+      },
+      files: [
+        { name: "config", mountPath: CONFIG_DIR, source: { configMap: "gateway-app-config" } },
+        { name: "secrets", mountPath: SECRETS_DIR, source: { secretProviderClass: secrets.className } },
+      ],
+      resources: props.resources,
+      scaling: { minReplicas: 2, maxReplicas: 20, ...props.scaling },
+      probes: { liveness: "/healthz", readiness: "/readyz" },
+      serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": names.appServiceAccountEmail },
+      podAnnotations: { "checksum/config": createHash("sha256").update(catalogueJson).digest("hex") },
+      preStopSleepSeconds: 0,
+      terminationGracePeriodSeconds: drainSeconds + 5,
+    });
+    this.workload.deployment.dependsOn = [secrets.manifest.fqn, this.config.fqn];
+  }
+}
+
+function backendImage(scope: Construct, props: GatewayBackendProps, repository: string): string {
+  const base = `${props.region}-docker.pkg.dev/${props.projectId}/${repository}/gateway-app`;
+  const image = props.image ?? { tag: "0.1.0" };
+  if ("digest" in image) {
+    if (!/^sha256:[0-9a-f]{64}$/.test(image.digest)) throw new InvalidPropsError(scope, "image.digest", `is not a sha256 digest ${received(image.digest)}`, "pass the digest Artifact Registry printed, sha256:<64 hex digits>");
+    return `${base}@${image.digest}`;
+  }
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(image.tag) || image.tag === "latest") {
+    throw new InvalidPropsError(scope, "image.tag", `is not a pinned tag ${received(image.tag)}`, "use a version tag such as 1.4.2, never latest");
+  }
+  return `${base}:${image.tag}`;
+}

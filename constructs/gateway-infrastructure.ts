@@ -1,0 +1,177 @@
+import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
+import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
+import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
+import { ComputeAddress } from "@cdktf/provider-google/lib/compute-address";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { RedisInstance } from "@cdktf/provider-google/lib/redis-instance";
+import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
+import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
+import type { IAiGatewayCluster } from "./ai-gateway-cluster";
+import { DEFAULT_NAMESPACES } from "./gateway-namespaces";
+import { InvalidPropsError, received } from "../lib/errors";
+import { gcpLabels } from "../lib/labels";
+import { physicalName } from "../lib/naming";
+import { gatewayNames } from "../lib/gateway-names";
+
+export interface GatewayInfrastructureProps {
+  readonly cluster: IAiGatewayCluster;
+  /** Same prefix as the cluster's. */
+  readonly prefix: string;
+  /**
+   * Providers besides Vertex AI whose API keys get a Secret Manager secret.
+   * @default []
+   */
+  readonly providerKeys?: ("openai" | "anthropic")[];
+  /**
+   * Memorystore size.
+   * @default 1
+   */
+  readonly redisMemoryGb?: number;
+  /**
+   * Memorystore tier: STANDARD_HA replicates across zones.
+   * @default "STANDARD_HA"
+   */
+  readonly redisTier?: "BASIC" | "STANDARD_HA";
+  /**
+   * The /16 (or smaller) range reserved for private service access (Memorystore).
+   * @default - a /16 Google allocates in the VPC
+   */
+  readonly privateServiceRangePrefixLength?: number;
+  /** @default {} */
+  readonly labels?: Record<string, string>;
+  /** @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The Google side of the request path, in the infrastructure stack: Workload Identity service
+ * accounts for LiteLLM and gateway-app (Vertex AI access, no JSON keys), Secret Manager
+ * secrets whose values are added out of band, Memorystore Redis on private service access
+ * with AUTH and in-transit encryption, the Artifact Registry repository for gateway-app, and
+ * the edge's static IP.
+ */
+export class GatewayInfrastructure extends Construct {
+  public readonly routerServiceAccount: ServiceAccount;
+  public readonly appServiceAccount: ServiceAccount;
+  public readonly secrets: Readonly<Record<string, SecretManagerSecret>>;
+  public readonly redis: RedisInstance;
+  public readonly repository: ArtifactRegistryRepository;
+  public readonly edgeAddress: ComputeAddress;
+
+  constructor(scope: Construct, id: string, props: GatewayInfrastructureProps) {
+    super(scope, id);
+    const { cluster, prefix } = props;
+    const labels = gcpLabels(this, props.labels);
+    const names = gatewayNames(prefix, cluster.projectId);
+    const dependsOn = props.dependsOn ?? [];
+    const memory = props.redisMemoryGb ?? 1;
+    if (!(Number.isInteger(memory) && memory >= 1 && memory <= 300)) {
+      throw new InvalidPropsError(this, "redisMemoryGb", `must be a whole number from 1 to 300 ${received(memory)}`, "choose a Memorystore size in GB");
+    }
+
+    this.routerServiceAccount = this.workloadIdentity("Router", names.routerServiceAccountId, "LiteLLM router", cluster, DEFAULT_NAMESPACES.router, "litellm", dependsOn);
+    this.appServiceAccount = this.workloadIdentity("App", names.appServiceAccountId, "gateway-app", cluster, DEFAULT_NAMESPACES.app, "gateway-app", dependsOn);
+
+    const secrets: Record<string, SecretManagerSecret> = {};
+    for (const [key, secretId] of Object.entries({ masterKey: names.secrets.masterKey, redisAuth: names.secrets.redisAuth, ...Object.fromEntries((props.providerKeys ?? []).map((p) => [p, names.secrets.providerKey(p)])) })) {
+      secrets[key] = new SecretManagerSecret(this, `Secret-${key}`, {
+        project: cluster.projectId,
+        secretId,
+        labels,
+        replication: { auto: {} },
+        dependsOn,
+      });
+    }
+    this.secrets = secrets;
+    // Each workload reads only the secrets it needs.
+    this.grantSecret("RouterMasterKey", secrets.masterKey, this.routerServiceAccount);
+    this.grantSecret("AppMasterKey", secrets.masterKey, this.appServiceAccount);
+    this.grantSecret("RouterRedisAuth", secrets.redisAuth, this.routerServiceAccount);
+    for (const provider of props.providerKeys ?? []) this.grantSecret(`Router-${provider}`, secrets[provider], this.routerServiceAccount);
+
+    const peeringRange = new ComputeGlobalAddress(this, "PrivateServiceRange", {
+      project: cluster.projectId,
+      name: physicalName(prefix, "psa"),
+      purpose: "VPC_PEERING",
+      addressType: "INTERNAL",
+      prefixLength: props.privateServiceRangePrefixLength ?? 16,
+      network: cluster.networkId,
+      dependsOn,
+    });
+    const peering = new ServiceNetworkingConnection(this, "PrivateServiceAccess", {
+      network: cluster.networkId,
+      service: "servicenetworking.googleapis.com",
+      reservedPeeringRanges: [peeringRange.name],
+    });
+    this.redis = new RedisInstance(this, "Redis", {
+      project: cluster.projectId,
+      region: cluster.location,
+      name: names.redisInstance,
+      tier: props.redisTier ?? "STANDARD_HA",
+      memorySizeGb: memory,
+      redisVersion: "REDIS_7_2",
+      authorizedNetwork: cluster.networkId,
+      connectMode: "PRIVATE_SERVICE_ACCESS",
+      authEnabled: true,
+      transitEncryptionMode: "SERVER_AUTHENTICATION",
+      labels,
+      dependsOn: [peering],
+    });
+
+    this.repository = new ArtifactRegistryRepository(this, "Repository", {
+      project: cluster.projectId,
+      location: cluster.location,
+      repositoryId: names.repository,
+      format: "DOCKER",
+      description: "gateway-app images",
+      dockerConfig: { immutableTags: true },
+      labels,
+      dependsOn,
+    });
+
+    // Reserved so the load balancer keeps its address across re-creations; DNS points here.
+    this.edgeAddress = new ComputeAddress(this, "EdgeAddress", {
+      project: cluster.projectId,
+      region: cluster.location,
+      name: names.edgeAddress,
+      addressType: "EXTERNAL",
+      networkTier: "PREMIUM",
+      labels,
+      dependsOn,
+    });
+  }
+
+  private workloadIdentity(id: string, accountId: string, what: string, cluster: IAiGatewayCluster, namespace: string, ksa: string, dependsOn: ITerraformDependable[]): ServiceAccount {
+    const account = new ServiceAccount(this, `${id}ServiceAccount`, {
+      project: cluster.projectId,
+      accountId,
+      displayName: `${what} (Workload Identity)`,
+      dependsOn,
+    });
+    new ProjectIamMember(this, `${id}VertexUser`, {
+      project: cluster.projectId,
+      role: "roles/aiplatform.user",
+      member: account.member,
+    });
+    // Exactly one Kubernetes service account may act as this Google account.
+    new ServiceAccountIamMember(this, `${id}WorkloadIdentity`, {
+      serviceAccountId: account.name,
+      role: "roles/iam.workloadIdentityUser",
+      member: `serviceAccount:${cluster.workloadPool}[${namespace}/${ksa}]`,
+    });
+    return account;
+  }
+
+  private grantSecret(id: string, secret: SecretManagerSecret, account: ServiceAccount): void {
+    new SecretManagerSecretIamMember(this, `Access-${id}`, {
+      project: secret.project,
+      secretId: secret.secretId,
+      role: "roles/secretmanager.secretAccessor",
+      member: account.member,
+    });
+  }
+}

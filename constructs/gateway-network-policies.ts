@@ -1,0 +1,95 @@
+import { Construct } from "constructs";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import type { GatewayTier } from "./gateway-namespaces";
+import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
+
+export interface GatewayNetworkPoliciesProps {
+  /** Namespace names by tier. */
+  readonly namespaces: Readonly<Record<GatewayTier, string>>;
+  /** Ports: Kong's proxy and status, gateway-app's, LiteLLM's. */
+  readonly ports: { readonly edgeProxy: number[]; readonly edgeStatus: number; readonly backend: number; readonly router: number };
+  /**
+   * Memorystore's TLS port (6378 with in-transit encryption); its address is allocated by Google.
+   * @default 6378
+   */
+  readonly redisPort?: number;
+}
+
+type Peer = { namespace: string; component?: string } | { cidr: string; except?: string[] };
+interface Rule { peers: Peer[]; ports: { port: number; protocol?: "TCP" | "UDP" }[] }
+
+const DNS: Rule = { peers: [{ namespace: "kube-system" }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] };
+// The GKE metadata server (Workload Identity tokens) answers on these link-local addresses.
+const METADATA: Rule = { peers: [{ cidr: "169.254.169.254/32" }, { cidr: "169.254.169.252/32" }], ports: [{ port: 80 }, { port: 988 }] };
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/**
+ * Default deny in every tier's namespace, then only the request path: internet → Kong →
+ * gateway-app → LiteLLM → providers (HTTPS) and Redis, DNS and the metadata server where
+ * needed, and Prometheus → each tier's metrics port.
+ */
+export class GatewayNetworkPolicies extends Construct {
+  public readonly policies: NetworkPolicyV1[] = [];
+
+  constructor(scope: Construct, id: string, props: GatewayNetworkPoliciesProps) {
+    super(scope, id);
+    const ns = props.namespaces;
+    const p = props.ports;
+    const redis = props.redisPort ?? 6378;
+    const prometheus: Peer = { namespace: ns.observability };
+    const internetHttps: Rule = { peers: [{ cidr: "0.0.0.0/0", except: PRIVATE_RANGES }], ports: [{ port: 443 }] };
+    const redisEgress: Rule = { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: redis }] };
+
+    for (const tier of Object.keys(ns) as GatewayTier[]) {
+      this.policy(`${tier}-default-deny`, ns[tier], {}, { ingress: [], egress: [] });
+    }
+    this.policy("edge", ns.edge, { "app.kubernetes.io/name": "kong" }, {
+      ingress: [
+        // The load balancer passes client addresses through (externalTrafficPolicy Local).
+        { peers: [{ cidr: "0.0.0.0/0" }], ports: p.edgeProxy.map((port) => ({ port })) },
+        { peers: [prometheus], ports: [{ port: p.edgeStatus }] },
+      ],
+      egress: [DNS, { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] }, redisEgress],
+    });
+    this.policy("backend", ns.app, { "app.kubernetes.io/component": "backend" }, {
+      ingress: [{ peers: [{ namespace: ns.edge, component: "edge" }, prometheus], ports: [{ port: p.backend }] }],
+      egress: [DNS, METADATA, { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] }, internetHttps],
+    });
+    this.policy("router", ns.router, { "app.kubernetes.io/component": "router" }, {
+      ingress: [{ peers: [{ namespace: ns.app, component: "backend" }, prometheus], ports: [{ port: p.router }] }],
+      egress: [DNS, METADATA, internetHttps, redisEgress],
+    });
+    this.policy("observability", ns.observability, {}, {
+      ingress: [{ peers: [{ namespace: ns.observability }], ports: [] }],
+      egress: [
+        DNS,
+        { peers: [{ namespace: ns.observability }], ports: [] },
+        { peers: [{ namespace: ns.edge, component: "edge" }], ports: [{ port: p.edgeStatus }] },
+        { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] },
+        { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] },
+        // The API server, kubelets and node exporters, for Kubernetes service discovery and node metrics.
+        { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }, { port: 10250 }, { port: 9100 }] },
+      ],
+    });
+  }
+
+  private policy(name: string, namespace: string, podLabels: Record<string, string>, rules: { ingress: Rule[]; egress: Rule[] }): void {
+    const peer = (peerDef: Peer) =>
+      "cidr" in peerDef
+        ? { ipBlock: { cidr: peerDef.cidr, except: peerDef.except } }
+        : {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peerDef.namespace } },
+            ...(peerDef.component ? { podSelector: { matchLabels: { "app.kubernetes.io/component": peerDef.component } } } : {}),
+          };
+    const ports = (rule: Rule) => rule.ports.map((port) => ({ port: String(port.port), protocol: port.protocol ?? "TCP" }));
+    this.policies.push(new NetworkPolicyV1(this, name, {
+      metadata: { name: `ai-gateway-${name}`, namespace, labels: { ...KUBERNETES_COMMON_LABELS } },
+      spec: {
+        podSelector: { matchLabels: podLabels },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: rules.ingress.map((rule) => ({ from: rule.peers.map(peer), ports: ports(rule) })),
+        egress: rules.egress.map((rule) => ({ to: rule.peers.map(peer), ports: ports(rule) })),
+      },
+    }));
+  }
+}

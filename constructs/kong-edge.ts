@@ -1,0 +1,357 @@
+import { Construct } from "constructs";
+import { Lazy } from "cdktf";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { toYaml } from "../lib/yaml";
+import { InvalidPropsError, received } from "../lib/errors";
+import { parseIpv4Cidr } from "../lib/cidr";
+import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { isUnresolved } from "../lib/tokens";
+import { VERSIONS } from "../lib/versions";
+
+/** A Kong service with its routes. */
+export interface KongRoute {
+  /** Route name, unique. */
+  readonly name: string;
+  /** Upstream URL, e.g. http://gateway-app.ai-gateway-app.svc.cluster.local:8080 */
+  readonly url: string;
+  /** Path prefixes, e.g. ["/v1"]. */
+  readonly paths: string[];
+  /** @default false */
+  readonly stripPath?: boolean;
+  /** Milliseconds Kong waits for the upstream; long enough for streamed completions. @default 600000 */
+  readonly readTimeoutMs?: number;
+}
+
+/** A caller, authenticated by JWTs signed with its RS256 key. */
+export interface KongConsumer {
+  /** Kong username; gateway-app tenants are matched against it. */
+  readonly username: string;
+  /** @default - none */
+  readonly customId?: string;
+  /** Expected `iss` claim of the consumer's tokens. @default - the username */
+  readonly issuer?: string;
+  /** PEM public key that verifies the consumer's RS256 tokens. Public, so safe in config. */
+  readonly rsaPublicKey: string;
+}
+
+/** Per-consumer limits. */
+export interface RateLimits {
+  /** @default 100 */
+  readonly minute?: number;
+  /** @default 1000 */
+  readonly hour?: number;
+  /** @default 10000 */
+  readonly day?: number;
+}
+
+/** Where Kong keeps rate-limit counters when several replicas must share them. */
+export interface RateLimitRedis {
+  readonly host: string;
+  readonly port: string;
+  /** PEM of the server CA (Memorystore's), for verified TLS. */
+  readonly caCertificate: string;
+  /**
+   * A Kubernetes Secret in Kong's namespace holding the Redis AUTH string, created out of band
+   * (e.g. from `gcloud redis instances get-auth-string`); Kong reads it through its env vault.
+   */
+  readonly passwordSecret: { readonly name: string; readonly key: string };
+}
+
+/** How the proxy gets its TLS certificate. */
+export type KongTls =
+  /** An existing `kubernetes.io/tls` Secret in Kong's namespace (from cert-manager, or created by hand). */
+  | { readonly secretName: string }
+  /** cert-manager issues it through the chart (cert-manager and its CRDs must be installed). */
+  | { readonly certManager: { readonly clusterIssuer: string; readonly dnsNames: string[] } };
+
+export interface KongEdgeProps {
+  readonly namespace: string;
+  readonly tls: KongTls;
+  /** The reserved static IP of the load balancer. */
+  readonly loadBalancerIp: string;
+  /**
+   * Client ranges allowed to reach the load balancer.
+   * @default [] - the internet
+   */
+  readonly sourceRanges?: string[];
+  /**
+   * Browser origins allowed by CORS; without any, no CORS headers are sent and browsers cannot call the API.
+   * @default []
+   */
+  readonly corsOrigins?: string[];
+  /** @default - 100/minute, 1000/hour, 10000/day by consumer */
+  readonly rateLimits?: RateLimits;
+  /**
+   * Shared counters. Required when more than one replica can run, because `local` counts per
+   * pod and would multiply every limit by the replica count.
+   * @default - none; then maxReplicas must be 1
+   */
+  readonly rateLimitRedis?: RateLimitRedis;
+  /** @default - 2 to 10 replicas at 70% CPU */
+  readonly replicas?: { readonly min?: number; readonly max?: number };
+  /** Largest request body in megabytes. @default 1 */
+  readonly maxBodyMegabytes?: number;
+  /** @default [] */
+  readonly routes?: KongRoute[];
+  /** @default [] */
+  readonly consumers?: KongConsumer[];
+}
+
+export const KONG_DEFAULTS = {
+  rateLimits: { minute: 100, hour: 1000, day: 10000 },
+  replicas: { min: 2, max: 10 },
+  maxBodyMegabytes: 1,
+  readTimeoutMs: 600_000,
+} as const;
+
+const STATUS_PORT = 8100;
+const REDIS_CA_DIR = "/etc/kong-redis-ca";
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
+
+/**
+ * Kong Gateway at the edge, from its Helm chart: DB-less with a declarative configuration
+ * rendered from typed routes and consumers, no ingress controller (so no CRDs), TLS at Kong,
+ * HTTP redirected to HTTPS, a reserved static IP, JWT (RS256, `exp` verified), rate limits by
+ * consumer, CORS for explicit origins only, request ids, size limits, security headers and
+ * Prometheus metrics, with Kong's hardened pod settings, HPA, PDB and spread.
+ */
+export class KongEdge extends Construct {
+  public readonly release: Release;
+  private readonly routes: KongRoute[] = [];
+  private readonly consumers: KongConsumer[] = [];
+  private readonly props: KongEdgeProps;
+
+  constructor(scope: Construct, id: string, props: KongEdgeProps) {
+    super(scope, id);
+    this.props = props;
+    this.validate(props);
+    for (const route of props.routes ?? []) this.addRoute(route);
+    for (const consumer of props.consumers ?? []) this.addConsumer(consumer);
+
+    if (props.rateLimitRedis) {
+      new ConfigMapV1(this, "RedisCa", {
+        metadata: { name: "kong-redis-ca", namespace: props.namespace, labels: { ...KUBERNETES_COMMON_LABELS } },
+        data: { "ca.pem": props.rateLimitRedis.caCertificate },
+      });
+    }
+    this.release = new Release(this, "Release", {
+      name: "kong",
+      namespace: props.namespace,
+      repository: VERSIONS.kongChart.repository,
+      chart: VERSIONS.kongChart.chart,
+      version: VERSIONS.kongChart.version,
+      atomic: true,
+      cleanupOnFail: true,
+      timeout: 600,
+      values: [Lazy.stringValue({ produce: () => toYaml(this.helmValues()) })],
+    });
+  }
+
+  /** Routes a path prefix to a service. */
+  public addRoute(route: KongRoute): void {
+    if (!NAME.test(route.name)) throw new InvalidPropsError(this, "route.name", `is not a valid Kong name ${received(route.name)}`, "use letters, digits, . _ ~ -");
+    if (this.routes.some((r) => r.name === route.name)) throw new InvalidPropsError(this, "route.name", `"${route.name}" is already used`, "give every route its own name");
+    if (route.paths.length === 0 || route.paths.some((p) => !p.startsWith("/"))) throw new InvalidPropsError(this, `route ${route.name}.paths`, `must be non-empty paths starting with "/" ${received(route.paths)}`, 'use prefixes like "/v1"');
+    this.routes.push(route);
+  }
+
+  /** Lets a caller in with JWTs signed by its RS256 key. */
+  public addConsumer(consumer: KongConsumer): void {
+    if (!NAME.test(consumer.username)) throw new InvalidPropsError(this, "consumer.username", `is not a valid Kong username ${received(consumer.username)}`, "use letters, digits, . _ ~ -");
+    if (this.consumers.some((c) => c.username === consumer.username)) throw new InvalidPropsError(this, "consumer.username", `"${consumer.username}" is already used`, "give every consumer its own username");
+    if (!/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(consumer.rsaPublicKey.trim())) {
+      throw new InvalidPropsError(this, `consumer ${consumer.username}.rsaPublicKey`, "is not a PEM public key", "pass the consumer's RS256 public key (-----BEGIN PUBLIC KEY-----); never a private key or an HMAC secret");
+    }
+    this.consumers.push(consumer);
+  }
+
+  /** Kong's declarative configuration (`_format_version: "3.0"`), as an object. */
+  public declarativeConfig(): Record<string, unknown> {
+    return {
+      _format_version: "3.0",
+      services: this.routes.map((route) => ({
+        name: route.name,
+        url: route.url,
+        connect_timeout: 5000,
+        write_timeout: route.readTimeoutMs ?? KONG_DEFAULTS.readTimeoutMs,
+        read_timeout: route.readTimeoutMs ?? KONG_DEFAULTS.readTimeoutMs,
+        routes: [{
+          name: route.name,
+          paths: route.paths,
+          strip_path: route.stripPath ?? false,
+          protocols: ["https"],
+          // Plain HTTP requests are redirected, method and body kept.
+          https_redirect_status_code: 308,
+        }],
+      })),
+      consumers: this.consumers.map((consumer) => ({
+        username: consumer.username,
+        ...(consumer.customId ? { custom_id: consumer.customId } : {}),
+        jwt_secrets: [{ key: consumer.issuer ?? consumer.username, algorithm: "RS256", rsa_public_key: consumer.rsaPublicKey.trim() }],
+      })),
+      plugins: this.plugins(),
+    };
+  }
+
+  private plugins(): Record<string, unknown>[] {
+    const props = this.props;
+    const limits = { ...KONG_DEFAULTS.rateLimits, ...props.rateLimits };
+    const redis = props.rateLimitRedis;
+    const plugins: Record<string, unknown>[] = [
+      // Kong's jwt plugin sets or clears X-Consumer-ID, -Custom-ID and -Username itself, so a
+      // client cannot forge them; no anonymous consumer, so every request needs a valid token.
+      { name: "jwt", config: { key_claim_name: "iss", claims_to_verify: ["exp"], maximum_expiration: 86400, run_on_preflight: false, header_names: ["authorization"], uri_param_names: [], cookie_names: [] } },
+      {
+        name: "rate-limiting",
+        config: {
+          ...limits,
+          limit_by: "consumer",
+          policy: redis ? "redis" : "local",
+          fault_tolerant: true,
+          hide_client_headers: false,
+          ...(redis ? { redis: { host: redis.host, port: Number(redis.port) || redis.port, password: "{vault://env/kong-redis-password}", ssl: true, ssl_verify: true, timeout: 2000 } } : {}),
+        },
+      },
+      { name: "correlation-id", config: { header_name: "X-Request-ID", generator: "uuid#counter", echo_downstream: true } },
+      { name: "request-size-limiting", config: { allowed_payload_size: props.maxBodyMegabytes ?? KONG_DEFAULTS.maxBodyMegabytes, size_unit: "megabytes", require_content_length: false } },
+      // jwt (priority 1450) runs before request-transformer (801): removing X-Consumer-* here
+      // would strip the identity jwt just set. What it removes are identity headers that no
+      // enabled plugin sets, so a client cannot smuggle them to the backend.
+      { name: "request-transformer", config: { remove: { headers: ["X-Authenticated-Groups", "X-Authenticated-Scope", "X-Authenticated-Userid", "X-Credential-Username"] } } },
+      {
+        name: "response-transformer",
+        config: {
+          remove: { headers: ["Server", "Via", "X-Kong-Upstream-Latency", "X-Kong-Proxy-Latency"] },
+          add: { headers: ["Strict-Transport-Security:max-age=31536000; includeSubDomains", "X-Content-Type-Options:nosniff", "X-Frame-Options:DENY", "Referrer-Policy:no-referrer", "Content-Security-Policy:default-src 'none'; frame-ancestors 'none'", "Cache-Control:no-store"] },
+        },
+      },
+      { name: "prometheus", config: { per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, upstream_health_metrics: true } },
+    ];
+    if ((props.corsOrigins ?? []).length > 0) {
+      plugins.push({
+        name: "cors",
+        config: {
+          origins: props.corsOrigins,
+          methods: ["GET", "POST", "OPTIONS"],
+          headers: ["Authorization", "Content-Type", "X-Request-ID"],
+          exposed_headers: ["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"],
+          credentials: false,
+          max_age: 3600,
+          preflight_continue: false,
+        },
+      });
+    }
+    return plugins;
+  }
+
+  /** The chart's values, as an object. */
+  public helmValues(): Record<string, unknown> {
+    const props = this.props;
+    const replicas = { ...KONG_DEFAULTS.replicas, ...props.replicas };
+    const tls = props.tls;
+    const certDir = "secretName" in tls ? `/etc/secrets/${tls.secretName}` : "/etc/secrets/kong-proxy-cert";
+    const redis = props.rateLimitRedis;
+    const selector = { "app.kubernetes.io/name": "kong", "app.kubernetes.io/instance": "kong" };
+    return {
+      image: { repository: VERSIONS.kongImage.repository, tag: VERSIONS.kongImage.tag },
+      env: {
+        database: "off",
+        router_flavor: "traditional_compatible",
+        nginx_worker_processes: "2",
+        proxy_access_log: "/dev/stdout",
+        proxy_error_log: "/dev/stderr",
+        admin_listen: "off",
+        headers: "off",
+        real_ip_header: "X-Forwarded-For",
+        ssl_cert: `${certDir}/tls.crt`,
+        ssl_cert_key: `${certDir}/tls.key`,
+        ...(redis ? { lua_ssl_trusted_certificate: `system,${REDIS_CA_DIR}/ca.pem`, vaults: "env" } : {}),
+      },
+      ...(redis ? { customEnv: { kong_redis_password: { valueFrom: { secretKeyRef: { name: redis.passwordSecret.name, key: redis.passwordSecret.key } } } } } : {}),
+      ingressController: { enabled: false },
+      dblessConfig: { config: toYaml(this.declarativeConfig()) },
+      admin: { enabled: false, http: { enabled: false } },
+      manager: { enabled: false },
+      status: { enabled: true, http: { enabled: true, containerPort: STATUS_PORT } },
+      proxy: {
+        enabled: true,
+        type: "LoadBalancer",
+        loadBalancerIP: props.loadBalancerIp,
+        loadBalancerSourceRanges: props.sourceRanges ?? [],
+        annotations: { "cloud.google.com/l4-rbs": "enabled" },
+        externalTrafficPolicy: "Local",
+        http: { enabled: true, servicePort: 80, containerPort: 8000 },
+        tls: { enabled: true, servicePort: 443, containerPort: 8443, parameters: ["http2"] },
+      },
+      ...("secretName" in tls
+        ? { secretVolumes: [tls.secretName] }
+        : { certificates: { enabled: true, clusterIssuer: tls.certManager.clusterIssuer, proxy: { enabled: true, commonName: tls.certManager.dnsNames[0], dnsNames: tls.certManager.dnsNames } } }),
+      deployment: {
+        serviceAccount: { create: true, automountServiceAccountToken: false },
+        ...(redis ? { userDefinedVolumes: [{ name: "redis-ca", configMap: { name: "kong-redis-ca" } }], userDefinedVolumeMounts: [{ name: "redis-ca", mountPath: REDIS_CA_DIR, readOnly: true }] } : {}),
+      },
+      securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+      containerSecurityContext: {
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        runAsGroup: 10001,
+        privileged: false,
+        seccompProfile: { type: "RuntimeDefault" },
+        capabilities: { drop: ["ALL"] },
+      },
+      resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "512Mi" } },
+      autoscaling: {
+        enabled: replicas.max > 1,
+        minReplicas: replicas.min,
+        maxReplicas: replicas.max,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+      },
+      replicaCount: replicas.min,
+      podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+      topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+      ],
+      podLabels: { ...KUBERNETES_COMMON_LABELS, "app.kubernetes.io/component": "edge" },
+      // Drain: stop accepting, finish in-flight requests (streams included), then exit.
+      lifecycle: { preStop: { exec: { command: ["kong", "quit", "--wait=30"] } } },
+      terminationGracePeriodSeconds: 60,
+      serviceMonitor: { enabled: false },
+    };
+  }
+
+  private validate(props: KongEdgeProps): void {
+    const replicas = { ...KONG_DEFAULTS.replicas, ...props.replicas };
+    if (!(Number.isInteger(replicas.min) && replicas.min >= 1 && replicas.min <= replicas.max)) {
+      throw new InvalidPropsError(this, "replicas.min", `must be at least 1 and at most replicas.max (${replicas.max}) ${received(replicas.min)}`, "adjust replicas");
+    }
+    if (replicas.max > 1 && !props.rateLimitRedis) {
+      throw new InvalidPropsError(this, "rateLimitRedis", `is required when more than one replica can run (replicas.max is ${replicas.max})`, "give Redis for shared counters (policy local would multiply each limit by the replica count), or set replicas.max to 1");
+    }
+    const limits = { ...KONG_DEFAULTS.rateLimits, ...props.rateLimits };
+    for (const [period, value] of Object.entries(limits)) {
+      if (!(Number.isInteger(value) && value > 0)) throw new InvalidPropsError(this, `rateLimits.${period}`, `must be a whole number above 0 ${received(value)}`, "give a positive limit");
+    }
+    if (limits.hour < limits.minute || limits.day < limits.hour) {
+      throw new InvalidPropsError(this, "rateLimits", `must not shrink with a longer period ${received(limits)}`, "make hour >= minute and day >= hour");
+    }
+    for (const origin of props.corsOrigins ?? []) {
+      if (origin === "*" || !/^https?:\/\/[^\s/]+$/.test(origin)) {
+        throw new InvalidPropsError(this, "corsOrigins", `holds ${JSON.stringify(origin)}, which is not an explicit origin`, 'list origins like "https://app.example.com"; all origins are never allowed');
+      }
+    }
+    (props.sourceRanges ?? []).forEach((range, index) => {
+      if (isUnresolved(range)) return;
+      const parsed = parseIpv4Cidr(range);
+      if (typeof parsed === "string") throw new InvalidPropsError(this, `sourceRanges[${index}]`, `${parsed} ${received(range)}`, "give CIDR blocks such as 203.0.113.0/24");
+    });
+    if ("certManager" in props.tls && props.tls.certManager.dnsNames.length === 0) {
+      throw new InvalidPropsError(this, "tls.certManager.dnsNames", "is empty", "list the hostnames the certificate is for");
+    }
+    const max = props.maxBodyMegabytes ?? KONG_DEFAULTS.maxBodyMegabytes;
+    if (!(Number.isInteger(max) && max >= 1)) throw new InvalidPropsError(this, "maxBodyMegabytes", `must be a whole number of at least 1 ${received(max)}`, "give a size in megabytes");
+  }
+}
