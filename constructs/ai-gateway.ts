@@ -6,6 +6,7 @@ import type { GatewayNamespaces } from "./gateway-namespaces";
 import { GatewayNetworkPolicies } from "./gateway-network-policies";
 import { KongEdge, type KongConsumer, type KongTls, type RateLimits } from "./kong-edge";
 import { LiteLlmRouter, ROUTER_PORT } from "./lite-llm-router";
+import { ObservabilityStack, type ObservabilityStackProps } from "./observability-stack";
 import { DEFAULT_MODELS, ModelCatalogue, type CatalogueModel } from "../lib/catalogue";
 import { gatewayNames } from "../lib/gateway-names";
 
@@ -40,6 +41,11 @@ export interface AiGatewayProps {
   readonly kongRedisPasswordSecret?: { readonly name: string; readonly key: string };
   /** @default { tag: "0.1.0" } */
   readonly backendImage?: GatewayBackendProps["image"];
+  /**
+   * Prometheus, Grafana, dashboards and alerts; `false` when you bring your own.
+   * @default - an ObservabilityStack with its defaults
+   */
+  readonly observability?: false | Pick<ObservabilityStackProps, "retention" | "storageGi" | "storageClassName" | "grafanaAdminSecret" | "alerts">;
 }
 
 /** The shared catalogue both stacks render from. */
@@ -58,6 +64,7 @@ export class AiGateway extends Construct {
   public readonly backend: GatewayBackend;
   public readonly edge: KongEdge;
   public readonly networkPolicies: GatewayNetworkPolicies;
+  public readonly observability?: ObservabilityStack;
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
     super(scope, id);
@@ -84,6 +91,15 @@ export class AiGateway extends Construct {
       routes: [{ name: "openai-api", url: `http://${this.backend.workload.serviceHost}:${BACKEND_PORT}`, paths: ["/v1"] }],
       consumers: props.consumers,
     });
+    if (props.observability !== false) {
+      const names = props.namespaces.names;
+      this.observability = new ObservabilityStack(this, "Observability", {
+        ...props.observability,
+        namespace: ns.observability,
+        targets: { edge: { namespace: names.edge }, backend: { namespace: names.app }, router: { namespace: names.router } },
+        models: this.catalogue.models.map((m) => m.name),
+      });
+    }
     this.networkPolicies = new GatewayNetworkPolicies(this, "NetworkPolicies", {
       namespaces: ns,
       ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: BACKEND_PORT, router: ROUTER_PORT },

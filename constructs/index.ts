@@ -8,6 +8,7 @@ export * from "./gateway-namespaces";
 export * from "./gateway-network-policies";
 export * from "./kong-edge";
 export * from "./lite-llm-router";
+export * from "./observability-stack";
 export * from "./infrastructure-stack";
 export * from "./platform-stack";
 export * from "./project-services";

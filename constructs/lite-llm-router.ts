@@ -103,6 +103,8 @@ export class LiteLlmRouter extends Construct {
         drop_params: true,
         request_timeout: timeout,
         callbacks: ["prometheus"],
+        // Redis health as litellm_redis_* series (Redis-unreachable alert).
+        service_callback: ["prometheus_system"],
         // Prometheus scrapes from inside the cluster; NetworkPolicy limits who reaches the port.
         require_auth_for_metrics_endpoint: false,
         cache: true,

@@ -1,0 +1,181 @@
+import { Construct } from "constructs";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { gatewayAlertGroups, type AlertOptions, type RuleGroup } from "../lib/observability/alerts";
+import { gatewayDashboards } from "../lib/observability/dashboards";
+import type { GrafanaDashboard } from "../lib/observability/dashboard-builder";
+import { InvalidPropsError, received } from "../lib/errors";
+import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { VERSIONS } from "../lib/versions";
+import { toYaml } from "../lib/yaml";
+
+/** What Prometheus scrapes: each tier's namespace and metrics port. */
+export interface ScrapeTargets {
+  readonly edge: { readonly namespace: string };
+  readonly backend: { readonly namespace: string };
+  readonly router: { readonly namespace: string };
+}
+
+export interface ObservabilityStackProps {
+  /** Namespace of Prometheus, Grafana and the dashboards. */
+  readonly namespace: string;
+  readonly targets: ScrapeTargets;
+  /** Public model names, for the per-model dashboard panels. */
+  readonly models: readonly string[];
+  /**
+   * How long Prometheus keeps samples.
+   * @default "15d"
+   */
+  readonly retention?: string;
+  /**
+   * Size of Prometheus' persistent volume.
+   * @default 50
+   */
+  readonly storageGi?: number;
+  /**
+   * Storage class of that volume.
+   * @default "standard-rwo"
+   */
+  readonly storageClassName?: string;
+  /**
+   * A Kubernetes Secret in `namespace` with Grafana's admin user and password, created out of
+   * band (never a literal in the values).
+   * @default { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" }
+   */
+  readonly grafanaAdminSecret?: { readonly name: string; readonly userKey: string; readonly passwordKey: string };
+  /**
+   * Alert thresholds.
+   * @default - see gatewayAlertGroups
+   */
+  readonly alerts?: Omit<AlertOptions, "namespaces">;
+}
+
+export const OBSERVABILITY_DEFAULTS = {
+  retention: "15d",
+  storageGi: 50,
+  storageClassName: "standard-rwo",
+  grafanaAdminSecret: { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
+} as const;
+
+/**
+ * kube-prometheus-stack, configured for GKE: no scrapes of what GKE hides (controller manager,
+ * scheduler, etcd, kube-proxy under Dataplane V2); Prometheus picks up every ServiceMonitor and
+ * rule whatever its labels; our scrape targets and alerts ship inside the release (no custom
+ * resource outside Helm, so a fresh project plans and applies in one go); dashboards as code in
+ * ConfigMaps the Grafana sidecar loads; Grafana only inside the cluster.
+ */
+export class ObservabilityStack extends Construct {
+  public readonly release: Release;
+  public readonly dashboards: Readonly<Record<string, GrafanaDashboard>>;
+  public readonly ruleGroups: readonly RuleGroup[];
+  public readonly values: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
+    super(scope, id);
+    const storageGi = props.storageGi ?? OBSERVABILITY_DEFAULTS.storageGi;
+    if (!(Number.isInteger(storageGi) && storageGi >= 1)) throw new InvalidPropsError(this, "storageGi", `must be a whole number of at least 1 ${received(storageGi)}`, "give the volume size in GiB");
+    const retention = props.retention ?? OBSERVABILITY_DEFAULTS.retention;
+    if (!/^\d+(ms|s|m|h|d|w|y)$/.test(retention)) throw new InvalidPropsError(this, "retention", `is not a Prometheus duration ${received(retention)}`, 'use a duration like "15d" or "720h"');
+
+    const tierNamespaces = [props.targets.edge.namespace, props.targets.backend.namespace, props.targets.router.namespace];
+    this.ruleGroups = gatewayAlertGroups({ ...props.alerts, namespaces: tierNamespaces });
+    this.dashboards = gatewayDashboards({ models: props.models, namespaces: tierNamespaces });
+    for (const [file, dashboard] of Object.entries(this.dashboards)) {
+      new ConfigMapV1(this, `Dashboard-${dashboard.uid}`, {
+        metadata: {
+          name: `dashboard-${dashboard.uid}`,
+          namespace: props.namespace,
+          // The Grafana sidecar loads every ConfigMap with this label.
+          labels: { ...KUBERNETES_COMMON_LABELS, grafana_dashboard: "1" },
+        },
+        data: { [file]: JSON.stringify(dashboard) },
+      });
+    }
+
+    const admin = props.grafanaAdminSecret ?? OBSERVABILITY_DEFAULTS.grafanaAdminSecret;
+    this.values = {
+      crds: { enabled: true },
+      // GKE runs these on its control plane, out of reach; Dataplane V2 has no kube-proxy.
+      kubeControllerManager: { enabled: false },
+      kubeScheduler: { enabled: false },
+      kubeEtcd: { enabled: false },
+      kubeProxy: { enabled: false },
+      defaultRules: { create: true, rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false } },
+      prometheusOperator: { tls: { internalPort: 10250 } },
+      prometheus: {
+        prometheusSpec: {
+          serviceMonitorSelectorNilUsesHelmValues: false,
+          podMonitorSelectorNilUsesHelmValues: false,
+          ruleSelectorNilUsesHelmValues: false,
+          probeSelectorNilUsesHelmValues: false,
+          scrapeConfigSelectorNilUsesHelmValues: false,
+          serviceMonitorSelector: {},
+          serviceMonitorNamespaceSelector: {},
+          podMonitorSelector: {},
+          podMonitorNamespaceSelector: {},
+          ruleSelector: {},
+          ruleNamespaceSelector: {},
+          retention,
+          retentionSize: `${Math.floor(storageGi * 0.9)}GB`,
+          storageSpec: {
+            volumeClaimTemplate: {
+              spec: { storageClassName: props.storageClassName ?? OBSERVABILITY_DEFAULTS.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${storageGi}Gi` } } },
+            },
+          },
+          resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } },
+        },
+        additionalServiceMonitors: [
+          serviceMonitor("gateway-app", props.targets.backend.namespace, { "app.kubernetes.io/name": "gateway-app" }, "/metrics"),
+          // LiteLLM serves its metrics under /metrics/ (the redirect from /metrics would be followed by nothing).
+          serviceMonitor("litellm", props.targets.router.namespace, { "app.kubernetes.io/name": "litellm" }, "/metrics/"),
+        ],
+        // Kong serves metrics on its status listener, a container port no Service exposes.
+        additionalPodMonitors: [{
+          name: "kong",
+          selector: { matchLabels: { "app.kubernetes.io/name": "kong" } },
+          namespaceSelector: { matchNames: [props.targets.edge.namespace] },
+          podMetricsEndpoints: [{ port: "status", path: "/metrics", interval: "15s" }],
+        }],
+      },
+      additionalPrometheusRulesMap: { "ai-gateway": { groups: this.ruleGroups } },
+      alertmanager: { enabled: true, alertmanagerSpec: { retention: "120h" } },
+      grafana: {
+        enabled: true,
+        defaultDashboardsEnabled: true,
+        admin: { existingSecret: admin.name, userKey: admin.userKey, passwordKey: admin.passwordKey },
+        // Reached with `kubectl port-forward`, never exposed by default.
+        service: { type: "ClusterIP" },
+        ingress: { enabled: false },
+        sidecar: {
+          dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL", provider: { allowUiUpdates: false } },
+          datasources: { enabled: true, defaultDatasourceEnabled: true },
+        },
+      },
+    };
+    this.release = new Release(this, "Release", {
+      name: "kube-prometheus-stack",
+      namespace: props.namespace,
+      repository: VERSIONS.kubePrometheusStackChart.repository,
+      chart: VERSIONS.kubePrometheusStackChart.chart,
+      version: VERSIONS.kubePrometheusStackChart.version,
+      atomic: true,
+      cleanupOnFail: true,
+      timeout: 900,
+      values: [toYaml(this.values)],
+    });
+  }
+
+  /** The alerts as a Prometheus rule file, for promtool and reviews. */
+  ruleFile(): string {
+    return toYaml({ groups: this.ruleGroups });
+  }
+}
+
+function serviceMonitor(name: string, namespace: string, matchLabels: Record<string, string>, path: string) {
+  return {
+    name,
+    selector: { matchLabels },
+    namespaceSelector: { matchNames: [namespace] },
+    endpoints: [{ port: "http", path, interval: "15s", scrapeTimeout: "10s" }],
+  };
+}
