@@ -1,15 +1,35 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { App } from "cdktf";
 import { InvalidPropsError } from "./lib/errors";
 import { buildExampleApp, readExampleConfig } from "./lib/example-app";
+import type { PolicyPack } from "./lib/policy/pack";
 
 function main(): void {
   const app = new App();
   const config = readExampleConfig((key) => app.node.tryGetContext(key));
-  buildExampleApp(app, config);
-  app.synth();
+  const { policy } = buildExampleApp(app, config);
+  try {
+    app.synth();
+  } finally {
+    writePolicyReport(app.outdir, policy);
+  }
+  printPolicyWarnings(policy);
   printSummary(app.outdir, config.projectId);
+}
+
+/** The findings and suppressions, for `npm run review`. */
+function writePolicyReport(outdir: string, policy: PolicyPack): void {
+  try {
+    writeFileSync(join(outdir, "policy-report.json"), `${JSON.stringify(policy.report, null, 2)}\n`);
+  } catch {
+    // The output directory does not exist when synthesis failed before writing anything.
+  }
+}
+
+function printPolicyWarnings(policy: PolicyPack): void {
+  for (const finding of policy.report.findings.filter((f) => f.level === "warning")) console.warn(`Policy warning at ${finding.path}: ${finding.message}`);
+  if (policy.report.suppressed.length > 0) console.log(`Policy: ${policy.report.suppressed.length} finding(s) suppressed with a reason (see the plan review).`);
 }
 
 /** Lists each synthesized stack with its resource count, so a run says what it wrote. */
@@ -31,6 +51,11 @@ try {
 } catch (error) {
   if (error instanceof InvalidPropsError) {
     console.error(`Invalid configuration: ${error.message}`);
+    process.exit(1);
+  }
+  // cdktf refuses to synthesize when a policy error annotation exists; its message lists them.
+  if (error instanceof Error && error.message.startsWith("Encountered Annotations with level \"ERROR\"")) {
+    console.error(`Policy check failed:\n${error.message}`);
     process.exit(1);
   }
   throw error;

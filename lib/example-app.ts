@@ -2,6 +2,7 @@ import type { App } from "cdktf";
 import type { AuthorizedNetwork } from "../constructs/ai-gateway-cluster";
 import { InfrastructureStack } from "../constructs/infrastructure-stack";
 import { PlatformStack } from "../constructs/platform-stack";
+import { PolicyPack } from "./policy/pack";
 
 /** What the example app reads from cdktf context or the environment. */
 export interface ExampleConfig {
@@ -59,6 +60,8 @@ function parseAuthorizedNetworks(list: string | undefined): AuthorizedNetwork[] 
 export interface ExampleStacks {
   readonly infrastructure: InfrastructureStack;
   readonly platform: PlatformStack;
+  /** The policy pack checking both stacks; its report fills at synth. */
+  readonly policy: PolicyPack;
 }
 
 /** The example app: the infrastructure stack, then the platform stack that deploys onto it. */
@@ -69,7 +72,7 @@ export function buildExampleApp(app: App, config: ExampleConfig): ExampleStacks 
     region: config.region,
     prefix: config.prefix,
     stateBackend,
-    cluster: { masterAuthorizedNetworks: config.authorizedNetworks },
+    cluster: { masterAuthorizedNetworks: config.authorizedNetworks, secretsEncryption: {} },
   });
   const platform = new PlatformStack(app, PLATFORM_STACK_ID, {
     cluster: infrastructure.cluster,
@@ -77,5 +80,5 @@ export function buildExampleApp(app: App, config: ExampleConfig): ExampleStacks 
     stateBackend,
     dependsOnStacks: [infrastructure],
   });
-  return { infrastructure, platform };
+  return { infrastructure, platform, policy: PolicyPack.applyTo(app) };
 }

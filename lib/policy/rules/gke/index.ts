@@ -1,0 +1,23 @@
+import type { PolicyRule } from "../../rule";
+import { rule as r0 } from "./aig-gke-1";
+import { rule as r1 } from "./aig-gke-2";
+import { rule as r2 } from "./aig-gke-3";
+import { rule as r3 } from "./aig-gke-4";
+import { rule as r4 } from "./aig-gke-5";
+import { rule as r5 } from "./aig-gke-6";
+import { rule as r6 } from "./aig-gke-7";
+import { rule as r7 } from "./aig-gke-8";
+import { rule as r8 } from "./aig-gke-9";
+import { rule as r9 } from "./aig-gke-10";
+import { rule as r10 } from "./aig-gke-11";
+import { rule as r11 } from "./aig-gke-12";
+import { rule as r12 } from "./aig-gke-13";
+import { rule as r13 } from "./aig-gke-14";
+import { rule as r14 } from "./aig-gke-15";
+import { rule as r15 } from "./aig-gke-16";
+import { rule as r16 } from "./aig-gke-17";
+import { rule as r17 } from "./aig-gke-18";
+import { rule as r18 } from "./aig-gke-19";
+import { rule as r19 } from "./aig-gke-20";
+
+export const GKE_RULES: PolicyRule[] = [r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, r16, r17, r18, r19];

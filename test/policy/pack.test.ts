@@ -1,0 +1,70 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { TerraformStack } from "cdktf";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { AiGatewayCluster } from "../../constructs/ai-gateway-cluster";
+import { buildExampleApp, readExampleConfig } from "../../lib/example-app";
+import { policiesMarkdown } from "../../lib/policy/docs";
+import { PolicyPack, suppressPolicy } from "../../lib/policy/pack";
+import { tempApp } from "../support/terraform";
+
+function stackWithEditorGrant() {
+  const app = tempApp();
+  const stack = new TerraformStack(app, "team");
+  new GoogleProvider(stack, "google", { project: "acme-ai-prod" });
+  new ProjectIamMember(stack, "Editor", { project: "acme-ai-prod", role: "roles/editor", member: "user:someone@example.com" });
+  return { app, stack };
+}
+
+describe("the policy pack as an Aspect", () => {
+  it("fails synth on an error, naming the rule, the construct path and the fix", () => {
+    const { app } = stackWithEditorGrant();
+    const pack = PolicyPack.applyTo(app);
+    expect(() => app.synth()).toThrow(/\[team\/Editor\] \[AIG-IAM-1\] No primitive roles .* grants roles\/editor.*Fix: Grant predefined or custom roles/);
+    expect(pack.report.findings).toEqual([expect.objectContaining({ ruleId: "AIG-IAM-1", level: "error", path: "team/Editor", resourceType: "google_project_iam_member" })]);
+  });
+
+  it("reports warnings without failing", () => {
+    const app = tempApp();
+    const stack = new TerraformStack(app, "team");
+    new GoogleProvider(stack, "google", { project: "acme-ai-prod" });
+    new AiGatewayCluster(stack, "Cluster", { projectId: "acme-ai-prod", region: "europe-west4", prefix: "gw" });
+    const pack = PolicyPack.applyTo(app);
+    app.synth();
+    expect(pack.report.findings).toEqual([expect.objectContaining({ ruleId: "AIG-GKE-20", level: "warning", path: "team/Cluster/Cluster" })]);
+  });
+
+  it("lets a suppression with a reason cover a construct and its children, and keeps it in the report", () => {
+    const app = tempApp();
+    const stack = new TerraformStack(app, "team");
+    new GoogleProvider(stack, "google", { project: "acme-ai-prod" });
+    const cluster = new AiGatewayCluster(stack, "Cluster", { projectId: "acme-ai-prod", region: "europe-west4", prefix: "gw" });
+    suppressPolicy(cluster, [{ id: "AIG-GKE-20", reason: "This development cluster holds no secrets worth a KMS key." }]);
+    const pack = PolicyPack.applyTo(app);
+    app.synth();
+    expect(pack.report.findings).toEqual([]);
+    expect(pack.report.suppressed).toEqual([expect.objectContaining({ ruleId: "AIG-GKE-20", path: "team/Cluster/Cluster", reason: "This development cluster holds no secrets worth a KMS key." })]);
+  });
+
+  it("refuses a suppression without a real reason, or for an unknown rule", () => {
+    const { stack } = stackWithEditorGrant();
+    expect(() => suppressPolicy(stack, [{ id: "AIG-IAM-1", reason: "legacy" }])).toThrow(/^team: suppression AIG-IAM-1\.reason is not a sentence "legacy"\. Fix: explain in at least one full sentence/);
+    expect(() => suppressPolicy(stack, [{ id: "AIG-NOPE", reason: "This rule does not exist in the pack at all." }])).toThrow(/suppression AIG-NOPE names no rule of the policy pack/);
+  });
+
+  it("finds nothing in the example app but the one suppression it explains", () => {
+    const app = tempApp();
+    const { policy } = buildExampleApp(app, readExampleConfig(() => undefined, {}));
+    app.synth();
+    expect(policy.report.findings).toEqual([]);
+    expect(policy.report.suppressed.map((s) => [s.ruleId, s.path])).toEqual([["AIG-K8S-12", "ai-gateway-platform/Gateway/Edge/Release"]]);
+  });
+});
+
+describe("POLICIES.md", () => {
+  it("is generated from the rules and current (run `npm run docs` when this fails)", () => {
+    expect(readFileSync(join(__dirname, "..", "..", "POLICIES.md"), "utf8")).toBe(policiesMarkdown());
+  });
+});

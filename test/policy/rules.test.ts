@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { evaluate, POLICY_RULES } from "../../lib/policy/pack";
+import type { PolicyRule } from "../../lib/policy/rule";
+import { fromYaml, toYaml } from "../../lib/yaml";
+import { synthesizeExample } from "../support/example";
+import { resourcesOf } from "../support/terraform";
+
+// Compliant inputs are the example app's own resources; each non-compliant input changes one thing.
+const example = synthesizeExample();
+const infra = example.infrastructure;
+const platform = example.platform;
+const cluster = resourcesOf(infra, "google_container_cluster")[0];
+const pool = resourcesOf(infra, "google_container_node_pool")[0];
+const deployment = example.deployment("gateway-app");
+const serviceAccount = resourcesOf(platform, "kubernetes_service_account_v1")[0];
+const kong = resourcesOf(platform, "helm_release").find((r) => r.chart === "kong")!;
+const prometheusStack = resourcesOf(platform, "helm_release").find((r) => r.chart === "kube-prometheus-stack")!;
+const iamMember = resourcesOf(infra, "google_project_iam_member")[0];
+const wiBinding = resourcesOf(infra, "google_service_account_iam_member")[0];
+const redis = resourcesOf(infra, "google_redis_instance")[0];
+const configMap = example.configMap("litellm-config");
+
+/** A deep copy with `path` (dots; numbers index lists) set to `value`, or deleted when undefined. */
+function withValue(config: any, path: string, value: unknown): any {
+  const copy = structuredClone(config);
+  const keys = path.split(".");
+  let node = copy;
+  for (const key of keys.slice(0, -1)) node = node[key];
+  const last = keys.at(-1)!;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return copy;
+}
+
+const container = "spec.template.spec.container.0";
+const withKongValues = (change: (values: any) => void) => {
+  const values = fromYaml(kong.values[0]);
+  change(values);
+  return { ...kong, values: [toYaml(values)] };
+};
+const withPrometheusValues = (change: (values: any) => void) => {
+  const values = fromYaml(prometheusStack.values[0]);
+  change(values);
+  return { ...prometheusStack, values: [toYaml(values)] };
+};
+
+type Case = { type: string; good: any; bad: any };
+const CASES: Record<string, Case> = {
+  "AIG-GKE-1": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "private_cluster_config.enable_private_nodes", false) },
+  "AIG-GKE-2": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "master_authorized_networks_config.cidr_blocks", [{ cidr_block: "0.0.0.0/0", display_name: "all" }]) },
+  "AIG-GKE-3": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "ip_allocation_policy", undefined) },
+  "AIG-GKE-4": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "datapath_provider", "LEGACY_DATAPATH") },
+  "AIG-GKE-5": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "workload_identity_config", undefined) },
+  "AIG-GKE-6": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "node_config.workload_metadata_config.mode", "GCE_METADATA") },
+  "AIG-GKE-7": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "node_config.service_account", "123456789-compute@developer.gserviceaccount.com") },
+  "AIG-GKE-8": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "management.auto_repair", false) },
+  "AIG-GKE-9": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "management.auto_upgrade", false) },
+  "AIG-GKE-10": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "release_channel.channel", "UNSPECIFIED") },
+  "AIG-GKE-11": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "enable_shielded_nodes", false) },
+  "AIG-GKE-12": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "node_config.shielded_instance_config.enable_secure_boot", false) },
+  "AIG-GKE-13": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "node_config.shielded_instance_config.enable_integrity_monitoring", false) },
+  "AIG-GKE-14": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "master_auth.client_certificate_config.issue_client_certificate", true) },
+  "AIG-GKE-15": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "enable_legacy_abac", true) },
+  "AIG-GKE-16": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "enable_kubernetes_alpha", true) },
+  "AIG-GKE-17": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "resource_labels", {}) },
+  "AIG-GKE-18": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "logging_service", "none") },
+  "AIG-GKE-19": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "remove_default_node_pool", false) },
+  "AIG-GKE-20": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "database_encryption", { state: "DECRYPTED" }) },
+  "AIG-K8S-1": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.readiness_probe`, undefined) },
+  "AIG-K8S-2": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.resources.limits`, undefined) },
+  "AIG-K8S-3": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.image`, "gateway-app:latest") },
+  "AIG-K8S-4": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.security_context.allow_privilege_escalation`, true) },
+  "AIG-K8S-5": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.security_context.read_only_root_filesystem`, false) },
+  "AIG-K8S-6": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(withValue(deployment, `${container}.security_context.run_as_user`, "1000"), "spec.template.spec.security_context.run_as_user", "1000") },
+  "AIG-K8S-7": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.security_context.capabilities`, { drop: ["ALL"], add: ["NET_ADMIN"] }) },
+  "AIG-K8S-8": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(withValue(deployment, "spec.template.spec.security_context.seccomp_profile", undefined), `${container}.security_context.seccomp_profile`, undefined) },
+  "AIG-K8S-9": { type: "kubernetes_service_v1", good: resourcesOf(platform, "kubernetes_service_v1")[0], bad: withValue(resourcesOf(platform, "kubernetes_service_v1")[0], "metadata.namespace", "default") },
+  "AIG-K8S-10": { type: "kubernetes_service_account_v1", good: serviceAccount, bad: withValue(serviceAccount, "automount_service_account_token", true) },
+  "AIG-K8S-11": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.env`, [{ name: "KEY", value_from: { secret_key_ref: { name: "s", key: "k" } } }]) },
+  "AIG-K8S-12": { type: "helm_release", good: withKongValues((v) => delete v.customEnv), bad: withKongValues((v) => (v.containerSecurityContext.readOnlyRootFilesystem = false)) },
+  "AIG-K8S-13": { type: "helm_release", good: prometheusStack, bad: withPrometheusValues((v) => (v.grafana.adminPassword = "prom-operator")) },
+  "AIG-IAM-1": { type: "google_project_iam_member", good: iamMember, bad: { ...iamMember, role: "roles/editor" } },
+  "AIG-IAM-2": { type: "google_service_account_key", good: undefined, bad: { service_account_id: "x" } },
+  "AIG-IAM-3": { type: "google_service_account_iam_member", good: wiBinding, bad: { ...wiBinding, member: "serviceAccount:ai-gateway-example.svc.id.goog[ai-gateway-app/*]" } },
+  "AIG-DATA-1": { type: "google_redis_instance", good: redis, bad: { ...redis, transit_encryption_mode: "DISABLED" } },
+  "AIG-DATA-2": { type: "kubernetes_config_map_v1", good: configMap, bad: { ...configMap, data: { ...configMap.data, "config.yaml": "general_settings:\n  master_key: sk-live-1234567890abcdefghijklmnop\n" } } },
+};
+
+describe("every rule", () => {
+  it("has a case here, a one-line info, an explanation and a fix", () => {
+    expect(Object.keys(CASES).sort()).toEqual(POLICY_RULES.map((r) => r.id).sort());
+    for (const rule of POLICY_RULES) {
+      expect(rule.info).toMatch(/\.$/);
+      expect(rule.explanation.length).toBeGreaterThan(30);
+      expect(rule.fix.length).toBeGreaterThan(10);
+    }
+    expect(new Set(POLICY_RULES.map((r) => r.id)).size).toBe(POLICY_RULES.length);
+  });
+});
+
+describe.each(POLICY_RULES.map((rule): [string, PolicyRule] => [rule.id, rule]))("%s", (id, rule) => {
+  const { type, good, bad } = CASES[id];
+
+  it("passes the compliant case", () => {
+    if (good === undefined) return expect(evaluate(rule, "google_service_account", { account_id: "x" }).kind).toBe("not-applicable");
+    expect(evaluate(rule, type, good)).toEqual({ kind: "compliant" });
+  });
+
+  it("flags the non-compliant case", () => {
+    expect(evaluate(rule, type, bad).kind).toBe("non-compliant");
+  });
+});
+
+describe("undecidable values", () => {
+  it("are findings, not passes", () => {
+    const gke1 = POLICY_RULES.find((r) => r.id === "AIG-GKE-1")!;
+    expect(evaluate(gke1, "google_container_cluster", withValue(cluster, "private_cluster_config.enable_private_nodes", "${var.private}"))).toEqual({ kind: "unresolved", field: "private_cluster_config.enable_private_nodes" });
+    const iam1 = POLICY_RULES.find((r) => r.id === "AIG-IAM-1")!;
+    expect(evaluate(iam1, "google_project_iam_member", { ...iamMember, role: "${var.role}" }).kind).toBe("unresolved");
+  });
+});
+
+describe("AIG-DATA-2 secret detection", () => {
+  const rule = POLICY_RULES.find((r) => r.id === "AIG-DATA-2")!;
+  const check = (config: unknown) => evaluate(rule, "anything", config as any);
+
+  it.each([
+    ["a private key", { data: { key: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----" } }],
+    ["a password literal", { config: { password: "hunter2hunter2" } }],
+    ["a password inside Helm YAML", { values: ["grafana:\n  adminPassword: admin\n  foo: bar\n"] }],
+    ["a Google API key", { env: [{ name: "K", value: "AIzaSyA1234567890abcdefghijklmnopqrstuv" }] }],
+  ])("finds %s", (_what, config) => {
+    expect(check(config).kind).toBe("non-compliant");
+  });
+
+  it.each([
+    ["references", { password: "{vault://env/kong-redis-password}", master_key: "os.environ/LITELLM_MASTER_KEY", token: "${data.google_client_config.x.access_token}" }],
+    ["key names", { passwordKey: "admin-password", existingSecret: "grafana-admin" }],
+  ])("accepts %s", (_what, config) => {
+    expect(check(config)).toEqual({ kind: "compliant" });
+  });
+});
