@@ -17,3 +17,5 @@ export * from "../lib/catalogue";
 export { HardenedWorkload, type HardenedWorkloadProps } from "../lib/workload";
 export { VERSIONS } from "../lib/versions";
 export type { StateBackendOptions } from "../lib/state-backend";
+export { PolicyPack, POLICY_RULES, suppressPolicy, type Finding, type PolicyReport, type Suppression } from "../lib/policy/pack";
+export type { PolicyRule, Verdict } from "../lib/policy/rule";
