@@ -1,12 +1,10 @@
-import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import type { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import type { ModelCatalogue } from "../lib/catalogue";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
-import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
-import { SecretFiles } from "../lib/secret-files";
-import { HardenedWorkload, type WorkloadResources, type WorkloadScaling } from "../lib/workload";
+import { addConfiguredWorkload } from "../lib/configured-workload";
+import type { HardenedWorkload, WorkloadResources, WorkloadScaling } from "../lib/workload";
 
 export interface GatewayBackendProps {
   readonly catalogue: ModelCatalogue;
@@ -60,25 +58,17 @@ export class GatewayBackend extends Construct {
     }
     this.image = backendImage(this, props, names.repository);
     this.gatewayConfig = props.catalogue.gatewayCatalogue();
-    const catalogueJson = JSON.stringify(this.gatewayConfig, null, 2);
-    this.config = new ConfigMapV1(this, "Config", {
-      metadata: { name: "gateway-app-config", namespace: props.namespace, labels: { ...KUBERNETES_COMMON_LABELS, "app.kubernetes.io/name": "gateway-app" } },
-      data: { "catalogue.json": catalogueJson },
-    });
-    const secrets = new SecretFiles(this, "Secrets", {
-      namespace: props.namespace,
-      name: "gateway-app-secrets",
-      projectId: props.projectId,
-      secrets: { "litellm-api-key": names.secrets.masterKey },
-    });
     // Endpoint removal needs a few seconds; the image has no shell, so the app delays itself.
     const delaySeconds = 10;
-    this.workload = new HardenedWorkload(this, "Workload", {
+    const { config, workload } = addConfiguredWorkload(this, {
       namespace: props.namespace,
+      projectId: props.projectId,
       name: "gateway-app",
       component: "backend",
       image: this.image,
       port: { name: "http", containerPort: BACKEND_PORT },
+      config: { mountPath: CONFIG_DIR, data: { "catalogue.json": JSON.stringify(this.gatewayConfig, null, 2) } },
+      secrets: { mountPath: SECRETS_DIR, files: { "litellm-api-key": names.secrets.masterKey } },
       env: {
         GATEWAY_CONFIG: `${CONFIG_DIR}/catalogue.json`,
         LITELLM_BASE_URL: props.routerUrl,
@@ -88,19 +78,15 @@ export class GatewayBackend extends Construct {
         SHUTDOWN_DELAY_MS: String(delaySeconds * 1000),
         SHUTDOWN_GRACE_MS: String((drainSeconds - delaySeconds) * 1000),
       },
-      files: [
-        { name: "config", mountPath: CONFIG_DIR, source: { configMap: "gateway-app-config" } },
-        { name: "secrets", mountPath: SECRETS_DIR, source: { secretProviderClass: secrets.className } },
-      ],
       resources: props.resources,
       scaling: { minReplicas: 2, maxReplicas: 20, ...props.scaling },
       probes: { liveness: "/healthz", readiness: "/readyz" },
       serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": names.appServiceAccountEmail },
-      podAnnotations: { "checksum/config": createHash("sha256").update(catalogueJson).digest("hex") },
       preStopSleepSeconds: 0,
       terminationGracePeriodSeconds: drainSeconds + 5,
     });
-    this.workload.deployment.dependsOn = [secrets.manifest.fqn, this.config.fqn];
+    this.config = config;
+    this.workload = workload;
   }
 }
 

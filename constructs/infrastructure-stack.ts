@@ -1,12 +1,11 @@
 import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { AiGatewayCluster, type AiGatewayClusterProps } from "./ai-gateway-cluster";
 import { GatewayInfrastructure, type GatewayInfrastructureProps } from "./gateway-infrastructure";
 import { ProjectServices } from "./project-services";
 import { DEFAULT_MODELS, ModelCatalogue, type CatalogueModel } from "../lib/catalogue";
-import { MANAGED_BY_LABELS } from "../lib/labels";
-import { configureStateBackend, type StateBackendOptions } from "../lib/state-backend";
+import { setUpGoogleStack } from "../lib/stack-setup";
+import type { StateBackendOptions } from "../lib/state-backend";
 
 export interface InfrastructureStackProps {
   readonly projectId: string;
@@ -46,12 +45,7 @@ export class InfrastructureStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: InfrastructureStackProps) {
     super(scope, id);
-    configureStateBackend(this, props.stateBackend ?? {});
-    new GoogleProvider(this, "Google", {
-      project: props.projectId,
-      region: props.region,
-      defaultLabels: { ...MANAGED_BY_LABELS },
-    });
+    setUpGoogleStack(this, props);
     this.services = new ProjectServices(this, "Services", { projectId: props.projectId });
     this.cluster = new AiGatewayCluster(this, "Cluster", {
       ...props.cluster,

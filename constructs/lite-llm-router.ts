@@ -1,14 +1,12 @@
-import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import type { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { toYaml } from "../lib/yaml";
 import { ModelCatalogue, PROVIDER_KEY_ENV } from "../lib/catalogue";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
-import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
-import { SecretFiles } from "../lib/secret-files";
+import { addConfiguredWorkload } from "../lib/configured-workload";
 import { imageRef, VERSIONS } from "../lib/versions";
-import { HardenedWorkload, type WorkloadResources, type WorkloadScaling } from "../lib/workload";
+import type { HardenedWorkload, WorkloadResources, WorkloadScaling } from "../lib/workload";
 
 /** Where LiteLLM finds Memorystore. The password comes from Secret Manager, never from here. */
 export interface RouterRedis {
@@ -112,13 +110,6 @@ export class LiteLlmRouter extends Construct {
       },
       general_settings: { master_key: "os.environ/LITELLM_MASTER_KEY" },
     };
-    const configYaml = toYaml(this.liteLlmConfig);
-
-    const labels = { ...KUBERNETES_COMMON_LABELS, "app.kubernetes.io/name": "litellm" };
-    this.config = new ConfigMapV1(this, "Config", {
-      metadata: { name: "litellm-config", namespace: props.namespace, labels },
-      data: { "config.yaml": configYaml, "redis-ca.pem": props.redis.caCertificate },
-    });
 
     const secretFiles: Record<string, string> = { "litellm-master-key": names.secrets.masterKey, "redis-auth": names.secrets.redisAuth };
     const exports = [`LITELLM_MASTER_KEY="$(cat ${SECRETS_DIR}/litellm-master-key)"`, `REDIS_PASSWORD="$(cat ${SECRETS_DIR}/redis-auth)"`];
@@ -126,33 +117,29 @@ export class LiteLlmRouter extends Construct {
       secretFiles[`${provider}-api-key`] = names.secrets.providerKey(provider);
       exports.push(`${PROVIDER_KEY_ENV[provider]}="$(cat ${SECRETS_DIR}/${provider}-api-key)"`);
     }
-    const secrets = new SecretFiles(this, "Secrets", { namespace: props.namespace, name: "litellm-secrets", projectId: props.projectId, secrets: secretFiles });
-
-    this.workload = new HardenedWorkload(this, "Workload", {
+    const { config, workload } = addConfiguredWorkload(this, {
       namespace: props.namespace,
+      projectId: props.projectId,
       name: "litellm",
       component: "router",
       image: props.image ?? imageRef(VERSIONS.liteLlmImage),
       port: { name: "http", containerPort: ROUTER_PORT },
+      config: { mountPath: CONFIG_DIR, data: { "config.yaml": toYaml(this.liteLlmConfig), "redis-ca.pem": props.redis.caCertificate } },
+      secrets: { mountPath: SECRETS_DIR, files: secretFiles },
       // Secrets arrive as files (never env valueFrom) and become the environment LiteLLM's
       // `os.environ/` references read, only inside the process.
       command: ["/bin/sh", "-c", `export ${exports.join(" ")}; exec litellm --config ${CONFIG_DIR}/config.yaml --port ${ROUTER_PORT}`],
       env: { REDIS_HOST: props.redis.host, REDIS_PORT: props.redis.port, HOME: "/tmp", LITELLM_LOG: "INFO" },
-      files: [
-        { name: "config", mountPath: CONFIG_DIR, source: { configMap: "litellm-config" } },
-        { name: "secrets", mountPath: SECRETS_DIR, source: { secretProviderClass: secrets.className } },
-      ],
       writablePaths: ["/tmp", "/.cache", "/.npm"],
       resources: { cpuRequest: "500m", cpuLimit: "1", memoryRequest: "1Gi", ...props.resources },
       scaling: { minReplicas: 2, maxReplicas: 6, ...props.scaling },
       // Never /health: it sends a completion to every model.
       probes: { liveness: "/health/liveliness", readiness: "/health/readiness", startupFailureThreshold: 36 },
       serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": names.routerServiceAccountEmail },
-      podAnnotations: { "checksum/config": createHash("sha256").update(configYaml).digest("hex") },
       terminationGracePeriodSeconds: 90,
     });
-    // The pods mount both; creating them first avoids a crash-looping first rollout.
-    this.workload.deployment.dependsOn = [secrets.manifest.fqn, this.config.fqn];
+    this.config = config;
+    this.workload = workload;
     this.url = `http://${this.workload.serviceHost}:${ROUTER_PORT}`;
   }
 }

@@ -1,12 +1,11 @@
 import type { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
-import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ClusterAccess, type ClusterLocator } from "./cluster-access";
 import { AiGateway, gatewayCatalogue, type AiGatewayProps } from "./ai-gateway";
 import { GatewayNamespaces, type GatewayNamespacesProps } from "./gateway-namespaces";
 import type { CatalogueModel } from "../lib/catalogue";
-import { MANAGED_BY_LABELS } from "../lib/labels";
-import { configureStateBackend, type StateBackendOptions } from "../lib/state-backend";
+import { setUpGoogleStack } from "../lib/stack-setup";
+import type { StateBackendOptions } from "../lib/state-backend";
 
 export interface PlatformStackProps {
   /** The cluster to deploy onto, by name (see {@link ClusterAccess}). */
@@ -52,12 +51,7 @@ export class PlatformStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
-    configureStateBackend(this, props.stateBackend ?? {});
-    new GoogleProvider(this, "Google", {
-      project: props.cluster.projectId,
-      region: props.cluster.location,
-      defaultLabels: { ...MANAGED_BY_LABELS },
-    });
+    setUpGoogleStack(this, { projectId: props.cluster.projectId, region: props.cluster.location, stateBackend: props.stateBackend });
     for (const stack of props.dependsOnStacks ?? []) this.addDependency(stack);
     this.access = new ClusterAccess(this, "ClusterAccess", { cluster: props.cluster });
     this.namespaces = new GatewayNamespaces(this, "Namespaces", { names: props.namespaces });

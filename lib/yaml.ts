@@ -14,3 +14,15 @@ export function toYaml(value: unknown): string {
 export function fromYaml(text: string): any {
   return parse(text, { version: "1.1" });
 }
+
+const parsedDocuments = new Map<string, unknown>();
+
+/**
+ * fromYaml for read-only inspection (the policy pack): each distinct document is parsed once
+ * per process, since several rules look into the same Helm values. Callers must not mutate
+ * the result.
+ */
+export function inspectYaml(text: string): any {
+  if (!parsedDocuments.has(text)) parsedDocuments.set(text, fromYaml(text));
+  return parsedDocuments.get(text);
+}

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { App, TerraformStack, Testing } from "cdktf";
 import { KongEdge, type KongEdgeProps } from "../../constructs/kong-edge";
 import { DEFAULT_MODELS } from "../../lib/catalogue";
+import { configChecksum } from "../../lib/configured-workload";
 import { fromYaml } from "../../lib/yaml";
 import { HardenedWorkload } from "../../lib/workload";
 import { synthesizeExample } from "../support/example";
@@ -41,10 +41,11 @@ describe("LiteLLM config.yaml", () => {
     expect(config.general_settings.master_key).toBe("os.environ/LITELLM_MASTER_KEY");
   });
 
-  it("rolls the pods when the config changes (checksum of the rendered file)", () => {
-    const yaml = example.configMap("litellm-config").data["config.yaml"];
-    const annotation = example.deployment("litellm").spec.template.metadata.annotations["checksum/config"];
-    expect(annotation).toBe(createHash("sha256").update(yaml).digest("hex"));
+  it("rolls the pods when the config changes (checksum of the rendered files)", () => {
+    const annotation = (json: typeof example) => json.deployment("litellm").spec.template.metadata.annotations["checksum/config"];
+    expect(annotation(example)).toBe(configChecksum(example.configMap("litellm-config").data));
+    expect(configChecksum({ "config.yaml": "a" })).not.toBe(configChecksum({ "config.yaml": "b" }));
+    expect(example.deployment("gateway-app").spec.template.metadata.annotations["checksum/config"]).toBe(configChecksum(example.configMap("gateway-app-config").data));
   });
 
   it("probes liveliness and readiness, never /health", () => {

@@ -1,5 +1,5 @@
 import { COMPLIANT, NOT_APPLICABLE, at, expectValue, isReference, unresolved, violation, type PolicyRule, type ResourceUnderTest, type Verdict } from "../rule";
-import { fromYaml } from "../../yaml";
+import { inspectYaml } from "../../yaml";
 
 export const PRIMITIVE_ROLES = new Set(["roles/owner", "roles/editor", "roles/viewer"]);
 export const IAM_GRANTS = ["google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy", "google_service_account_iam_member", "google_service_account_iam_binding", "google_secret_manager_secret_iam_member", "google_kms_crypto_key_iam_member", "google_storage_bucket_iam_member", "google_artifact_registry_repository_iam_member"];
@@ -26,7 +26,7 @@ export function findSecretLiteral(value: unknown, path: string): string | undefi
     for (const [pattern, what] of SECRET_VALUE_PATTERNS) if (pattern.test(value)) return `${path || "value"} holds ${what}`;
     if (value.includes("\n") && /^[\w"'-]+:/m.test(value)) {
       try {
-        const nested = fromYaml(value);
+        const nested = inspectYaml(value);
         if (nested && typeof nested === "object") return findSecretLiteral(nested, `${path}(yaml)`);
       } catch {
         // Not YAML after all.

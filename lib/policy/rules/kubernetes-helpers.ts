@@ -1,5 +1,5 @@
 import { COMPLIANT, NOT_APPLICABLE, at, expectValue, isReference, unresolved, violation, type PolicyRule, type ResourceUnderTest, type Verdict } from "../rule";
-import { fromYaml } from "../../yaml";
+import { inspectYaml } from "../../yaml";
 
 export const WORKLOADS = ["kubernetes_deployment_v1", "kubernetes_deployment", "kubernetes_pod_v1", "kubernetes_pod"];
 export const NAMESPACED = [...WORKLOADS, "kubernetes_service_v1", "kubernetes_config_map_v1", "kubernetes_secret_v1", "kubernetes_service_account_v1", "kubernetes_network_policy_v1", "kubernetes_horizontal_pod_autoscaler_v2", "kubernetes_pod_disruption_budget_v1", "helm_release"];
@@ -30,7 +30,7 @@ export function helmValues(config: Record<string, any>): Record<string, any> | u
   const merged: Record<string, any> = {};
   for (const doc of config.values ?? []) {
     if (typeof doc !== "string") return undefined;
-    const parsed = fromYaml(doc);
+    const parsed = inspectYaml(doc);
     if (parsed && typeof parsed === "object") Object.assign(merged, parsed);
   }
   return merged;
