@@ -22,7 +22,7 @@ export interface GatewayBackendProps {
    * @default { tag: "0.1.0" }
    */
   readonly image?: { readonly digest: string } | { readonly tag: string };
-  /** @default - 250m/1 CPU, 256Mi memory */
+  /** @default - 250m/1 CPU, 512Mi memory (the image caps the V8 heap at 256 MiB) */
   readonly resources?: WorkloadResources;
   /** @default - 2 to 20 replicas at 70% CPU */
   readonly scaling?: WorkloadScaling;
@@ -78,7 +78,7 @@ export class GatewayBackend extends Construct {
         SHUTDOWN_DELAY_MS: String(delaySeconds * 1000),
         SHUTDOWN_GRACE_MS: String((drainSeconds - delaySeconds) * 1000),
       },
-      resources: props.resources,
+      resources: { memoryRequest: "512Mi", ...props.resources },
       scaling: { minReplicas: 2, maxReplicas: 20, ...props.scaling },
       probes: { liveness: "/healthz", readiness: "/readyz" },
       serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": names.appServiceAccountEmail },

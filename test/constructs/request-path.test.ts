@@ -122,6 +122,11 @@ describe("gateway-app deployment", () => {
     expect(container.liveness_probe.http_get.path).toBe("/healthz");
   });
 
+  it("has memory for the image's 256 MiB heap limit, requested and limited alike", () => {
+    expect(container.resources.requests.memory).toBe("512Mi");
+    expect(container.resources.limits.memory).toBe("512Mi");
+  });
+
   it("gets its catalogue from the shared one", () => {
     expect(example.gatewayConfig().models.map((m: any) => m.name)).toEqual(DEFAULT_MODELS.map((m) => m.name));
   });
