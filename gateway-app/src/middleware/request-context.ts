@@ -69,6 +69,31 @@ export interface RequestContextOptions {
 export function requestContext(options: RequestContextOptions): MiddlewareHandler<GatewayEnv> {
   const newId = options.newId ?? randomUUID;
   const { metrics } = options;
+  // Finished requests are accounted in one batch per event-loop turn, after their bytes left.
+  let finished: Completion[] = [];
+  let scheduled = false;
+  const account = () => {
+    scheduled = false;
+    const batch = finished;
+    finished = [];
+    for (const done of batch) {
+      const labels = { route: done.route, method: done.method, status: String(done.status) };
+      const seconds = (done.ended - done.state.started) / 1000;
+      metrics.requests.inc(labels);
+      metrics.requestDuration.observe(labels, seconds);
+      options.onComplete?.(done.state);
+      options.logger.info("request", logFields(done.state, { method: done.method, route: done.route, status: done.status, aborted: done.aborted, seconds }));
+    }
+  };
+  const complete = (done: Omit<Completion, "ended">) => {
+    metrics.inFlight.dec();
+    finished.push({ ...done, ended: options.now() });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(account);
+    }
+  };
+
   return async (c, next) => {
     const incoming = c.req.header("x-request-id");
     const state: RequestState = {
@@ -87,20 +112,24 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     } finally {
       const route = routeTemplate(c.req.routePath);
       const method = c.req.method;
-      const complete = (finalStatus: number, aborted = false) =>
-        setImmediate(() => {
-          metrics.inFlight.dec();
-          const labels = { route, method, status: String(finalStatus) };
-          const seconds = (options.now() - state.started) / 1000;
-          metrics.requests.inc(labels);
-          metrics.requestDuration.observe(labels, seconds);
-          options.onComplete?.(state);
-          options.logger.info("request", logFields(state, { method, route, status: finalStatus, aborted, seconds }));
-        });
-      if (state.streamDone) state.streamDone.then(({ status: s, aborted }) => complete(s, aborted), () => complete(status, true));
-      else complete(status);
+      if (state.streamDone) {
+        state.streamDone.then(
+          ({ status: s, aborted }) => complete({ state, route, method, status: s, aborted: aborted ?? false }),
+          () => complete({ state, route, method, status, aborted: true }),
+        );
+      } else complete({ state, route, method, status, aborted: false });
     }
   };
+}
+
+interface Completion {
+  readonly state: RequestState;
+  readonly route: string;
+  readonly method: string;
+  readonly status: number;
+  readonly aborted: boolean;
+  /** When the response was complete; accounting happens a little later. */
+  readonly ended: number;
 }
 
 function routeTemplate(routePath: string): string {
