@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { helmReleaseValues } from "./helm-values";
 import type { PolicyReport } from "./policy/pack";
 import { fromYaml } from "./yaml";
 
@@ -88,9 +89,7 @@ function resourcesByConstruct(stack: SynthesizedStack): unknown[][] {
 }
 
 function valuesOf(config: Record<string, any>): Record<string, any> {
-  const merged: Record<string, any> = {};
-  for (const doc of config.values ?? []) if (typeof doc === "string") Object.assign(merged, fromYaml(doc) ?? {});
-  return merged;
+  return helmReleaseValues(config) ?? {};
 }
 
 function helmReleases(stack: SynthesizedStack): unknown[][] {

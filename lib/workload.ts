@@ -5,6 +5,7 @@ import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disrup
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { InvalidPropsError, received } from "./errors";
+import { isPinnedImage } from "./images";
 import { KUBERNETES_COMMON_LABELS } from "./labels";
 
 /** A file mounted into the container from a Secret, a ConfigMap or a Secret Manager CSI volume. */
@@ -233,10 +234,7 @@ function volumeFor(files: MountedFiles) {
 
 /** Images must be pinned: a digest, or a tag other than `latest`. */
 export function validateImage(scope: Construct, image: string): void {
-  if (image.includes("@sha256:")) return;
-  const lastSegment = image.split("/").pop() ?? image;
-  const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
-  if (!tag || tag === "latest") {
+  if (!isPinnedImage(image)) {
     throw new InvalidPropsError(scope, "image", `is not pinned ${received(image)}`, "use a digest (image@sha256:…) or a fixed version tag, never latest");
   }
 }

@@ -1,5 +1,4 @@
 import { COMPLIANT, NOT_APPLICABLE, at, expectValue, isReference, unresolved, violation, type PolicyRule, type ResourceUnderTest, type Verdict } from "../rule";
-import { inspectYaml } from "../../yaml";
 
 export const WORKLOADS = ["kubernetes_deployment_v1", "kubernetes_deployment", "kubernetes_pod_v1", "kubernetes_pod"];
 export const NAMESPACED = [...WORKLOADS, "kubernetes_service_v1", "kubernetes_config_map_v1", "kubernetes_secret_v1", "kubernetes_service_account_v1", "kubernetes_network_policy_v1", "kubernetes_horizontal_pod_autoscaler_v2", "kubernetes_pod_disruption_budget_v1", "helm_release"];
@@ -25,16 +24,7 @@ export const securityContext = (container: Record<string, any>) => (at(container
 export const podSecurityContext = (pod: Record<string, any>) => (at(pod, "security_context") ?? {}) as Record<string, any>;
 
 
-/** A release's values, merged from its YAML documents; undefined while any is a reference. */
-export function helmValues(config: Record<string, any>): Record<string, any> | undefined {
-  const merged: Record<string, any> = {};
-  for (const doc of config.values ?? []) {
-    if (typeof doc !== "string") return undefined;
-    const parsed = inspectYaml(doc);
-    if (parsed && typeof parsed === "object") Object.assign(merged, parsed);
-  }
-  return merged;
-}
+export { helmReleaseValues as helmValues } from "../../helm-values";
 
 export { COMPLIANT, NOT_APPLICABLE, at, expectValue, isReference, unresolved, violation };
 export type { PolicyRule, ResourceUnderTest, Verdict };

@@ -1,5 +1,6 @@
 import { WORKLOADS, everyContainer, isReference } from "../kubernetes-helpers";
 import { defineRule } from "../../rule";
+import { isPinnedImage } from "../../../images";
 
 export const rule = defineRule({
   id: "AIG-K8S-3", level: "error", appliesTo: WORKLOADS, checkov: ["CKV_K8S_14", "CKV_K8S_43"],
@@ -8,8 +9,7 @@ export const rule = defineRule({
   fix: "Use image@sha256:… or a version tag.",
   check: (r) => everyContainer(r, (c) => {
     const image = String(c.image ?? "");
-    if (isReference(image) || image.includes("@sha256:")) return undefined;
-    const tag = image.split("/").pop()!.split(":")[1];
-    return !tag || tag === "latest" ? `image ${image} is not pinned` : undefined;
+    if (isReference(image) || isPinnedImage(image)) return undefined;
+    return `image ${image} is not pinned`;
   }),
 });
