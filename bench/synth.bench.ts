@@ -12,9 +12,13 @@ const node = process.execPath;
 // What `npm run synth` runs: the compiled app (the build is a separate step, timed below).
 execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
 
+// The provider modules the example loads, for the floor: Node + cdktf + those modules, nothing built.
+const floorModules = execFileSync(node, [join(ROOT, "dist/bench/support/provider-modules.js")], { encoding: "utf8" }).trim();
+
 const cases: Record<string, () => Sample> = {
   "synth: example app (deep imports)": () => measureOnce(node, [join(ROOT, "dist/main.js")]),
   "synth: baseline (package-root import)": () => measureOnce(node, [join(ROOT, "dist/bench/support/root-import-synth.js")]),
+  "floor: load Node, cdktf and the example's provider modules only": () => measureOnce(node, [join(ROOT, "dist/bench/support/load-floor.js")], { BENCH_FLOOR_MODULES: floorModules }),
   // What `npm run typecheck` runs: the constructs and tests, then gateway-app with its tests.
   "build: tsc -p tsconfig.build.json (TS 7)": () => measureOnce(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "tsconfig.build.json")]),
   "type-check: whole repository (TS 7)": () => measureOnce("sh", ["-c", `cd ${ROOT} && node_modules/.bin/tsc -p tsconfig.json && node_modules/.bin/tsc -p gateway-app/tsconfig.test.json`]),
@@ -32,7 +36,7 @@ const summary = Object.fromEntries(
     { wall: median(runs.map((s) => s.wallMs)), min: Math.min(...runs.map((s) => s.wallMs)), rss: median(runs.map((s) => s.maxRssMiB)) },
   ]),
 );
-const [deep, root, build, typecheck] = Object.keys(cases);
+const [deep, root, floor, build, typecheck] = Object.keys(cases);
 const speedup = summary[root].wall / summary[deep].wall;
 
 console.log(`\n${RUNS} runs each, interleaved, ${process.version}\n`);
@@ -44,7 +48,7 @@ printTable(
     s.min.toFixed(0),
     // The tsc launcher is Node but the compiler is a native child, so its RSS would mislead.
     name === typecheck || name === build || Number.isNaN(s.rss) ? "n/a" : s.rss.toFixed(0),
-    name === deep ? `${speedup.toFixed(1)}x faster` : name === root ? "1.0x" : "",
+    name === deep || name === floor ? `${(summary[root].wall / s.wall).toFixed(1)}x faster` : name === root ? "1.0x" : "",
   ]),
 );
 console.log("");
@@ -55,4 +59,11 @@ printTable(
     ["speed-up over baseline", ">= 4x", `${speedup.toFixed(1)}x`, speedup >= 4 ? "yes" : "NO"],
     ["type-check median", "<= 3000 ms", `${summary[typecheck].wall.toFixed(0)} ms`, summary[typecheck].wall <= 3000 ? "yes" : "NO"],
   ],
+);
+// Where the 4x target stands: the baseline also pays everything the example pays, so 4x needs
+// the example within a quarter of the baseline; the floor is what no app code can remove.
+const budget = summary[root].wall / 4;
+console.log(
+  `\n4x needs the example at <= ${budget.toFixed(0)} ms. The floor (no resources built) takes ${summary[floor].wall.toFixed(0)} ms, ` +
+    `leaving ${(budget - summary[floor].wall).toFixed(0)} ms to construct, check and synthesize the example; it takes ${(summary[deep].wall - summary[floor].wall).toFixed(0)} ms.`,
 );

@@ -121,6 +121,9 @@ export class KongEdge extends Construct {
   private readonly routes: KongRoute[] = [];
   private readonly consumers: KongConsumer[] = [];
   private readonly props: KongEdgeProps;
+  /** Bumped by every route or consumer added, so the rendered values are reused until then. */
+  private revision = 0;
+  private rendered?: { readonly revision: number; readonly yaml: string };
 
   constructor(scope: Construct, id: string, props: KongEdgeProps) {
     super(scope, id);
@@ -144,7 +147,7 @@ export class KongEdge extends Construct {
       atomic: true,
       cleanupOnFail: true,
       timeout: 600,
-      values: [Lazy.stringValue({ produce: () => toYaml(this.helmValues()) })],
+      values: [Lazy.stringValue({ produce: () => this.renderedValues() })],
     });
   }
 
@@ -154,6 +157,7 @@ export class KongEdge extends Construct {
     if (this.routes.some((r) => r.name === route.name)) throw new InvalidPropsError(this, "route.name", `"${route.name}" is already used`, "give every route its own name");
     if (route.paths.length === 0 || route.paths.some((p) => !p.startsWith("/"))) throw new InvalidPropsError(this, `route ${route.name}.paths`, `must be non-empty paths starting with "/" ${received(route.paths)}`, 'use prefixes like "/v1"');
     this.routes.push(route);
+    this.revision++;
   }
 
   /** Lets a caller in with JWTs signed by its RS256 key. */
@@ -164,6 +168,13 @@ export class KongEdge extends Construct {
       throw new InvalidPropsError(this, `consumer ${consumer.username}.rsaPublicKey`, "is not a PEM public key", "pass the consumer's RS256 public key (-----BEGIN PUBLIC KEY-----); never a private key or an HMAC secret");
     }
     this.consumers.push(consumer);
+    this.revision++;
+  }
+
+  /** The values as YAML; cdktf resolves the release more than once per synth (the policy pack, then the output). */
+  private renderedValues(): string {
+    if (this.rendered?.revision !== this.revision) this.rendered = { revision: this.revision, yaml: toYaml(this.helmValues()) };
+    return this.rendered.yaml;
   }
 
   /** Kong's declarative configuration (`_format_version: "3.0"`), as an object. */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { helmReleaseValues } from "./helm-values";
 import type { PolicyReport } from "./policy/pack";
 import { fromYaml } from "./yaml";
+import { compareOrdinal } from "./ordering";
 
 /** One synthesized stack: its Terraform JSON by resource address. */
 export interface SynthesizedStack {
@@ -21,7 +22,7 @@ export function readSynthDirectory(dir: string): SynthDirectory {
   if (!existsSync(manifestPath)) throw new Error(`${dir} holds no manifest.json: run \`npm run synth\` first, or pass the directory cdktf wrote`);
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
   const stacks = Object.entries(manifest.stacks)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareOrdinal(a, b))
     .map(([name, stack]) => {
       const json = JSON.parse(readFileSync(join(dir, stack.synthesizedStackPath), "utf8")) as { resource?: Record<string, Record<string, any>> };
       const resources = new Map<string, { type: string; name: string; path: string; config: Record<string, any> }>();
@@ -85,7 +86,7 @@ function resourcesByConstruct(stack: SynthesizedStack): unknown[][] {
     const key = `${construct}\u0000${r.type}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, count]) => [...key.split("\u0000"), count]);
+  return [...counts.entries()].sort(([a], [b]) => compareOrdinal(a, b)).map(([key, count]) => [...key.split("\u0000"), count]);
 }
 
 function valuesOf(config: Record<string, any>): Record<string, any> {
@@ -107,14 +108,14 @@ function helmReleases(stack: SynthesizedStack): unknown[][] {
       visit(values);
       return [r.config.name, r.config.namespace, r.config.chart, r.config.version, r.config.repository, images.sort().join(", ") || "chart defaults"];
     })
-    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    .sort((a, b) => compareOrdinal(String(a[0]), String(b[0])));
 }
 
 function workloadImages(stack: SynthesizedStack): unknown[][] {
   return [...stack.resources.values()]
     .filter((r) => r.type === "kubernetes_deployment_v1")
     .flatMap((r) => (r.config.spec?.template?.spec?.container ?? []).map((c: any) => [r.config.metadata?.name, r.config.metadata?.namespace, c.image]))
-    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    .sort((a, b) => compareOrdinal(String(a[0]), String(b[0])));
 }
 
 function publicEndpoints(stack: SynthesizedStack): unknown[][] {
@@ -138,14 +139,14 @@ function publicEndpoints(stack: SynthesizedStack): unknown[][] {
       }
     }
   }
-  return rows.sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`));
+  return rows.sort((a, b) => compareOrdinal(`${a[0]}${a[1]}`, `${b[0]}${b[1]}`));
 }
 
 function iamGrants(stack: SynthesizedStack): unknown[][] {
   return [...stack.resources.values()]
     .filter((r) => /_iam_(member|binding|policy)$/.test(r.type))
     .map((r) => [r.path, r.config.role ?? "(policy)", r.config.member ?? (r.config.members ?? []).join(", "), r.config.project ?? r.config.secret_id ?? r.config.service_account_id ?? r.config.crypto_key_id ?? ""])
-    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    .sort((a, b) => compareOrdinal(String(a[0]), String(b[0])));
 }
 
 function secretsReferenced(stack: SynthesizedStack): unknown[][] {
@@ -162,12 +163,12 @@ function secretsReferenced(stack: SynthesizedStack): unknown[][] {
       for (const m of text.matchAll(/"secretVolumes":\["([^"]+)"/g)) rows.push(["Kubernetes Secret (TLS)", m[1], r.config.name]);
     }
   }
-  return rows.sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`));
+  return rows.sort((a, b) => compareOrdinal(`${a[0]}${a[1]}`, `${b[0]}${b[1]}`));
 }
 
 function policySection(stack: SynthesizedStack, policy: PolicyReport | undefined): string {
   if (!policy) return "_no policy report in this synth directory_\n";
-  const mine = <T extends { path: string }>(list: T[]) => list.filter((f) => f.path === stack.name || f.path.startsWith(`${stack.name}/`)).sort((a, b) => a.path.localeCompare(b.path));
+  const mine = <T extends { path: string }>(list: T[]) => list.filter((f) => f.path === stack.name || f.path.startsWith(`${stack.name}/`)).sort((a, b) => compareOrdinal(a.path, b.path));
   return [
     table(["rule", "level", "construct", "finding"], mine(policy.findings).map((f) => [f.ruleId, f.level, f.path, f.message])),
     "Suppressed:",
@@ -184,7 +185,7 @@ function changes(base: SynthesizedStack, current: SynthesizedStack): string {
     .filter((a) => base.resources.has(a))
     .map((address) => ({ address, paths: diffPaths(base.resources.get(address)!.config, current.resources.get(address)!.config, "") }))
     .filter((c) => c.paths.length > 0)
-    .sort((a, b) => a.address.localeCompare(b.address));
+    .sort((a, b) => compareOrdinal(a.address, b.address));
   const replacements: unknown[][] = [];
   for (const gone of removed) {
     const type = gone.split(".")[0];

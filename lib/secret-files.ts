@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { toYaml } from "./yaml";
 import { KUBERNETES_COMMON_LABELS } from "./labels";
+import { sortedEntries } from "./ordering";
 
 export interface SecretFilesProps {
   readonly namespace: string;
@@ -27,8 +28,7 @@ export class SecretFiles extends Construct {
   constructor(scope: Construct, id: string, props: SecretFilesProps) {
     super(scope, id);
     this.className = props.name;
-    const secrets = Object.entries(props.secrets)
-      .sort(([a], [b]) => a.localeCompare(b))
+    const secrets = sortedEntries(props.secrets)
       .map(([path, secretId]) => ({ resourceName: `projects/${props.projectId}/secrets/${secretId}/versions/latest`, path }));
     this.manifest = new Manifest(this, "SecretProviderClass", {
       manifest: {

@@ -7,6 +7,7 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { InvalidPropsError, received } from "./errors";
 import { isPinnedImage } from "./images";
 import { KUBERNETES_COMMON_LABELS } from "./labels";
+import { sortedEntries } from "./ordering";
 
 /** A file mounted into the container from a Secret, a ConfigMap or a Secret Manager CSI volume. */
 export interface MountedFiles {
@@ -167,7 +168,7 @@ export class HardenedWorkload extends Construct {
               command: props.command,
               args: props.args,
               port: [{ name: props.port.name, containerPort: props.port.containerPort, protocol: "TCP" }],
-              env: Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
+              env: sortedEntries(props.env ?? {}).map(([name, value]) => ({ name, value })),
               resources: {
                 requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest },
                 limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit ?? resources.memoryRequest },

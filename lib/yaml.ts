@@ -7,7 +7,9 @@ import { parse, stringify } from "yaml";
  * strings are literal blocks, which every parser reads back byte for byte.
  */
 export function toYaml(value: unknown): string {
-  return stringify(value, { version: "1.1", blockQuote: "literal", lineWidth: 0 });
+  const text = stringify(value, { version: "1.1", blockQuote: "literal", lineWidth: 0 });
+  rememberDocument(text, value);
+  return text;
 }
 
 /** Parses YAML the way Helm and PyYAML would (1.1), for tests and reviews. */
@@ -15,14 +17,32 @@ export function fromYaml(text: string): any {
   return parse(text, { version: "1.1" });
 }
 
-const parsedDocuments = new Map<string, unknown>();
+const knownDocuments = new Map<string, unknown>();
 
 /**
- * fromYaml for read-only inspection (the policy pack): each distinct document is parsed once
- * per process, since several rules look into the same Helm values. Callers must not mutate
- * the result.
+ * What a rendered document reads back as, so inspecting it needs no parse. The value is
+ * copied through JSON, which drops and nulls exactly what YAML does (undefined keys, undefined
+ * array items), and the copy is frozen because inspectors share it.
+ */
+function rememberDocument(text: string, value: unknown): void {
+  if (knownDocuments.has(text)) return;
+  knownDocuments.set(text, value === undefined ? undefined : deepFreeze(JSON.parse(JSON.stringify(value))));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * fromYaml for read-only inspection (the policy pack): a document rendered by toYaml in this
+ * process reads back as the value it came from; any other is parsed once, since several
+ * rules look into the same Helm values. The result is shared: callers must not mutate it.
  */
 export function inspectYaml(text: string): any {
-  if (!parsedDocuments.has(text)) parsedDocuments.set(text, fromYaml(text));
-  return parsedDocuments.get(text);
+  if (!knownDocuments.has(text)) knownDocuments.set(text, deepFreeze(fromYaml(text)));
+  return knownDocuments.get(text);
 }

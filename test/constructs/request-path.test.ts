@@ -241,6 +241,18 @@ describe("KongEdge props", () => {
     expect(fromYaml(synthesizedValues(kong).dblessConfig.config).consumers[0].username).toBe("team-a");
   });
 
+  it("renders its values again when a route or consumer is added after a synth", () => {
+    const kong = edge();
+    kong.addRoute({ name: "first", url: "http://x.y.svc.cluster.local:80", paths: ["/first"] });
+    const routesIn = (values: any) => fromYaml(values.dblessConfig.config).services.map((s: any) => s.name);
+    expect(routesIn(synthesizedValues(kong))).toEqual(["first"]);
+    kong.addRoute({ name: "second", url: "http://x.y.svc.cluster.local:80", paths: ["/second"] });
+    kong.addConsumer({ username: "late", rsaPublicKey: PUBLIC_KEY });
+    const values = synthesizedValues(kong);
+    expect(routesIn(values)).toEqual(["first", "second"]);
+    expect(fromYaml(values.dblessConfig.config).consumers.map((c: any) => c.username)).toEqual(["late"]);
+  });
+
   it("uses local counting for a single replica", () => {
     expect((edge().declarativeConfig() as any).plugins.find((p: any) => p.name === "rate-limiting").config.policy).toBe("local");
   });

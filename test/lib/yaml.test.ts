@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { fromYaml, inspectYaml, toYaml } from "../../lib/yaml";
+import { compareOrdinal, sortedEntries } from "../../lib/ordering";
+import { resourcesOf } from "../support/terraform";
+import { synthesizeExample } from "../support/example";
+
+describe("inspectYaml", () => {
+  it("reads a rendered document back as the parser would, without keeping a live reference", () => {
+    const source: any = { a: 1, gone: undefined, list: [1, undefined, "x"], off: "off", nested: { text: "line 1\nline 2\n" } };
+    const text = toYaml(source);
+    source.a = 2;
+    const inspected = inspectYaml(text);
+    expect(inspected).toEqual(fromYaml(text));
+    expect(inspected).toEqual({ a: 1, list: [1, null, "x"], off: "off", nested: { text: "line 1\nline 2\n" } });
+  });
+
+  it("shares a frozen value, so an inspector cannot change what the next one sees", () => {
+    const inspected = inspectYaml(toYaml({ deep: { list: [1] } }));
+    expect(() => { inspected.deep.list.push(2); }).toThrow(TypeError);
+    expect(Object.isFrozen(inspectYaml("parsed: {only: here}\n").parsed)).toBe(true);
+  });
+
+  it("agrees with the parser on every YAML document the example app synthesizes", () => {
+    const { platform } = synthesizeExample();
+    const documents = [
+      ...resourcesOf(platform, "helm_release").flatMap((r) => r.values as string[]),
+      ...resourcesOf(platform, "kubernetes_config_map_v1").flatMap((c) => Object.entries(c.data ?? {}).filter(([key]) => key.endsWith(".yaml")).map(([, text]) => text as string)),
+      ...resourcesOf(platform, "kubernetes_manifest").map((m) => m.manifest.spec.parameters.secrets as string),
+    ];
+    expect(documents.length).toBeGreaterThanOrEqual(4);
+    for (const text of documents) expect(inspectYaml(text)).toEqual(fromYaml(text));
+  });
+});
+
+describe("ordering", () => {
+  it("sorts by code unit, whatever the machine's locale", () => {
+    expect(["b", "B", "a", "_x", "A"].sort(compareOrdinal)).toEqual(["A", "B", "_x", "a", "b"]);
+    expect(sortedEntries({ b: 2, LOG_LEVEL: 1, a: 3 })).toEqual([["LOG_LEVEL", 1], ["a", 3], ["b", 2]]);
+  });
+});
