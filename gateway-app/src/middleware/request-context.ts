@@ -82,12 +82,12 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       metrics.requests.inc(labels);
       metrics.requestDuration.observe(labels, seconds);
       options.onComplete?.(done.state);
-      options.logger.info("request", logFields(done.state, { method: done.method, route: done.route, status: done.status, aborted: done.aborted, seconds }));
+      options.logger.info("request", logFields(done, seconds));
     }
   };
-  const complete = (done: Omit<Completion, "ended">) => {
+  const complete = (state: RequestState, route: string, method: string, status: number, aborted: boolean) => {
     metrics.inFlight.dec();
-    finished.push({ ...done, ended: options.now() });
+    finished.push({ state, route, method, status, aborted, ended: options.now() });
     if (!scheduled) {
       scheduled = true;
       setImmediate(account);
@@ -114,10 +114,10 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       const method = c.req.method;
       if (state.streamDone) {
         state.streamDone.then(
-          ({ status: s, aborted }) => complete({ state, route, method, status: s, aborted: aborted ?? false }),
-          () => complete({ state, route, method, status, aborted: true }),
+          ({ status: s, aborted }) => complete(state, route, method, s, aborted ?? false),
+          () => complete(state, route, method, status, true),
         );
-      } else complete({ state, route, method, status, aborted: false });
+      } else complete(state, route, method, status, false);
     }
   };
 }
@@ -136,13 +136,14 @@ function routeTemplate(routePath: string): string {
   return routePath === "*" || routePath === "/*" ? "unmatched" : routePath;
 }
 
-function logFields(state: RequestState, request: { method: string; route: string; status: number; aborted: boolean; seconds: number }) {
+function logFields(request: Completion, seconds: number) {
+  const state = request.state;
   return {
     request_id: state.requestId,
     method: request.method,
     route: request.route,
     status: request.status,
-    latency_ms: Math.round(request.seconds * 1000 * 10) / 10,
+    latency_ms: Math.round(seconds * 1000 * 10) / 10,
     tenant: state.tenant,
     model: state.model,
     served_by: state.servedBy !== state.model ? state.servedBy : undefined,

@@ -42,7 +42,7 @@ export interface DispatcherDeps {
  * breaker per upstream and model, and the model's fallbacks when it fails or its circuit is open.
  */
 export class Dispatcher {
-  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly routes = new Map<string, Route>();
   private readonly now: () => number;
 
   constructor(private readonly deps: DispatcherDeps) {
@@ -50,12 +50,13 @@ export class Dispatcher {
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchResult> {
-    const candidates = [request.model, ...request.model.fallbacks.map((name) => this.deps.models.get(name)!)];
     let lastFailure: UpstreamFailure | undefined;
     let lastError: { status: number; headers: UpstreamResponse["headers"]; body: Buffer } | undefined;
     let circuitOpen = false;
 
-    for (const candidate of candidates) {
+    const fallbacks = request.model.fallbacks;
+    for (let index = -1; index < fallbacks.length; index++) {
+      const candidate = index === -1 ? request.model : this.deps.models.get(fallbacks[index])!;
       const outcome = await this.tryModel(request, candidate);
       if (outcome.kind === "response") {
         if (candidate !== request.model) this.deps.metrics.fallbacks.inc({ model: request.model.name, fallback: candidate.name });
@@ -82,17 +83,16 @@ export class Dispatcher {
   private async tryModel(request: DispatchRequest, model: ModelConfig): Promise<ModelOutcome> {
     const upstream = this.deps.upstreams[model.upstream];
     if (!upstream) return { kind: "circuit_open" };
-    const breaker = this.breakerFor(upstream.name, model.name);
-    const labels = { upstream: upstream.name, model: model.name };
+    const { breaker, labels } = this.routeFor(upstream.name, model.name);
     const call: UpstreamCall = { path: request.path, body: encodeBody(request, model), model, stream: request.stream, requestId: request.requestId, signal: request.signal };
 
     for (let attempt = 0; ; attempt++) {
       if (!breaker.tryAcquire()) {
-        this.deps.metrics.upstreamErrors.inc({ ...labels, outcome: "circuit_open" });
+        this.deps.metrics.upstreamErrors.inc(labels("circuit_open"));
         return { kind: "circuit_open" };
       }
       const started = this.now();
-      const observe = (outcome: string) => this.deps.metrics.upstreamDuration.observe({ ...labels, outcome }, (this.now() - started) / 1000);
+      const observe = (outcome: string) => this.deps.metrics.upstreamDuration.observe(labels(outcome), (this.now() - started) / 1000);
       let response: UpstreamResponse;
       try {
         response = await upstream.send(call);
@@ -104,10 +104,10 @@ export class Dispatcher {
         }
         breaker.recordFailure();
         observe(failure.kind);
-        this.deps.metrics.upstreamErrors.inc({ ...labels, outcome: failure.kind });
+        this.deps.metrics.upstreamErrors.inc(labels(failure.kind));
         const delay = failure.retryable && attempt < this.deps.maxRetries ? retryDelayMs(attempt, undefined, this.deps.backoff) : undefined;
         if (delay === undefined) return { kind: "failure", failure };
-        this.deps.metrics.upstreamRetries.inc({ ...labels, outcome: failure.kind });
+        this.deps.metrics.upstreamRetries.inc(labels(failure.kind));
         await sleep(delay, request.signal);
         continue;
       }
@@ -123,7 +123,7 @@ export class Dispatcher {
       else breaker.release();
       const outcome = statusOutcome(status);
       observe(outcome);
-      this.deps.metrics.upstreamErrors.inc({ ...labels, outcome });
+      this.deps.metrics.upstreamErrors.inc(labels(outcome));
       const retryAfter = response.headers["retry-after"];
       const delay = RETRYABLE_STATUSES.has(status) && attempt < this.deps.maxRetries ? retryDelayMs(attempt, retryAfter, this.deps.backoff) : undefined;
       let body: Buffer;
@@ -133,26 +133,42 @@ export class Dispatcher {
         body = Buffer.alloc(0);
       }
       if (delay === undefined) return { kind: "http_error", error: { status, headers: response.headers, body } };
-      this.deps.metrics.upstreamRetries.inc({ ...labels, outcome });
+      this.deps.metrics.upstreamRetries.inc(labels(outcome));
       await sleep(delay, request.signal);
     }
   }
 
-  private breakerFor(upstream: string, model: string): CircuitBreaker {
+  /** The breaker of an upstream and model, and their metric labels (built once, not per request). */
+  private routeFor(upstream: string, model: string): Route {
     const key = `${upstream}\u0000${model}`;
-    let breaker = this.breakers.get(key);
-    if (!breaker) {
+    let route = this.routes.get(key);
+    if (!route) {
       const gauge = this.deps.metrics.breakerState;
       gauge.set({ upstream, model }, 0);
-      breaker = new CircuitBreaker({
+      const breaker = new CircuitBreaker({
         ...this.deps.breaker,
         now: this.now,
         onStateChange: (state) => gauge.set({ upstream, model }, BREAKER_STATE_VALUE[state]),
       });
-      this.breakers.set(key, breaker);
+      const byOutcome = new Map<string, Labels>();
+      const labels = (outcome: string) => {
+        let found = byOutcome.get(outcome);
+        if (!found) byOutcome.set(outcome, (found = Object.freeze({ upstream, model, outcome })));
+        return found;
+      };
+      route = { breaker, labels };
+      this.routes.set(key, route);
     }
-    return breaker;
+    return route;
   }
+}
+
+type Labels = Readonly<{ upstream: string; model: string; outcome: string }>;
+
+interface Route {
+  readonly breaker: CircuitBreaker;
+  /** The labels of an attempt's outcome; the same object every time. */
+  readonly labels: (outcome: string) => Labels;
 }
 
 type ModelOutcome =
@@ -167,7 +183,11 @@ function statusOutcome(status: number): string {
 
 /** The body for one model: the client's bytes untouched unless a field must change. */
 function encodeBody(request: DispatchRequest, model: ModelConfig): Uint8Array {
-  const overrides = Object.keys(request.overrides).length > 0;
-  if (!overrides && request.body.model === model.upstreamModel) return request.rawBody;
+  if (!hasAny(request.overrides) && request.body.model === model.upstreamModel) return request.rawBody;
   return Buffer.from(JSON.stringify({ ...request.body, ...request.overrides, model: model.upstreamModel }));
+}
+
+function hasAny(record: Record<string, unknown>): boolean {
+  for (const _ in record) return true;
+  return false;
 }

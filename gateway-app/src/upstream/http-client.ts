@@ -28,6 +28,7 @@ export function parseEndpoint(baseUrl: string): Endpoint {
 export interface HttpRequest {
   readonly endpoint: Endpoint;
   readonly path: string;
+  /** Every header to send, content-length included. */
   readonly headers: Record<string, string>;
   readonly body: Uint8Array;
   readonly signal: ClientGone;
@@ -53,8 +54,14 @@ export class HttpClient {
   }
 }
 
-/** One request and its response, with every deadline that applies to them. */
-class Exchange {
+/**
+ * One request and its response, with every deadline that applies to them. Once the headers
+ * are in, the exchange itself is the UpstreamResponse: one object per request on the hot path
+ * instead of a response object and its closures.
+ */
+class Exchange implements UpstreamResponse {
+  status = 502;
+  headers: Record<string, string | undefined> = {};
   private failure?: UpstreamFailure;
   private readonly outgoing: http.ClientRequest;
   private readonly totalTimer: NodeJS.Timeout;
@@ -71,21 +78,48 @@ class Exchange {
   ) {
     const { endpoint, timeouts } = req;
     const transport = endpoint.https ? https : http;
-    this.outgoing = transport.request({
-      hostname: endpoint.hostname,
-      port: endpoint.port,
-      path: endpoint.basePath + req.path,
-      method: "POST",
-      agent,
-      headers: { ...req.headers, "content-length": String(req.body.byteLength) },
-    });
-    this.totalTimer = setTimeout(() => this.fail("total_timeout", `no complete answer within ${timeouts.totalMs} ms`), timeouts.totalMs);
-    this.firstByteTimer = setTimeout(() => this.fail("first_byte_timeout", `no response within ${timeouts.firstByteMs} ms`), timeouts.firstByteMs);
+    this.outgoing = transport.request({ hostname: endpoint.hostname, port: endpoint.port, path: endpoint.basePath + req.path, method: "POST", agent, headers: req.headers });
+    // Static handlers with the exchange as argument: no closures per request for the timers.
+    this.totalTimer = setTimeout(Exchange.totalTimeout, timeouts.totalMs, this);
+    this.firstByteTimer = setTimeout(Exchange.firstByteTimeout, timeouts.firstByteMs, this);
     req.signal.onAbort(this.onAbort);
     this.outgoing.on("socket", this.onSocket);
     this.outgoing.on("error", this.onError);
     this.outgoing.on("response", this.onResponse);
     this.outgoing.end(req.body);
+  }
+
+  /** The body's chunks as they arrive (streams); a failure mid-body surfaces as what caused it. */
+  get body(): AsyncIterable<Uint8Array> {
+    if (!this.incoming) throw new Error("the response has not arrived");
+    return this.stream(this.incoming);
+  }
+
+  /** Event-driven, without the async-iterator machinery: most answers are one small chunk. */
+  readAll(): Promise<Buffer> {
+    const incoming = this.incoming;
+    if (!incoming) return Promise.reject(new Error("the response has not arrived"));
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+      incoming.once("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+      incoming.once("close", () => {
+        if (!incoming.complete) reject(this.brokenBody());
+      });
+      incoming.once("error", () => reject(this.brokenBody()));
+    });
+  }
+
+  abort(): void {
+    this.fail("aborted", "stopped reading");
+  }
+
+  private static totalTimeout(exchange: Exchange): void {
+    exchange.fail("total_timeout", `no complete answer within ${exchange.req.timeouts.totalMs} ms`);
+  }
+
+  private static firstByteTimeout(exchange: Exchange): void {
+    exchange.fail("first_byte_timeout", `no response within ${exchange.req.timeouts.firstByteMs} ms`);
   }
 
   private readonly onAbort = () => this.fail("aborted", "the client went away");
@@ -111,16 +145,11 @@ class Exchange {
     clearTimeout(this.connectTimer);
     this.settled = true;
     this.incoming = incoming;
-    const idleMs = this.req.timeouts.streamIdleMs;
-    incoming.setTimeout(idleMs, () => this.fail("idle_timeout", `no data for ${idleMs} ms`));
+    this.status = incoming.statusCode ?? 502;
+    this.headers = incoming.headers as Record<string, string | undefined>;
+    incoming.setTimeout(this.req.timeouts.streamIdleMs, () => this.fail("idle_timeout", `no data for ${this.req.timeouts.streamIdleMs} ms`));
     incoming.once("close", this.cleanUp);
-    this.resolve({
-      status: incoming.statusCode ?? 502,
-      headers: incoming.headers as Record<string, string | undefined>,
-      body: this.stream(incoming),
-      readAll: () => this.readAll(incoming),
-      abort: () => this.fail("aborted", "stopped reading"),
-    });
+    this.resolve(this);
   };
 
   private fail(kind: FailureKind, message: string): void {
@@ -136,20 +165,6 @@ class Exchange {
     this.req.signal.offAbort(this.onAbort);
   };
 
-  /** Event-driven, without the async-iterator machinery: most answers are one small chunk. */
-  private readAll(incoming: http.IncomingMessage): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.once("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-      incoming.once("close", () => {
-        if (!incoming.complete) reject(this.brokenBody());
-      });
-      incoming.once("error", () => reject(this.brokenBody()));
-    });
-  }
-
-  /** The body's chunks as they arrive; a failure mid-body surfaces as what caused it. */
   private async *stream(incoming: http.IncomingMessage): AsyncIterable<Uint8Array> {
     try {
       for await (const chunk of incoming) yield chunk as Uint8Array;

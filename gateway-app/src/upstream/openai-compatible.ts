@@ -22,15 +22,22 @@ export class OpenAiCompatibleUpstream implements Upstream {
     this.endpoint = parseEndpoint(options.baseUrl);
   }
 
-  async send(call: UpstreamCall): Promise<UpstreamResponse> {
-    let token: string | undefined;
+  send(call: UpstreamCall): Promise<UpstreamResponse> {
+    let token: ReturnType<OpenAiCompatibleOptions["token"]>;
     try {
-      token = await this.options.token();
+      token = this.options.token();
     } catch (error) {
-      throw new UpstreamFailure("connect", `${this.name}: no access token (${(error as Error).message})`, { cause: error });
+      return Promise.reject(noToken(this.name, error));
     }
+    // A static key comes back at once; only a Workload Identity token may need a round trip.
+    if (isPromiseLike(token)) return Promise.resolve(token).then((value) => this.request(call, value), (error) => Promise.reject(noToken(this.name, error)));
+    return this.request(call, token);
+  }
+
+  private request(call: UpstreamCall, token: string | undefined): Promise<UpstreamResponse> {
     const headers: Record<string, string> = {
       "content-type": "application/json",
+      "content-length": String(call.body.byteLength),
       accept: call.stream ? "text/event-stream" : "application/json",
       "x-request-id": call.requestId,
     };
@@ -38,4 +45,12 @@ export class OpenAiCompatibleUpstream implements Upstream {
     const timeouts = call.model.timeoutMs ? { ...this.options.timeouts, totalMs: call.model.timeoutMs } : this.options.timeouts;
     return this.options.client.request({ endpoint: this.endpoint, path: call.path, headers, body: call.body, signal: call.signal, timeouts });
   }
+}
+
+function noToken(upstream: string, error: unknown): UpstreamFailure {
+  return new UpstreamFailure("connect", `${upstream}: no access token (${(error as Error).message})`, { cause: error });
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === "function";
 }

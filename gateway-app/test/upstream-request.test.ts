@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { ClientGone } from "../src/client-gone.js";
+import type { ModelConfig } from "../src/config.js";
+import { createLogger } from "../src/logger.js";
+import type { HttpClient, HttpRequest } from "../src/upstream/http-client.js";
+import { OpenAiCompatibleUpstream } from "../src/upstream/openai-compatible.js";
+import { UpstreamFailure, type UpstreamCall, type UpstreamResponse } from "../src/upstream/types.js";
+
+const timeouts = { connectMs: 1000, firstByteMs: 2000, totalMs: 3000, streamIdleMs: 4000 };
+
+/** Records what the upstream would send instead of sending it. */
+function recordingClient() {
+  const sent: HttpRequest[] = [];
+  const client = { request: async (req: HttpRequest) => (sent.push(req), { status: 200 } as UpstreamResponse) } as unknown as HttpClient;
+  return { client, sent };
+}
+
+function call(overrides: Partial<UpstreamCall> = {}): UpstreamCall {
+  return { path: "/chat/completions", body: Buffer.from('{"model":"m"}'), model: { name: "m" } as ModelConfig, stream: false, requestId: "req-1", signal: new ClientGone(), ...overrides };
+}
+
+describe("OpenAI-compatible upstream", () => {
+  it("sends the body's length, the request id and a key given as a plain value", async () => {
+    const { client, sent } = recordingClient();
+    await new OpenAiCompatibleUpstream({ name: "litellm", baseUrl: "http://router:4000/v1", client, timeouts, token: () => "sk-static" }).send(call());
+    expect(sent[0].headers).toEqual({ "content-type": "application/json", "content-length": "13", accept: "application/json", "x-request-id": "req-1", authorization: "Bearer sk-static" });
+    expect(sent[0].endpoint).toMatchObject({ hostname: "router", port: 4000, basePath: "/v1" });
+  });
+
+  it("waits for a token that needs fetching, and sends none when there is none", async () => {
+    const { client, sent } = recordingClient();
+    await new OpenAiCompatibleUpstream({ name: "vertex", baseUrl: "https://vertex.example/v1", client, timeouts, token: async () => "ya29.fresh" }).send(call({ stream: true }));
+    await new OpenAiCompatibleUpstream({ name: "litellm", baseUrl: "http://router:4000", client, timeouts, token: () => undefined }).send(call());
+    expect(sent[0].headers.authorization).toBe("Bearer ya29.fresh");
+    expect(sent[0].headers.accept).toBe("text/event-stream");
+    expect(sent[1].headers.authorization).toBeUndefined();
+  });
+
+  it("turns a token that cannot be had, thrown or rejected, into a connect failure that names the upstream", async () => {
+    const { client, sent } = recordingClient();
+    const failing = [() => { throw new Error("metadata server down"); }, () => Promise.reject(new Error("metadata server down"))];
+    for (const token of failing) {
+      const attempt = new OpenAiCompatibleUpstream({ name: "vertex", baseUrl: "https://vertex.example/v1", client, timeouts, token }).send(call());
+      await expect(attempt).rejects.toBeInstanceOf(UpstreamFailure);
+      await expect(attempt).rejects.toMatchObject({ kind: "connect", message: "vertex: no access token (metadata server down)" });
+    }
+    expect(sent).toHaveLength(0);
+  });
+
+  it("applies a model's own total timeout", async () => {
+    const { client, sent } = recordingClient();
+    await new OpenAiCompatibleUpstream({ name: "litellm", baseUrl: "http://router:4000", client, timeouts, token: () => undefined }).send(call({ model: { name: "slow", timeoutMs: 90_000 } as ModelConfig }));
+    expect(sent[0].timeouts).toEqual({ ...timeouts, totalMs: 90_000 });
+  });
+});
+
+describe("logger", () => {
+  it("writes one JSON line per call with an ISO time, leaving out undefined fields", () => {
+    const lines: string[] = [];
+    const clock = [0, 0, 1500];
+    const logger = createLogger((line) => lines.push(line), () => clock.shift()!);
+    logger.info("request", { status: 200, model: undefined, tenant: "a\"b" });
+    logger.warn("again");
+    logger.error("later", { error: "x" });
+    expect(lines.every((line) => line.endsWith("}\n"))).toBe(true);
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { time: "1970-01-01T00:00:00.000Z", level: "info", msg: "request", status: 200, tenant: "a\"b" },
+      { time: "1970-01-01T00:00:00.000Z", level: "warn", msg: "again" },
+      { time: "1970-01-01T00:00:01.500Z", level: "error", msg: "later", error: "x" },
+    ]);
+  });
+});
