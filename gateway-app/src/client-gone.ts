@@ -4,7 +4,8 @@
  */
 export class ClientGone {
   private gone = false;
-  private readonly listeners = new Set<() => void>();
+  /** Usually one (the upstream call in flight), so a lazily made array rather than a Set. */
+  private listeners?: (() => void)[];
 
   get aborted(): boolean {
     return this.gone;
@@ -13,18 +14,20 @@ export class ClientGone {
   /** Calls `listener` once when the client goes away (at once if it already has). */
   onAbort(listener: () => void): void {
     if (this.gone) listener();
-    else this.listeners.add(listener);
+    else (this.listeners ??= []).push(listener);
   }
 
   offAbort(listener: () => void): void {
-    this.listeners.delete(listener);
+    const index = this.listeners?.indexOf(listener) ?? -1;
+    if (index !== -1) this.listeners!.splice(index, 1);
   }
 
   abort(): void {
     if (this.gone) return;
     this.gone = true;
-    for (const listener of this.listeners) listener();
-    this.listeners.clear();
+    const listeners = this.listeners ?? [];
+    this.listeners = undefined;
+    for (const listener of listeners) listener();
   }
 
   /** Bridges a web AbortSignal (in-process requests have no Node response to watch). */

@@ -34,6 +34,8 @@ export function isModelVisible(tenant: TenantConfig | undefined, name: string): 
 
 /** The tightest of the model's and the tenant's max_tokens caps. */
 export function outputTokenCap(model: ModelConfig, tenant: TenantConfig | undefined): number | undefined {
-  const caps = [model.maxOutputTokens, tenant?.maxOutputTokens].filter((cap): cap is number => cap !== undefined);
-  return caps.length > 0 ? Math.min(...caps) : undefined;
+  const fromModel = model.maxOutputTokens;
+  const fromTenant = tenant?.maxOutputTokens;
+  if (fromModel === undefined) return fromTenant;
+  return fromTenant === undefined ? fromModel : Math.min(fromModel, fromTenant);
 }

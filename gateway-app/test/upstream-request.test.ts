@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ClientGone } from "../src/client-gone.js";
-import type { ModelConfig } from "../src/config.js";
+import type { ModelConfig, TenantConfig } from "../src/config.js";
+import { outputTokenCap } from "../src/tenancy.js";
 import { createLogger } from "../src/logger.js";
 import type { HttpClient, HttpRequest } from "../src/upstream/http-client.js";
 import { OpenAiCompatibleUpstream } from "../src/upstream/openai-compatible.js";
@@ -68,5 +69,38 @@ describe("logger", () => {
       { time: "1970-01-01T00:00:00.000Z", level: "warn", msg: "again" },
       { time: "1970-01-01T00:00:01.500Z", level: "error", msg: "later", error: "x" },
     ]);
+  });
+});
+
+describe("client gone", () => {
+  it("calls each listener once when the client leaves, not the removed ones, and late ones at once", () => {
+    const gone = new ClientGone();
+    const calls: string[] = [];
+    const a = () => calls.push("a");
+    const b = () => calls.push("b");
+    gone.onAbort(a);
+    gone.onAbort(b);
+    gone.offAbort(a);
+    gone.offAbort(() => undefined);
+    expect(gone.aborted).toBe(false);
+    gone.abort();
+    gone.abort();
+    expect(calls).toEqual(["b"]);
+    gone.onAbort(() => calls.push("late"));
+    expect(calls).toEqual(["b", "late"]);
+    expect(gone.aborted).toBe(true);
+  });
+});
+
+describe("output token cap", () => {
+  const model = (maxOutputTokens?: number) => ({ maxOutputTokens }) as ModelConfig;
+  const tenant = (maxOutputTokens?: number) => ({ maxOutputTokens }) as TenantConfig;
+  it("is the tighter of the model's and the tenant's, whichever are set", () => {
+    expect(outputTokenCap(model(), undefined)).toBeUndefined();
+    expect(outputTokenCap(model(), tenant())).toBeUndefined();
+    expect(outputTokenCap(model(1000), undefined)).toBe(1000);
+    expect(outputTokenCap(model(), tenant(300))).toBe(300);
+    expect(outputTokenCap(model(1000), tenant(300))).toBe(300);
+    expect(outputTokenCap(model(200), tenant(300))).toBe(200);
   });
 });

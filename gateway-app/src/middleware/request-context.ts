@@ -43,7 +43,8 @@ export function clientGone(c: Context<GatewayEnv>): ClientGone {
   const outgoing = c.env?.outgoing;
   if (!outgoing) return ClientGone.fromSignal(c.req.raw.signal);
   const gone = new ClientGone();
-  outgoing.once("close", () => {
+  // "close" comes once per response; `on` spares the wrapper `once` would allocate.
+  outgoing.on("close", () => {
     if (!outgoing.writableFinished) gone.abort();
   });
   return gone;
