@@ -96,6 +96,25 @@ describe("streaming", () => {
     expect(last.at).toBeGreaterThanOrEqual(400);
   });
 
+  it("sends its headers at once when the upstream's first chunk is slow, and the whole stream after", async () => {
+    fake.queue(async (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.flushHeaders();
+      await sleep(300);
+      res.write(`data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: "late" }, finish_reason: null }] })}\n\n`);
+      res.end("data: [DONE]\n\n");
+    });
+    const started = Date.now();
+    const response = await post("/v1/chat/completions", chatBody("solo", { stream: true }));
+    const headersAt = Date.now() - started;
+    expect(response.status).toBe(200);
+    expect(headersAt).toBeLessThan(200);
+    const text = await response.text();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(text).toContain('"late"');
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+
   it("asks the upstream for usage but hides it from a client that did not", async () => {
     fake.queue(streamChunks(["a", "b"], { usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 } }));
     const text = await (await post("/v1/chat/completions", chatBody("primary", { stream: true }))).text();
