@@ -13,7 +13,10 @@ import { memoryOf, startNode, type Started } from "./support/processes";
 import { median, printTable } from "./support/measure";
 
 const ROOT = join(__dirname, "..");
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+// Each scenario runs this many rounds, the targets taking turns, so that the machine's noise
+// (a shared 2-core VM swings 20% over a minute) falls on all of them alike.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 120);
 const TTFB_SAMPLES = Number(process.env.BENCH_TTFB_SAMPLES ?? 300);
 
@@ -80,13 +83,19 @@ async function main() {
   try {
     for (const t of Object.values(targets)) await load(t.port, 10, jsonBody, 2); // warm-up
     const rows: (string | number)[][] = [];
-    const results: Record<string, Record<string, { rps: number; p50: number; p99: number }>> = {};
+    const results: Record<string, Record<string, { rps: number; p50: number; p99: number; ratio: number }>> = {};
     for (const [scenario, connections, body] of [["JSON, 50 conn", 50, jsonBody], ["JSON, 1 conn", 1, jsonBody], ["stream, 50 conn", 50, streamBody], ["stream, 1 conn", 1, streamBody]] as const) {
+      const rounds: Record<string, { rps: number; p50: number; p99: number }[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, target] of Object.entries(targets)) rounds[name].push(await load(target.port, connections, body));
+      }
+      // The ratio of each round (measured back to back), then their median.
+      const ratioOf = (name: string) => median(rounds[name].map((r, i) => r.rps / rounds.reference[i].rps));
       results[scenario] = {};
-      for (const [name, target] of Object.entries(targets)) {
-        const r = await load(target.port, connections, body);
+      for (const name of Object.keys(targets)) {
+        const r = { rps: median(rounds[name].map((x) => x.rps)), p50: median(rounds[name].map((x) => x.p50)), p99: median(rounds[name].map((x) => x.p99)), ratio: ratioOf(name) };
         results[scenario][name] = r;
-        rows.push([scenario, name, r.rps.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), name === "direct" ? "" : (r.rps / results[scenario].reference.rps || 0).toFixed(2)]);
+        rows.push([scenario, name, r.rps.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), name === "direct" ? "" : r.ratio.toFixed(2), name === "direct" ? "" : rounds[name].map((x, i) => (x.rps / rounds.reference[i].rps).toFixed(2)).join(" ")]);
       }
     }
     const ttfb: Record<string, number> = {};
@@ -115,12 +124,12 @@ async function main() {
     const firstHalf = median(during.slice(0, half));
     const secondHalf = median(during.slice(half));
 
-    console.log(`\n${SECONDS}s per load run, ${process.version}, ${TTFB_SAMPLES} TTFB samples, ${SOAK_SECONDS}s soak\n`);
-    printTable(["scenario", "target", "req/s", "p50 ms", "p99 ms", "vs reference"], rows);
+    console.log(`\n${ROUNDS} rounds of ${SECONDS}s per target and scenario (medians), ${process.version}, ${TTFB_SAMPLES} TTFB samples, ${SOAK_SECONDS}s soak\n`);
+    printTable(["scenario", "target", "req/s", "p50 ms", "p99 ms", "vs reference (median)", "each round"], rows);
     console.log("");
     printTable(["target", "JSON latency at 1 conn, median ms", "time to first streamed byte, median ms"], Object.keys(targets).map((n) => [n, latency[n].toFixed(3), ttfb[n].toFixed(3)]));
     console.log("");
-    const jsonRatio = results["JSON, 50 conn"].gateway.rps / results["JSON, 50 conn"].reference.rps;
+    const jsonRatio = results["JSON, 50 conn"].gateway.ratio;
     const addedP50 = latency.gateway - latency.direct;
     const addedTtfb = ttfb.gateway - ttfb.direct;
     const growth = afterSoak.rssMiB - beforeSoak.rssMiB;

@@ -4,7 +4,7 @@ import type { Catalogue } from "./config.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { GatewayMetrics } from "./metrics.js";
-import { requestContext, type GatewayEnv } from "./middleware/request-context.js";
+import { requestContext, requestHeader, type GatewayEnv } from "./middleware/request-context.js";
 import { inferenceHandler } from "./routes/inference.js";
 import { isModelVisible, resolveTenant } from "./tenancy.js";
 import type { Dispatcher } from "./upstream/dispatcher.js";
@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.post("/v1/chat/completions", inferenceHandler("chat", validateChatRequest, inference));
   app.post("/v1/embeddings", inferenceHandler("embeddings", validateEmbeddingsRequest, inference));
   app.get("/v1/models", (c) => {
-    const tenant = resolveTenant(deps.catalogue, (name) => c.req.header(name));
+    const tenant = resolveTenant(deps.catalogue, (name) => requestHeader(c, name));
     if (tenant) c.get("state").tenant = tenant.name;
     const data = [...deps.catalogue.models.keys()]
       .filter((name) => isModelVisible(tenant, name))

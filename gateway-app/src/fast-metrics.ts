@@ -110,8 +110,13 @@ export class FastHistogram extends FastMetric {
       entry = { labels: this.pick(labels), counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 };
       this.series.set(key, entry);
     }
-    const index = this.buckets.findIndex((bound) => value <= bound);
-    if (index !== -1) entry.counts[index] += 1;
+    const buckets = this.buckets;
+    for (let i = 0; i < buckets.length; i++) {
+      if (value <= buckets[i]) {
+        entry.counts[i] += 1;
+        break;
+      }
+    }
     entry.sum += value;
     entry.count += 1;
   }

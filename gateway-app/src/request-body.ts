@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { GatewayError } from "./errors.js";
+import { requestHeader, type GatewayEnv } from "./middleware/request-context.js";
 
 /** The JSON body as parsed, and as received. */
 export interface JsonBody {
@@ -11,12 +12,12 @@ export interface JsonBody {
  * Reads a JSON object body within `limitBytes`: 415 for another content type, 413 when it is
  * too large (declared or actual), 400 when it is not a JSON object.
  */
-export async function readJsonBody(c: Context, limitBytes: number): Promise<JsonBody> {
-  const contentType = c.req.header("content-type") ?? "";
+export async function readJsonBody(c: Context<GatewayEnv>, limitBytes: number): Promise<JsonBody> {
+  const contentType = requestHeader(c, "content-type") ?? "";
   if (!/^application\/json\b/i.test(contentType.trim())) {
     throw new GatewayError("unsupported_media_type", `Content-Type must be application/json (received ${contentType ? `"${contentType}"` : "none"})`);
   }
-  const declared = Number(c.req.header("content-length"));
+  const declared = Number(requestHeader(c, "content-length"));
   if (declared > limitBytes) throw tooLarge(limitBytes);
   const raw = Number.isFinite(declared) && declared > 0 ? new Uint8Array(await c.req.arrayBuffer()) : await readLimited(c.req.raw, limitBytes);
   if (raw.byteLength > limitBytes) throw tooLarge(limitBytes);

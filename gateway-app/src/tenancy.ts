@@ -5,7 +5,7 @@ import { GatewayError } from "./errors.js";
  * Who is calling, from the headers Kong sets after authenticating the caller. Kong strips
  * client-supplied X-Consumer-* headers, and only Kong can reach gateway-app in the cluster.
  */
-export function resolveTenant(catalogue: Catalogue, header: (name: string) => string | undefined): TenantConfig | undefined {
+export function resolveTenant(catalogue: Catalogue, header: (name: Lowercase<string>) => string | undefined): TenantConfig | undefined {
   const username = header("x-consumer-username");
   const customId = header("x-consumer-custom-id");
   if (!username && !customId) {

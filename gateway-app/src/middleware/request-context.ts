@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 import { ClientGone } from "../client-gone.js";
 import type { Logger } from "../logger.js";
@@ -32,8 +32,19 @@ export interface RequestState {
 export type GatewayEnv = {
   Variables: { state: RequestState };
   /** Set by @hono/node-server; absent when the app runs in-process (`app.request`). */
-  Bindings: { outgoing?: ServerResponse };
+  Bindings: { incoming?: IncomingMessage; outgoing?: ServerResponse };
 };
+
+/**
+ * A request header. On Node it comes from the headers node:http already parsed (lower-case
+ * names, repeated values joined with ", " as a web Headers would); in-process from the Request.
+ */
+export function requestHeader(c: Context<GatewayEnv>, name: Lowercase<string>): string | undefined {
+  const incoming = c.env?.incoming;
+  if (!incoming) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
 
 /**
  * Aborted when the client goes away before its response is complete. On Node it listens on
@@ -96,7 +107,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
   };
 
   return async (c, next) => {
-    const incoming = c.req.header("x-request-id");
+    const incoming = requestHeader(c, "x-request-id");
     const state: RequestState = {
       requestId: incoming && VALID_REQUEST_ID.test(incoming) ? incoming : newId(),
       started: options.now(),

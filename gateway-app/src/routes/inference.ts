@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { Catalogue, ModelConfig } from "../config.js";
 import { GatewayError, invalidField, upstreamErrorEnvelope } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
-import { clientGone, type GatewayEnv, type RequestState } from "../middleware/request-context.js";
+import { clientGone, requestHeader, type GatewayEnv, type RequestState } from "../middleware/request-context.js";
 import { readJsonBody } from "../request-body.js";
 import { sendBytes, sendJson, sendStream, type ByteSink } from "../respond.js";
 import { SseRelay } from "../sse.js";
@@ -31,7 +31,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     const state = c.get("state");
     const { value: body, raw } = await readJsonBody(c, deps.bodyLimitBytes);
     validate(body);
-    const tenant = resolveTenant(deps.catalogue, (name) => c.req.header(name));
+    const tenant = resolveTenant(deps.catalogue, (name) => requestHeader(c, name));
     if (tenant) state.tenant = tenant.name;
     const model = authorizeModel(deps.catalogue, tenant, body.model as string);
     state.model = model.name;

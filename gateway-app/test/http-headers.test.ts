@@ -1,0 +1,71 @@
+import http from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chatBody, startTestGateway, type TestGateway } from "./support/harness.js";
+
+// Over real HTTP the gateway reads headers from node:http's parsed request, not from a web
+// Request, so what the in-process tests check about headers is checked here again.
+const CATALOGUE = {
+  models: [{ name: "m", upstream: "mock" }, { name: "other", upstream: "mock" }],
+  tenants: [{ name: "team-a", models: ["m"] }],
+};
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({ BODY_LIMIT_BYTES: "2048" }, CATALOGUE);
+});
+afterAll(async () => {
+  await gw.gateway.shutdown();
+});
+
+/** A raw request, so the test decides every header (fetch would add or merge some). */
+function send(headers: [string, string][], body: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(gw.url);
+    const req = http.request({ host: url.hostname, port: url.port, path: "/v1/chat/completions", method: "POST", headers: [["host", url.host], ...headers].flat() as unknown as http.OutgoingHttpHeaders }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () => {
+        try {
+          resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) });
+        } catch (error) {
+          reject(new Error(`${res.statusCode}: not JSON: ${text}`, { cause: error }));
+        }
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const body = JSON.stringify(chatBody("m"));
+const json: [string, string] = ["content-type", "application/json"];
+
+describe("request headers over HTTP", () => {
+  it("requires a consumer when tenants are configured and resolves it from X-Consumer-Username or -Custom-ID", async () => {
+    expect((await send([json], body)).body.error.code).toBe("consumer_required");
+    expect((await send([json, ["X-Consumer-Username", "team-a"]], body)).status).toBe(200);
+    expect((await send([json, ["x-consumer-custom-id", "team-a"]], body)).status).toBe(200);
+    const forbidden = await send([json, ["X-Consumer-Username", "team-a"]], JSON.stringify(chatBody("other")));
+    expect(forbidden.status).toBe(403);
+    expect((await send([json, ["X-Consumer-Username", "stranger"]], body)).status).toBe(403);
+  });
+
+  it("answers 415 for another content type and 413 for a declared length over the limit", async () => {
+    const wrongType = await send([["content-type", "text/plain"], ["x-consumer-username", "team-a"]], body);
+    expect(wrongType.status).toBe(415);
+    expect(wrongType.body.error.message).toContain('"text/plain"');
+    const tooLarge = await send([json, ["x-consumer-username", "team-a"]], JSON.stringify(chatBody("m", { padding: "x".repeat(4096) })));
+    expect(tooLarge.status).toBe(413);
+  });
+
+  it("echoes a valid X-Request-ID, replaces an invalid one, and joins a repeated one as Headers would", async () => {
+    const valid = await send([json, ["x-consumer-username", "team-a"], ["X-Request-ID", "abc-123"]], body);
+    expect(valid.headers["x-request-id"]).toBe("abc-123");
+    const invalid = await send([json, ["x-consumer-username", "team-a"], ["X-Request-ID", "has spaces"]], body);
+    expect(invalid.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    // Two ids join into "a, b", which is not a valid id, so a fresh one is made.
+    const repeated = await send([json, ["x-consumer-username", "team-a"], ["X-Request-ID", "a"], ["X-Request-ID", "b"]], body);
+    expect(repeated.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
