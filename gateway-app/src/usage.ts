@@ -21,13 +21,15 @@ export function recordUsage(state: RequestState, catalogue: Catalogue, metrics: 
   if (cost > 0) metrics.cost.inc(labels, cost);
 }
 
+const USAGE_KEY = Buffer.from('"usage"');
+
 /**
  * The `usage` object of an OpenAI answer. It is small and near the end, so only that slice is
  * decoded and parsed; the whole body only when the slice cannot be isolated.
  */
 export function usageFromBody(body: Uint8Array): RequestState["usage"] {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const key = bytes.lastIndexOf('"usage"');
+  const key = bytes.lastIndexOf(USAGE_KEY);
   if (key === -1) return undefined;
   const slice = usageSlice(bytes.toString("utf8", key));
   try {
