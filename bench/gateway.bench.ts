@@ -37,28 +37,31 @@ async function load(port: number, connections: number, body: string, seconds = S
 }
 
 /**
- * Median time over sequential requests on one keep-alive connection, in ms: to the first body
- * byte, or to the end of the response. Sub-millisecond resolution, unlike autocannon's.
+ * Median time over sequential requests, one keep-alive connection per target, in ms: to the
+ * first body byte, or to the end of the response. Sub-millisecond resolution, unlike
+ * autocannon's. The targets take turns request by request, so noise hits them alike.
  */
-async function sequentialLatency(port: number, body: string, until: "first-byte" | "end", samples = TTFB_SAMPLES): Promise<number> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    times.push(await new Promise<number>((resolve, reject) => {
+async function sequentialLatency(ports: Record<string, number>, body: string, until: "first-byte" | "end", samples = TTFB_SAMPLES): Promise<Record<string, number>> {
+  const agents = Object.fromEntries(Object.keys(ports).map((name) => [name, new http.Agent({ keepAlive: true, maxSockets: 1 })]));
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(ports).map((name) => [name, []]));
+  const once = (name: string) =>
+    new Promise<number>((resolve, reject) => {
       const started = process.hrtime.bigint();
       const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
-      const req = http.request({ host: "127.0.0.1", port, path: "/v1/chat/completions", method: "POST", agent, headers: { "content-type": "application/json" } }, (res) => {
+      const req = http.request({ host: "127.0.0.1", port: ports[name], path: "/v1/chat/completions", method: "POST", agent: agents[name], headers: { "content-type": "application/json" } }, (res) => {
         if (until === "first-byte") res.once("data", () => resolve(elapsed()));
         else res.once("end", () => resolve(elapsed()));
         res.resume();
       });
       req.on("error", reject);
       req.end(body);
-    }));
+    });
+  for (let i = 0; i < samples; i++) {
+    for (const name of Object.keys(ports)) times[name].push(await once(name));
   }
-  agent.destroy();
+  for (const agent of Object.values(agents)) agent.destroy();
   // The first tenth warms connections and code paths.
-  return median(times.slice(Math.floor(samples / 10)));
+  return Object.fromEntries(Object.entries(times).map(([name, t]) => [name, median(t.slice(Math.floor(samples / 10)))]));
 }
 
 /** The node arguments of the image's CMD, so the benchmark runs what the image runs. */
@@ -98,12 +101,9 @@ async function main() {
         rows.push([scenario, name, r.rps.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), name === "direct" ? "" : r.ratio.toFixed(2), name === "direct" ? "" : rounds[name].map((x, i) => (x.rps / rounds.reference[i].rps).toFixed(2)).join(" ")]);
       }
     }
-    const ttfb: Record<string, number> = {};
-    const latency: Record<string, number> = {};
-    for (const [name, target] of Object.entries(targets)) {
-      ttfb[name] = await sequentialLatency(target.port, streamBody, "first-byte");
-      latency[name] = await sequentialLatency(target.port, jsonBody, "end");
-    }
+    const ports = Object.fromEntries(Object.entries(targets).map(([name, target]) => [name, target.port]));
+    const ttfb = await sequentialLatency(ports, streamBody, "first-byte");
+    const latency = await sequentialLatency(ports, jsonBody, "end");
 
     // RSS is compared in the same state before and after: 2 s after the same load. Right after
     // the quiet latency runs V8 has shrunk its young generation, and that regrowth (~7 MiB)
