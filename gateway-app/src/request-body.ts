@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { GatewayError } from "./errors.js";
 import { requestHeader, type GatewayEnv } from "./middleware/request-context.js";
@@ -19,7 +20,12 @@ export async function readJsonBody(c: Context<GatewayEnv>, limitBytes: number): 
   }
   const declared = Number(requestHeader(c, "content-length"));
   if (declared > limitBytes) throw tooLarge(limitBytes);
-  const raw = Number.isFinite(declared) && declared > 0 ? new Uint8Array(await c.req.arrayBuffer()) : await readLimited(c.req.raw, limitBytes);
+  const incoming = c.env?.incoming;
+  const raw = incoming
+    ? await readIncoming(incoming, limitBytes)
+    : Number.isFinite(declared) && declared > 0
+      ? new Uint8Array(await c.req.arrayBuffer())
+      : await readLimited(c.req.raw, limitBytes);
   if (raw.byteLength > limitBytes) throw tooLarge(limitBytes);
   let value: unknown;
   try {
@@ -31,6 +37,45 @@ export async function readJsonBody(c: Context<GatewayEnv>, limitBytes: number): 
     throw new GatewayError("invalid_json", "The body must be a JSON object");
   }
   return { value: value as Record<string, unknown>, raw };
+}
+
+/**
+ * The body straight from node:http: a request body is usually one chunk, which is used as it
+ * is, with no copy into a web ArrayBuffer. Stops reading as soon as the limit is passed.
+ */
+function readIncoming(incoming: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > limitBytes) {
+        done();
+        incoming.resume();
+        reject(tooLarge(limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
+    };
+    const onClose = () => {
+      done();
+      reject(new GatewayError("invalid_request", "The request body ended before it was complete"));
+    };
+    const done = () => {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("close", onClose);
+      incoming.off("error", onClose);
+    };
+    incoming.on("data", onData);
+    incoming.once("end", onEnd);
+    incoming.once("close", onClose);
+    incoming.once("error", onClose);
+  });
 }
 
 /** Streams a body of unknown length, stopping as soon as it passes the limit. */

@@ -2,8 +2,8 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatBody, startTestGateway, type TestGateway } from "./support/harness.js";
 
-// Over real HTTP the gateway reads headers from node:http's parsed request, not from a web
-// Request, so what the in-process tests check about headers is checked here again.
+// Over real HTTP the gateway reads headers and the body from node:http's request, not from a
+// web Request, so what the in-process tests check about them is checked here again.
 const CATALOGUE = {
   models: [{ name: "m", upstream: "mock" }, { name: "other", upstream: "mock" }],
   tenants: [{ name: "team-a", models: ["m"] }],
@@ -17,8 +17,8 @@ afterAll(async () => {
   await gw.gateway.shutdown();
 });
 
-/** A raw request, so the test decides every header (fetch would add or merge some). */
-function send(headers: [string, string][], body: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
+/** A raw request, so the test decides every header (fetch would add or merge some) and how the body is cut. */
+function send(headers: [string, string][], body: string | string[]): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
   return new Promise((resolve, reject) => {
     const url = new URL(gw.url);
     const req = http.request({ host: url.hostname, port: url.port, path: "/v1/chat/completions", method: "POST", headers: [["host", url.host], ...headers].flat() as unknown as http.OutgoingHttpHeaders }, (res) => {
@@ -34,7 +34,9 @@ function send(headers: [string, string][], body: string): Promise<{ status: numb
       });
     });
     req.on("error", reject);
-    req.end(body);
+    const parts = Array.isArray(body) ? body : [body];
+    for (const part of parts.slice(0, -1)) req.write(part);
+    req.end(parts.at(-1));
   });
 }
 
@@ -67,5 +69,30 @@ describe("request headers over HTTP", () => {
     // Two ids join into "a, b", which is not a valid id, so a fresh one is made.
     const repeated = await send([json, ["x-consumer-username", "team-a"], ["X-Request-ID", "a"], ["X-Request-ID", "b"]], body);
     expect(repeated.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("request bodies over HTTP", () => {
+  const consumer: [string, string] = ["x-consumer-username", "team-a"];
+
+  it("reads a body sent in several chunks without a length", async () => {
+    const text = JSON.stringify(chatBody("m", { note: "y".repeat(1000) }));
+    const parts = [text.slice(0, 10), text.slice(10, 500), text.slice(500)];
+    const response = await send([json, consumer, ["transfer-encoding", "chunked"]], parts);
+    expect(response.status).toBe(200);
+    expect(response.body.object).toBe("chat.completion");
+  });
+
+  it("answers 413 as soon as a body without a declared length passes the limit", async () => {
+    const text = JSON.stringify(chatBody("m", { note: "z".repeat(4096) }));
+    const response = await send([json, consumer, ["transfer-encoding", "chunked"]], [text.slice(0, 1000), text.slice(1000, 3000), text.slice(3000)]);
+    expect(response.status).toBe(413);
+    expect(response.body.error.code).toBe("payload_too_large");
+  });
+
+  it("answers 400 naming the problem for a body that is not JSON", async () => {
+    const response = await send([json, consumer], "{not json");
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(/^The body is not valid JSON/);
   });
 });
