@@ -108,13 +108,25 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
 
   return async (c, next) => {
     const incoming = requestHeader(c, "x-request-id");
+    // Every field up front: one object shape for all requests, instead of one per order in
+    // which a request happens to fill them in.
     const state: RequestState = {
       requestId: incoming && VALID_REQUEST_ID.test(incoming) ? incoming : newId(),
       started: options.now(),
       tenant: "anonymous",
+      model: undefined,
+      servedBy: undefined,
+      upstream: undefined,
+      usage: undefined,
+      usageSource: undefined,
+      costUsd: undefined,
+      errorCode: undefined,
+      status: undefined,
+      // Draining: the response helpers tell keep-alive clients to reconnect elsewhere.
+      draining: options.isDraining(),
+      prompt: undefined,
+      streamDone: undefined,
     };
-    // Draining: the response helpers tell keep-alive clients to reconnect elsewhere.
-    state.draining = options.isDraining();
     c.set("state", state);
     metrics.inFlight.inc();
     let status = 500;

@@ -42,7 +42,8 @@ export interface DispatcherDeps {
  * breaker per upstream and model, and the model's fallbacks when it fails or its circuit is open.
  */
 export class Dispatcher {
-  private readonly routes = new Map<string, Route>();
+  /** By upstream, then model: nested maps spare building a key string per attempt. */
+  private readonly routes = new Map<string, Map<string, Route>>();
   private readonly now: () => number;
 
   constructor(private readonly deps: DispatcherDeps) {
@@ -140,8 +141,9 @@ export class Dispatcher {
 
   /** The breaker of an upstream and model, and their metric labels (built once, not per request). */
   private routeFor(upstream: string, model: string): Route {
-    const key = `${upstream}\u0000${model}`;
-    let route = this.routes.get(key);
+    let byModel = this.routes.get(upstream);
+    if (!byModel) this.routes.set(upstream, (byModel = new Map()));
+    let route = byModel.get(model);
     if (!route) {
       const gauge = this.deps.metrics.breakerState;
       gauge.set({ upstream, model }, 0);
@@ -157,7 +159,7 @@ export class Dispatcher {
         return found;
       };
       route = { breaker, labels };
-      this.routes.set(key, route);
+      byModel.set(model, route);
     }
     return route;
   }
