@@ -19,6 +19,8 @@ export interface RunningGateway {
   readonly port: number;
   /** Stops taking work, lets in-flight requests and streams finish within the grace period, closes. */
   shutdown(): Promise<void>;
+  /** Writes log lines still buffered (synchronously: safe in an exit handler). */
+  flushLogs(): void;
 }
 
 export interface StartOptions {
@@ -77,7 +79,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     })();
     return shuttingDown;
   };
-  return { server, port, shutdown };
+  return { server, port, shutdown, flushLogs: stdout.flush };
 }
 
 async function main(): Promise<void> {
@@ -87,6 +89,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const gateway = await startGateway(result.config);
+  // Lines still buffered when the process ends some other way (a crash) are written out.
+  process.once("exit", gateway.flushLogs);
   const stop = () => void gateway.shutdown().then(() => process.exit(0));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

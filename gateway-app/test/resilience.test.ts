@@ -107,17 +107,31 @@ describe("metadata token source", () => {
 });
 
 describe("buffered log sink", () => {
-  it("writes the lines of one turn together, in order, and flushes on demand", async () => {
+  it("writes the lines that arrive within the delay together, in order, and flushes on demand", async () => {
     const { bufferedSink } = await import("../src/logger.js");
     const writes: string[] = [];
-    const buffered = bufferedSink((chunk) => writes.push(chunk));
+    const buffered = bufferedSink((chunk) => writes.push(chunk), { maxDelayMs: 30 });
     buffered.sink("a\n");
+    await new Promise((r) => setTimeout(r, 5));
     buffered.sink("b\n");
     expect(writes).toEqual([]);
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 40));
     expect(writes).toEqual(["a\nb\n"]);
     buffered.sink("c\n");
     buffered.flush();
+    buffered.flush();
     expect(writes).toEqual(["a\nb\n", "c\n"]);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(writes).toEqual(["a\nb\n", "c\n"]);
+  });
+
+  it("writes at once when the pending lines pass the size limit", async () => {
+    const { bufferedSink } = await import("../src/logger.js");
+    const writes: string[] = [];
+    const buffered = bufferedSink((chunk) => writes.push(chunk), { maxDelayMs: 10_000, maxChars: 10 });
+    buffered.sink("12345\n");
+    expect(writes).toEqual([]);
+    buffered.sink("67890\n");
+    expect(writes).toEqual(["12345\n67890\n"]);
   });
 });

@@ -72,6 +72,8 @@ describe("graceful shutdown", () => {
     expect(await gateway.exited).toBe(0);
     expect(gateway.output()).toMatch(/"msg":"shutting down","in_flight":1/);
     expect(gateway.output()).toMatch(/"msg":"stopped"/);
+    // Log lines are written in batches: the stream's own line was still flushed before exit.
+    expect(gateway.output()).toMatch(/"msg":"request","request_id":"[^"]+","method":"POST","route":"\/v1\/chat\/completions","status":200/);
   });
 
   it("lists every configuration problem and exits non-zero", async () => {
