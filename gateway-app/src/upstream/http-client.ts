@@ -68,6 +68,7 @@ class Exchange implements UpstreamResponse {
   private firstByteTimer?: NodeJS.Timeout;
   private connectTimer?: NodeJS.Timeout;
   private incoming?: http.IncomingMessage;
+  private chunks?: AsyncIterable<Uint8Array>;
   private settled = false;
 
   constructor(
@@ -89,10 +90,13 @@ class Exchange implements UpstreamResponse {
     this.outgoing.end(req.body);
   }
 
-  /** The body's chunks as they arrive (streams); a failure mid-body surfaces as what caused it. */
+  /**
+   * The body's chunks as they arrive (streams); a failure mid-body surfaces as what caused it.
+   * Made on first use: JSON answers are read with readAll and never need it.
+   */
   get body(): AsyncIterable<Uint8Array> {
     if (!this.incoming) throw new Error("the response has not arrived");
-    return this.stream(this.incoming);
+    return (this.chunks ??= this.stream(this.incoming));
   }
 
   /** Event-driven, without the async-iterator machinery: most answers are one small chunk. */
