@@ -1,6 +1,6 @@
-import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { GatewayError } from "./errors.js";
+import { collectBody } from "./message-body.js";
 import { requestHeader, type GatewayEnv } from "./middleware/request-context.js";
 
 /** The JSON body as parsed, and as received. */
@@ -20,9 +20,10 @@ export async function readJsonBody(c: Context<GatewayEnv>, limitBytes: number): 
   }
   const declared = Number(requestHeader(c, "content-length"));
   if (declared > limitBytes) throw tooLarge(limitBytes);
+  // On Node straight from node:http: no copy into a web ArrayBuffer, and reading stops at the limit.
   const incoming = c.env?.incoming;
   const raw = incoming
-    ? await readIncoming(incoming, limitBytes)
+    ? await collectBody(incoming, { limit: { bytes: limitBytes, error: () => tooLarge(limitBytes) }, broken: incompleteBody })
     : Number.isFinite(declared) && declared > 0
       ? new Uint8Array(await c.req.arrayBuffer())
       : await readLimited(c.req.raw, limitBytes);
@@ -37,45 +38,6 @@ export async function readJsonBody(c: Context<GatewayEnv>, limitBytes: number): 
     throw new GatewayError("invalid_json", "The body must be a JSON object");
   }
   return { value: value as Record<string, unknown>, raw };
-}
-
-/**
- * The body straight from node:http: a request body is usually one chunk, which is used as it
- * is, with no copy into a web ArrayBuffer. Stops reading as soon as the limit is passed.
- */
-function readIncoming(incoming: IncomingMessage, limitBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const onData = (chunk: Buffer) => {
-      total += chunk.byteLength;
-      if (total > limitBytes) {
-        done();
-        incoming.resume();
-        reject(tooLarge(limitBytes));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      done();
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
-    };
-    const onClose = () => {
-      done();
-      reject(new GatewayError("invalid_request", "The request body ended before it was complete"));
-    };
-    const done = () => {
-      incoming.off("data", onData);
-      incoming.off("end", onEnd);
-      incoming.off("close", onClose);
-      incoming.off("error", onClose);
-    };
-    incoming.on("data", onData);
-    incoming.once("end", onEnd);
-    incoming.once("close", onClose);
-    incoming.once("error", onClose);
-  });
 }
 
 /** Streams a body of unknown length, stopping as soon as it passes the limit. */
@@ -99,4 +61,8 @@ async function readLimited(request: Request, limitBytes: number): Promise<Uint8A
 
 function tooLarge(limitBytes: number): GatewayError {
   return new GatewayError("payload_too_large", `The body is larger than the ${limitBytes} byte limit`);
+}
+
+function incompleteBody(): GatewayError {
+  return new GatewayError("invalid_request", "The request body ended before it was complete");
 }

@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import type { ClientGone } from "../client-gone.js";
 import type { UpstreamTimeouts } from "../config.js";
+import { collectBody } from "../message-body.js";
 import { UpstreamFailure, type FailureKind, type UpstreamResponse } from "./types.js";
 
 /** Where requests go, parsed once rather than per request. */
@@ -99,19 +100,9 @@ class Exchange implements UpstreamResponse {
     return (this.chunks ??= this.stream(this.incoming));
   }
 
-  /** Event-driven, without the async-iterator machinery: most answers are one small chunk. */
   readAll(): Promise<Buffer> {
-    const incoming = this.incoming;
-    if (!incoming) return Promise.reject(new Error("the response has not arrived"));
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.once("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-      incoming.once("close", () => {
-        if (!incoming.complete) reject(this.brokenBody());
-      });
-      incoming.once("error", () => reject(this.brokenBody()));
-    });
+    if (!this.incoming) return Promise.reject(new Error("the response has not arrived"));
+    return collectBody(this.incoming, { broken: () => this.brokenBody() });
   }
 
   abort(): void {
