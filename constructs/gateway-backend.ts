@@ -3,7 +3,7 @@ import type { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import type { ModelCatalogue } from "../lib/catalogue";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
-import { addConfiguredWorkload } from "../lib/configured-workload";
+import { addConfiguredWorkload, SECRET_FILES_DIR } from "../lib/configured-workload";
 import type { HardenedWorkload, WorkloadResources, WorkloadScaling } from "../lib/workload";
 
 export interface GatewayBackendProps {
@@ -35,7 +35,6 @@ export interface GatewayBackendProps {
 
 export const BACKEND_PORT = 8080;
 const CONFIG_DIR = "/etc/gateway";
-const SECRETS_DIR = "/var/run/secrets/ai-gateway";
 
 /**
  * gateway-app on the cluster: the hardened workload shape, its catalogue from the shared one,
@@ -68,11 +67,11 @@ export class GatewayBackend extends Construct {
       image: this.image,
       port: { name: "http", containerPort: BACKEND_PORT },
       config: { mountPath: CONFIG_DIR, data: { "catalogue.json": JSON.stringify(this.gatewayConfig, null, 2) } },
-      secrets: { mountPath: SECRETS_DIR, files: { "litellm-api-key": names.secrets.masterKey } },
+      secrets: { mountPath: SECRET_FILES_DIR, files: { "litellm-api-key": names.secrets.masterKey } },
       env: {
         GATEWAY_CONFIG: `${CONFIG_DIR}/catalogue.json`,
         LITELLM_BASE_URL: props.routerUrl,
-        LITELLM_API_KEY_FILE: `${SECRETS_DIR}/litellm-api-key`,
+        LITELLM_API_KEY_FILE: `${SECRET_FILES_DIR}/litellm-api-key`,
         VERTEX_PROJECT: props.catalogue.vertexProject,
         VERTEX_LOCATION: props.catalogue.vertexLocation,
         SHUTDOWN_DELAY_MS: String(delaySeconds * 1000),

@@ -4,7 +4,7 @@ import { toYaml } from "../lib/yaml";
 import { ModelCatalogue, PROVIDER_KEY_ENV } from "../lib/catalogue";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
-import { addConfiguredWorkload } from "../lib/configured-workload";
+import { addConfiguredWorkload, SECRET_FILES_DIR } from "../lib/configured-workload";
 import { imageRef, VERSIONS } from "../lib/versions";
 import type { HardenedWorkload, WorkloadResources, WorkloadScaling } from "../lib/workload";
 
@@ -56,7 +56,6 @@ export interface LiteLlmRouterProps {
 
 export const ROUTER_PORT = 4000;
 const CONFIG_DIR = "/etc/litellm";
-const SECRETS_DIR = "/var/run/secrets/ai-gateway";
 
 /**
  * LiteLLM as our own hardened Deployment (the upstream chart ships empty security contexts and a
@@ -112,10 +111,10 @@ export class LiteLlmRouter extends Construct {
     };
 
     const secretFiles: Record<string, string> = { "litellm-master-key": names.secrets.masterKey, "redis-auth": names.secrets.redisAuth };
-    const exports = [`LITELLM_MASTER_KEY="$(cat ${SECRETS_DIR}/litellm-master-key)"`, `REDIS_PASSWORD="$(cat ${SECRETS_DIR}/redis-auth)"`];
+    const exports = [`LITELLM_MASTER_KEY="$(cat ${SECRET_FILES_DIR}/litellm-master-key)"`, `REDIS_PASSWORD="$(cat ${SECRET_FILES_DIR}/redis-auth)"`];
     for (const provider of props.catalogue.keyedProviders) {
       secretFiles[`${provider}-api-key`] = names.secrets.providerKey(provider);
-      exports.push(`${PROVIDER_KEY_ENV[provider]}="$(cat ${SECRETS_DIR}/${provider}-api-key)"`);
+      exports.push(`${PROVIDER_KEY_ENV[provider]}="$(cat ${SECRET_FILES_DIR}/${provider}-api-key)"`);
     }
     const { config, workload } = addConfiguredWorkload(this, {
       namespace: props.namespace,
@@ -125,7 +124,7 @@ export class LiteLlmRouter extends Construct {
       image: props.image ?? imageRef(VERSIONS.liteLlmImage),
       port: { name: "http", containerPort: ROUTER_PORT },
       config: { mountPath: CONFIG_DIR, data: { "config.yaml": toYaml(this.liteLlmConfig), "redis-ca.pem": props.redis.caCertificate } },
-      secrets: { mountPath: SECRETS_DIR, files: secretFiles },
+      secrets: { mountPath: SECRET_FILES_DIR, files: secretFiles },
       // Secrets arrive as files (never env valueFrom) and become the environment LiteLLM's
       // `os.environ/` references read, only inside the process.
       command: ["/bin/sh", "-c", `export ${exports.join(" ")}; exec litellm --config ${CONFIG_DIR}/config.yaml --port ${ROUTER_PORT}`],

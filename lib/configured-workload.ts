@@ -6,6 +6,9 @@ import { KUBERNETES_COMMON_LABELS } from "./labels";
 import { SecretFiles } from "./secret-files";
 import { HardenedWorkload, type HardenedWorkloadProps } from "./workload";
 
+/** Where the gateway's workloads mount their Secret Manager files. */
+export const SECRET_FILES_DIR = "/var/run/secrets/ai-gateway";
+
 export interface ConfiguredWorkloadProps extends Omit<HardenedWorkloadProps, "files" | "podAnnotations"> {
   /** Project of the Secret Manager secrets. */
   readonly projectId: string;

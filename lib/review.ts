@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { helmReleaseValues } from "./helm-values";
 import type { PolicyReport } from "./policy/pack";
 import { fromYaml } from "./yaml";
-import { compareOrdinal } from "./ordering";
+import { compareOrdinal, sortedEntries } from "./ordering";
 
 /** One synthesized stack: its Terraform JSON by resource address. */
 export interface SynthesizedStack {
@@ -21,8 +21,7 @@ export function readSynthDirectory(dir: string): SynthDirectory {
   const manifestPath = join(dir, "manifest.json");
   if (!existsSync(manifestPath)) throw new Error(`${dir} holds no manifest.json: run \`npm run synth\` first, or pass the directory cdktf wrote`);
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  const stacks = Object.entries(manifest.stacks)
-    .sort(([a], [b]) => compareOrdinal(a, b))
+  const stacks = sortedEntries(manifest.stacks)
     .map(([name, stack]) => {
       const json = JSON.parse(readFileSync(join(dir, stack.synthesizedStackPath), "utf8")) as { resource?: Record<string, Record<string, any>> };
       const resources = new Map<string, { type: string; name: string; path: string; config: Record<string, any> }>();
