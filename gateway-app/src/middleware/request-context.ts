@@ -160,13 +160,13 @@ function routeTemplate(routePath: string): string {
   return routePath === "*" || routePath === "/*" ? "unmatched" : routePath;
 }
 
-function logFields(request: Completion, seconds: number) {
-  const state = request.state;
+function logFields(done: Completion, seconds: number) {
+  const state = done.state;
   return {
     request_id: state.requestId,
-    method: request.method,
-    route: request.route,
-    status: request.status,
+    method: done.method,
+    route: done.route,
+    status: done.status,
     latency_ms: Math.round(seconds * 1000 * 10) / 10,
     tenant: state.tenant,
     model: state.model,
@@ -176,7 +176,7 @@ function logFields(request: Completion, seconds: number) {
     completion_tokens: state.usage?.completion_tokens,
     cost_usd: state.costUsd,
     error: state.errorCode,
-    client_aborted: request.aborted || undefined,
+    client_aborted: done.aborted || undefined,
     prompt: state.prompt,
   };
 }
