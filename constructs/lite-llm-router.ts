@@ -111,10 +111,10 @@ export class LiteLlmRouter extends Construct {
     };
 
     const secretFiles: Record<string, string> = { "litellm-master-key": names.secrets.masterKey, "redis-auth": names.secrets.redisAuth };
-    const exports = [`LITELLM_MASTER_KEY="$(cat ${SECRET_FILES_DIR}/litellm-master-key)"`, `REDIS_PASSWORD="$(cat ${SECRET_FILES_DIR}/redis-auth)"`];
+    const secretEnv = [`LITELLM_MASTER_KEY="$(cat ${SECRET_FILES_DIR}/litellm-master-key)"`, `REDIS_PASSWORD="$(cat ${SECRET_FILES_DIR}/redis-auth)"`];
     for (const provider of props.catalogue.keyedProviders) {
       secretFiles[`${provider}-api-key`] = names.secrets.providerKey(provider);
-      exports.push(`${PROVIDER_KEY_ENV[provider]}="$(cat ${SECRET_FILES_DIR}/${provider}-api-key)"`);
+      secretEnv.push(`${PROVIDER_KEY_ENV[provider]}="$(cat ${SECRET_FILES_DIR}/${provider}-api-key)"`);
     }
     const { config, workload } = addConfiguredWorkload(this, {
       namespace: props.namespace,
@@ -127,7 +127,7 @@ export class LiteLlmRouter extends Construct {
       secrets: { mountPath: SECRET_FILES_DIR, files: secretFiles },
       // Secrets arrive as files (never env valueFrom) and become the environment LiteLLM's
       // `os.environ/` references read, only inside the process.
-      command: ["/bin/sh", "-c", `export ${exports.join(" ")}; exec litellm --config ${CONFIG_DIR}/config.yaml --port ${ROUTER_PORT}`],
+      command: ["/bin/sh", "-c", `export ${secretEnv.join(" ")}; exec litellm --config ${CONFIG_DIR}/config.yaml --port ${ROUTER_PORT}`],
       env: { REDIS_HOST: props.redis.host, REDIS_PORT: props.redis.port, HOME: "/tmp", LITELLM_LOG: "INFO" },
       writablePaths: ["/tmp", "/.cache", "/.npm"],
       resources: { cpuRequest: "500m", cpuLimit: "1", memoryRequest: "1Gi", ...props.resources },
