@@ -1,4 +1,6 @@
 import { Construct } from "constructs";
+import { dependable, Fn, Token } from "cdktf";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { DataGoogleComputeAddress } from "@cdktf/provider-google/lib/data-google-compute-address";
 import { DataGoogleRedisInstance } from "@cdktf/provider-google/lib/data-google-redis-instance";
 import { GatewayBackend, BACKEND_PORT, type GatewayBackendProps } from "./gateway-backend";
@@ -9,6 +11,7 @@ import { LiteLlmRouter, ROUTER_PORT } from "./lite-llm-router";
 import { ObservabilityStack, type ObservabilityStackProps } from "./observability-stack";
 import { DEFAULT_MODELS, ModelCatalogue, type CatalogueModel } from "../lib/catalogue";
 import { gatewayNames } from "../lib/gateway-names";
+import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
 import { suppressPolicy } from "../lib/policy/pack";
 
 export interface AiGatewayProps {
@@ -36,8 +39,12 @@ export interface AiGatewayProps {
   /** @default - 100/minute, 1000/hour, 10000/day */
   readonly rateLimits?: RateLimits;
   /**
-   * Kubernetes Secret (in the edge namespace) with Memorystore's AUTH string for Kong.
-   * @default { name: "kong-redis", key: "password" }
+   * A Kubernetes Secret (in the edge namespace) with Memorystore's AUTH string for Kong, when
+   * you manage it yourself.
+   * @default - the gateway creates Secret `kong-redis` (key `password`) from the Memorystore
+   *   instance's AUTH string. Reading the instance already puts that string in this stack's
+   *   state, so the Secret adds no exposure and removes a manual step that had to come after
+   *   the namespace and before Kong.
    */
   readonly kongRedisPasswordSecret?: { readonly name: string; readonly key: string };
   /** @default { tag: "0.1.0" } */
@@ -48,6 +55,8 @@ export interface AiGatewayProps {
    */
   readonly observability?: false | Pick<ObservabilityStackProps, "retention" | "storageGi" | "storageClassName" | "grafanaAdminSecret" | "alerts">;
 }
+
+const KONG_REDIS_SECRET = { name: "kong-redis", key: "password" } as const;
 
 /** The shared catalogue both stacks render from. */
 export function gatewayCatalogue(scope: Construct, options: { projectId: string; region: string; models?: readonly CatalogueModel[] }): ModelCatalogue {
@@ -66,6 +75,8 @@ export class AiGateway extends Construct {
   public readonly edge: KongEdge;
   public readonly networkPolicies: GatewayNetworkPolicies;
   public readonly observability?: ObservabilityStack;
+  /** The Secret holding Kong's Redis password, unless `kongRedisPasswordSecret` names your own. */
+  public readonly kongRedisSecret?: SecretV1;
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
     super(scope, id);
@@ -73,7 +84,9 @@ export class AiGateway extends Construct {
     const ns = props.namespaces.refs;
     this.catalogue = props.catalogue ?? gatewayCatalogue(this, props);
     const redis = new DataGoogleRedisInstance(this, "Redis", { project: props.projectId, region: props.region, name: names.redisInstance });
-    const redisEndpoint = { host: redis.host, port: String(redis.port), caCertificate: redis.serverCaCerts.get(0).cert };
+    // Every server CA: during a CA rotation Memorystore lists the new one beside the old.
+    const caBundle = Fn.join("\n", Token.asList(Fn.lookupNested(redis.serverCaCerts, ["*", "cert"])));
+    const redisEndpoint = { host: redis.host, port: String(redis.port), caCertificate: caBundle };
     const address = new DataGoogleComputeAddress(this, "EdgeAddress", { project: props.projectId, region: props.region, name: names.edgeAddress });
 
     this.router = new LiteLlmRouter(this, "Router", { catalogue: this.catalogue, namespace: ns.router, projectId: props.projectId, prefix: props.prefix, redis: redisEndpoint });
@@ -81,6 +94,8 @@ export class AiGateway extends Construct {
       catalogue: this.catalogue, namespace: ns.app, projectId: props.projectId, region: props.region, prefix: props.prefix,
       routerUrl: this.router.url, image: props.backendImage,
     });
+    if (!props.kongRedisPasswordSecret) this.kongRedisSecret = this.createKongRedisSecret(ns.edge, redis.authString);
+    const kongRedisSecret = props.kongRedisPasswordSecret ?? KONG_REDIS_SECRET;
     this.edge = new KongEdge(this, "Edge", {
       namespace: ns.edge,
       tls: props.tls ?? { secretName: "kong-proxy-tls" },
@@ -88,10 +103,11 @@ export class AiGateway extends Construct {
       sourceRanges: props.sourceRanges,
       corsOrigins: props.corsOrigins,
       rateLimits: props.rateLimits,
-      rateLimitRedis: { ...redisEndpoint, passwordSecret: props.kongRedisPasswordSecret ?? { name: "kong-redis", key: "password" } },
+      rateLimitRedis: { ...redisEndpoint, passwordSecret: kongRedisSecret },
       routes: [{ name: "openai-api", url: `http://${this.backend.workload.serviceHost}:${BACKEND_PORT}`, paths: ["/v1"] }],
       consumers: props.consumers,
     });
+    if (this.kongRedisSecret) this.edge.release.dependsOn = [dependable(this.kongRedisSecret)];
     suppressPolicy(this.edge, [{
       id: "AIG-K8S-12",
       reason: "Kong's rate-limiting plugin reads the Redis password through its env vault, and open-source Kong has no file-based vault, so this one secret must arrive as an environment variable.",
@@ -108,6 +124,14 @@ export class AiGateway extends Construct {
     this.networkPolicies = new GatewayNetworkPolicies(this, "NetworkPolicies", {
       namespaces: ns,
       ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: BACKEND_PORT, router: ROUTER_PORT },
+    });
+  }
+
+  private createKongRedisSecret(namespace: string, authString: string): SecretV1 {
+    return new SecretV1(this, "KongRedisPassword", {
+      metadata: { name: KONG_REDIS_SECRET.name, namespace, labels: { ...KUBERNETES_COMMON_LABELS, "app.kubernetes.io/name": "kong" } },
+      data: { [KONG_REDIS_SECRET.key]: authString },
+      type: "Opaque",
     });
   }
 }

@@ -6,12 +6,13 @@ import { ComputeAddress } from "@cdktf/provider-google/lib/compute-address";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { RedisInstance } from "@cdktf/provider-google/lib/redis-instance";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import type { IAiGatewayCluster } from "./ai-gateway-cluster";
-import { DEFAULT_NAMESPACES } from "./gateway-namespaces";
+import type { GatewayTier } from "../lib/gateway-spec";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gcpLabels } from "../lib/labels";
 import { physicalName } from "../lib/naming";
@@ -21,6 +22,11 @@ export interface GatewayInfrastructureProps {
   readonly cluster: IAiGatewayCluster;
   /** Same prefix as the cluster's. */
   readonly prefix: string;
+  /**
+   * The namespaces LiteLLM and gateway-app run in: their Workload Identity bindings name them.
+   * Give the `namespaces` of the same {@link GatewaySpec} as the platform stack's.
+   */
+  readonly namespaces: Readonly<Pick<Record<GatewayTier, string>, "app" | "router">>;
   /**
    * Providers besides Vertex AI whose API keys get a Secret Manager secret.
    * @default []
@@ -59,6 +65,8 @@ export class GatewayInfrastructure extends Construct {
   public readonly appServiceAccount: ServiceAccount;
   public readonly secrets: Readonly<Record<string, SecretManagerSecret>>;
   public readonly redis: RedisInstance;
+  /** Memorystore's AUTH string in the `<prefix>-redis-auth` secret, which LiteLLM mounts. */
+  public readonly redisAuthVersion: SecretManagerSecretVersion;
   public readonly repository: ArtifactRegistryRepository;
   public readonly edgeAddress: ComputeAddress;
 
@@ -73,8 +81,8 @@ export class GatewayInfrastructure extends Construct {
       throw new InvalidPropsError(this, "redisMemoryGb", `must be a whole number from 1 to 300 ${received(memory)}`, "choose a Memorystore size in GB");
     }
 
-    this.routerServiceAccount = this.workloadIdentity("Router", names.routerServiceAccountId, "LiteLLM router", cluster, DEFAULT_NAMESPACES.router, "litellm", dependsOn);
-    this.appServiceAccount = this.workloadIdentity("App", names.appServiceAccountId, "gateway-app", cluster, DEFAULT_NAMESPACES.app, "gateway-app", dependsOn);
+    this.routerServiceAccount = this.workloadIdentity("Router", names.routerServiceAccountId, "LiteLLM router", cluster, props.namespaces.router, "litellm", dependsOn);
+    this.appServiceAccount = this.workloadIdentity("App", names.appServiceAccountId, "gateway-app", cluster, props.namespaces.app, "gateway-app", dependsOn);
 
     const secrets: Record<string, SecretManagerSecret> = {};
     for (const [key, secretId] of Object.entries({ masterKey: names.secrets.masterKey, redisAuth: names.secrets.redisAuth, ...Object.fromEntries((props.providerKeys ?? []).map((p) => [p, names.secrets.providerKey(p)])) })) {
@@ -120,6 +128,13 @@ export class GatewayInfrastructure extends Construct {
       transitEncryptionMode: "SERVER_AUTHENTICATION",
       labels,
       dependsOn: [peering],
+    });
+
+    // The AUTH string is already in this stack's state (a computed attribute of the instance),
+    // so copying it into its secret adds no exposure and removes a manual step.
+    this.redisAuthVersion = new SecretManagerSecretVersion(this, "RedisAuthVersion", {
+      secret: secrets.redisAuth.id,
+      secretData: this.redis.authString,
     });
 
     this.repository = new ArtifactRegistryRepository(this, "Repository", {

@@ -1,17 +1,9 @@
 import { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { InvalidPropsError, received } from "../lib/errors";
+import { DEFAULT_NAMESPACES, GATEWAY_TIERS, validateNamespaceName, type GatewayTier } from "../lib/gateway-spec";
 import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
 
-/** The tiers of the gateway; each runs in a namespace of its own. */
-export type GatewayTier = "edge" | "app" | "router" | "observability";
-
-export const DEFAULT_NAMESPACES: Readonly<Record<GatewayTier, string>> = {
-  edge: "ai-gateway-edge",
-  app: "ai-gateway-app",
-  router: "ai-gateway-router",
-  observability: "ai-gateway-observability",
-};
+export { DEFAULT_NAMESPACES, type GatewayTier };
 
 /**
  * Pod Security Standard enforced per tier. Everything we run meets "restricted"; only the
@@ -25,8 +17,6 @@ export const POD_SECURITY_LEVELS: Readonly<Record<GatewayTier, "restricted" | "p
   router: "restricted",
   observability: "privileged",
 };
-
-const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export interface GatewayNamespacesProps {
   /**
@@ -49,8 +39,8 @@ export class GatewayNamespaces extends Construct {
   constructor(scope: Construct, id: string, props: GatewayNamespacesProps = {}) {
     super(scope, id);
     this.names = { ...DEFAULT_NAMESPACES, ...props.names };
-    const tiers = Object.keys(DEFAULT_NAMESPACES) as GatewayTier[];
-    for (const tier of tiers) validateNamespaceName(this, tier, this.names[tier]);
+    const tiers = GATEWAY_TIERS;
+    for (const tier of tiers) validateNamespaceName(this, `names.${tier}`, this.names[tier]);
     this.namespaces = Object.fromEntries(
       tiers.map((tier) => [tier, this.createNamespace(tier)]),
     ) as Record<GatewayTier, NamespaceV1>;
@@ -72,9 +62,4 @@ export class GatewayNamespaces extends Construct {
       },
     });
   }
-}
-
-function validateNamespaceName(scope: Construct, tier: GatewayTier, name: string): void {
-  if (KUBERNETES_NAME.test(name)) return;
-  throw new InvalidPropsError(scope, `names.${tier}`, `is not a valid Kubernetes namespace name ${received(name)}`, "use at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit");
 }

@@ -14,6 +14,7 @@ export * from "./platform-stack";
 export * from "./project-services";
 export { InvalidPropsError } from "../lib/errors";
 export * from "../lib/catalogue";
+export { resolveGatewaySpec, type GatewaySpec, type ResolvedGatewaySpec } from "../lib/gateway-spec";
 export { HardenedWorkload, type HardenedWorkloadProps } from "../lib/workload";
 export { VERSIONS } from "../lib/versions";
 export type { StateBackendOptions } from "../lib/state-backend";

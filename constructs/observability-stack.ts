@@ -38,9 +38,11 @@ export interface ObservabilityStackProps {
    */
   readonly storageClassName?: string;
   /**
-   * A Kubernetes Secret in `namespace` with Grafana's admin user and password, created out of
-   * band (never a literal in the values).
-   * @default { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" }
+   * A Kubernetes Secret in `namespace` with Grafana's admin user and password, when you manage
+   * it yourself (it must exist before the release).
+   * @default - the Grafana chart generates a random 40-character password into Secret
+   *   `kube-prometheus-stack-grafana` (keys `admin-user`, `admin-password`) and keeps it across
+   *   upgrades; it never passes through Terraform
    */
   readonly grafanaAdminSecret?: { readonly name: string; readonly userKey: string; readonly passwordKey: string };
   /**
@@ -54,7 +56,6 @@ export const OBSERVABILITY_DEFAULTS = {
   retention: "15d",
   storageGi: 50,
   storageClassName: "standard-rwo",
-  grafanaAdminSecret: { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
 } as const;
 
 /**
@@ -92,7 +93,7 @@ export class ObservabilityStack extends Construct {
       });
     }
 
-    const admin = props.grafanaAdminSecret ?? OBSERVABILITY_DEFAULTS.grafanaAdminSecret;
+    const admin = props.grafanaAdminSecret;
     this.values = {
       crds: { enabled: true },
       // GKE runs these on its control plane, out of reach; Dataplane V2 has no kube-proxy.
@@ -142,7 +143,10 @@ export class ObservabilityStack extends Construct {
       grafana: {
         enabled: true,
         defaultDashboardsEnabled: true,
-        admin: { existingSecret: admin.name, userKey: admin.userKey, passwordKey: admin.passwordKey },
+        // Without an existing Secret the Grafana chart makes one with a random password and looks
+        // it up on every upgrade (grafana-community/helm-charts, charts/grafana 12.11.1,
+        // templates/_helpers.tpl "grafana.password"), so nothing has to exist beforehand.
+        ...(admin ? { admin: { existingSecret: admin.name, userKey: admin.userKey, passwordKey: admin.passwordKey } } : {}),
         // Reached with `kubectl port-forward`, never exposed by default.
         service: { type: "ClusterIP" },
         ingress: { enabled: false },

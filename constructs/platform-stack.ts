@@ -1,32 +1,25 @@
 import type { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
-import { ClusterAccess, type ClusterLocator } from "./cluster-access";
+import { ClusterAccess } from "./cluster-access";
 import { AiGateway, gatewayCatalogue, type AiGatewayProps } from "./ai-gateway";
-import { GatewayNamespaces, type GatewayNamespacesProps } from "./gateway-namespaces";
-import type { CatalogueModel } from "../lib/catalogue";
+import { GatewayNamespaces } from "./gateway-namespaces";
+import { gatewayNames } from "../lib/gateway-names";
+import { resolveGatewaySpec, type GatewaySpec, type ResolvedGatewaySpec } from "../lib/gateway-spec";
 import { setUpGoogleStack } from "../lib/stack-setup";
 import type { StateBackendOptions } from "../lib/state-backend";
 
 export interface PlatformStackProps {
-  /** The cluster to deploy onto, by name (see {@link ClusterAccess}). */
-  readonly cluster: ClusterLocator;
-  /** The prefix the infrastructure stack used. */
-  readonly prefix: string;
   /**
-   * The model catalogue (the same as the infrastructure stack's).
-   * @default DEFAULT_MODELS
+   * Project, region, prefix, namespaces and models: the same object the infrastructure stack
+   * got. The cluster (`<prefix>-gke` in the region), the service accounts and the secrets are
+   * found by the names derived from it.
    */
-  readonly models?: readonly CatalogueModel[];
+  readonly spec: GatewaySpec;
   /**
    * The request path's options: TLS, consumers, CORS, source ranges, rate limits, image.
    * @default - the AiGateway defaults
    */
   readonly gateway?: Omit<AiGatewayProps, "projectId" | "region" | "prefix" | "namespaces" | "catalogue">;
-  /**
-   * Namespace names by tier.
-   * @default DEFAULT_NAMESPACES
-   */
-  readonly namespaces?: GatewayNamespacesProps["names"];
   /**
    * Where Terraform keeps this stack's state.
    * @default - local state
@@ -48,20 +41,26 @@ export class PlatformStack extends TerraformStack {
   public readonly access: ClusterAccess;
   public readonly namespaces: GatewayNamespaces;
   public readonly gateway: AiGateway;
+  /** The spec with its defaults applied. */
+  public readonly spec: ResolvedGatewaySpec;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
-    setUpGoogleStack(this, { projectId: props.cluster.projectId, region: props.cluster.location, stateBackend: props.stateBackend });
+    const spec = resolveGatewaySpec(this, props.spec);
+    this.spec = spec;
+    setUpGoogleStack(this, { projectId: spec.projectId, region: spec.region, stateBackend: props.stateBackend });
     for (const stack of props.dependsOnStacks ?? []) this.addDependency(stack);
-    this.access = new ClusterAccess(this, "ClusterAccess", { cluster: props.cluster });
-    this.namespaces = new GatewayNamespaces(this, "Namespaces", { names: props.namespaces });
-    const location = { projectId: props.cluster.projectId, region: props.cluster.location };
+    this.access = new ClusterAccess(this, "ClusterAccess", {
+      cluster: { projectId: spec.projectId, location: spec.region, clusterName: gatewayNames(spec.prefix, spec.projectId).cluster },
+    });
+    this.namespaces = new GatewayNamespaces(this, "Namespaces", { names: spec.namespaces });
+    const location = { projectId: spec.projectId, region: spec.region };
     this.gateway = new AiGateway(this, "Gateway", {
       ...props.gateway,
       ...location,
-      prefix: props.prefix,
+      prefix: spec.prefix,
       namespaces: this.namespaces,
-      catalogue: gatewayCatalogue(this, { ...location, models: props.models }),
+      catalogue: gatewayCatalogue(this, { ...location, models: spec.models }),
     });
   }
 }

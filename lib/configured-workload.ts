@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Construct } from "constructs";
-import { Token } from "cdktf";
+import { dependable, Token } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { KUBERNETES_COMMON_LABELS } from "./labels";
 import { SecretFiles } from "./secret-files";
@@ -49,6 +49,6 @@ export function addConfiguredWorkload(scope: Construct, props: ConfiguredWorkloa
     podAnnotations: { "checksum/config": configChecksum(configFiles.data) },
   });
   // The pods mount both; creating them first avoids a crash-looping first rollout.
-  workload.deployment.dependsOn = [secrets.manifest.fqn, config.fqn];
+  workload.deployment.dependsOn = [dependable(secrets.manifest), dependable(config)];
   return { config, secrets, workload };
 }

@@ -2,6 +2,7 @@ import type { App } from "cdktf";
 import type { AuthorizedNetwork } from "../constructs/ai-gateway-cluster";
 import { InfrastructureStack } from "../constructs/infrastructure-stack";
 import { PlatformStack } from "../constructs/platform-stack";
+import type { GatewaySpec } from "./gateway-spec";
 import { PolicyPack } from "./policy/pack";
 
 /** What the example app reads from cdktf context or the environment. */
@@ -67,16 +68,15 @@ export interface ExampleStacks {
 /** The example app: the infrastructure stack, then the platform stack that deploys onto it. */
 export function buildExampleApp(app: App, config: ExampleConfig): ExampleStacks {
   const stateBackend = { bucket: config.stateBucket };
+  // One spec, given to both stacks, so they cannot disagree on names, namespaces or models.
+  const spec: GatewaySpec = { projectId: config.projectId, region: config.region, prefix: config.prefix };
   const infrastructure = new InfrastructureStack(app, INFRASTRUCTURE_STACK_ID, {
-    projectId: config.projectId,
-    region: config.region,
-    prefix: config.prefix,
+    spec,
     stateBackend,
     cluster: { masterAuthorizedNetworks: config.authorizedNetworks, secretsEncryption: {} },
   });
   const platform = new PlatformStack(app, PLATFORM_STACK_ID, {
-    cluster: infrastructure.cluster,
-    prefix: config.prefix,
+    spec,
     stateBackend,
     dependsOnStacks: [infrastructure],
   });

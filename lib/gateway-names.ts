@@ -10,6 +10,8 @@ export function gatewayNames(prefix: string, projectId: string) {
   const appServiceAccountId = physicalName(prefix, "gateway-app");
   const email = (accountId: string) => `${accountId}@${projectId}.iam.gserviceaccount.com`;
   return {
+    /** The GKE cluster the infrastructure stack creates and the platform stack connects to. */
+    cluster: physicalName(prefix, "gke"),
     routerServiceAccountId,
     appServiceAccountId,
     routerServiceAccountEmail: email(routerServiceAccountId),

@@ -48,8 +48,9 @@ describe("ObservabilityStack values", () => {
     expect(groups.flatMap((g: any) => g.rules.map((r: any) => r.alert))).toContain("GatewayHighErrorRatio");
   });
 
-  it("takes Grafana's admin from a secret, keeps Grafana inside the cluster, loads labelled dashboards", () => {
-    expect(values.grafana.admin).toEqual({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+  it("lets the Grafana chart generate its admin password by default, keeps Grafana inside the cluster, loads labelled dashboards", () => {
+    // No existingSecret and no adminPassword: the chart's own random, looked-up password.
+    expect(values.grafana.admin).toBeUndefined();
     expect(values.grafana.adminPassword).toBeUndefined();
     expect(values.grafana.service.type).toBe("ClusterIP");
     expect(values.grafana.ingress.enabled).toBe(false);

@@ -91,9 +91,10 @@ describe("Vertex AI through Workload Identity", () => {
     expect(resourcesOf(infra, "google_service_networking_connection")).toHaveLength(1);
   });
 
-  it("declares secrets without values; only named workloads may read them", () => {
+  it("declares secrets without values, but for Memorystore's AUTH string; only named workloads may read them", () => {
     expect(resourcesOf(infra, "google_secret_manager_secret").map((s) => s.secret_id).sort()).toEqual(["ai-gw-litellm-master-key", "ai-gw-redis-auth"]);
-    expect(resourcesOf(infra, "google_secret_manager_secret_version")).toEqual([]);
+    // Only the AUTH string, which the instance already holds in state, is copied in by Terraform.
+    expect(resourcesOf(infra, "google_secret_manager_secret_version").map((v) => v.secret_data)).toEqual([expect.stringMatching(/^\$\{google_redis_instance\.\w+\.auth_string\}$/)]);
     const grants = resourcesOf(infra, "google_secret_manager_secret_iam_member");
     expect(grants.every((g) => g.role === "roles/secretmanager.secretAccessor")).toBe(true);
     expect(grants).toHaveLength(3);

@@ -12,21 +12,37 @@ const MODELS: CatalogueModel[] = [
 ];
 const PUBLIC_KEY = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAsentinelpublickey\n-----END PUBLIC KEY-----";
 // What a careless setup might leak: none of these may appear anywhere in what we synthesize.
-const SECRET_PATTERNS = [/auth_string/, /secret_data/, /BEGIN (RSA |EC )?PRIVATE KEY/, /\bsk-[A-Za-z0-9]{10,}/, /secret_key_ref/, /google_secret_manager_secret_version/, /google_service_account_key/];
+const SECRET_PATTERNS = [/secret_data/, /BEGIN (RSA |EC )?PRIVATE KEY/, /\bsk-[A-Za-z0-9]{10,}/, /secret_key_ref/, /google_secret_manager_secret_version/, /google_service_account_key/, /auth_string/];
+// Memorystore's AUTH string is a computed attribute: the instance (infrastructure) and its data
+// source (platform) put it in state whatever we do. Copying it where it is needed adds no
+// exposure, so it is the one secret value Terraform handles, in exactly these two places.
+const AUTH_STRING_USES = {
+  infra: { type: "google_secret_manager_secret_version", attribute: "secret_data" },
+  platform: { type: "kubernetes_secret_v1", attribute: "data" },
+} as const;
 
-function synthesize() {
+/** The stack's JSON without the one resource allowed to carry the AUTH string. */
+function withoutAuthStringCopy(stack: any, id: keyof typeof AUTH_STRING_USES): unknown {
+  const { type } = AUTH_STRING_USES[id];
+  const copy = structuredClone(stack);
+  delete copy.resource[type];
+  return copy;
+}
+
+function synthesize(kongRedisPasswordSecret?: { name: string; key: string }) {
   const app = tempApp();
-  const infrastructure = new InfrastructureStack(app, "infra", { projectId: "acme-ai-prod", region: "us-central1", prefix: "acme", models: MODELS });
+  const spec = { projectId: "acme-ai-prod", region: "us-central1", prefix: "acme", models: MODELS };
+  const infrastructure = new InfrastructureStack(app, "infra", { spec });
   new PlatformStack(app, "platform", {
-    cluster: infrastructure.cluster,
-    prefix: "acme",
-    models: MODELS,
+    spec,
     dependsOnStacks: [infrastructure],
-    gateway: { consumers: [{ username: "team-a", rsaPublicKey: PUBLIC_KEY }], kongRedisPasswordSecret: { name: "kong-redis-auth", key: "auth" } },
+    gateway: { consumers: [{ username: "team-a", rsaPublicKey: PUBLIC_KEY }], kongRedisPasswordSecret },
   });
   app.synth();
   return readSynthesized(app.outdir).stacks;
 }
+
+const withOwnKongSecret = () => synthesize({ name: "kong-redis-auth", key: "auth" });
 
 describe("secrets never pass through Terraform", () => {
   const stacks = synthesize();
@@ -43,14 +59,34 @@ describe("secrets never pass through Terraform", () => {
     expect(fromYaml(spc.manifest.spec.parameters.secrets).map((s: any) => s.path)).toEqual(["anthropic-api-key", "litellm-master-key", "openai-api-key", "redis-auth"]);
   });
 
-  it("refers to Kong's Redis password by Kubernetes Secret name only", () => {
-    const values = fromYaml(resourcesOf(stacks.platform, "helm_release")[0].values[0]);
+  it("refers to Kong's Redis password by Kubernetes Secret name only, and creates none when given one", () => {
+    const own = withOwnKongSecret();
+    const values = fromYaml(resourcesOf(own.platform, "helm_release").find((r) => r.chart === "kong")!.values[0]);
     expect(values.customEnv.kong_redis_password.valueFrom.secretKeyRef).toEqual({ name: "kong-redis-auth", key: "auth" });
+    expect(own.platform.resource!.kubernetes_secret_v1).toBeUndefined();
     expect(fromYaml(values.dblessConfig.config).plugins.find((p: any) => p.name === "rate-limiting").config.redis.password).toBe("{vault://env/kong-redis-password}");
   });
 
-  it.each(["infra", "platform"])("finds no secret material in the %s stack", (id) => {
-    const text = JSON.stringify(stacks[id]);
+  it.each(["infra", "platform"] as const)("finds no secret material in the %s stack beyond Memorystore's AUTH string", (id) => {
+    const text = JSON.stringify(withoutAuthStringCopy(stacks[id], id));
     for (const pattern of SECRET_PATTERNS) expect(text, String(pattern)).not.toMatch(pattern);
+  });
+
+  it("copies Memorystore's AUTH string into its Secret Manager secret and nowhere else in the infrastructure stack", () => {
+    const versions = Object.values(stacks.infra.resource!.google_secret_manager_secret_version) as any[];
+    expect(versions).toHaveLength(1);
+    expect(versions[0].secret_data).toMatch(/^\$\{google_redis_instance\.[\w-]+\.auth_string\}$/);
+    const secret = resourcesOf(stacks.infra, "google_secret_manager_secret").find((s) => s.secret_id === "acme-redis-auth")!;
+    expect(versions[0].secret).toMatch(/google_secret_manager_secret\./);
+    expect(secret).toBeDefined();
+  });
+
+  it("gives Kong the AUTH string in a Secret the platform stack creates before the release", () => {
+    const platform = stacks.platform;
+    const secrets = Object.entries(platform.resource!.kubernetes_secret_v1 ?? {}) as [string, any][];
+    expect(secrets.map(([, s]) => s.metadata.name)).toEqual(["kong-redis"]);
+    expect(secrets[0][1].data.password).toMatch(/^\$\{data\.google_redis_instance\.[\w-]+\.auth_string\}$/);
+    const kong = Object.values(platform.resource!.helm_release as Record<string, any>).find((r) => r.chart === "kong");
+    expect(kong.depends_on).toContain(`kubernetes_secret_v1.${secrets[0][0]}`);
   });
 });

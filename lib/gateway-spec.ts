@@ -1,0 +1,96 @@
+import type { IConstruct } from "constructs";
+import { DEFAULT_MODELS, type CatalogueModel } from "./catalogue";
+import { InvalidPropsError, received } from "./errors";
+import { isUnresolved } from "./tokens";
+import { validatePrefix, validateProjectId } from "./naming";
+
+/** The tiers of the gateway; each runs in a namespace of its own. */
+export type GatewayTier = "edge" | "app" | "router" | "observability";
+
+/**
+ * What the infrastructure stack and the platform stack must agree on, as plain data. Build it
+ * once and give the same object to both stacks: Workload Identity bindings, secrets and the
+ * cluster the platform stack connects to are all derived from it, so the two cannot disagree.
+ */
+export interface GatewaySpec {
+  /** The Google Cloud project of every resource. */
+  readonly projectId: string;
+  /** The region of the cluster, Memorystore, the edge address and the image repository. */
+  readonly region: string;
+  /** Start of every physical name (cluster `<prefix>-gke`, service accounts, secrets, …). */
+  readonly prefix: string;
+  /**
+   * Namespace names by tier; Workload Identity binds each tier's Kubernetes service account in
+   * its namespace.
+   * @default - ai-gateway-edge, ai-gateway-app, ai-gateway-router, ai-gateway-observability
+   */
+  readonly namespaces?: Partial<Record<GatewayTier, string>>;
+  /**
+   * The model catalogue: decides which provider keys get a secret and what gateway-app and
+   * LiteLLM serve.
+   * @default DEFAULT_MODELS
+   */
+  readonly models?: readonly CatalogueModel[];
+}
+
+/** A spec with its defaults applied. */
+export interface ResolvedGatewaySpec {
+  readonly projectId: string;
+  readonly region: string;
+  readonly prefix: string;
+  readonly namespaces: Readonly<Record<GatewayTier, string>>;
+  readonly models: readonly CatalogueModel[];
+}
+
+export const GATEWAY_TIERS: readonly GatewayTier[] = ["edge", "app", "router", "observability"];
+
+/** The namespace of each tier unless the spec names another. */
+export const DEFAULT_NAMESPACES: Readonly<Record<GatewayTier, string>> = {
+  edge: "ai-gateway-edge",
+  app: "ai-gateway-app",
+  router: "ai-gateway-router",
+  observability: "ai-gateway-observability",
+};
+
+const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * Applies the defaults and checks the spec; `scope` is the stack it is given to, so an error
+ * names it. Every field must be a literal: both stacks derive names from them at synth time.
+ */
+export function resolveGatewaySpec(scope: IConstruct, spec: GatewaySpec): ResolvedGatewaySpec {
+  for (const field of ["projectId", "region", "prefix"] as const) {
+    const value: unknown = spec[field];
+    if (typeof value !== "string" || value.length === 0 || isUnresolved(value)) {
+      throw new InvalidPropsError(scope, `spec.${field}`, `must be a non-empty literal string ${received(isUnresolved(value) ? "<token>" : value)}`, "pass plain data: the other stack derives names from the same value, so it cannot be a reference");
+    }
+  }
+  validateProjectId(scope, spec.projectId, "spec.projectId");
+  validatePrefix(scope, spec.prefix);
+  const namespaces = { ...DEFAULT_NAMESPACES, ...spec.namespaces };
+  for (const tier of Object.keys(namespaces)) {
+    if (!GATEWAY_TIERS.includes(tier as GatewayTier)) {
+      throw new InvalidPropsError(scope, `spec.namespaces.${tier}`, "is not a tier", `name namespaces for ${GATEWAY_TIERS.join(", ")} only`);
+    }
+  }
+  for (const tier of GATEWAY_TIERS) validateNamespaceName(scope, `spec.namespaces.${tier}`, namespaces[tier]);
+  const taken = new Map<string, GatewayTier>();
+  for (const tier of GATEWAY_TIERS) {
+    const other = taken.get(namespaces[tier]);
+    if (other) throw new InvalidPropsError(scope, `spec.namespaces.${tier}`, `is "${namespaces[tier]}", the same as ${other}'s`, "give every tier its own namespace: NetworkPolicies and Pod Security levels are per namespace");
+    taken.set(namespaces[tier], tier);
+  }
+  return Object.freeze({
+    projectId: spec.projectId,
+    region: spec.region,
+    prefix: spec.prefix,
+    namespaces: Object.freeze(namespaces),
+    models: spec.models ?? DEFAULT_MODELS,
+  });
+}
+
+/** Throws unless `name` is a literal, valid Kubernetes namespace name. */
+export function validateNamespaceName(scope: IConstruct, field: string, name: unknown): void {
+  if (typeof name === "string" && !isUnresolved(name) && KUBERNETES_NAME.test(name)) return;
+  throw new InvalidPropsError(scope, field, `is not a valid Kubernetes namespace name ${received(name)}`, "use at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit");
+}
