@@ -1,4 +1,5 @@
 import type { App } from "cdktf";
+import { InvalidPropsError } from "./errors";
 import type { AuthorizedNetwork } from "../constructs/ai-gateway-cluster";
 import { InfrastructureStack } from "../constructs/infrastructure-stack";
 import { PlatformStack } from "../constructs/platform-stack";
@@ -15,28 +16,42 @@ export interface ExampleConfig {
 }
 
 /**
- * Each setting: its cdktf context key, its environment variable, and the default that lets
- * a fresh clone synthesize offline. Context wins over the environment.
+ * Each setting: its environment variable, and the default that lets a fresh clone synthesize
+ * offline. The environment is the one configuration path: `npm run synth`, `cdktf synth`,
+ * `cdktf diff`/`deploy` and CI all read it, whereas cdktf context reaches the app only through
+ * the CLI (from cdktf.json), so the review and the deploy could synthesize different stacks.
+ * `required` settings have no default when AI_GATEWAY_STRICT=1 (the deploy job sets it).
  */
 export const EXAMPLE_SETTINGS = {
-  projectId: { context: "projectId", env: "AI_GATEWAY_PROJECT_ID", default: "ai-gateway-example" },
-  region: { context: "region", env: "AI_GATEWAY_REGION", default: "europe-west4" },
-  prefix: { context: "prefix", env: "AI_GATEWAY_PREFIX", default: "ai-gw" },
-  stateBucket: { context: "stateBucket", env: "AI_GATEWAY_STATE_BUCKET", default: undefined },
-  authorizedNetworks: { context: "authorizedNetworks", env: "AI_GATEWAY_AUTHORIZED_NETWORKS", default: "" },
+  projectId: { env: "AI_GATEWAY_PROJECT_ID", default: "ai-gateway-example", required: true },
+  region: { env: "AI_GATEWAY_REGION", default: "europe-west4", required: true },
+  prefix: { env: "AI_GATEWAY_PREFIX", default: "ai-gw", required: true },
+  stateBucket: { env: "AI_GATEWAY_STATE_BUCKET", default: undefined, required: true },
+  authorizedNetworks: { env: "AI_GATEWAY_AUTHORIZED_NETWORKS", default: "", required: false },
 } as const;
+
+/** Set to 1 where a fallback to the offline defaults would deploy the wrong thing. */
+export const STRICT_SETTINGS_ENV = "AI_GATEWAY_STRICT";
 
 export const INFRASTRUCTURE_STACK_ID = "ai-gateway-infrastructure";
 export const PLATFORM_STACK_ID = "ai-gateway-platform";
 
 type Lookup = (key: string) => unknown;
 
-/** Reads the example's settings; `context` is the app's cdktf context lookup. */
+/**
+ * Reads the example's settings from the environment. `context` is the app's cdktf context
+ * lookup: a setting given there is refused, with the variable to use instead.
+ */
 export function readExampleConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env): ExampleConfig {
+  refuseContextSettings(context);
+  const strict = env[STRICT_SETTINGS_ENV] === "1";
+  const missing = Object.values(EXAMPLE_SETTINGS).filter((spec) => strict && spec.required && !env[spec.env]).map((spec) => spec.env);
+  if (missing.length > 0) {
+    throw new InvalidPropsError("environment", missing.join(", "), `${missing.length === 1 ? "is" : "are"} empty while ${STRICT_SETTINGS_ENV}=1`, "set the repository variables (Settings → Secrets and variables → Actions → Variables); strict mode never falls back to the example project or local state");
+  }
   const setting = (name: keyof typeof EXAMPLE_SETTINGS): string | undefined => {
     const spec = EXAMPLE_SETTINGS[name];
-    const fromContext = context(spec.context);
-    const value = fromContext ?? env[spec.env] ?? spec.default;
+    const value = env[spec.env] || spec.default;
     return value === undefined || value === "" ? undefined : String(value);
   };
   return {
@@ -46,6 +61,14 @@ export function readExampleConfig(context: Lookup, env: NodeJS.ProcessEnv = proc
     stateBucket: setting("stateBucket"),
     authorizedNetworks: parseAuthorizedNetworks(setting("authorizedNetworks")),
   };
+}
+
+/** Context keys the example app once read: a value there would now be ignored, so it is an error. */
+function refuseContextSettings(context: Lookup): void {
+  for (const [name, spec] of Object.entries(EXAMPLE_SETTINGS)) {
+    if (context(name) === undefined) continue;
+    throw new InvalidPropsError("cdktf context", name, "is not read: cdktf.json's context reaches the app through the cdktf CLI only, not through `npm run synth`", `remove it from cdktf.json (or --context) and set ${spec.env} instead`);
+  }
 }
 
 /** "203.0.113.0/24,198.51.100.7/32" → authorized networks named after their position. */

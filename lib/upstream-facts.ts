@@ -43,4 +43,27 @@ export const CHECKOV_FACTS = {
 /** cdktf-cli 0.21, the final release. */
 export const CDKTF_CLI_FACTS = {
   version: "0.21.0",
+  deploy: {
+    /**
+     * `cdktf deploy <stack>` throws "The following dependencies are not included in the stacks
+     * to run" unless every dependency is in the same run or this flag is given.
+     * hashicorp/terraform-cdk@v0.21.0:packages/@cdktf/cli-core/src/lib/helpers/stack-helpers.ts
+     * (checkIfAllDependenciesAreIncluded), called from cdktf-project.ts deploy().
+     */
+    ignoreDependenciesFlag: "--ignore-missing-stack-dependencies",
+  },
+  synth: {
+    /**
+     * The only options of `cdktf synth`; anything else (e.g. `--context`) is ignored.
+     * hashicorp/terraform-cdk@v0.21.0:packages/cdktf-cli/src/bin/cmds/synth.ts (builder).
+     */
+    options: ["app", "output", "check-code-maker-output", "hcl"],
+    /**
+     * The CLI passes cdktf.json's `context` to the app in this variable; a plain
+     * `node dist/main.js` does not get it.
+     * hashicorp/terraform-cdk@v0.21.0:packages/@cdktf/cli-core/src/lib/synth-stack.ts,
+     * packages/@cdktf/commons/src/config.ts (CONTEXT_ENV).
+     */
+    contextEnv: "CDKTF_CONTEXT_JSON",
+  },
 } as const;

@@ -3,7 +3,6 @@ import { DEFAULT_NAMESPACES, POD_SECURITY_LEVELS } from "../constructs/gateway-n
 import { GATEWAY_SERVICES } from "../constructs/project-services";
 import {
   buildExampleApp,
-  EXAMPLE_SETTINGS,
   INFRASTRUCTURE_STACK_ID,
   PLATFORM_STACK_ID,
   readExampleConfig,
@@ -23,7 +22,7 @@ function synthExample(config: Partial<ExampleConfig> = {}) {
 describe("example app configuration", () => {
   it("defaults to values that synthesize offline", () => {
     expect(readExampleConfig(noContext, {})).toEqual({
-      projectId: EXAMPLE_SETTINGS.projectId.default,
+      projectId: "ai-gateway-example",
       region: "europe-west4",
       prefix: "ai-gw",
       stateBucket: undefined,
@@ -51,11 +50,19 @@ describe("example app configuration", () => {
     });
   });
 
-  it("prefers cdktf context over the environment", () => {
-    const context: Record<string, string> = { projectId: "ctx-project", stateBucket: "ctx-bucket" };
-    const config = readExampleConfig((key) => context[key], { AI_GATEWAY_PROJECT_ID: "env-project" });
-    expect(config.projectId).toBe("ctx-project");
-    expect(config.stateBucket).toBe("ctx-bucket");
+  it("throws if a setting comes as cdktf context, naming the variable to set instead", () => {
+    const context: Record<string, string> = { stateBucket: "ctx-bucket" };
+    expect(() => readExampleConfig((key) => context[key], {})).toThrow(/^cdktf context: stateBucket is not read: .*Fix: remove it from cdktf.json \(or --context\) and set AI_GATEWAY_STATE_BUCKET instead$/);
+  });
+
+  it("throws in strict mode when a required variable is empty, naming every one", () => {
+    const env = { AI_GATEWAY_STRICT: "1", AI_GATEWAY_PROJECT_ID: "acme-prod", AI_GATEWAY_REGION: "", AI_GATEWAY_PREFIX: "acme" };
+    expect(() => readExampleConfig(noContext, env)).toThrow(/^environment: AI_GATEWAY_REGION, AI_GATEWAY_STATE_BUCKET are empty while AI_GATEWAY_STRICT=1\. Fix: set the repository variables/);
+    expect(readExampleConfig(noContext, { ...env, AI_GATEWAY_REGION: "us-central1", AI_GATEWAY_STATE_BUCKET: "acme-tfstate" }).stateBucket).toBe("acme-tfstate");
+  });
+
+  it("treats an empty variable as unset outside strict mode, as GitHub passes unset repository variables", () => {
+    expect(readExampleConfig(noContext, { AI_GATEWAY_PROJECT_ID: "", AI_GATEWAY_PREFIX: "" })).toMatchObject({ projectId: "ai-gateway-example", prefix: "ai-gw" });
   });
 });
 

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { parse } from "yaml";
+import { CDKTF_CLI_FACTS } from "../lib/upstream-facts";
 
 const workflow = parse(readFileSync(join(__dirname, "..", ".github", "workflows", "gateway.yml"), "utf8"));
 const text = readFileSync(join(__dirname, "..", ".github", "workflows", "gateway.yml"), "utf8");
@@ -36,9 +38,29 @@ describe("GitHub Actions workflow", () => {
       "npx cdktf diff ai-gateway-infrastructure",
       "npx cdktf deploy ai-gateway-infrastructure --auto-approve",
       "npx cdktf diff ai-gateway-platform",
-      "npx cdktf deploy ai-gateway-platform --auto-approve",
+      "npx cdktf deploy ai-gateway-platform --auto-approve --ignore-missing-stack-dependencies",
     ]);
     expect(steps("deploy").indexOf(auth)).toBeLessThan(steps("deploy").findIndex((s) => s.run?.includes("cdktf")));
+  });
+
+  it("passes the flag cdktf-cli needs to deploy a stack whose dependency ran in an earlier step", () => {
+    const flag = CDKTF_CLI_FACTS.deploy.ignoreDependenciesFlag;
+    const platformDeploy = runs("deploy").find((r) => r.startsWith("npx cdktf deploy ai-gateway-platform"))!;
+    expect(platformDeploy.split(" ")).toContain(flag);
+    // The infrastructure stack has no dependency, so it needs no flag.
+    expect(runs("deploy").find((r) => r.startsWith("npx cdktf deploy ai-gateway-infrastructure"))).not.toContain(flag);
+  });
+
+  it("fails the deploy job first when a required repository variable is empty, and synthesizes strictly", () => {
+    const check = steps("deploy")[0];
+    expect(check.name).toBe("Check repository variables");
+    for (const name of ["AI_GATEWAY_PROJECT_ID", "AI_GATEWAY_REGION", "AI_GATEWAY_PREFIX", "AI_GATEWAY_STATE_BUCKET", "GCP_WORKLOAD_IDENTITY_PROVIDER", "GCP_DEPLOYER_SERVICE_ACCOUNT"]) expect(check.run).toContain(name);
+    expect(workflow.jobs.deploy.env.AI_GATEWAY_STRICT).toBe("1");
+    const empty = spawnSync("bash", ["-c", check.run], { env: { PATH: process.env.PATH, AI_GATEWAY_PROJECT_ID: "p", AI_GATEWAY_REGION: "", AI_GATEWAY_PREFIX: "x", AI_GATEWAY_STATE_BUCKET: "b", GCP_WORKLOAD_IDENTITY_PROVIDER: "w", GCP_DEPLOYER_SERVICE_ACCOUNT: "s" }, encoding: "utf8" });
+    expect(empty.status).toBe(1);
+    expect(empty.stdout).toContain("::error::repository variable AI_GATEWAY_REGION is empty");
+    const full = spawnSync("bash", ["-c", check.run], { env: { PATH: process.env.PATH, AI_GATEWAY_PROJECT_ID: "p", AI_GATEWAY_REGION: "r", AI_GATEWAY_PREFIX: "x", AI_GATEWAY_STATE_BUCKET: "b", GCP_WORKLOAD_IDENTITY_PROVIDER: "w", GCP_DEPLOYER_SERVICE_ACCOUNT: "s" }, encoding: "utf8" });
+    expect(full.status).toBe(0);
   });
 
   it("grants id-token: write to the deploy job only", () => {
