@@ -18,6 +18,8 @@ import { gcpLabels } from "../lib/labels";
 import { physicalName, validatePrefix, validateProjectId } from "../lib/naming";
 import { isKnownRegion } from "../lib/regions";
 import { isUnresolved } from "../lib/tokens";
+import { minimumAvailabilityHours } from "../lib/maintenance-window";
+import { GKE_FACTS } from "../lib/upstream-facts";
 
 /**
  * What other constructs need to know about the gateway's cluster. Every field is a plain
@@ -98,13 +100,18 @@ export interface NodePoolOptions {
   readonly nodeLabels?: Record<string, string>;
 }
 
-/** Maintenance window, as a recurring RFC 5545 rule. */
+/**
+ * Maintenance window, as a recurring RFC 5545 rule. GKE refuses a window that leaves less than
+ * 48 hours of maintenance in any 32 days, counting only stretches of at least 4 hours; the
+ * construct checks this at synth time (the provider does not).
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/maintenance-window#considerations
+ */
 export interface MaintenanceWindow {
-  /** RFC 3339 start, e.g. "2025-01-04T02:00:00Z"; only its time of day and weekday matter. */
+  /** RFC 3339 start, e.g. "2025-01-04T02:00:00Z"; only its time of day and weekday (in UTC) matter. */
   readonly startTime: string;
-  /** RFC 3339 end; the window must be at least 4 hours long. */
+  /** RFC 3339 end; `endTime - startTime` is the length of every occurrence. */
   readonly endTime: string;
-  /** RFC 5545 RRULE, e.g. "FREQ=WEEKLY;BYDAY=SA,SU". */
+  /** RFC 5545 RRULE: "FREQ=DAILY" or "FREQ=WEEKLY;BYDAY=SA,SU" (other forms are refused: we cannot check them). */
   readonly recurrence: string;
 }
 
@@ -182,7 +189,7 @@ export interface AiGatewayClusterProps {
   readonly releaseChannel?: "RAPID" | "REGULAR" | "STABLE";
   /**
    * When GKE may upgrade and repair.
-   * @default - weekends 02:00 to 06:00 UTC
+   * @default - every day 02:00 to 06:00 UTC (128 hours in any 32 days)
    */
   readonly maintenanceWindow?: MaintenanceWindow;
   /**
@@ -224,7 +231,8 @@ export const CLUSTER_DEFAULTS = {
   maintenanceWindow: {
     startTime: "2025-01-04T02:00:00Z",
     endTime: "2025-01-04T06:00:00Z",
-    recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+    // Weekends only (Sat+Sun 4 h) give 32 h in the worst 32 days, under GKE's 48 h minimum.
+    recurrence: "FREQ=DAILY",
   },
 } as const;
 
@@ -277,6 +285,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     validatePrefix(this, props.prefix);
     this.validateRegion(props.region);
     this.validateAuthorizedNetworks(props.masterAuthorizedNetworks ?? []);
+    if (props.maintenanceWindow) this.validateMaintenanceWindow(props.maintenanceWindow);
     const ranges = this.validateRanges(props);
 
     this.prefix = props.prefix;
@@ -545,6 +554,18 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     });
   }
 
+  private validateMaintenanceWindow(window: MaintenanceWindow): void {
+    if ([window.startTime, window.endTime, window.recurrence].some(isUnresolved)) return;
+    const { minimumAvailabilityHours: required, rollingWindowDays, minimumContiguousHours } = GKE_FACTS.maintenanceWindow;
+    const hours = minimumAvailabilityHours(window);
+    if (typeof hours === "string") {
+      throw new InvalidPropsError(this, "maintenanceWindow", hours, 'give RFC 3339 times and a recurrence such as "FREQ=DAILY" or "FREQ=WEEKLY;BYDAY=SA,SU"');
+    }
+    if (hours < required) {
+      throw new InvalidPropsError(this, "maintenanceWindow", `leaves ${formatHours(hours)} h of maintenance in the worst ${rollingWindowDays} days; GKE requires at least ${required} h, counting only stretches of ${minimumContiguousHours} h or more ${received(window)}`, `lengthen the window or add days (for example 4 h every day: recurrence "FREQ=DAILY")`);
+    }
+  }
+
   private validateRanges(props: AiGatewayClusterProps): ValidatedRanges {
     const parse = (field: string, cidr: string, prefixRange: [number, number]): Ipv4Range => {
       const parsed = parseIpv4Cidr(cidr);
@@ -602,6 +623,10 @@ interface ValidatedRanges {
   readonly pods: Ipv4Range;
   readonly services: Ipv4Range;
   readonly master: Ipv4Range;
+}
+
+function formatHours(hours: number): string {
+  return Number.isInteger(hours) ? String(hours) : hours.toFixed(2);
 }
 
 function kebabCase(id: string): string {

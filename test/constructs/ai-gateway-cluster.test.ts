@@ -8,6 +8,8 @@ import {
   type AiGatewayClusterProps,
 } from "../../constructs/ai-gateway-cluster";
 import { onlyResource, resourcesOf, synthJson } from "../support/terraform";
+import { minimumAvailabilityHours } from "../../lib/maintenance-window";
+import { GKE_FACTS } from "../../lib/upstream-facts";
 
 const BASE: AiGatewayClusterProps = { projectId: "acme-ai-prod", region: "europe-west4", prefix: "gw" };
 
@@ -100,14 +102,21 @@ describe("AiGatewayCluster defaults", () => {
     expect(cluster.node_config.service_account).toMatch(/^\$\{google_service_account\.\w+\.email\}$/);
   });
 
-  it("uses shielded nodes, release channel REGULAR and a weekend maintenance window", () => {
+  it("uses shielded nodes, release channel REGULAR and a daily 4-hour maintenance window", () => {
     expect(cluster.enable_shielded_nodes).toBe(true);
     expect(cluster.release_channel).toEqual({ channel: "REGULAR" });
     expect(cluster.maintenance_policy.recurring_window).toEqual({
-      start_time: CLUSTER_DEFAULTS.maintenanceWindow.startTime,
-      end_time: CLUSTER_DEFAULTS.maintenanceWindow.endTime,
-      recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+      start_time: "2025-01-04T02:00:00Z",
+      end_time: "2025-01-04T06:00:00Z",
+      recurrence: "FREQ=DAILY",
     });
+  });
+
+  it("has a default maintenance window GKE accepts (at least 48 h in any 32 days)", () => {
+    const window = cluster.maintenance_policy.recurring_window;
+    const hours = minimumAvailabilityHours({ startTime: window.start_time, endTime: window.end_time, recurrence: window.recurrence });
+    expect(hours).toBe(128);
+    expect(hours).toBeGreaterThanOrEqual(GKE_FACTS.maintenanceWindow.minimumAvailabilityHours);
   });
 
   it("logs and monitors system components and workloads", () => {
@@ -249,6 +258,30 @@ describe("AiGatewayCluster options", () => {
 describe("AiGatewayCluster validation", () => {
   const throwsWith = (props: Partial<AiGatewayClusterProps>, message: RegExp) =>
     expect(() => build(props)).toThrow(message);
+  const saturday = (end: string, recurrence = "FREQ=WEEKLY;BYDAY=SA") => ({ maintenanceWindow: { startTime: "2025-01-04T02:00:00Z", endTime: end, recurrence } });
+
+  it("accepts a maintenance window of exactly 48 h in the worst 32 days", () => {
+    // Saturdays 02:00-14:00: a 32-day span starting just after one holds exactly four more.
+    const window = clusterOf(saturday("2025-01-04T14:00:00Z")).maintenance_policy.recurring_window;
+    expect(window.recurrence).toBe("FREQ=WEEKLY;BYDAY=SA");
+  });
+
+  it("throws if a maintenance window leaves less than 48 h in some 32 days", () => {
+    throwsWith(saturday("2025-01-04T13:45:00Z"), /^test\/Gateway: maintenanceWindow leaves 47 h of maintenance in the worst 32 days; GKE requires at least 48 h/);
+    // The old default: weekends 02:00-06:00 give 32 h.
+    throwsWith(saturday("2025-01-04T06:00:00Z", "FREQ=WEEKLY;BYDAY=SA,SU"), /leaves 32 h of maintenance/);
+  });
+
+  it("throws if the windows are shorter than 4 h, which GKE does not count", () => {
+    throwsWith(saturday("2025-01-04T05:00:00Z", "FREQ=DAILY"), /leaves 0 h of maintenance .*counting only stretches of 4 h or more/);
+  });
+
+  it("throws on a maintenance window it cannot check", () => {
+    throwsWith(saturday("2025-01-04T14:00:00Z", "FREQ=MONTHLY;BYSETPOS=1;BYDAY=SA,SU"), /maintenanceWindow recurrence "FREQ=MONTHLY;BYSETPOS=1;BYDAY=SA,SU" is not one we can check/);
+    throwsWith(saturday("2025-01-04 14:00"), /maintenanceWindow endTime is not an RFC 3339 timestamp/);
+    throwsWith(saturday("2025-01-04T01:00:00Z"), /maintenanceWindow endTime is not after startTime/);
+    throwsWith(saturday("2025-01-04T14:00:00Z", "FREQ=WEEKLY;BYDAY=SAT"), /BYDAY "SAT" names a day other than/);
+  });
 
   it("throws if min nodes exceed max nodes, naming the pool", () => {
     throwsWith({ nodePool: { minNodes: 5, maxNodes: 2 } }, /^test\/Gateway\/PrimaryNodePool: minNodes \(5\) is greater than maxNodes \(2\)\. Fix: make minNodes at most maxNodes$/);
