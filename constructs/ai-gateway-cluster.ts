@@ -31,10 +31,24 @@ export interface IAiGatewayCluster {
   /** The region of the (regional) cluster. */
   readonly location: string;
   readonly clusterName: string;
-  /** Self link of the VPC the cluster runs in (private service access attaches here). */
+  /** Id of the VPC the cluster runs in, `projects/<project>/global/networks/<name>` (private service access attaches here). */
   readonly networkId: string;
   /** The Workload Identity pool, `<project>.svc.id.goog`. */
   readonly workloadPool: string;
+  /**
+   * Same stack only: what must exist before something uses the network or the Workload Identity
+   * pool. The plain names above carry no Terraform dependency.
+   * @default - none: the cluster was created in another stack and located by name
+   */
+  readonly dependables?: ClusterDependables;
+}
+
+/** Resources to wait for; see {@link IAiGatewayCluster.dependables}. */
+export interface ClusterDependables {
+  /** The VPC, when the construct creates it (undefined with `existingNetwork`). */
+  readonly network?: ITerraformDependable;
+  /** The cluster: the pool `<project>.svc.id.goog` exists only once the project's first Workload Identity cluster does. */
+  readonly cluster: ITerraformDependable;
 }
 
 /** A VPC and subnet you already have, instead of the ones the construct creates. */
@@ -263,6 +277,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
   public readonly clusterName: string;
   public readonly networkId: string;
   public readonly workloadPool: string;
+  public readonly dependables: ClusterDependables;
 
   /** Escape hatches: the underlying resources. Network pieces are undefined with `existingNetwork`. */
   public readonly cluster: ContainerCluster;
@@ -274,6 +289,8 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
   public readonly primaryNodePool: ContainerNodePool;
   public readonly spotNodePool?: ContainerNodePool;
   public readonly secretsKey?: KmsCryptoKey;
+  /** The GKE service agent's grant on the key the construct creates; the cluster waits for it. */
+  public readonly secretsKeyGrant?: KmsCryptoKeyIamMember;
 
   private readonly prefix: string;
   private readonly labels: Record<string, string>;
@@ -316,14 +333,17 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
         servicesRangeName: "services",
       };
     }
-    this.networkId = network.network;
+    this.networkId = props.existingNetwork?.network ?? `projects/${props.projectId}/global/networks/${physicalName(props.prefix, "vpc")}`;
 
     this.nodeServiceAccount = this.createNodeServiceAccount(dependsOn);
     if (props.secretsEncryption && !props.secretsEncryption.kmsKeyId) {
-      this.secretsKey = this.createSecretsKey(dependsOn);
+      [this.secretsKey, this.secretsKeyGrant] = this.createSecretsKey(dependsOn);
     }
     const secretsKeyId = props.secretsEncryption?.kmsKeyId ?? this.secretsKey?.id;
-    this.cluster = this.createCluster(props, network, ranges.master.cidr, secretsKeyId, dependsOn);
+    // GKE checks its agent's access to the key when it creates the cluster, so the grant comes first.
+    const clusterDependsOn = this.secretsKeyGrant ? [...dependsOn, this.secretsKeyGrant] : dependsOn;
+    this.cluster = this.createCluster(props, network, ranges.master.cidr, secretsKeyId, clusterDependsOn);
+    this.dependables = { network: this.network, cluster: this.cluster };
 
     this.primaryNodePool = this.addNodePool("PrimaryNodePool", { name: "primary", ...props.nodePool });
     if (props.spotNodePool) {
@@ -440,7 +460,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     return account;
   }
 
-  private createSecretsKey(dependsOn: ITerraformDependable[]): KmsCryptoKey {
+  private createSecretsKey(dependsOn: ITerraformDependable[]): [KmsCryptoKey, KmsCryptoKeyIamMember] {
     const keyRing = new KmsKeyRing(this, "SecretsKeyRing", {
       project: this.projectId,
       location: this.location,
@@ -455,12 +475,15 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
       lifecycle: { preventDestroy: true },
     });
     const project = new DataGoogleProject(this, "Project", { projectId: this.projectId });
-    new KmsCryptoKeyIamMember(this, "SecretsKeyGkeAgent", {
+    const grant = new KmsCryptoKeyIamMember(this, "SecretsKeyGkeAgent", {
       cryptoKeyId: key.id,
       role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
       member: `serviceAccount:service-${project.number}@container-engine-robot.iam.gserviceaccount.com`,
+      // The agent is created when container.googleapis.com is enabled (GA provider 6.50 has no
+      // google_project_service_identity to create it explicitly), so the grant waits for the APIs.
+      dependsOn,
     });
-    return key;
+    return [key, grant];
   }
 
   private createCluster(

@@ -93,6 +93,8 @@ export class GatewayInfrastructure extends Construct {
     this.grantSecret("RouterRedisAuth", secrets.redisAuth, this.routerServiceAccount);
     for (const provider of props.providerKeys ?? []) this.grantSecret(`Router-${provider}`, secrets[provider], this.routerServiceAccount);
 
+    // cluster.networkId is a plain string, so the wait for a VPC created in this stack is explicit.
+    const network = cluster.dependables?.network;
     const peeringRange = new ComputeGlobalAddress(this, "PrivateServiceRange", {
       project: cluster.projectId,
       name: physicalName(prefix, "psa"),
@@ -100,12 +102,15 @@ export class GatewayInfrastructure extends Construct {
       addressType: "INTERNAL",
       prefixLength: props.privateServiceRangePrefixLength ?? 16,
       network: cluster.networkId,
-      dependsOn,
+      dependsOn: network ? [...dependsOn, network] : dependsOn,
     });
     const peering = new ServiceNetworkingConnection(this, "PrivateServiceAccess", {
       network: cluster.networkId,
       service: "servicenetworking.googleapis.com",
       reservedPeeringRanges: [peeringRange.name],
+      // Deleting the peering fails while Google still holds the producer side (Memorystore
+      // deletes asynchronously); abandoning lets destroy finish.
+      deletionPolicy: "ABANDON",
     });
     this.redis = new RedisInstance(this, "Redis", {
       project: cluster.projectId,
@@ -157,11 +162,14 @@ export class GatewayInfrastructure extends Construct {
       role: "roles/aiplatform.user",
       member: account.member,
     });
-    // Exactly one Kubernetes service account may act as this Google account.
+    // Exactly one Kubernetes service account may act as this Google account. The pool exists
+    // only once the project's first Workload Identity cluster does, so the binding waits for it.
+    const clusterResource = cluster.dependables?.cluster;
     new ServiceAccountIamMember(this, `${id}WorkloadIdentity`, {
       serviceAccountId: account.name,
       role: "roles/iam.workloadIdentityUser",
       member: `serviceAccount:${cluster.workloadPool}[${namespace}/${ksa}]`,
+      dependsOn: clusterResource ? [clusterResource] : undefined,
     });
     return account;
   }
