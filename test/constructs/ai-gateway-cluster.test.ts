@@ -9,7 +9,7 @@ import {
 } from "../../constructs/ai-gateway-cluster";
 import { onlyResource, resourcesOf, synthJson } from "../support/terraform";
 import { minimumAvailabilityHours } from "../../lib/maintenance-window";
-import { GKE_FACTS } from "../../lib/upstream-facts";
+import { GKE_FACTS, GOOGLE_PROVIDER_FACTS } from "../../lib/upstream-facts";
 
 const BASE: AiGatewayClusterProps = { projectId: "acme-ai-prod", region: "europe-west4", prefix: "gw" };
 
@@ -92,6 +92,16 @@ describe("AiGatewayCluster defaults", () => {
   it("uses Dataplane V2 for network policy and intranode visibility", () => {
     expect(cluster.datapath_provider).toBe("ADVANCED_DATAPATH");
     expect(cluster.enable_intranode_visibility).toBe(true);
+  });
+
+  it("writes the disabled Calico block beside Dataplane V2, which checkov CKV_GCP_12 requires", () => {
+    expect(cluster.network_policy).toEqual({ enabled: false });
+  });
+
+  it("audits configuration but does not ask for a retired vulnerability scanning tier", () => {
+    expect(cluster.security_posture_config).toEqual({ mode: "BASIC", vulnerability_mode: "VULNERABILITY_DISABLED" });
+    expect(GOOGLE_PROVIDER_FACTS.vulnerabilityModes.values).toContain(cluster.security_posture_config.vulnerability_mode);
+    expect(GKE_FACTS.vulnerabilityScanning.retired).not.toContain(cluster.security_posture_config.vulnerability_mode);
   });
 
   it("removes the default pool but hardens the cluster-level node config", () => {
