@@ -12,7 +12,7 @@ import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key
 import { KmsKeyRing } from "@cdktf/provider-google/lib/kms-key-ring";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
-import { parseIpv4Cidr, rangesOverlap, type Ipv4Range } from "../lib/cidr";
+import { MAX_AUTHORIZED_PUBLIC_ADDRESSES, parseIpv4Cidr, publicAddressCount, rangesOverlap, type Ipv4Range } from "../lib/cidr";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gcpLabels } from "../lib/labels";
 import { physicalName, validatePrefix, validateProjectId } from "../lib/naming";
@@ -177,7 +177,8 @@ export interface AiGatewayClusterProps {
    */
   readonly masterCidr?: string;
   /**
-   * Ranges allowed to reach the control plane, besides the cluster's own VPC. 0.0.0.0/0 is refused.
+   * Ranges allowed to reach the control plane's IP endpoints, besides the cluster's own VPC. Together
+   * they may cover at most a /8 of public (non-RFC 1918) addresses, so 0.0.0.0/0, however split, is refused.
    * @default [] - only addresses inside the VPC
    */
   readonly masterAuthorizedNetworks?: AuthorizedNetwork[];
@@ -570,17 +571,20 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
   }
 
   private validateAuthorizedNetworks(networks: AuthorizedNetwork[]): void {
-    networks.forEach((network, index) => {
+    const ranges = networks.flatMap((network, index) => {
       const field = `masterAuthorizedNetworks[${index}].cidrBlock`;
-      if (isUnresolved(network.cidrBlock)) return;
+      if (isUnresolved(network.cidrBlock)) return [];
       const parsed = parseIpv4Cidr(network.cidrBlock);
       if (typeof parsed === "string") {
         throw new InvalidPropsError(this, field, `${parsed} ${received(network.cidrBlock)}`, "give a canonical IPv4 CIDR block such as 203.0.113.0/24");
       }
-      if (parsed.prefixLength === 0) {
-        throw new InvalidPropsError(this, field, `opens the control plane to the whole internet ${received(network.cidrBlock)}`, "list the ranges of your CI runners and operators instead");
-      }
+      return [parsed];
     });
+    const publicAddresses = publicAddressCount(ranges);
+    if (publicAddresses > MAX_AUTHORIZED_PUBLIC_ADDRESSES) {
+      const cidrs = ranges.map((r) => r.cidr);
+      throw new InvalidPropsError(this, "masterAuthorizedNetworks", `together open the control plane to ${publicAddresses} public addresses, more than a /8 (${MAX_AUTHORIZED_PUBLIC_ADDRESSES}) ${received(cidrs)}`, "list the ranges of your operators and self-hosted runners; GitHub-hosted runners reach the control plane through its DNS endpoint, which needs no address range");
+    }
   }
 
   private validateMaintenanceWindow(window: MaintenanceWindow): void {

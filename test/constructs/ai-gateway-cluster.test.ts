@@ -332,9 +332,19 @@ describe("AiGatewayCluster validation", () => {
     throwsWith({ projectId: "My_Project" }, /projectId is not a valid GCP project id \(received "My_Project"\)/);
   });
 
-  it("refuses to open the control plane to the internet", () => {
-    throwsWith({ masterAuthorizedNetworks: [{ cidrBlock: "0.0.0.0/0", displayName: "all" }] }, /masterAuthorizedNetworks\[0\]\.cidrBlock opens the control plane to the whole internet/);
-    throwsWith({ masterAuthorizedNetworks: [{ cidrBlock: "not-a-cidr", displayName: "x" }] }, /masterAuthorizedNetworks\[0\]\.cidrBlock is not an IPv4 CIDR block/);
+  const authorize = (...cidrs: string[]) => ({ masterAuthorizedNetworks: cidrs.map((cidrBlock, i) => ({ cidrBlock, displayName: `n${i}` })) });
+
+  it("refuses to open the control plane to the internet, however the ranges are split", () => {
+    throwsWith(authorize("0.0.0.0/0"), /^test\/Gateway: masterAuthorizedNetworks together open the control plane to 4277075968 public addresses, more than a \/8 \(16777216\)/);
+    throwsWith(authorize("0.0.0.0/1", "128.0.0.0/1"), /masterAuthorizedNetworks together open the control plane to 4277075968 public addresses/);
+    throwsWith(authorize("203.0.0.0/8", "198.0.0.0/16"), /to 16842752 public addresses, more than a \/8/);
+    throwsWith(authorize("not-a-cidr"), /masterAuthorizedNetworks\[0\]\.cidrBlock is not an IPv4 CIDR block/);
+  });
+
+  it("accepts up to a /8 of public addresses, overlaps counted once, private ranges not counted", () => {
+    expect(clusterOf(authorize("203.0.0.0/8")).master_authorized_networks_config.cidr_blocks).toHaveLength(1);
+    expect(clusterOf(authorize("203.0.0.0/9", "203.0.0.0/8", "203.128.0.0/9")).master_authorized_networks_config.cidr_blocks).toHaveLength(3);
+    expect(clusterOf(authorize("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "198.51.100.0/24")).master_authorized_networks_config.cidr_blocks).toHaveLength(4);
   });
 
   it("throws on invalid labels", () => {
