@@ -15,7 +15,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { MAX_AUTHORIZED_PUBLIC_ADDRESSES, parseIpv4Cidr, publicAddressCount, rangesOverlap, type Ipv4Range } from "../lib/cidr";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gcpLabels } from "../lib/labels";
-import { physicalName, validatePrefix, validateProjectId } from "../lib/naming";
+import { checkedName, physicalName, validatePhysicalName, validatePrefix, validateProjectId } from "../lib/naming";
 import { isKnownRegion } from "../lib/regions";
 import { isUnresolved } from "../lib/tokens";
 import { minimumAvailabilityHours } from "../lib/maintenance-window";
@@ -144,7 +144,10 @@ export interface AiGatewayClusterProps {
   readonly projectId: string;
   /** The region of the regional cluster, e.g. "europe-west4". */
   readonly region: string;
-  /** Start of every physical name (cluster `<prefix>-gke`, VPC `<prefix>-vpc`, …); at most 20 characters. */
+  /**
+   * Start of every physical name (cluster `<prefix>-gke`, VPC `<prefix>-vpc`, …): at most 18
+   * characters, so the longest name, service account `<prefix>-gateway-app`, fits GCP's 30.
+   */
   readonly prefix: string;
   /**
    * GCP labels added to every resource that takes labels (on top of `managed_by` and `part_of`).
@@ -263,8 +266,6 @@ export const NODE_SERVICE_ACCOUNT_ROLES: readonly string[] = [
 
 const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 const SPOT_TAINT = { key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" };
-// GKE node pool names are at most 40 characters.
-const MAX_NODE_POOL_NAME = 40;
 
 /**
  * A private, regional GKE Standard cluster for the AI gateway, secure by default: private
@@ -310,7 +311,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     this.labels = gcpLabels(this, props.labels);
     this.projectId = props.projectId;
     this.location = props.region;
-    this.clusterName = physicalName(props.prefix, "gke");
+    this.clusterName = checkedName(this, "google_container_cluster", props.prefix, "gke");
     this.workloadPool = `${props.projectId}.svc.id.goog`;
     const dependsOn = props.dependsOn ?? [];
 
@@ -323,7 +324,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
       this.router = new ComputeRouter(this, "Router", {
         project: this.projectId,
         region: this.location,
-        name: physicalName(this.prefix, "router"),
+        name: checkedName(this, "google_compute_router", this.prefix, "router"),
         network: this.network.id,
       });
       this.nat = this.createNat(this.router, this.subnetwork);
@@ -404,7 +405,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
   private createNetwork(dependsOn: ITerraformDependable[]): ComputeNetwork {
     return new ComputeNetwork(this, "Network", {
       project: this.projectId,
-      name: physicalName(this.prefix, "vpc"),
+      name: checkedName(this, "google_compute_network", this.prefix, "vpc"),
       autoCreateSubnetworks: false,
       routingMode: "REGIONAL",
       dependsOn,
@@ -415,7 +416,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     return new ComputeSubnetwork(this, "Subnetwork", {
       project: this.projectId,
       region: this.location,
-      name: physicalName(this.prefix, "nodes"),
+      name: checkedName(this, "google_compute_subnetwork", this.prefix, "nodes"),
       network: network.id,
       ipCidrRange: ranges.subnet.cidr,
       secondaryIpRange: [
@@ -435,7 +436,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     return new ComputeRouterNat(this, "Nat", {
       project: this.projectId,
       region: this.location,
-      name: physicalName(this.prefix, "nat"),
+      name: checkedName(this, "google_compute_router_nat", this.prefix, "nat"),
       router: router.name,
       natIpAllocateOption: "AUTO_ONLY",
       sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
@@ -447,7 +448,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
   private createNodeServiceAccount(dependsOn: ITerraformDependable[]): ServiceAccount {
     const account = new ServiceAccount(this, "NodeServiceAccount", {
       project: this.projectId,
-      accountId: physicalName(this.prefix, "gke-nodes"),
+      accountId: checkedName(this, "google_service_account", this.prefix, "gke-nodes"),
       displayName: `GKE nodes of ${this.clusterName}`,
       dependsOn,
     });
@@ -465,12 +466,12 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     const keyRing = new KmsKeyRing(this, "SecretsKeyRing", {
       project: this.projectId,
       location: this.location,
-      name: physicalName(this.prefix, "gke"),
+      name: checkedName(this, "google_kms_key_ring", this.prefix, "gke"),
       dependsOn,
     });
     const key = new KmsCryptoKey(this, "SecretsKey", {
       keyRing: keyRing.id,
-      name: physicalName(this.prefix, "gke-secrets"),
+      name: checkedName(this, "google_kms_crypto_key", this.prefix, "gke-secrets"),
       rotationPeriod: `${90 * 24 * 3600}s`,
       labels: this.labels,
       lifecycle: { preventDestroy: true },
@@ -642,9 +643,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     if (min > max) {
       throw new InvalidPropsError(path, "minNodes", `(${min}) is greater than maxNodes (${max})`, "make minNodes at most maxNodes");
     }
-    if (poolName.length > MAX_NODE_POOL_NAME) {
-      throw new InvalidPropsError(path, "name", `"${poolName}" is longer than GKE's ${MAX_NODE_POOL_NAME} characters`, "use a shorter pool name or prefix");
-    }
+    validatePhysicalName(path, "google_container_node_pool", poolName);
     if (this.nodePoolNames.has(poolName)) {
       throw new InvalidPropsError(path, "name", `"${poolName}" is already used by another node pool`, "give each node pool its own name");
     }

@@ -14,7 +14,7 @@ import type { IAiGatewayCluster } from "./ai-gateway-cluster";
 import { DEFAULT_NAMESPACES } from "./gateway-namespaces";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gcpLabels } from "../lib/labels";
-import { physicalName } from "../lib/naming";
+import { checkedName, validatePhysicalName, validatePrefix } from "../lib/naming";
 import { gatewayNames } from "../lib/gateway-names";
 
 export interface GatewayInfrastructureProps {
@@ -66,6 +66,7 @@ export class GatewayInfrastructure extends Construct {
     super(scope, id);
     const { cluster, prefix } = props;
     const labels = gcpLabels(this, props.labels);
+    validatePrefix(this, prefix);
     const names = gatewayNames(prefix, cluster.projectId);
     const dependsOn = props.dependsOn ?? [];
     const memory = props.redisMemoryGb ?? 1;
@@ -80,7 +81,7 @@ export class GatewayInfrastructure extends Construct {
     for (const [key, secretId] of Object.entries({ masterKey: names.secrets.masterKey, redisAuth: names.secrets.redisAuth, ...Object.fromEntries((props.providerKeys ?? []).map((p) => [p, names.secrets.providerKey(p)])) })) {
       secrets[key] = new SecretManagerSecret(this, `Secret-${key}`, {
         project: cluster.projectId,
-        secretId,
+        secretId: validatePhysicalName(this, "google_secret_manager_secret", secretId, "secretId"),
         labels,
         replication: { auto: {} },
         dependsOn,
@@ -97,7 +98,7 @@ export class GatewayInfrastructure extends Construct {
     const network = cluster.dependables?.network;
     const peeringRange = new ComputeGlobalAddress(this, "PrivateServiceRange", {
       project: cluster.projectId,
-      name: physicalName(prefix, "psa"),
+      name: checkedName(this, "google_compute_global_address", prefix, "psa"),
       purpose: "VPC_PEERING",
       addressType: "INTERNAL",
       prefixLength: props.privateServiceRangePrefixLength ?? 16,
@@ -115,7 +116,7 @@ export class GatewayInfrastructure extends Construct {
     this.redis = new RedisInstance(this, "Redis", {
       project: cluster.projectId,
       region: cluster.location,
-      name: names.redisInstance,
+      name: validatePhysicalName(this, "google_redis_instance", names.redisInstance),
       tier: props.redisTier ?? "STANDARD_HA",
       memorySizeGb: memory,
       redisVersion: "REDIS_7_2",
@@ -130,7 +131,7 @@ export class GatewayInfrastructure extends Construct {
     this.repository = new ArtifactRegistryRepository(this, "Repository", {
       project: cluster.projectId,
       location: cluster.location,
-      repositoryId: names.repository,
+      repositoryId: validatePhysicalName(this, "google_artifact_registry_repository", names.repository, "repositoryId"),
       format: "DOCKER",
       description: "gateway-app images",
       dockerConfig: { immutableTags: true },
@@ -142,7 +143,7 @@ export class GatewayInfrastructure extends Construct {
     this.edgeAddress = new ComputeAddress(this, "EdgeAddress", {
       project: cluster.projectId,
       region: cluster.location,
-      name: names.edgeAddress,
+      name: validatePhysicalName(this, "google_compute_address", names.edgeAddress),
       addressType: "EXTERNAL",
       networkTier: "PREMIUM",
       labels,
@@ -153,7 +154,7 @@ export class GatewayInfrastructure extends Construct {
   private workloadIdentity(id: string, accountId: string, what: string, cluster: IAiGatewayCluster, namespace: string, ksa: string, dependsOn: ITerraformDependable[]): ServiceAccount {
     const account = new ServiceAccount(this, `${id}ServiceAccount`, {
       project: cluster.projectId,
-      accountId,
+      accountId: validatePhysicalName(this, "google_service_account", accountId, "accountId"),
       displayName: `${what} (Workload Identity)`,
       dependsOn,
     });

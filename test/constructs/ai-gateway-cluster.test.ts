@@ -323,7 +323,9 @@ describe("AiGatewayCluster validation", () => {
   });
 
   it("throws on a prefix too long or badly formed", () => {
-    throwsWith({ prefix: "a-very-long-gateway-prefix" }, /prefix is 26 characters, more than 20 .*Fix: shorten it to at most 20 characters/);
+    throwsWith({ prefix: "a-very-long-gateway-prefix" }, /prefix is 26 characters, more than 18 .*Fix: shorten it to at most 18 characters, so "<prefix>-gateway-app" fits GCP's 30-character service account ids/);
+    // 20 characters passed before, and "<prefix>-gateway-app" was then 32 characters long.
+    throwsWith({ prefix: "abcdefghij-klmnopqrs" }, /prefix is 20 characters, more than 18/);
     throwsWith({ prefix: "Gateway" }, /prefix must be lowercase letters, digits and single hyphens/);
     throwsWith({ prefix: "gw-" }, /prefix must be lowercase/);
   });
@@ -355,6 +357,9 @@ describe("AiGatewayCluster validation", () => {
   it("throws on a duplicate or too long node pool name", () => {
     const { cluster } = build();
     expect(() => cluster.addNodePool("Again", { name: "primary" })).toThrow(/test\/Gateway\/Again: name "gw-primary" is already used by another node pool/);
-    expect(() => cluster.addNodePool("Long", { name: "x".repeat(40) })).toThrow(/is longer than GKE's 40 characters/);
+    // "gw-" + 37 is exactly 40, GKE's limit.
+    expect(cluster.addNodePool("AtLimit", { name: "x".repeat(37) })).toBeDefined();
+    expect(() => cluster.addNodePool("Long", { name: "x".repeat(38) })).toThrow(/test\/Gateway\/Long: name "gw-x{38}" is 41 characters; google_container_node_pool\.name takes 1 to 40/);
+    expect(() => cluster.addNodePool("Bad", { name: "Pool_1" })).toThrow(/name "gw-Pool_1" does not match/);
   });
 });
