@@ -186,10 +186,22 @@ export interface AiGatewayClusterProps {
    */
   readonly masterAuthorizedNetworks?: AuthorizedNetwork[];
   /**
-   * Make the control plane reachable only on its private endpoint (stricter; your CI runner must then be inside the VPC).
+   * Make the control plane's IP endpoint private only. The DNS endpoint (see
+   * `allowDnsEndpointExternalTraffic`) is not affected.
    * @default false
    */
   readonly enablePrivateEndpoint?: boolean;
+  /**
+   * Accept Kubernetes API calls from outside Google Cloud on the control plane's DNS endpoint
+   * (`gke-<id>.<region>.gke.goog`). Every call must carry a Google identity holding
+   * `container.clusters.connect` on the project, and Kubernetes RBAC still applies; no address
+   * allow-list is involved. This is how a GitHub-hosted runner reaches the private cluster
+   * (ClusterAccess connects through it). Off, only Google-managed services use that endpoint and
+   * the IP endpoints (authorized networks, VPC) are the only way in.
+   * @default true
+   * @see https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation#dns-based_endpoint
+   */
+  readonly allowDnsEndpointExternalTraffic?: boolean;
   /**
    * The managed node pool every workload runs on.
    * @default - e2-standard-4, 1 to 10 nodes, on-demand
@@ -512,6 +524,9 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
         enablePrivateEndpoint: props.enablePrivateEndpoint ?? false,
         masterIpv4CidrBlock: masterCidr,
         masterGlobalAccessConfig: { enabled: true },
+      },
+      controlPlaneEndpointsConfig: {
+        dnsEndpointConfig: { allowExternalTraffic: props.allowDnsEndpointExternalTraffic ?? true },
       },
       masterAuthorizedNetworksConfig: {
         cidrBlocks: props.masterAuthorizedNetworks ?? [],
