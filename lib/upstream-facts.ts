@@ -167,8 +167,63 @@ export const GKE_FACTS = {
   },
 } as const;
 
+/** What checkov's Terraform checks for pods and deployments evaluate. */
+const TF_POD_AND_DEPLOYMENT = ["kubernetes_pod", "kubernetes_pod_v1", "kubernetes_deployment", "kubernetes_deployment_v1"] as const;
+
 /** checkov's Terraform checks that POLICIES.md maps rules to. */
 export const CHECKOV_FACTS = {
+  version: "3.3.13",
+  commit: "0604e97b0f77c89a8c6c1fe2219c3d251cbb9789",
+  /**
+   * Every checkov id a policy rule cites: the check's file at `version` (`path:id line,supported_resources line`)
+   * and the Terraform resource types it evaluates (graph checks: the types it connects, too).
+   */
+  checks: {
+    CKV_GCP_1: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEClusterLogging.py:10,11", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_7: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEDisableLegacyAuth.py:8,9", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_8: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEMonitoringEnabled.py:8,9", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_9: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKENodePoolAutoRepairEnabled.py:8,9", resourceTypes: ["google_container_node_pool"] },
+    CKV_GCP_10: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKENodePoolAutoUpgradeEnabled.py:8,9", resourceTypes: ["google_container_node_pool"] },
+    CKV_GCP_12: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKENetworkPolicyEnabled.py:8,9", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_13: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEClientCertificateDisabled.py:8,9", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_18: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEPublicControlPlane.py:8,9", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_20: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEMasterAuthorizedNetworksEnabled.py:9,10", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_21: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEHasLabels.py:9,10", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_23: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEAliasIpEnabled.py:9,10", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_25: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEPrivateClusterConfig.py:11,12", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_64: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEPrivateNodes.py:9,10", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_68: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKESecureBootforShieldedNodes.py:8,9", resourceTypes: ["google_container_cluster", "google_container_node_pool"] },
+    CKV_GCP_69: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEMetadataServerIsEnabled.py:9,10", resourceTypes: ["google_container_cluster", "google_container_node_pool"] },
+    CKV_GCP_70: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEReleaseChannel.py:9,10", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_71: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEEnableShieldedNodes.py:12,13", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_72: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEEnsureIntegrityMonitoring.py:10,11", resourceTypes: ["google_container_cluster", "google_container_node_pool"] },
+    CKV_GCP_123: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEDontUseNodePools.py:21,22", resourceTypes: ["google_container_cluster"] },
+    CKV_K8S_8: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/LivenessProbe.py:11,12", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_9: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/ReadinessProbe.py:11,12", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_10: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/CPURequests.py:8,9", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_11: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/CPULimits.py:12,13", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_12: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/MemoryLimits.py:8,9", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_13: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/MemoryRequests.py:8,9", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_14: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/ImageTagFixed.py:14,15", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_16: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/PrivilegedContainer.py:11,13", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_20: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/AllowPrivilegeEscalation.py:16,17", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_21: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/DefaultNamespace.py:9,10", resourceTypes: ["kubernetes_pod", "kubernetes_pod_v1", "kubernetes_deployment", "kubernetes_deployment_v1", "kubernetes_daemonset", "kubernetes_daemon_set_v1", "kubernetes_stateful_set", "kubernetes_stateful_set_v1", "kubernetes_replication_controller", "kubernetes_replication_controller_v1", "kubernetes_job", "kubernetes_job_v1", "kubernetes_cron_job", "kubernetes_cron_job_v1", "kubernetes_service", "kubernetes_service_v1", "kubernetes_secret", "kubernetes_secret_v1", "kubernetes_service_account", "kubernetes_service_account_v1", "kubernetes_role_binding", "kubernetes_role_binding_v1", "kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_ingress", "kubernetes_ingress_v1"] },
+    CKV_K8S_22: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/ReadonlyRootFilesystem.py:9,11", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_25: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/AllowedCapabilities.py:13,15", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_28: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/DropCapabilities.py:12,14", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_35: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/Secrets.py:10,12", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_37: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/MinimiseCapabilities.py:10,12", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_43: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/ImageDigest.py:17,18", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV2_GCP_1: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/graph_checks/gcp/GKEClustersAreNotUsingDefaultServiceAccount.yaml:2,7-23", resourceTypes: ["google_project_default_service_accounts", "google_container_node_pool", "google_container_cluster"] },
+    CKV2_GCP_19: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/graph_checks/gcp/GCPdisableAlphaClusterFeatureInKubernetesEngineClusters.yaml:2,8", resourceTypes: ["google_container_cluster"] },
+  },
+  /** Ids that exist only for Kubernetes manifests (`--framework kubernetes/helm`), never for Terraform resources; not citable. */
+  manifestOnly: {
+    CKV_K8S_23: "bridgecrewio/checkov@3.3.13:checkov/kubernetes/checks/resource/k8s/RootContainers.py:18",
+    CKV_K8S_31: "bridgecrewio/checkov@3.3.13:checkov/kubernetes/checks/resource/k8s/Seccomp.py:16",
+    CKV_K8S_38: "bridgecrewio/checkov@3.3.13:checkov/kubernetes/checks/resource/k8s/ServiceAccountTokens.py:18",
+    CKV_K8S_40: "bridgecrewio/checkov@3.3.13:checkov/kubernetes/checks/resource/k8s/RootContainersHighUID.py:16",
+  },
 } as const;
 
 /** cdktf-cli 0.21, the final release. */
