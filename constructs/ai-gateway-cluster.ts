@@ -12,12 +12,14 @@ import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key
 import { KmsKeyRing } from "@cdktf/provider-google/lib/kms-key-ring";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
-import { parseIpv4Cidr, rangesOverlap, type Ipv4Range } from "../lib/cidr";
+import { MAX_AUTHORIZED_PUBLIC_ADDRESSES, parseIpv4Cidr, publicAddressCount, rangesOverlap, type Ipv4Range } from "../lib/cidr";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gcpLabels } from "../lib/labels";
-import { physicalName, validatePrefix, validateProjectId } from "../lib/naming";
+import { checkedName, physicalName, validatePhysicalName, validatePrefix, validateProjectId } from "../lib/naming";
 import { isKnownRegion } from "../lib/regions";
 import { isUnresolved } from "../lib/tokens";
+import { minimumAvailabilityHours } from "../lib/maintenance-window";
+import { GKE_FACTS } from "../lib/upstream-facts";
 
 /**
  * What other constructs need to know about the gateway's cluster. Every field is a plain
@@ -29,10 +31,24 @@ export interface IAiGatewayCluster {
   /** The region of the (regional) cluster. */
   readonly location: string;
   readonly clusterName: string;
-  /** Self link of the VPC the cluster runs in (private service access attaches here). */
+  /** Id of the VPC the cluster runs in, `projects/<project>/global/networks/<name>` (private service access attaches here). */
   readonly networkId: string;
   /** The Workload Identity pool, `<project>.svc.id.goog`. */
   readonly workloadPool: string;
+  /**
+   * Same stack only: what must exist before something uses the network or the Workload Identity
+   * pool. The plain names above carry no Terraform dependency.
+   * @default - none: the cluster was created in another stack and located by name
+   */
+  readonly dependables?: ClusterDependables;
+}
+
+/** Resources to wait for; see {@link IAiGatewayCluster.dependables}. */
+export interface ClusterDependables {
+  /** The VPC, when the construct creates it (undefined with `existingNetwork`). */
+  readonly network?: ITerraformDependable;
+  /** The cluster: the pool `<project>.svc.id.goog` exists only once the project's first Workload Identity cluster does. */
+  readonly cluster: ITerraformDependable;
 }
 
 /** A VPC and subnet you already have, instead of the ones the construct creates. */
@@ -98,13 +114,18 @@ export interface NodePoolOptions {
   readonly nodeLabels?: Record<string, string>;
 }
 
-/** Maintenance window, as a recurring RFC 5545 rule. */
+/**
+ * Maintenance window, as a recurring RFC 5545 rule. GKE refuses a window that leaves less than
+ * 48 hours of maintenance in any 32 days, counting only stretches of at least 4 hours; the
+ * construct checks this at synth time (the provider does not).
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/maintenance-window#considerations
+ */
 export interface MaintenanceWindow {
-  /** RFC 3339 start, e.g. "2025-01-04T02:00:00Z"; only its time of day and weekday matter. */
+  /** RFC 3339 start, e.g. "2025-01-04T02:00:00Z"; only its time of day and weekday (in UTC) matter. */
   readonly startTime: string;
-  /** RFC 3339 end; the window must be at least 4 hours long. */
+  /** RFC 3339 end; `endTime - startTime` is the length of every occurrence. */
   readonly endTime: string;
-  /** RFC 5545 RRULE, e.g. "FREQ=WEEKLY;BYDAY=SA,SU". */
+  /** RFC 5545 RRULE: "FREQ=DAILY" or "FREQ=WEEKLY;BYDAY=SA,SU" (other forms are refused: we cannot check them). */
   readonly recurrence: string;
 }
 
@@ -123,7 +144,10 @@ export interface AiGatewayClusterProps {
   readonly projectId: string;
   /** The region of the regional cluster, e.g. "europe-west4". */
   readonly region: string;
-  /** Start of every physical name (cluster `<prefix>-gke`, VPC `<prefix>-vpc`, …); at most 20 characters. */
+  /**
+   * Start of every physical name (cluster `<prefix>-gke`, VPC `<prefix>-vpc`, …): at most 18
+   * characters, so the longest name, service account `<prefix>-gateway-app`, fits GCP's 30.
+   */
   readonly prefix: string;
   /**
    * GCP labels added to every resource that takes labels (on top of `managed_by` and `part_of`).
@@ -156,15 +180,28 @@ export interface AiGatewayClusterProps {
    */
   readonly masterCidr?: string;
   /**
-   * Ranges allowed to reach the control plane, besides the cluster's own VPC. 0.0.0.0/0 is refused.
+   * Ranges allowed to reach the control plane's IP endpoints, besides the cluster's own VPC. Together
+   * they may cover at most a /8 of public (non-RFC 1918) addresses, so 0.0.0.0/0, however split, is refused.
    * @default [] - only addresses inside the VPC
    */
   readonly masterAuthorizedNetworks?: AuthorizedNetwork[];
   /**
-   * Make the control plane reachable only on its private endpoint (stricter; your CI runner must then be inside the VPC).
+   * Make the control plane's IP endpoint private only. The DNS endpoint (see
+   * `allowDnsEndpointExternalTraffic`) is not affected.
    * @default false
    */
   readonly enablePrivateEndpoint?: boolean;
+  /**
+   * Accept Kubernetes API calls from outside Google Cloud on the control plane's DNS endpoint
+   * (`gke-<id>.<region>.gke.goog`). Every call must carry a Google identity holding
+   * `container.clusters.connect` on the project, and Kubernetes RBAC still applies; no address
+   * allow-list is involved. This is how a GitHub-hosted runner reaches the private cluster
+   * (ClusterAccess connects through it). Off, only Google-managed services use that endpoint and
+   * the IP endpoints (authorized networks, VPC) are the only way in.
+   * @default true
+   * @see https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation#dns-based_endpoint
+   */
+  readonly allowDnsEndpointExternalTraffic?: boolean;
   /**
    * The managed node pool every workload runs on.
    * @default - e2-standard-4, 1 to 10 nodes, on-demand
@@ -182,7 +219,7 @@ export interface AiGatewayClusterProps {
   readonly releaseChannel?: "RAPID" | "REGULAR" | "STABLE";
   /**
    * When GKE may upgrade and repair.
-   * @default - weekends 02:00 to 06:00 UTC
+   * @default - every day 02:00 to 06:00 UTC (128 hours in any 32 days)
    */
   readonly maintenanceWindow?: MaintenanceWindow;
   /**
@@ -224,7 +261,8 @@ export const CLUSTER_DEFAULTS = {
   maintenanceWindow: {
     startTime: "2025-01-04T02:00:00Z",
     endTime: "2025-01-04T06:00:00Z",
-    recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+    // Weekends only (Sat+Sun 4 h) give 32 h in the worst 32 days, under GKE's 48 h minimum.
+    recurrence: "FREQ=DAILY",
   },
 } as const;
 
@@ -240,8 +278,6 @@ export const NODE_SERVICE_ACCOUNT_ROLES: readonly string[] = [
 
 const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 const SPOT_TAINT = { key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" };
-// GKE node pool names are at most 40 characters.
-const MAX_NODE_POOL_NAME = 40;
 
 /**
  * A private, regional GKE Standard cluster for the AI gateway, secure by default: private
@@ -255,6 +291,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
   public readonly clusterName: string;
   public readonly networkId: string;
   public readonly workloadPool: string;
+  public readonly dependables: ClusterDependables;
 
   /** Escape hatches: the underlying resources. Network pieces are undefined with `existingNetwork`. */
   public readonly cluster: ContainerCluster;
@@ -266,6 +303,8 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
   public readonly primaryNodePool: ContainerNodePool;
   public readonly spotNodePool?: ContainerNodePool;
   public readonly secretsKey?: KmsCryptoKey;
+  /** The GKE service agent's grant on the key the construct creates; the cluster waits for it. */
+  public readonly secretsKeyGrant?: KmsCryptoKeyIamMember;
 
   private readonly prefix: string;
   private readonly labels: Record<string, string>;
@@ -277,13 +316,14 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     validatePrefix(this, props.prefix);
     this.validateRegion(props.region);
     this.validateAuthorizedNetworks(props.masterAuthorizedNetworks ?? []);
+    if (props.maintenanceWindow) this.validateMaintenanceWindow(props.maintenanceWindow);
     const ranges = this.validateRanges(props);
 
     this.prefix = props.prefix;
     this.labels = gcpLabels(this, props.labels);
     this.projectId = props.projectId;
     this.location = props.region;
-    this.clusterName = physicalName(props.prefix, "gke");
+    this.clusterName = checkedName(this, "google_container_cluster", props.prefix, "gke");
     this.workloadPool = `${props.projectId}.svc.id.goog`;
     const dependsOn = props.dependsOn ?? [];
 
@@ -296,7 +336,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
       this.router = new ComputeRouter(this, "Router", {
         project: this.projectId,
         region: this.location,
-        name: physicalName(this.prefix, "router"),
+        name: checkedName(this, "google_compute_router", this.prefix, "router"),
         network: this.network.id,
       });
       this.nat = this.createNat(this.router, this.subnetwork);
@@ -307,14 +347,17 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
         servicesRangeName: "services",
       };
     }
-    this.networkId = network.network;
+    this.networkId = props.existingNetwork?.network ?? `projects/${props.projectId}/global/networks/${physicalName(props.prefix, "vpc")}`;
 
     this.nodeServiceAccount = this.createNodeServiceAccount(dependsOn);
     if (props.secretsEncryption && !props.secretsEncryption.kmsKeyId) {
-      this.secretsKey = this.createSecretsKey(dependsOn);
+      [this.secretsKey, this.secretsKeyGrant] = this.createSecretsKey(dependsOn);
     }
     const secretsKeyId = props.secretsEncryption?.kmsKeyId ?? this.secretsKey?.id;
-    this.cluster = this.createCluster(props, network, ranges.master.cidr, secretsKeyId, dependsOn);
+    // GKE checks its agent's access to the key when it creates the cluster, so the grant comes first.
+    const clusterDependsOn = this.secretsKeyGrant ? [...dependsOn, this.secretsKeyGrant] : dependsOn;
+    this.cluster = this.createCluster(props, network, ranges.master.cidr, secretsKeyId, clusterDependsOn);
+    this.dependables = { network: this.network, cluster: this.cluster };
 
     this.primaryNodePool = this.addNodePool("PrimaryNodePool", { name: "primary", ...props.nodePool });
     if (props.spotNodePool) {
@@ -374,7 +417,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
   private createNetwork(dependsOn: ITerraformDependable[]): ComputeNetwork {
     return new ComputeNetwork(this, "Network", {
       project: this.projectId,
-      name: physicalName(this.prefix, "vpc"),
+      name: checkedName(this, "google_compute_network", this.prefix, "vpc"),
       autoCreateSubnetworks: false,
       routingMode: "REGIONAL",
       dependsOn,
@@ -385,7 +428,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     return new ComputeSubnetwork(this, "Subnetwork", {
       project: this.projectId,
       region: this.location,
-      name: physicalName(this.prefix, "nodes"),
+      name: checkedName(this, "google_compute_subnetwork", this.prefix, "nodes"),
       network: network.id,
       ipCidrRange: ranges.subnet.cidr,
       secondaryIpRange: [
@@ -405,7 +448,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     return new ComputeRouterNat(this, "Nat", {
       project: this.projectId,
       region: this.location,
-      name: physicalName(this.prefix, "nat"),
+      name: checkedName(this, "google_compute_router_nat", this.prefix, "nat"),
       router: router.name,
       natIpAllocateOption: "AUTO_ONLY",
       sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
@@ -417,7 +460,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
   private createNodeServiceAccount(dependsOn: ITerraformDependable[]): ServiceAccount {
     const account = new ServiceAccount(this, "NodeServiceAccount", {
       project: this.projectId,
-      accountId: physicalName(this.prefix, "gke-nodes"),
+      accountId: checkedName(this, "google_service_account", this.prefix, "gke-nodes"),
       displayName: `GKE nodes of ${this.clusterName}`,
       dependsOn,
     });
@@ -431,27 +474,30 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     return account;
   }
 
-  private createSecretsKey(dependsOn: ITerraformDependable[]): KmsCryptoKey {
+  private createSecretsKey(dependsOn: ITerraformDependable[]): [KmsCryptoKey, KmsCryptoKeyIamMember] {
     const keyRing = new KmsKeyRing(this, "SecretsKeyRing", {
       project: this.projectId,
       location: this.location,
-      name: physicalName(this.prefix, "gke"),
+      name: checkedName(this, "google_kms_key_ring", this.prefix, "gke"),
       dependsOn,
     });
     const key = new KmsCryptoKey(this, "SecretsKey", {
       keyRing: keyRing.id,
-      name: physicalName(this.prefix, "gke-secrets"),
+      name: checkedName(this, "google_kms_crypto_key", this.prefix, "gke-secrets"),
       rotationPeriod: `${90 * 24 * 3600}s`,
       labels: this.labels,
       lifecycle: { preventDestroy: true },
     });
     const project = new DataGoogleProject(this, "Project", { projectId: this.projectId });
-    new KmsCryptoKeyIamMember(this, "SecretsKeyGkeAgent", {
+    const grant = new KmsCryptoKeyIamMember(this, "SecretsKeyGkeAgent", {
       cryptoKeyId: key.id,
       role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
       member: `serviceAccount:service-${project.number}@container-engine-robot.iam.gserviceaccount.com`,
+      // The agent is created when container.googleapis.com is enabled (GA provider 6.50 has no
+      // google_project_service_identity to create it explicitly), so the grant waits for the APIs.
+      dependsOn,
     });
-    return key;
+    return [key, grant];
   }
 
   private createCluster(
@@ -479,6 +525,9 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
         masterIpv4CidrBlock: masterCidr,
         masterGlobalAccessConfig: { enabled: true },
       },
+      controlPlaneEndpointsConfig: {
+        dnsEndpointConfig: { allowExternalTraffic: props.allowDnsEndpointExternalTraffic ?? true },
+      },
       masterAuthorizedNetworksConfig: {
         cidrBlocks: props.masterAuthorizedNetworks ?? [],
         gcpPublicCidrsAccessEnabled: false,
@@ -492,6 +541,9 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
       nodeConfig: this.hardenedNodeConfig(),
       workloadIdentityConfig: { workloadPool: this.workloadPool },
       datapathProvider: "ADVANCED_DATAPATH",
+      // Dataplane V2 enforces NetworkPolicy itself; the explicit disabled Calico block is what
+      // checkov CKV_GCP_12 reads (it fails when the block is absent).
+      networkPolicy: { enabled: false },
       enableIntranodeVisibility: true,
       enableShieldedNodes: true,
       enableLegacyAbac: false,
@@ -506,7 +558,10 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
         // Metrics are scraped by the gateway's own Prometheus; the managed one would bill twice.
         managedPrometheus: { enabled: false },
       },
-      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
+      // BASIC keeps configuration auditing. Workload vulnerability scanning is off: its standard
+      // tier (VULNERABILITY_BASIC) was retired on 2025-07-31 and VULNERABILITY_ENTERPRISE needs
+      // GKE Enterprise; scan gateway-app's images in Artifact Registry instead.
+      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" },
       secretManagerConfig: { enabled: true },
       addonsConfig: {
         httpLoadBalancing: { disabled: false },
@@ -532,17 +587,32 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
   }
 
   private validateAuthorizedNetworks(networks: AuthorizedNetwork[]): void {
-    networks.forEach((network, index) => {
+    const ranges = networks.flatMap((network, index) => {
       const field = `masterAuthorizedNetworks[${index}].cidrBlock`;
-      if (isUnresolved(network.cidrBlock)) return;
+      if (isUnresolved(network.cidrBlock)) return [];
       const parsed = parseIpv4Cidr(network.cidrBlock);
       if (typeof parsed === "string") {
         throw new InvalidPropsError(this, field, `${parsed} ${received(network.cidrBlock)}`, "give a canonical IPv4 CIDR block such as 203.0.113.0/24");
       }
-      if (parsed.prefixLength === 0) {
-        throw new InvalidPropsError(this, field, `opens the control plane to the whole internet ${received(network.cidrBlock)}`, "list the ranges of your CI runners and operators instead");
-      }
+      return [parsed];
     });
+    const publicAddresses = publicAddressCount(ranges);
+    if (publicAddresses > MAX_AUTHORIZED_PUBLIC_ADDRESSES) {
+      const cidrs = ranges.map((r) => r.cidr);
+      throw new InvalidPropsError(this, "masterAuthorizedNetworks", `together open the control plane to ${publicAddresses} public addresses, more than a /8 (${MAX_AUTHORIZED_PUBLIC_ADDRESSES}) ${received(cidrs)}`, "list the ranges of your operators and self-hosted runners; GitHub-hosted runners reach the control plane through its DNS endpoint, which needs no address range");
+    }
+  }
+
+  private validateMaintenanceWindow(window: MaintenanceWindow): void {
+    if ([window.startTime, window.endTime, window.recurrence].some(isUnresolved)) return;
+    const { minimumAvailabilityHours: required, rollingWindowDays, minimumContiguousHours } = GKE_FACTS.maintenanceWindow;
+    const hours = minimumAvailabilityHours(window);
+    if (typeof hours === "string") {
+      throw new InvalidPropsError(this, "maintenanceWindow", hours, 'give RFC 3339 times and a recurrence such as "FREQ=DAILY" or "FREQ=WEEKLY;BYDAY=SA,SU"');
+    }
+    if (hours < required) {
+      throw new InvalidPropsError(this, "maintenanceWindow", `leaves ${formatHours(hours)} h of maintenance in the worst ${rollingWindowDays} days; GKE requires at least ${required} h, counting only stretches of ${minimumContiguousHours} h or more ${received(window)}`, `lengthen the window or add days (for example 4 h every day: recurrence "FREQ=DAILY")`);
+    }
   }
 
   private validateRanges(props: AiGatewayClusterProps): ValidatedRanges {
@@ -588,9 +658,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     if (min > max) {
       throw new InvalidPropsError(path, "minNodes", `(${min}) is greater than maxNodes (${max})`, "make minNodes at most maxNodes");
     }
-    if (poolName.length > MAX_NODE_POOL_NAME) {
-      throw new InvalidPropsError(path, "name", `"${poolName}" is longer than GKE's ${MAX_NODE_POOL_NAME} characters`, "use a shorter pool name or prefix");
-    }
+    validatePhysicalName(path, "google_container_node_pool", poolName);
     if (this.nodePoolNames.has(poolName)) {
       throw new InvalidPropsError(path, "name", `"${poolName}" is already used by another node pool`, "give each node pool its own name");
     }
@@ -602,6 +670,10 @@ interface ValidatedRanges {
   readonly pods: Ipv4Range;
   readonly services: Ipv4Range;
   readonly master: Ipv4Range;
+}
+
+function formatHours(hours: number): string {
+  return Number.isInteger(hours) ? String(hours) : hours.toFixed(2);
 }
 
 function kebabCase(id: string): string {

@@ -15,7 +15,7 @@ import type { IAiGatewayCluster } from "./ai-gateway-cluster";
 import type { GatewayTier } from "../lib/gateway-spec";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gcpLabels } from "../lib/labels";
-import { physicalName } from "../lib/naming";
+import { checkedName, validatePhysicalName, validatePrefix } from "../lib/naming";
 import { gatewayNames } from "../lib/gateway-names";
 
 export interface GatewayInfrastructureProps {
@@ -74,6 +74,7 @@ export class GatewayInfrastructure extends Construct {
     super(scope, id);
     const { cluster, prefix } = props;
     const labels = gcpLabels(this, props.labels);
+    validatePrefix(this, prefix);
     const names = gatewayNames(prefix, cluster.projectId);
     const dependsOn = props.dependsOn ?? [];
     const memory = props.redisMemoryGb ?? 1;
@@ -88,7 +89,7 @@ export class GatewayInfrastructure extends Construct {
     for (const [key, secretId] of Object.entries({ masterKey: names.secrets.masterKey, redisAuth: names.secrets.redisAuth, ...Object.fromEntries((props.providerKeys ?? []).map((p) => [p, names.secrets.providerKey(p)])) })) {
       secrets[key] = new SecretManagerSecret(this, `Secret-${key}`, {
         project: cluster.projectId,
-        secretId,
+        secretId: validatePhysicalName(this, "google_secret_manager_secret", secretId, "secretId"),
         labels,
         replication: { auto: {} },
         dependsOn,
@@ -101,24 +102,29 @@ export class GatewayInfrastructure extends Construct {
     this.grantSecret("RouterRedisAuth", secrets.redisAuth, this.routerServiceAccount);
     for (const provider of props.providerKeys ?? []) this.grantSecret(`Router-${provider}`, secrets[provider], this.routerServiceAccount);
 
+    // cluster.networkId is a plain string, so the wait for a VPC created in this stack is explicit.
+    const network = cluster.dependables?.network;
     const peeringRange = new ComputeGlobalAddress(this, "PrivateServiceRange", {
       project: cluster.projectId,
-      name: physicalName(prefix, "psa"),
+      name: checkedName(this, "google_compute_global_address", prefix, "psa"),
       purpose: "VPC_PEERING",
       addressType: "INTERNAL",
       prefixLength: props.privateServiceRangePrefixLength ?? 16,
       network: cluster.networkId,
-      dependsOn,
+      dependsOn: network ? [...dependsOn, network] : dependsOn,
     });
     const peering = new ServiceNetworkingConnection(this, "PrivateServiceAccess", {
       network: cluster.networkId,
       service: "servicenetworking.googleapis.com",
       reservedPeeringRanges: [peeringRange.name],
+      // Deleting the peering fails while Google still holds the producer side (Memorystore
+      // deletes asynchronously); abandoning lets destroy finish.
+      deletionPolicy: "ABANDON",
     });
     this.redis = new RedisInstance(this, "Redis", {
       project: cluster.projectId,
       region: cluster.location,
-      name: names.redisInstance,
+      name: validatePhysicalName(this, "google_redis_instance", names.redisInstance),
       tier: props.redisTier ?? "STANDARD_HA",
       memorySizeGb: memory,
       redisVersion: "REDIS_7_2",
@@ -140,7 +146,7 @@ export class GatewayInfrastructure extends Construct {
     this.repository = new ArtifactRegistryRepository(this, "Repository", {
       project: cluster.projectId,
       location: cluster.location,
-      repositoryId: names.repository,
+      repositoryId: validatePhysicalName(this, "google_artifact_registry_repository", names.repository, "repositoryId"),
       format: "DOCKER",
       description: "gateway-app images",
       dockerConfig: { immutableTags: true },
@@ -152,7 +158,7 @@ export class GatewayInfrastructure extends Construct {
     this.edgeAddress = new ComputeAddress(this, "EdgeAddress", {
       project: cluster.projectId,
       region: cluster.location,
-      name: names.edgeAddress,
+      name: validatePhysicalName(this, "google_compute_address", names.edgeAddress),
       addressType: "EXTERNAL",
       networkTier: "PREMIUM",
       labels,
@@ -163,7 +169,7 @@ export class GatewayInfrastructure extends Construct {
   private workloadIdentity(id: string, accountId: string, what: string, cluster: IAiGatewayCluster, namespace: string, ksa: string, dependsOn: ITerraformDependable[]): ServiceAccount {
     const account = new ServiceAccount(this, `${id}ServiceAccount`, {
       project: cluster.projectId,
-      accountId,
+      accountId: validatePhysicalName(this, "google_service_account", accountId, "accountId"),
       displayName: `${what} (Workload Identity)`,
       dependsOn,
     });
@@ -172,11 +178,14 @@ export class GatewayInfrastructure extends Construct {
       role: "roles/aiplatform.user",
       member: account.member,
     });
-    // Exactly one Kubernetes service account may act as this Google account.
+    // Exactly one Kubernetes service account may act as this Google account. The pool exists
+    // only once the project's first Workload Identity cluster does, so the binding waits for it.
+    const clusterResource = cluster.dependables?.cluster;
     new ServiceAccountIamMember(this, `${id}WorkloadIdentity`, {
       serviceAccountId: account.name,
       role: "roles/iam.workloadIdentityUser",
       member: `serviceAccount:${cluster.workloadPool}[${namespace}/${ksa}]`,
+      dependsOn: clusterResource ? [clusterResource] : undefined,
     });
     return account;
   }

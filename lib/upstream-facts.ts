@@ -30,14 +30,200 @@ export const KUBE_PROMETHEUS_STACK_FACTS = {
 /** hashicorp/terraform-provider-google at the version @cdktf/provider-google 16.12.1 binds. */
 export const GOOGLE_PROVIDER_FACTS = {
   version: "6.50.0",
+  /**
+   * Name limits of every resource we name, as the provider (or, where the provider does not check,
+   * the API) enforces them. `pattern` is anchored; `maxLength` is the longest accepted name.
+   */
+  names: {
+    google_service_account: {
+      field: "account_id", minLength: 6, maxLength: 30, pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
+      source: "hashicorp/terraform-provider-google@v6.50.0:google/services/resourcemanager/resource_google_service_account.go:73 (ValidateRFC1035Name(6, 30))",
+    },
+    google_container_cluster: {
+      field: "name", minLength: 1, maxLength: 40, pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
+      source: "hashicorp/terraform-provider-google@v6.50.0:google/services/container/resource_container_cluster.go:277-297",
+    },
+    google_container_node_pool: {
+      field: "name", minLength: 1, maxLength: 40, pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
+      source: "not checked by the provider (hashicorp/terraform-provider-google@v6.50.0:google/services/container/resource_container_node_pool.go:339-345); the GKE API refuses names outside (?:[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?)",
+    },
+    google_compute_network: {
+      field: "name", minLength: 1, maxLength: 63, pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
+      source: "hashicorp/terraform-provider-google@v6.50.0:google/services/compute/resource_compute_network.go:65 (ValidateGCEName, google/verify/validation.go:103-106)",
+    },
+    google_compute_subnetwork: {
+      field: "name", minLength: 1, maxLength: 63, pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
+      source: "hashicorp/terraform-provider-google@v6.50.0:google/services/compute/resource_compute_subnetwork.go:132 (ValidateGCEName)",
+    },
+    google_compute_router: {
+      field: "name", minLength: 1, maxLength: 63, pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
+      source: "hashicorp/terraform-provider-google@v6.50.0:google/services/compute/resource_compute_router.go:83 (ValidateGCEName)",
+    },
+    google_compute_router_nat: {
+      field: "name", minLength: 2, maxLength: 63, pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
+      source: "hashicorp/terraform-provider-google@v6.50.0:google/services/compute/resource_compute_router_nat.go:222 (ValidateRFC1035Name(2, 63))",
+    },
+    google_compute_address: {
+      field: "name", minLength: 1, maxLength: 63, pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
+      source: "hashicorp/terraform-provider-google@v6.50.0:google/services/compute/resource_compute_address.go:64",
+    },
+    google_compute_global_address: {
+      field: "name", minLength: 1, maxLength: 63, pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
+      source: "not checked by the provider; its description (hashicorp/terraform-provider-google@v6.50.0:google/services/compute/resource_compute_global_address.go:60-70) states RFC 1035, 1-63 characters",
+    },
+    google_redis_instance: {
+      field: "name", minLength: 2, maxLength: 41, pattern: "^[a-z][a-z0-9-]{0,39}[a-z0-9]$",
+      source: "hashicorp/terraform-provider-google@v6.50.0:google/services/redis/resource_redis_instance.go:113",
+    },
+    google_secret_manager_secret: {
+      field: "secret_id", minLength: 1, maxLength: 255, pattern: "^[a-zA-Z0-9_-]+$",
+      source: "not checked by the provider; googleapis/googleapis@f8291d2b89f0017ab078a4c7378069bae5686f6f:google/cloud/secretmanager/v1/service.proto:367-372",
+    },
+    google_artifact_registry_repository: {
+      field: "repository_id", minLength: 1, maxLength: 63, pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
+      source: "not checked by the provider (hashicorp/terraform-provider-google@v6.50.0:google/services/artifactregistry/resource_artifact_registry_repository.go:216-222); https://cloud.google.com/artifact-registry/docs/repositories/create-repos (lowercase letters, digits, hyphens; start with a letter; at most 63)",
+    },
+    google_kms_key_ring: {
+      field: "name", minLength: 1, maxLength: 63, pattern: "^[a-zA-Z0-9_-]+$",
+      source: "not checked by the provider; googleapis/googleapis@f8291d2b89f0017ab078a4c7378069bae5686f6f:google/cloud/kms/v1/service.proto:920-922",
+    },
+    google_kms_crypto_key: {
+      field: "name", minLength: 1, maxLength: 63, pattern: "^[a-zA-Z0-9_-]+$",
+      source: "not checked by the provider; googleapis/googleapis@f8291d2b89f0017ab078a4c7378069bae5686f6f:google/cloud/kms/v1/service.proto:941-943",
+    },
+  },
+  /** `security_posture_config.vulnerability_mode` values the provider accepts (it does not know which GKE still serves). */
+  vulnerabilityModes: {
+    values: ["VULNERABILITY_DISABLED", "VULNERABILITY_BASIC", "VULNERABILITY_ENTERPRISE", "VULNERABILITY_MODE_UNSPECIFIED"],
+    source: "hashicorp/terraform-provider-google@v6.50.0:google/services/container/resource_container_cluster.go:1170-1177",
+  },
+  /** `control_plane_endpoints_config.dns_endpoint_config { endpoint (computed), allow_external_traffic }`; the data source copies the resource schema. */
+  dnsEndpointConfig: {
+    source: "hashicorp/terraform-provider-google@v6.50.0:google/services/container/resource_container_cluster.go:1709-1737; data_source_google_container_cluster.go:27-29",
+  },
+  /** google_service_networking_connection.deletion_policy accepts "ABANDON" (or empty); ABANDON skips the delete call. */
+  serviceNetworkingDeletionPolicy: {
+    values: ["ABANDON", ""],
+    source: "hashicorp/terraform-provider-google@v6.50.0:google/services/servicenetworking/resource_service_networking_connection.go:78-83, 294-297",
+  },
+  /**
+   * google_project_service_identity is beta-only: the GA file is an empty package and
+   * @cdktf/provider-google 16.12.1 has no binding, so the GKE service agent cannot be created explicitly.
+   */
+  projectServiceIdentity: {
+    availableInGa: false,
+    source: "hashicorp/terraform-provider-google@v6.50.0:google/services/resourcemanager/resource_project_service_identity.go; website/docs/r/project_service_identity.html.markdown:21-22",
+  },
 } as const;
 
 /** The GKE API's own rules, which the provider does not check at plan time. */
 export const GKE_FACTS = {
+  /** A maintenance window must leave this much availability in every rolling window of `rollingWindowDays`. */
+  maintenanceWindow: {
+    minimumAvailabilityHours: 48,
+    rollingWindowDays: 32,
+    /** Shorter contiguous windows do not count towards the 48 hours. */
+    minimumContiguousHours: 4,
+    /** FREQ=HOURLY, MINUTELY and SECONDLY are refused; day-of-week recurrences are evaluated in UTC. */
+    source: "https://cloud.google.com/kubernetes-engine/docs/how-to/maintenance-window#considerations (\"You must allow at least 48 hours of maintenance availability in a 32-day rolling window. Only contiguous availability windows of at least four hours are considered.\"); googleapis/googleapis@f8291d2b89f0017ab078a4c7378069bae5686f6f:google/container/v1/cluster_service.proto:5659-5697",
+  },
+  /**
+   * Workload vulnerability scanning: the standard tier (VULNERABILITY_BASIC) was shut down on
+   * 2025-07-31 and Advanced Vulnerability Insights (VULNERABILITY_ENTERPRISE) is GKE Enterprise only
+   * (deprecated for Standard 2025-06-16, results removed 2026-06-16).
+   */
+  vulnerabilityScanning: {
+    retired: ["VULNERABILITY_BASIC"],
+    enterpriseEditionOnly: ["VULNERABILITY_ENTERPRISE"],
+    source: "https://cloud.google.com/kubernetes-engine/docs/deprecations/vulnerability-scanning-gkee",
+  },
+  /** The Workload Identity pool `<project>.svc.id.goog` is created with the project's first Workload Identity cluster. */
+  workloadIdentityPool: {
+    createdWith: "the first cluster with workload_identity_config",
+    source: "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity#enable_on_clusters_and_node_pools",
+  },
+  /** The GKE service agent, which must hold roles/cloudkms.cryptoKeyEncrypterDecrypter on the key before the cluster uses it. */
+  serviceAgent: {
+    member: "serviceAccount:service-<project number>@container-engine-robot.iam.gserviceaccount.com",
+    createdWith: "enabling container.googleapis.com",
+    kmsRole: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+    source: "https://cloud.google.com/kubernetes-engine/docs/how-to/encrypting-secrets#grant_permission_to_use_the_key",
+  },
+  /** The DNS-based control plane endpoint is authorized by IAM, not by source address. */
+  dnsEndpoint: {
+    permission: "container.clusters.connect",
+    source: "https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation#dns-based_endpoint",
+  },
+  /** GCS bucket names (for the Terraform state bucket). */
+  bucketNames: {
+    minLength: 3,
+    maxLength: 63,
+    /** With dots a name may reach 222 characters, each dot-separated part at most 63. */
+    maxLengthWithDots: 222,
+    pattern: "^[a-z0-9][a-z0-9._-]*[a-z0-9]$",
+    forbiddenPrefix: "goog",
+    forbiddenSubstring: "google",
+    source: "https://cloud.google.com/storage/docs/buckets#naming",
+  },
 } as const;
+
+/** What checkov's Terraform checks for pods and deployments evaluate. */
+const TF_POD_AND_DEPLOYMENT = ["kubernetes_pod", "kubernetes_pod_v1", "kubernetes_deployment", "kubernetes_deployment_v1"] as const;
 
 /** checkov's Terraform checks that POLICIES.md maps rules to. */
 export const CHECKOV_FACTS = {
+  version: "3.3.13",
+  commit: "0604e97b0f77c89a8c6c1fe2219c3d251cbb9789",
+  /**
+   * Every checkov id a policy rule cites: the check's file at `version` (`path:id line,supported_resources line`)
+   * and the Terraform resource types it evaluates (graph checks: the types it connects, too).
+   */
+  checks: {
+    CKV_GCP_1: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEClusterLogging.py:10,11", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_7: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEDisableLegacyAuth.py:8,9", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_8: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEMonitoringEnabled.py:8,9", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_9: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKENodePoolAutoRepairEnabled.py:8,9", resourceTypes: ["google_container_node_pool"] },
+    CKV_GCP_10: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKENodePoolAutoUpgradeEnabled.py:8,9", resourceTypes: ["google_container_node_pool"] },
+    CKV_GCP_12: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKENetworkPolicyEnabled.py:8,9", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_13: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEClientCertificateDisabled.py:8,9", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_18: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEPublicControlPlane.py:8,9", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_20: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEMasterAuthorizedNetworksEnabled.py:9,10", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_21: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEHasLabels.py:9,10", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_23: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEAliasIpEnabled.py:9,10", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_25: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEPrivateClusterConfig.py:11,12", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_64: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEPrivateNodes.py:9,10", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_68: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKESecureBootforShieldedNodes.py:8,9", resourceTypes: ["google_container_cluster", "google_container_node_pool"] },
+    CKV_GCP_69: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEMetadataServerIsEnabled.py:9,10", resourceTypes: ["google_container_cluster", "google_container_node_pool"] },
+    CKV_GCP_70: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEReleaseChannel.py:9,10", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_71: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEEnableShieldedNodes.py:12,13", resourceTypes: ["google_container_cluster"] },
+    CKV_GCP_72: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEEnsureIntegrityMonitoring.py:10,11", resourceTypes: ["google_container_cluster", "google_container_node_pool"] },
+    CKV_GCP_123: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/gcp/GKEDontUseNodePools.py:21,22", resourceTypes: ["google_container_cluster"] },
+    CKV_K8S_8: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/LivenessProbe.py:11,12", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_9: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/ReadinessProbe.py:11,12", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_10: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/CPURequests.py:8,9", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_11: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/CPULimits.py:12,13", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_12: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/MemoryLimits.py:8,9", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_13: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/MemoryRequests.py:8,9", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_14: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/ImageTagFixed.py:14,15", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_16: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/PrivilegedContainer.py:11,13", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_20: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/AllowPrivilegeEscalation.py:16,17", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_21: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/DefaultNamespace.py:9,10", resourceTypes: ["kubernetes_pod", "kubernetes_pod_v1", "kubernetes_deployment", "kubernetes_deployment_v1", "kubernetes_daemonset", "kubernetes_daemon_set_v1", "kubernetes_stateful_set", "kubernetes_stateful_set_v1", "kubernetes_replication_controller", "kubernetes_replication_controller_v1", "kubernetes_job", "kubernetes_job_v1", "kubernetes_cron_job", "kubernetes_cron_job_v1", "kubernetes_service", "kubernetes_service_v1", "kubernetes_secret", "kubernetes_secret_v1", "kubernetes_service_account", "kubernetes_service_account_v1", "kubernetes_role_binding", "kubernetes_role_binding_v1", "kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_ingress", "kubernetes_ingress_v1"] },
+    CKV_K8S_22: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/ReadonlyRootFilesystem.py:9,11", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_25: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/AllowedCapabilities.py:13,15", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_28: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/DropCapabilities.py:12,14", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_35: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/Secrets.py:10,12", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_37: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/MinimiseCapabilities.py:10,12", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV_K8S_43: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/resource/kubernetes/ImageDigest.py:17,18", resourceTypes: TF_POD_AND_DEPLOYMENT },
+    CKV2_GCP_1: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/graph_checks/gcp/GKEClustersAreNotUsingDefaultServiceAccount.yaml:2,7-23", resourceTypes: ["google_project_default_service_accounts", "google_container_node_pool", "google_container_cluster"] },
+    CKV2_GCP_19: { file: "bridgecrewio/checkov@3.3.13:checkov/terraform/checks/graph_checks/gcp/GCPdisableAlphaClusterFeatureInKubernetesEngineClusters.yaml:2,8", resourceTypes: ["google_container_cluster"] },
+  },
+  /** Ids that exist only for Kubernetes manifests (`--framework kubernetes/helm`), never for Terraform resources; not citable. */
+  manifestOnly: {
+    CKV_K8S_23: "bridgecrewio/checkov@3.3.13:checkov/kubernetes/checks/resource/k8s/RootContainers.py:18",
+    CKV_K8S_31: "bridgecrewio/checkov@3.3.13:checkov/kubernetes/checks/resource/k8s/Seccomp.py:16",
+    CKV_K8S_38: "bridgecrewio/checkov@3.3.13:checkov/kubernetes/checks/resource/k8s/ServiceAccountTokens.py:18",
+    CKV_K8S_40: "bridgecrewio/checkov@3.3.13:checkov/kubernetes/checks/resource/k8s/RootContainersHighUID.py:16",
+  },
 } as const;
 
 /** cdktf-cli 0.21, the final release. */

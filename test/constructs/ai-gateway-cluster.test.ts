@@ -8,6 +8,8 @@ import {
   type AiGatewayClusterProps,
 } from "../../constructs/ai-gateway-cluster";
 import { onlyResource, resourcesOf, synthJson } from "../support/terraform";
+import { minimumAvailabilityHours } from "../../lib/maintenance-window";
+import { GKE_FACTS, GOOGLE_PROVIDER_FACTS } from "../../lib/upstream-facts";
 
 const BASE: AiGatewayClusterProps = { projectId: "acme-ai-prod", region: "europe-west4", prefix: "gw" };
 
@@ -92,6 +94,16 @@ describe("AiGatewayCluster defaults", () => {
     expect(cluster.enable_intranode_visibility).toBe(true);
   });
 
+  it("writes the disabled Calico block beside Dataplane V2, which checkov CKV_GCP_12 requires", () => {
+    expect(cluster.network_policy).toEqual({ enabled: false });
+  });
+
+  it("audits configuration but does not ask for a retired vulnerability scanning tier", () => {
+    expect(cluster.security_posture_config).toEqual({ mode: "BASIC", vulnerability_mode: "VULNERABILITY_DISABLED" });
+    expect(GOOGLE_PROVIDER_FACTS.vulnerabilityModes.values).toContain(cluster.security_posture_config.vulnerability_mode);
+    expect(GKE_FACTS.vulnerabilityScanning.retired).not.toContain(cluster.security_posture_config.vulnerability_mode);
+  });
+
   it("removes the default pool but hardens the cluster-level node config", () => {
     expect(cluster.remove_default_node_pool).toBe(true);
     expect(cluster.node_pool).toBeUndefined();
@@ -100,14 +112,21 @@ describe("AiGatewayCluster defaults", () => {
     expect(cluster.node_config.service_account).toMatch(/^\$\{google_service_account\.\w+\.email\}$/);
   });
 
-  it("uses shielded nodes, release channel REGULAR and a weekend maintenance window", () => {
+  it("uses shielded nodes, release channel REGULAR and a daily 4-hour maintenance window", () => {
     expect(cluster.enable_shielded_nodes).toBe(true);
     expect(cluster.release_channel).toEqual({ channel: "REGULAR" });
     expect(cluster.maintenance_policy.recurring_window).toEqual({
-      start_time: CLUSTER_DEFAULTS.maintenanceWindow.startTime,
-      end_time: CLUSTER_DEFAULTS.maintenanceWindow.endTime,
-      recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+      start_time: "2025-01-04T02:00:00Z",
+      end_time: "2025-01-04T06:00:00Z",
+      recurrence: "FREQ=DAILY",
     });
+  });
+
+  it("has a default maintenance window GKE accepts (at least 48 h in any 32 days)", () => {
+    const window = cluster.maintenance_policy.recurring_window;
+    const hours = minimumAvailabilityHours({ startTime: window.start_time, endTime: window.end_time, recurrence: window.recurrence });
+    expect(hours).toBe(128);
+    expect(hours).toBeGreaterThanOrEqual(GKE_FACTS.maintenanceWindow.minimumAvailabilityHours);
   });
 
   it("logs and monitors system components and workloads", () => {
@@ -249,6 +268,30 @@ describe("AiGatewayCluster options", () => {
 describe("AiGatewayCluster validation", () => {
   const throwsWith = (props: Partial<AiGatewayClusterProps>, message: RegExp) =>
     expect(() => build(props)).toThrow(message);
+  const saturday = (end: string, recurrence = "FREQ=WEEKLY;BYDAY=SA") => ({ maintenanceWindow: { startTime: "2025-01-04T02:00:00Z", endTime: end, recurrence } });
+
+  it("accepts a maintenance window of exactly 48 h in the worst 32 days", () => {
+    // Saturdays 02:00-14:00: a 32-day span starting just after one holds exactly four more.
+    const window = clusterOf(saturday("2025-01-04T14:00:00Z")).maintenance_policy.recurring_window;
+    expect(window.recurrence).toBe("FREQ=WEEKLY;BYDAY=SA");
+  });
+
+  it("throws if a maintenance window leaves less than 48 h in some 32 days", () => {
+    throwsWith(saturday("2025-01-04T13:45:00Z"), /^test\/Gateway: maintenanceWindow leaves 47 h of maintenance in the worst 32 days; GKE requires at least 48 h/);
+    // The old default: weekends 02:00-06:00 give 32 h.
+    throwsWith(saturday("2025-01-04T06:00:00Z", "FREQ=WEEKLY;BYDAY=SA,SU"), /leaves 32 h of maintenance/);
+  });
+
+  it("throws if the windows are shorter than 4 h, which GKE does not count", () => {
+    throwsWith(saturday("2025-01-04T05:00:00Z", "FREQ=DAILY"), /leaves 0 h of maintenance .*counting only stretches of 4 h or more/);
+  });
+
+  it("throws on a maintenance window it cannot check", () => {
+    throwsWith(saturday("2025-01-04T14:00:00Z", "FREQ=MONTHLY;BYSETPOS=1;BYDAY=SA,SU"), /maintenanceWindow recurrence "FREQ=MONTHLY;BYSETPOS=1;BYDAY=SA,SU" is not one we can check/);
+    throwsWith(saturday("2025-01-04 14:00"), /maintenanceWindow endTime is not an RFC 3339 timestamp/);
+    throwsWith(saturday("2025-01-04T01:00:00Z"), /maintenanceWindow endTime is not after startTime/);
+    throwsWith(saturday("2025-01-04T14:00:00Z", "FREQ=WEEKLY;BYDAY=SAT"), /BYDAY "SAT" names a day other than/);
+  });
 
   it("throws if min nodes exceed max nodes, naming the pool", () => {
     throwsWith({ nodePool: { minNodes: 5, maxNodes: 2 } }, /^test\/Gateway\/PrimaryNodePool: minNodes \(5\) is greater than maxNodes \(2\)\. Fix: make minNodes at most maxNodes$/);
@@ -280,7 +323,9 @@ describe("AiGatewayCluster validation", () => {
   });
 
   it("throws on a prefix too long or badly formed", () => {
-    throwsWith({ prefix: "a-very-long-gateway-prefix" }, /prefix is 26 characters, more than 20 .*Fix: shorten it to at most 20 characters/);
+    throwsWith({ prefix: "a-very-long-gateway-prefix" }, /prefix is 26 characters, more than 18 .*Fix: shorten it to at most 18 characters, so "<prefix>-gateway-app" fits GCP's 30-character service account ids/);
+    // 20 characters passed before, and "<prefix>-gateway-app" was then 32 characters long.
+    throwsWith({ prefix: "abcdefghij-klmnopqrs" }, /prefix is 20 characters, more than 18/);
     throwsWith({ prefix: "Gateway" }, /prefix must be lowercase letters, digits and single hyphens/);
     throwsWith({ prefix: "gw-" }, /prefix must be lowercase/);
   });
@@ -289,9 +334,19 @@ describe("AiGatewayCluster validation", () => {
     throwsWith({ projectId: "My_Project" }, /projectId is not a valid GCP project id \(received "My_Project"\)/);
   });
 
-  it("refuses to open the control plane to the internet", () => {
-    throwsWith({ masterAuthorizedNetworks: [{ cidrBlock: "0.0.0.0/0", displayName: "all" }] }, /masterAuthorizedNetworks\[0\]\.cidrBlock opens the control plane to the whole internet/);
-    throwsWith({ masterAuthorizedNetworks: [{ cidrBlock: "not-a-cidr", displayName: "x" }] }, /masterAuthorizedNetworks\[0\]\.cidrBlock is not an IPv4 CIDR block/);
+  const authorize = (...cidrs: string[]) => ({ masterAuthorizedNetworks: cidrs.map((cidrBlock, i) => ({ cidrBlock, displayName: `n${i}` })) });
+
+  it("refuses to open the control plane to the internet, however the ranges are split", () => {
+    throwsWith(authorize("0.0.0.0/0"), /^test\/Gateway: masterAuthorizedNetworks together open the control plane to 4277075968 public addresses, more than a \/8 \(16777216\)/);
+    throwsWith(authorize("0.0.0.0/1", "128.0.0.0/1"), /masterAuthorizedNetworks together open the control plane to 4277075968 public addresses/);
+    throwsWith(authorize("203.0.0.0/8", "198.0.0.0/16"), /to 16842752 public addresses, more than a \/8/);
+    throwsWith(authorize("not-a-cidr"), /masterAuthorizedNetworks\[0\]\.cidrBlock is not an IPv4 CIDR block/);
+  });
+
+  it("accepts up to a /8 of public addresses, overlaps counted once, private ranges not counted", () => {
+    expect(clusterOf(authorize("203.0.0.0/8")).master_authorized_networks_config.cidr_blocks).toHaveLength(1);
+    expect(clusterOf(authorize("203.0.0.0/9", "203.0.0.0/8", "203.128.0.0/9")).master_authorized_networks_config.cidr_blocks).toHaveLength(3);
+    expect(clusterOf(authorize("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "198.51.100.0/24")).master_authorized_networks_config.cidr_blocks).toHaveLength(4);
   });
 
   it("throws on invalid labels", () => {
@@ -302,6 +357,9 @@ describe("AiGatewayCluster validation", () => {
   it("throws on a duplicate or too long node pool name", () => {
     const { cluster } = build();
     expect(() => cluster.addNodePool("Again", { name: "primary" })).toThrow(/test\/Gateway\/Again: name "gw-primary" is already used by another node pool/);
-    expect(() => cluster.addNodePool("Long", { name: "x".repeat(40) })).toThrow(/is longer than GKE's 40 characters/);
+    // "gw-" + 37 is exactly 40, GKE's limit.
+    expect(cluster.addNodePool("AtLimit", { name: "x".repeat(37) })).toBeDefined();
+    expect(() => cluster.addNodePool("Long", { name: "x".repeat(38) })).toThrow(/test\/Gateway\/Long: name "gw-x{38}" is 41 characters; google_container_node_pool\.name takes 1 to 40/);
+    expect(() => cluster.addNodePool("Bad", { name: "Pool_1" })).toThrow(/name "gw-Pool_1" does not match/);
   });
 });

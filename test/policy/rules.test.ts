@@ -111,6 +111,32 @@ describe.each(POLICY_RULES.map((rule): [string, PolicyRule] => [rule.id, rule]))
   });
 });
 
+describe("AIG-GKE-2 authorized networks", () => {
+  const rule = POLICY_RULES.find((r) => r.id === "AIG-GKE-2")!;
+  const authorize = (...cidrs: string[]) => withValue(cluster, "master_authorized_networks_config.cidr_blocks", cidrs.map((cidr_block) => ({ cidr_block, display_name: "x" })));
+
+  it("flags 0.0.0.0/0 split in halves, which checkov CKV_GCP_18 lets through", () => {
+    expect(evaluate(rule, "google_container_cluster", authorize("0.0.0.0/1", "128.0.0.0/1")).kind).toBe("non-compliant");
+  });
+
+  it("accepts private ranges and a /8 of public ones", () => {
+    expect(evaluate(rule, "google_container_cluster", authorize("10.0.0.0/8", "203.0.0.0/8"))).toEqual({ kind: "compliant" });
+  });
+});
+
+describe("AIG-GKE-4 network policy", () => {
+  const rule = POLICY_RULES.find((r) => r.id === "AIG-GKE-4")!;
+
+  it("flags Dataplane V2 without the explicit network_policy block, as checkov CKV_GCP_12 does", () => {
+    expect(evaluate(rule, "google_container_cluster", withValue(cluster, "network_policy", undefined))).toEqual({ kind: "non-compliant", reason: "network_policy is not written out (checkov CKV_GCP_12 fails without it)" });
+  });
+
+  it("accepts Calico without Dataplane V2", () => {
+    const calico = withValue(withValue(cluster, "datapath_provider", "LEGACY_DATAPATH"), "network_policy", { enabled: true, provider: "CALICO" });
+    expect(evaluate(rule, "google_container_cluster", calico)).toEqual({ kind: "compliant" });
+  });
+});
+
 describe("undecidable values", () => {
   it("are findings, not passes", () => {
     const gke1 = POLICY_RULES.find((r) => r.id === "AIG-GKE-1")!;

@@ -2,7 +2,7 @@ import { COMPLIANT, NOT_APPLICABLE, helmValues, violation } from "../kubernetes-
 import { defineRule } from "../../rule";
 
 export const rule = defineRule({
-  id: "AIG-K8S-12", level: "error", appliesTo: ["helm_release"], checkov: ["CKV_K8S_20", "CKV_K8S_22", "CKV_K8S_23", "CKV_K8S_37", "CKV_K8S_38", "CKV_K8S_35"],
+  id: "AIG-K8S-12", level: "error", appliesTo: ["helm_release"],
   info: "The Kong chart runs hardened: read-only, non-root, no escalation, no capabilities, no token, admin API off.",
   explanation: "checkov's Terraform scan cannot see inside Helm values, so we check the values we pass to Kong's chart ourselves.",
   fix: "Keep KongEdge's containerSecurityContext and deployment.serviceAccount settings; keep the admin API disabled.",

@@ -2,7 +2,7 @@ import { WORKLOADS, everyContainer, podSecurityContext, securityContext } from "
 import { defineRule } from "../../rule";
 
 export const rule = defineRule({
-  id: "AIG-K8S-6", level: "error", appliesTo: WORKLOADS, checkov: ["CKV_K8S_23", "CKV_K8S_40"], cis: "4.2.6",
+  id: "AIG-K8S-6", level: "error", appliesTo: WORKLOADS, cis: "4.2.6",
   info: "Containers run as non-root with a high UID (>= 10000).",
   explanation: "Root in a container is root on the node after an escape; low UIDs collide with host users.",
   fix: "Set run_as_non_root = true and run_as_user >= 10000.",

@@ -2,7 +2,7 @@ import { COMPLIANT, WORKLOADS, at, everyContainer, podSecurityContext, podSpec, 
 import { defineRule } from "../../rule";
 
 export const rule = defineRule({
-  id: "AIG-K8S-8", level: "error", appliesTo: WORKLOADS, checkov: ["CKV_K8S_31"], cis: "4.6.2",
+  id: "AIG-K8S-8", level: "error", appliesTo: WORKLOADS, cis: "4.6.2",
   info: "Pods use the RuntimeDefault seccomp profile.",
   explanation: "Seccomp blocks the syscalls containers never need, shrinking the kernel attack surface.",
   fix: 'Set the pod security_context.seccomp_profile.type = "RuntimeDefault".',
