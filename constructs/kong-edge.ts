@@ -413,9 +413,15 @@ export class KongEdge extends Construct {
    */
   private podLabels(): Record<string, string> {
     const { "app.kubernetes.io/managed-by": _chartOwned, ...common } = KUBERNETES_COMMON_LABELS;
-    const labels = { ...common, ...this.props.podLabels, ...EDGE_TIER_LABELS };
-    const owned = Object.keys(labels).filter((key) => CHART_OWNED_POD_LABELS.has(key));
+    const userKeys = Object.keys(this.props.podLabels ?? {});
+    const owned = userKeys.filter((key) => CHART_OWNED_POD_LABELS.has(key));
     if (owned.length > 0) throw new InvalidPropsError(this, "podLabels", `would replace labels the Kong chart sets itself (${owned.join(", ")})`, "leave the chart's labels alone; its Deployment selector, Service and PodDisruptionBudget depend on them");
+    const ours = userKeys.filter((key) => key in EDGE_TIER_LABELS);
+    if (ours.length > 0) throw new InvalidPropsError(this, "podLabels", `would replace ${ours.join(", ")}, which our NetworkPolicies and Prometheus select Kong by`, "choose another key");
+    const labels = { ...common, ...this.props.podLabels, ...EDGE_TIER_LABELS };
+    // Ours must not collide with the chart's either (KUBERNETES_COMMON_LABELS is shared).
+    const collisions = Object.keys(labels).filter((key) => CHART_OWNED_POD_LABELS.has(key));
+    if (collisions.length > 0) throw new Error(`KongEdge would set chart-owned pod labels ${collisions.join(", ")}`);
     return labels;
   }
 

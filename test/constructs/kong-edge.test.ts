@@ -48,7 +48,7 @@ describe("Kong pod labels on the real chart", () => {
     expect(values({ podLabels: { team: "platform" } }).podLabels).toEqual({ "app.kubernetes.io/part-of": "ai-gateway", team: "platform", "ai-gateway/tier": "edge" });
     expect(() => edge({ podLabels: { "app.kubernetes.io/component": "edge" } })).toThrow(/^test\/edge: podLabels would replace labels the Kong chart sets itself \(app\.kubernetes\.io\/component\)/);
     expect(() => edge({ podLabels: { "app.kubernetes.io/managed-by": "cdktf" } })).toThrow(/podLabels would replace labels the Kong chart sets itself/);
-    expect(values({ podLabels: { "ai-gateway/tier": "app" } }).podLabels["ai-gateway/tier"]).toBe("edge");
+    expect(() => edge({ podLabels: { "ai-gateway/tier": "app" } })).toThrow(/podLabels would replace ai-gateway\/tier, which our NetworkPolicies and Prometheus select Kong by/);
   });
 });
 
