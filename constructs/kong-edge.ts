@@ -103,7 +103,7 @@ export interface KongEdgeProps {
   /**
    * Shared counters. Required when more than one replica can run, because `local` counts per
    * pod and would multiply every limit by the replica count.
-   * @default - none; then maxReplicas must be 1
+   * @default - none; then replicas must be { min: 1, max: 1 }
    */
   readonly rateLimitRedis?: RateLimitRedis;
   /**
