@@ -5,6 +5,7 @@ import { InvalidPropsError, received } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
 import { addConfiguredWorkload, SECRET_FILES_DIR } from "../lib/configured-workload";
 import type { HardenedWorkload, WorkloadResources, WorkloadScaling } from "../lib/workload";
+import { SHUTDOWN_BUDGET } from "../lib/shutdown";
 
 export interface GatewayBackendProps {
   readonly catalogue: ModelCatalogue;
@@ -27,8 +28,9 @@ export interface GatewayBackendProps {
   /** @default - 2 to 20 replicas at 70% CPU */
   readonly scaling?: WorkloadScaling;
   /**
-   * How long a pod may take to finish in-flight streams after it is told to stop.
-   * @default 120
+   * How long a pod may take to finish in-flight streams after it is told to stop. Kong's drain
+   * (KongEdge `drainSeconds`) must stay longer, or Kong cuts the streams this lets finish.
+   * @default 300 - the shared shutdown budget (lib/shutdown.ts)
    */
   readonly drainSeconds?: number;
 }
@@ -51,7 +53,7 @@ export class GatewayBackend extends Construct {
   constructor(scope: Construct, id: string, props: GatewayBackendProps) {
     super(scope, id);
     const names = gatewayNames(props.prefix, props.projectId);
-    const drainSeconds = props.drainSeconds ?? 120;
+    const drainSeconds = props.drainSeconds ?? SHUTDOWN_BUDGET.streamSeconds;
     if (!(Number.isInteger(drainSeconds) && drainSeconds >= 10)) {
       throw new InvalidPropsError(this, "drainSeconds", `must be a whole number of at least 10 ${received(drainSeconds)}`, "allow streams time to finish");
     }
@@ -82,7 +84,7 @@ export class GatewayBackend extends Construct {
       probes: { liveness: "/healthz", readiness: "/readyz" },
       serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": names.appServiceAccountEmail },
       preStopSleepSeconds: 0,
-      terminationGracePeriodSeconds: drainSeconds + 5,
+      terminationGracePeriodSeconds: drainSeconds + SHUTDOWN_BUDGET.killMarginSeconds,
     });
     this.config = config;
     this.workload = workload;

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { GatewayTier } from "./gateway-namespaces";
-import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
 
 export interface GatewayNetworkPoliciesProps {
   /** Namespace names by tier. */
@@ -15,7 +15,10 @@ export interface GatewayNetworkPoliciesProps {
   readonly redisPort?: number;
 }
 
-type Peer = { namespace: string; component?: string } | { cidr: string; except?: string[] };
+type Peer = { namespace: string; component?: string; pods?: Readonly<Record<string, string>> } | { cidr: string; except?: string[] };
+// Kong's chart owns its pods' app.kubernetes.io labels (component is "app"), so the edge is
+// selected by our own tier label.
+const EDGE_PODS = EDGE_TIER_LABELS;
 interface Rule { peers: Peer[]; ports: { port: number; protocol?: "TCP" | "UDP" }[] }
 
 const DNS: Rule = { peers: [{ namespace: "kube-system" }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] };
@@ -43,7 +46,7 @@ export class GatewayNetworkPolicies extends Construct {
     for (const tier of Object.keys(ns) as GatewayTier[]) {
       this.policy(`${tier}-default-deny`, ns[tier], {}, { ingress: [], egress: [] });
     }
-    this.policy("edge", ns.edge, { "app.kubernetes.io/name": "kong" }, {
+    this.policy("edge", ns.edge, EDGE_PODS, {
       ingress: [
         // The load balancer passes client addresses through (externalTrafficPolicy Local).
         { peers: [{ cidr: "0.0.0.0/0" }], ports: p.edgeProxy.map((port) => ({ port })) },
@@ -52,7 +55,7 @@ export class GatewayNetworkPolicies extends Construct {
       egress: [DNS, { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] }, redisEgress],
     });
     this.policy("backend", ns.app, { "app.kubernetes.io/component": "backend" }, {
-      ingress: [{ peers: [{ namespace: ns.edge, component: "edge" }, prometheus], ports: [{ port: p.backend }] }],
+      ingress: [{ peers: [{ namespace: ns.edge, pods: EDGE_PODS }, prometheus], ports: [{ port: p.backend }] }],
       egress: [DNS, METADATA, { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] }, internetHttps],
     });
     this.policy("router", ns.router, { "app.kubernetes.io/component": "router" }, {
@@ -64,7 +67,7 @@ export class GatewayNetworkPolicies extends Construct {
       egress: [
         DNS,
         { peers: [{ namespace: ns.observability }], ports: [] },
-        { peers: [{ namespace: ns.edge, component: "edge" }], ports: [{ port: p.edgeStatus }] },
+        { peers: [{ namespace: ns.edge, pods: EDGE_PODS }], ports: [{ port: p.edgeStatus }] },
         { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] },
         { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] },
         // The API server, kubelets and node exporters, for Kubernetes service discovery and node metrics.
@@ -73,19 +76,20 @@ export class GatewayNetworkPolicies extends Construct {
     });
   }
 
-  private policy(name: string, namespace: string, podLabels: Record<string, string>, rules: { ingress: Rule[]; egress: Rule[] }): void {
+  private policy(name: string, namespace: string, podLabels: Readonly<Record<string, string>>, rules: { ingress: Rule[]; egress: Rule[] }): void {
     const peer = (peerDef: Peer) =>
       "cidr" in peerDef
         ? { ipBlock: { cidr: peerDef.cidr, except: peerDef.except } }
         : {
             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peerDef.namespace } },
+            ...(peerDef.pods ? { podSelector: { matchLabels: { ...peerDef.pods } } } : {}),
             ...(peerDef.component ? { podSelector: { matchLabels: { "app.kubernetes.io/component": peerDef.component } } } : {}),
           };
     const ports = (rule: Rule) => rule.ports.map((port) => ({ port: String(port.port), protocol: port.protocol ?? "TCP" }));
     this.policies.push(new NetworkPolicyV1(this, name, {
       metadata: { name: `ai-gateway-${name}`, namespace, labels: { ...KUBERNETES_COMMON_LABELS } },
       spec: {
-        podSelector: { matchLabels: podLabels },
+        podSelector: { matchLabels: { ...podLabels } },
         policyTypes: ["Ingress", "Egress"],
         ingress: rules.ingress.map((rule) => ({ from: rule.peers.map(peer), ports: ports(rule) })),
         egress: rules.egress.map((rule) => ({ to: rule.peers.map(peer), ports: ports(rule) })),

@@ -1,3 +1,4 @@
+import { createPublicKey } from "node:crypto";
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
@@ -5,7 +6,9 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { toYaml } from "../lib/yaml";
 import { InvalidPropsError, received } from "../lib/errors";
 import { parseIpv4Cidr } from "../lib/cidr";
-import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { SHUTDOWN_BUDGET } from "../lib/shutdown";
+import { KONG_CHART_FACTS } from "../lib/upstream-facts";
 import { isUnresolved } from "../lib/tokens";
 import { VERSIONS } from "../lib/versions";
 
@@ -31,7 +34,7 @@ export interface KongConsumer {
   readonly customId?: string;
   /** Expected `iss` claim of the consumer's tokens. @default - the username */
   readonly issuer?: string;
-  /** PEM public key that verifies the consumer's RS256 tokens. Public, so safe in config. */
+  /** PEM public key (RSA, at least 2048 bits) that verifies the consumer's RS256 tokens. Public, so safe in config. */
   readonly rsaPublicKey: string;
 }
 
@@ -49,7 +52,7 @@ export interface RateLimits {
 export interface RateLimitRedis {
   readonly host: string;
   readonly port: string;
-  /** PEM of the server CA (Memorystore's), for verified TLS. */
+  /** PEM of the server CAs (Memorystore's): one or more certificates, all trusted. */
   readonly caCertificate: string;
   /**
    * A Kubernetes Secret in Kong's namespace holding the Redis AUTH string, created out of band
@@ -58,12 +61,27 @@ export interface RateLimitRedis {
   readonly passwordSecret: { readonly name: string; readonly key: string };
 }
 
+/**
+ * How a renewed certificate reaches Kong, which reads its certificate only when it starts.
+ * - `"reloader"`: the Deployment is annotated for Stakater Reloader (which must run in the
+ *   cluster); when the Secret changes, Reloader rolls Kong, pod by pod, honouring the PDB.
+ * - `"manual"`: nothing rolls Kong; you run `kubectl rollout restart` after every renewal.
+ */
+export type KongCertificateRollout = "reloader" | "manual";
+
 /** How the proxy gets its TLS certificate. */
 export type KongTls =
   /** An existing `kubernetes.io/tls` Secret in Kong's namespace (from cert-manager, or created by hand). */
-  | { readonly secretName: string }
-  /** cert-manager issues it through the chart (cert-manager and its CRDs must be installed). */
-  | { readonly certManager: { readonly clusterIssuer: string; readonly dnsNames: string[] } };
+  | { readonly secretName: string; /** @default "reloader" */ readonly rolloutOnRenewal?: KongCertificateRollout }
+  /**
+   * cert-manager issues it through the chart (cert-manager and its CRDs must be installed
+   * before Kong: the chart renders no Certificate when the cluster lacks `cert-manager.io/v1`).
+   */
+  | {
+      readonly certManager: { readonly clusterIssuer: string; readonly dnsNames: string[] };
+      /** @default "reloader" */
+      readonly rolloutOnRenewal?: KongCertificateRollout;
+    };
 
 export interface KongEdgeProps {
   readonly namespace: string;
@@ -85,10 +103,15 @@ export interface KongEdgeProps {
   /**
    * Shared counters. Required when more than one replica can run, because `local` counts per
    * pod and would multiply every limit by the replica count.
-   * @default - none; then maxReplicas must be 1
+   * @default - none; then replicas must be { min: 1, max: 1 }
    */
   readonly rateLimitRedis?: RateLimitRedis;
-  /** @default - 2 to 10 replicas at 70% CPU */
+  /**
+   * Replicas, scaled at 70% CPU. A PodDisruptionBudget (at most one pod down) keeps at least one
+   * serving, so more than one replica can run only with at least two always up; `{ min: 1, max: 1 }`
+   * runs one pod with no PDB and no autoscaler.
+   * @default - 2 to 10 replicas
+   */
   readonly replicas?: { readonly min?: number; readonly max?: number };
   /** Largest request body in megabytes. @default 1 */
   readonly maxBodyMegabytes?: number;
@@ -96,6 +119,18 @@ export interface KongEdgeProps {
   readonly routes?: KongRoute[];
   /** @default [] */
   readonly consumers?: KongConsumer[];
+  /**
+   * More labels for Kong's pods (cost allocation, ownership). The chart's own pod labels and our
+   * `ai-gateway/tier` are refused: the chart's selectors and our policies depend on them.
+   * @default {}
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
+   * How long Kong's nginx lets in-flight requests (streams) finish once it stops accepting; must
+   * outlast gateway-app's drain so Kong never cuts a stream the backend is still finishing.
+   * @default 310 - gateway-app's 300 s drain plus 10 s
+   */
+  readonly drainSeconds?: number;
 }
 
 export const KONG_DEFAULTS = {
@@ -103,11 +138,17 @@ export const KONG_DEFAULTS = {
   replicas: { min: 2, max: 10 },
   maxBodyMegabytes: 1,
   readTimeoutMs: 600_000,
+  drainSeconds: SHUTDOWN_BUDGET.streamSeconds + SHUTDOWN_BUDGET.tierMarginSeconds,
 } as const;
 
 const STATUS_PORT = 8100;
 const REDIS_CA_DIR = "/etc/kong-redis-ca";
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
+/** Stakater Reloader rolls a workload whose metadata names a changed Secret here. stakater/Reloader@v1.4.21:internal/pkg/options/flags.go:22 */
+const RELOADER_SECRET_ANNOTATION = "secret.reloader.stakater.com/reload";
+/** Keys the chart writes into the pod labels itself; a `podLabels` key among them would replace the chart's value. */
+const CHART_OWNED_POD_LABELS: ReadonlySet<string> = new Set(KONG_CHART_FACTS.podLabels.chartRendered.map(([key]) => key));
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g;
 
 /**
  * Kong Gateway at the edge, from its Helm chart: DB-less with a declarative configuration
@@ -167,8 +208,30 @@ export class KongEdge extends Construct {
     if (!/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(consumer.rsaPublicKey.trim())) {
       throw new InvalidPropsError(this, `consumer ${consumer.username}.rsaPublicKey`, "is not a PEM public key", "pass the consumer's RS256 public key (-----BEGIN PUBLIC KEY-----); never a private key or an HMAC secret");
     }
+    this.checkRs256Key(consumer);
+    // Kong rejects the whole declarative config on a repeated jwt_secrets.key or custom_id
+    // (unique in kong/plugins/jwt/daos.lua, kong/db/schema/entities/consumers.lua).
+    const issuer = consumer.issuer ?? consumer.username;
+    const sameIssuer = this.consumers.find((c) => (c.issuer ?? c.username) === issuer);
+    if (sameIssuer) throw new InvalidPropsError(this, `consumer ${consumer.username}.issuer`, `"${issuer}" is already the issuer of consumer "${sameIssuer.username}"`, "give every consumer its own issuer (the iss claim selects the key, so it must name one consumer)");
+    const sameCustomId = consumer.customId === undefined ? undefined : this.consumers.find((c) => c.customId === consumer.customId);
+    if (sameCustomId) throw new InvalidPropsError(this, `consumer ${consumer.username}.customId`, `"${consumer.customId}" is already the customId of consumer "${sameCustomId.username}"`, "give every consumer its own customId");
     this.consumers.push(consumer);
     this.revision++;
+  }
+
+  /** Kong verifies with OpenSSL when it loads the config (kong/plugins/jwt/daos.lua:4-11); we refuse what it would, and weak keys, at synth. */
+  private checkRs256Key(consumer: KongConsumer): void {
+    const field = `consumer ${consumer.username}.rsaPublicKey`;
+    let key;
+    try {
+      key = createPublicKey(consumer.rsaPublicKey.trim());
+    } catch (error) {
+      throw new InvalidPropsError(this, field, `cannot be parsed as a public key (${(error as Error).message})`, "export the key with `openssl rsa -pubout` and pass the whole PEM");
+    }
+    if (key.asymmetricKeyType !== "rsa") throw new InvalidPropsError(this, field, `is a ${key.asymmetricKeyType} key, and RS256 needs RSA`, "give the consumer an RSA key of at least 2048 bits");
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < 2048) throw new InvalidPropsError(this, field, `is an RSA key of ${bits} bits`, "use an RSA key of at least 2048 bits (NIST SP 800-131A)");
   }
 
   /** The values as YAML; cdktf resolves the release more than once per synth (the policy pack, then the output). */
@@ -212,7 +275,9 @@ export class KongEdge extends Construct {
     const plugins: Record<string, unknown>[] = [
       // Kong's jwt plugin sets or clears X-Consumer-ID, -Custom-ID and -Username itself, so a
       // client cannot forge them; no anonymous consumer, so every request needs a valid token.
-      { name: "jwt", config: { key_claim_name: "iss", claims_to_verify: ["exp"], maximum_expiration: 86400, run_on_preflight: false, header_names: ["authorization"], uri_param_names: [], cookie_names: [] } },
+      // run_on_preflight: a CORS preflight is answered by cors (priority 2000) before jwt (1450)
+      // runs, and never proxied; any other OPTIONS request needs a token like every request.
+      { name: "jwt", config: { key_claim_name: "iss", claims_to_verify: ["exp"], maximum_expiration: 86400, run_on_preflight: true, header_names: ["authorization"], uri_param_names: [], cookie_names: [] } },
       {
         name: "rate-limiting",
         config: {
@@ -260,8 +325,10 @@ export class KongEdge extends Construct {
   public helmValues(): Record<string, unknown> {
     const props = this.props;
     const replicas = { ...KONG_DEFAULTS.replicas, ...props.replicas };
-    const tls = props.tls;
-    const certDir = "secretName" in tls ? `/etc/secrets/${tls.secretName}` : "/etc/secrets/kong-proxy-cert";
+    const drainSeconds = props.drainSeconds ?? KONG_DEFAULTS.drainSeconds;
+    const maxBodyMegabytes = props.maxBodyMegabytes ?? KONG_DEFAULTS.maxBodyMegabytes;
+    const tls = this.renderTls();
+    const shutdown = kongShutdown(drainSeconds);
     const redis = props.rateLimitRedis;
     const selector = { "app.kubernetes.io/name": "kong", "app.kubernetes.io/instance": "kong" };
     return {
@@ -275,8 +342,14 @@ export class KongEdge extends Construct {
         admin_listen: "off",
         headers: "off",
         real_ip_header: "X-Forwarded-For",
-        ssl_cert: `${certDir}/tls.crt`,
-        ssl_cert_key: `${certDir}/tls.key`,
+        ssl_cert: `${tls.certDir}tls.crt`,
+        ssl_cert_key: `${tls.certDir}tls.key`,
+        // nginx refuses a larger body while reading it (413), before it is buffered to the
+        // prefix volume; request-size-limiting's megabyte and nginx's `m` are both 2^20 bytes.
+        nginx_http_client_max_body_size: `${maxBodyMegabytes}m`,
+        // After QUIT, nginx closes what is still open at this deadline instead of waiting for
+        // `kong quit` to TERM it.
+        nginx_main_worker_shutdown_timeout: `${drainSeconds}s`,
         ...(redis ? { lua_ssl_trusted_certificate: `system,${REDIS_CA_DIR}/ca.pem`, vaults: "env" } : {}),
       },
       ...(redis ? { customEnv: { kong_redis_password: { valueFrom: { secretKeyRef: { name: redis.passwordSecret.name, key: redis.passwordSecret.key } } } } } : {}),
@@ -295,9 +368,8 @@ export class KongEdge extends Construct {
         http: { enabled: true, servicePort: 80, containerPort: 8000 },
         tls: { enabled: true, servicePort: 443, containerPort: 8443, parameters: ["http2"] },
       },
-      ...("secretName" in tls
-        ? { secretVolumes: [tls.secretName] }
-        : { certificates: { enabled: true, clusterIssuer: tls.certManager.clusterIssuer, proxy: { enabled: true, commonName: tls.certManager.dnsNames[0], dnsNames: tls.certManager.dnsNames } } }),
+      ...tls.values,
+      ...(tls.rollout === "reloader" ? { deploymentAnnotations: { [RELOADER_SECRET_ANNOTATION]: tls.secretName } } : {}),
       deployment: {
         serviceAccount: { create: true, automountServiceAccountToken: false },
         ...(redis ? { userDefinedVolumes: [{ name: "redis-ca", configMap: { name: "kong-redis-ca" } }], userDefinedVolumeMounts: [{ name: "redis-ca", mountPath: REDIS_CA_DIR, readOnly: true }] } : {}),
@@ -321,16 +393,63 @@ export class KongEdge extends Construct {
         metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
       },
       replicaCount: replicas.min,
-      podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+      // The chart refuses a PDB when one pod may be all there is (pdb.yaml:1-7); one replica
+      // runs without one, so a node drain may evict it.
+      podDisruptionBudget: replicas.max > 1 ? { enabled: true, maxUnavailable: 1 } : { enabled: false },
       topologySpreadConstraints: [
         { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
         { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
       ],
-      podLabels: { ...KUBERNETES_COMMON_LABELS, "app.kubernetes.io/component": "edge" },
-      // Drain: stop accepting, finish in-flight requests (streams included), then exit.
-      lifecycle: { preStop: { exec: { command: ["kong", "quit", "--wait=30"] } } },
-      terminationGracePeriodSeconds: 60,
+      podLabels: this.podLabels(),
+      lifecycle: { preStop: { exec: { command: shutdown.preStop } } },
+      terminationGracePeriodSeconds: shutdown.terminationGracePeriodSeconds,
       serviceMonitor: { enabled: false },
+    };
+  }
+
+  /**
+   * Our pod labels, appended by the chart after its own (deployment.yaml:60-68): a key the chart
+   * sets would replace its value and break its selectors, so only keys it never sets.
+   */
+  private podLabels(): Record<string, string> {
+    const { "app.kubernetes.io/managed-by": _chartOwned, ...common } = KUBERNETES_COMMON_LABELS;
+    const userKeys = Object.keys(this.props.podLabels ?? {});
+    const owned = userKeys.filter((key) => CHART_OWNED_POD_LABELS.has(key));
+    if (owned.length > 0) throw new InvalidPropsError(this, "podLabels", `would replace labels the Kong chart sets itself (${owned.join(", ")})`, "leave the chart's labels alone; its Deployment selector, Service and PodDisruptionBudget depend on them");
+    const ours = userKeys.filter((key) => key in EDGE_TIER_LABELS);
+    if (ours.length > 0) throw new InvalidPropsError(this, "podLabels", `would replace ${ours.join(", ")}, which our NetworkPolicies and Prometheus select Kong by`, "choose another key");
+    const labels = { ...common, ...this.props.podLabels, ...EDGE_TIER_LABELS };
+    // Ours must not collide with the chart's either (KUBERNETES_COMMON_LABELS is shared).
+    const collisions = Object.keys(labels).filter((key) => CHART_OWNED_POD_LABELS.has(key));
+    if (collisions.length > 0) throw new Error(`KongEdge would set chart-owned pod labels ${collisions.join(", ")}`);
+    return labels;
+  }
+
+  /** Where the certificate is mounted, which Secret holds it, and the chart values that mount it. */
+  private renderTls(): { certDir: string; secretName: string; rollout: KongCertificateRollout; values: Record<string, unknown> } {
+    const tls = this.props.tls;
+    const rollout = tls.rolloutOnRenewal ?? "reloader";
+    if ("secretName" in tls) {
+      return { certDir: `${KONG_CHART_FACTS.secretVolumesMountDir}${tls.secretName}/`, secretName: tls.secretName, rollout, values: { secretVolumes: [tls.secretName] } };
+    }
+    const [commonName, ...otherNames] = tls.certManager.dnsNames;
+    return {
+      certDir: KONG_CHART_FACTS.certManager.proxyMountDir,
+      secretName: KONG_CHART_FACTS.certManager.proxySecretName,
+      rollout,
+      values: {
+        certificates: {
+          enabled: true,
+          clusterIssuer: tls.certManager.clusterIssuer,
+          // The chart appends the common name to dnsNames itself (certificate.yaml:61).
+          proxy: { enabled: true, commonName, dnsNames: otherNames },
+          // On by default; their Secrets would be required volumes the issuer may never fill.
+          admin: { enabled: false },
+          cluster: { enabled: false },
+          portal: { enabled: false },
+          manager: { enabled: false },
+        },
+      },
     };
   }
 
@@ -339,9 +458,16 @@ export class KongEdge extends Construct {
     if (!(Number.isInteger(replicas.min) && replicas.min >= 1 && replicas.min <= replicas.max)) {
       throw new InvalidPropsError(this, "replicas.min", `must be at least 1 and at most replicas.max (${replicas.max}) ${received(replicas.min)}`, "adjust replicas");
     }
-    if (replicas.max > 1 && !props.rateLimitRedis) {
-      throw new InvalidPropsError(this, "rateLimitRedis", `is required when more than one replica can run (replicas.max is ${replicas.max})`, "give Redis for shared counters (policy local would multiply each limit by the replica count), or set replicas.max to 1");
+    if (replicas.max > 1 && replicas.min < KONG_CHART_FACTS.podDisruptionBudget.smallestAutoscalingMinReplicas) {
+      throw new InvalidPropsError(this, "replicas.min", `must be at least 2 when more than one replica can run (replicas.max is ${replicas.max}): the PodDisruptionBudget needs a second pod serving while one is evicted, and the chart refuses to render it for 1 ${received(replicas.min)}`, "set replicas.min to 2 or more, or run a single pod with replicas { min: 1, max: 1 } (no PDB)");
     }
+    if (replicas.max > 1 && !props.rateLimitRedis) {
+      throw new InvalidPropsError(this, "rateLimitRedis", `is required when more than one replica can run (replicas.max is ${replicas.max})`, "give Redis for shared counters (policy local would multiply each limit by the replica count), or run a single pod with replicas { min: 1, max: 1 }");
+    }
+    if (props.rateLimitRedis) this.checkCaBundle(props.rateLimitRedis.caCertificate);
+    const drainSeconds = props.drainSeconds ?? KONG_DEFAULTS.drainSeconds;
+    if (!(Number.isInteger(drainSeconds) && drainSeconds >= 1)) throw new InvalidPropsError(this, "drainSeconds", `must be a whole number of at least 1 ${received(drainSeconds)}`, "give the seconds in-flight streams may take to finish");
+    this.podLabels();
     const limits = { ...KONG_DEFAULTS.rateLimits, ...props.rateLimits };
     for (const [period, value] of Object.entries(limits)) {
       if (!(Number.isInteger(value) && value > 0)) throw new InvalidPropsError(this, `rateLimits.${period}`, `must be a whole number above 0 ${received(value)}`, "give a positive limit");
@@ -350,7 +476,9 @@ export class KongEdge extends Construct {
       throw new InvalidPropsError(this, "rateLimits", `must not shrink with a longer period ${received(limits)}`, "make hour >= minute and day >= hour");
     }
     for (const origin of props.corsOrigins ?? []) {
-      if (origin === "*" || !/^https?:\/\/[^\s/]+$/.test(origin)) {
+      // Only letters, digits, "." ":" "/" "-": anything else makes the cors plugin read the origin
+      // as a regular expression (kong/plugins/cors/handler.lua:103-118).
+      if (!/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(origin)) {
         throw new InvalidPropsError(this, "corsOrigins", `holds ${JSON.stringify(origin)}, which is not an explicit origin`, 'list origins like "https://app.example.com"; all origins are never allowed');
       }
     }
@@ -365,4 +493,29 @@ export class KongEdge extends Construct {
     const max = props.maxBodyMegabytes ?? KONG_DEFAULTS.maxBodyMegabytes;
     if (!(Number.isInteger(max) && max >= 1)) throw new InvalidPropsError(this, "maxBodyMegabytes", `must be a whole number of at least 1 ${received(max)}`, "give a size in megabytes");
   }
+
+  /** Memorystore hands out more than one CA while it rotates them; Kong trusts every certificate in the file. */
+  private checkCaBundle(bundle: string): void {
+    if (isUnresolved(bundle)) return;
+    const certificates = bundle.match(PEM_CERTIFICATE) ?? [];
+    const leftover = bundle.replace(PEM_CERTIFICATE, "").trim();
+    if (certificates.length === 0 || leftover !== "") {
+      throw new InvalidPropsError(this, "rateLimitRedis.caCertificate", "is not a bundle of PEM certificates", "pass Memorystore's server CA certificates (-----BEGIN CERTIFICATE----- blocks), one after the other");
+    }
+  }
+}
+
+/**
+ * Kong's stop, from the shared budget: keep serving while the load balancer takes the pod out,
+ * then QUIT; nginx closes what is left at `drainSeconds` (worker_shutdown_timeout), `kong quit`
+ * TERMs it a little later if it has not exited (it would otherwise after 10 s, cmd/quit.lua:71-72),
+ * and the kubelet's grace period outlasts both.
+ */
+function kongShutdown(drainSeconds: number): { preStop: string[]; terminationGracePeriodSeconds: number } {
+  const wait = SHUTDOWN_BUDGET.edgeDeregistrationSeconds;
+  const quitTimeout = drainSeconds + SHUTDOWN_BUDGET.killMarginSeconds;
+  return {
+    preStop: ["kong", "quit", `--wait=${wait}`, `--timeout=${quitTimeout}`],
+    terminationGracePeriodSeconds: wait + quitTimeout + SHUTDOWN_BUDGET.killMarginSeconds,
+  };
 }

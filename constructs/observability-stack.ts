@@ -5,7 +5,7 @@ import { gatewayAlertGroups, type AlertOptions, type RuleGroup } from "../lib/ob
 import { gatewayDashboards } from "../lib/observability/dashboards";
 import type { GrafanaDashboard } from "../lib/observability/dashboard-builder";
 import { InvalidPropsError, received } from "../lib/errors";
-import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
 import { VERSIONS } from "../lib/versions";
 import { toYaml } from "../lib/yaml";
 
@@ -130,10 +130,11 @@ export class ObservabilityStack extends Construct {
           // LiteLLM serves its metrics under /metrics/ (the redirect from /metrics would be followed by nothing).
           serviceMonitor("litellm", props.targets.router.namespace, { "app.kubernetes.io/name": "litellm" }, "/metrics/"),
         ],
-        // Kong serves metrics on its status listener, a container port no Service exposes.
+        // Kong serves metrics on its status listener, a container port no Service exposes. Its
+        // chart owns the app.kubernetes.io pod labels, so Kong is found by our tier label.
         additionalPodMonitors: [{
           name: "kong",
-          selector: { matchLabels: { "app.kubernetes.io/name": "kong" } },
+          selector: { matchLabels: { ...EDGE_TIER_LABELS } },
           namespaceSelector: { matchNames: [props.targets.edge.namespace] },
           podMetricsEndpoints: [{ port: "status", path: "/metrics", interval: "15s" }],
         }],

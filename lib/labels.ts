@@ -33,3 +33,10 @@ export const KUBERNETES_COMMON_LABELS: Readonly<Record<string, string>> = {
   "app.kubernetes.io/part-of": "ai-gateway",
   "app.kubernetes.io/managed-by": "cdktf",
 };
+
+/**
+ * The pod label our NetworkPolicies and Prometheus select Kong by. Kong's chart owns the
+ * `app.kubernetes.io/*` pod labels (its Deployment selector, Service and PDB rely on them), so
+ * the edge is selected by a key the chart never sets.
+ */
+export const EDGE_TIER_LABELS: Readonly<Record<string, string>> = { "ai-gateway/tier": "edge" };

@@ -56,11 +56,11 @@ describe("LiteLlmRouter and GatewayBackend documented defaults", () => {
     expect(example.deployment("litellm").spec.template.spec.container[0].resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } });
   });
 
-  it("runs gateway-app on 2 to 20 replicas and drains for 120 s", () => {
+  it("runs gateway-app on 2 to 20 replicas and drains for 300 s", () => {
     const hpa = resourcesOf(example.platform, "kubernetes_horizontal_pod_autoscaler_v2").find((h) => h.metadata.name === "gateway-app")!;
     expect(hpa.spec).toMatchObject({ min_replicas: 2, max_replicas: 20 });
     const env = Object.fromEntries(example.deployment("gateway-app").spec.template.spec.container[0].env.map((e: any) => [e.name, e.value]));
-    expect(Number(env.SHUTDOWN_DELAY_MS) + Number(env.SHUTDOWN_GRACE_MS)).toBe(120_000);
-    expect(example.deployment("gateway-app").spec.template.spec.termination_grace_period_seconds).toBe(125);
+    expect(Number(env.SHUTDOWN_DELAY_MS) + Number(env.SHUTDOWN_GRACE_MS)).toBe(300_000);
+    expect(example.deployment("gateway-app").spec.template.spec.termination_grace_period_seconds).toBe(305);
   });
 });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_NAMESPACES } from "../../constructs/gateway-namespaces";
 import { synthesizeExample } from "../support/example";
+import { kongPodTemplateLabels } from "../support/kong-chart";
 import { PolicyEvaluator, type Endpoint } from "../support/network-policy";
 
-const policies = new PolicyEvaluator(synthesizeExample().platform);
+const example = synthesizeExample();
+const policies = new PolicyEvaluator(example.platform);
 
-const kong: Endpoint = { namespace: DEFAULT_NAMESPACES.edge, labels: { "app.kubernetes.io/name": "kong", "app.kubernetes.io/instance": "kong", "app.kubernetes.io/component": "edge" } };
+// Kong's pods carry what its chart renders from our values, not what we would like them to.
+const kong: Endpoint = { namespace: DEFAULT_NAMESPACES.edge, labels: kongPodTemplateLabels(example.kongValues()) };
 const app: Endpoint = { namespace: DEFAULT_NAMESPACES.app, labels: { "app.kubernetes.io/name": "gateway-app", "app.kubernetes.io/component": "backend" } };
 const router: Endpoint = { namespace: DEFAULT_NAMESPACES.router, labels: { "app.kubernetes.io/name": "litellm", "app.kubernetes.io/component": "router" } };
 const prometheus: Endpoint = { namespace: DEFAULT_NAMESPACES.observability, labels: { "app.kubernetes.io/name": "prometheus" } };

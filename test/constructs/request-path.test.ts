@@ -6,6 +6,7 @@ import { configChecksum } from "../../lib/configured-workload";
 import { fromYaml } from "../../lib/yaml";
 import { HardenedWorkload } from "../../lib/workload";
 import { synthesizeExample } from "../support/example";
+import { publicKeyPem } from "../support/kong-chart";
 import { resourcesOf, synthJson } from "../support/terraform";
 
 const example = synthesizeExample();
@@ -194,8 +195,8 @@ describe("Kong declarative configuration", () => {
     expect(values.customEnv.kong_redis_password.valueFrom.secretKeyRef).toEqual({ name: "kong-redis", key: "password" });
   });
 
-  it("verifies JWT expiry and has no anonymous consumer", () => {
-    expect(plugin("jwt").config).toMatchObject({ claims_to_verify: ["exp"], key_claim_name: "iss" });
+  it("verifies JWT expiry, on OPTIONS requests too, and has no anonymous consumer", () => {
+    expect(plugin("jwt").config).toMatchObject({ claims_to_verify: ["exp"], key_claim_name: "iss", run_on_preflight: true });
     expect(plugin("jwt").config.anonymous).toBeUndefined();
   });
 
@@ -210,12 +211,12 @@ describe("Kong declarative configuration", () => {
     expect(plugin("cors")).toBeUndefined();
   });
 
-  it("runs hardened, autoscaled, spread, with a PDB and a graceful kong quit", () => {
+  it("runs hardened, autoscaled, spread, with a PDB and a graceful kong quit (drain: kong-edge.test.ts)", () => {
     expect(values.containerSecurityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
     expect(values.deployment.serviceAccount.automountServiceAccountToken).toBe(false);
     expect(values.autoscaling).toMatchObject({ enabled: true, minReplicas: 2, maxReplicas: 10 });
     expect(values.podDisruptionBudget.enabled).toBe(true);
-    expect(values.lifecycle.preStop.exec.command).toEqual(["kong", "quit", "--wait=30"]);
+    expect(values.lifecycle.preStop.exec.command).toEqual(["kong", "quit", "--wait=30", "--timeout=315"]);
     expect(values.proxy.loadBalancerIP).toMatch(/^\$\{data\.google_compute_address\.\w+\.address\}$/);
   });
 
@@ -230,14 +231,14 @@ describe("KongEdge props", () => {
   const edge = (props: Partial<KongEdgeProps> = {}) => new KongEdge(new TerraformStack(new App({ outdir: "/tmp/unused" }), "test"), "edge", { ...base, ...props });
   /** The values as synthesized: consumers and routes added after construction must be there. */
   const synthesizedValues = (kong: KongEdge) => fromYaml(resourcesOf(synthJson(kong.node.scope as TerraformStack), "helm_release")[0].values[0]);
-  const PUBLIC_KEY = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtest\n-----END PUBLIC KEY-----";
+  const PUBLIC_KEY = publicKeyPem();
 
   it("adds consumers with RS256 keys and routes through addConsumer/addRoute", () => {
     const kong = edge();
     kong.addConsumer({ username: "team-a", customId: "tenant-a", rsaPublicKey: PUBLIC_KEY });
     kong.addRoute({ name: "extra", url: "http://x.y.svc.cluster.local:80", paths: ["/extra"] });
     const config: any = kong.declarativeConfig();
-    expect(config.consumers).toEqual([{ username: "team-a", custom_id: "tenant-a", jwt_secrets: [{ key: "team-a", algorithm: "RS256", rsa_public_key: PUBLIC_KEY }] }]);
+    expect(config.consumers).toEqual([{ username: "team-a", custom_id: "tenant-a", jwt_secrets: [{ key: "team-a", algorithm: "RS256", rsa_public_key: PUBLIC_KEY.trim() }] }]);
     expect(config.services.map((s: any) => s.name)).toEqual(["extra"]);
     expect(fromYaml(synthesizedValues(kong).dblessConfig.config).consumers[0].username).toBe("team-a");
   });
@@ -280,6 +281,6 @@ describe("KongEdge props", () => {
 
   it("can take its certificate from cert-manager", () => {
     const values = synthesizedValues(edge({ tls: { certManager: { clusterIssuer: "letsencrypt", dnsNames: ["api.example.com"] } } }));
-    expect(values.certificates).toMatchObject({ enabled: true, clusterIssuer: "letsencrypt", proxy: { enabled: true, dnsNames: ["api.example.com"] } });
+    expect(values.certificates).toMatchObject({ enabled: true, clusterIssuer: "letsencrypt", proxy: { enabled: true, commonName: "api.example.com", dnsNames: [] } });
   });
 });

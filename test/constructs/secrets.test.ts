@@ -3,6 +3,7 @@ import { InfrastructureStack } from "../../constructs/infrastructure-stack";
 import { PlatformStack } from "../../constructs/platform-stack";
 import type { CatalogueModel } from "../../lib/catalogue";
 import { fromYaml } from "../../lib/yaml";
+import { publicKeyPem } from "../support/kong-chart";
 import { readSynthesized, resourcesOf, tempApp } from "../support/terraform";
 
 const MODELS: CatalogueModel[] = [
@@ -10,7 +11,7 @@ const MODELS: CatalogueModel[] = [
   { name: "gpt", provider: "openai", model: "gpt-4o" },
   { name: "claude", provider: "anthropic", model: "claude-sonnet-4-5" },
 ];
-const PUBLIC_KEY = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAsentinelpublickey\n-----END PUBLIC KEY-----";
+const PUBLIC_KEY = publicKeyPem();
 // What a careless setup might leak: none of these may appear anywhere in what we synthesize.
 const SECRET_PATTERNS = [/secret_data/, /BEGIN (RSA |EC )?PRIVATE KEY/, /\bsk-[A-Za-z0-9]{10,}/, /secret_key_ref/, /google_secret_manager_secret_version/, /google_service_account_key/, /auth_string/];
 // Memorystore's AUTH string is a computed attribute: the instance (infrastructure) and its data

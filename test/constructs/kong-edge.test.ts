@@ -1,0 +1,345 @@
+import { describe, expect, it } from "vitest";
+import { App, TerraformStack } from "cdktf";
+import { KongEdge, type KongEdgeProps } from "../../constructs/kong-edge";
+import { KONG_CHART_FACTS, KONG_FACTS } from "../../lib/upstream-facts";
+import { fromYaml } from "../../lib/yaml";
+import { synthesizeExample } from "../support/example";
+import { chartReadsKey, kongPodTemplateLabels, pdbRenderFailure, publicKeyPem, selects, valuesKeyPaths } from "../support/kong-chart";
+import { resourcesOf, synthJson } from "../support/terraform";
+
+const example = synthesizeExample();
+const REDIS = { host: "10.0.0.3", port: "6378", caCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", passwordSecret: { name: "kong-redis", key: "password" } };
+const base: KongEdgeProps = { namespace: "edge", tls: { secretName: "kong-proxy-tls" }, loadBalancerIp: "203.0.113.10", rateLimitRedis: REDIS };
+const edge = (props: Partial<KongEdgeProps> = {}) => new KongEdge(new TerraformStack(new App({ outdir: "/tmp/unused" }), "test"), "edge", { ...base, ...props });
+const values = (props: Partial<KongEdgeProps> = {}) => edge(props).helmValues() as any;
+const single: Partial<KongEdgeProps> = { replicas: { min: 1, max: 1 }, rateLimitRedis: undefined };
+
+describe("Kong pod labels on the real chart", () => {
+  const kongValues = example.kongValues();
+  const pod = kongPodTemplateLabels(kongValues);
+
+  it("sets no label the chart owns, so its selectors still match the pod template", () => {
+    const chartOwned: string[] = KONG_CHART_FACTS.podLabels.chartRendered.map(([key]) => key);
+    expect(Object.keys(kongValues.podLabels).filter((key) => chartOwned.includes(key))).toEqual([]);
+    expect(selects(KONG_CHART_FACTS.selectors.deployment, pod)).toBe(true);
+    expect(selects(KONG_CHART_FACTS.selectors.proxyService, pod)).toBe(true);
+    expect(selects(KONG_CHART_FACTS.selectors.podDisruptionBudget, pod)).toBe(true);
+  });
+
+  it("carries our tier label, which the edge NetworkPolicy and Kong's PodMonitor select", () => {
+    expect(pod["ai-gateway/tier"]).toBe("edge");
+    const edgePolicy = resourcesOf(example.platform, "kubernetes_network_policy_v1").find((p) => p.metadata.name === "ai-gateway-edge")!;
+    expect(edgePolicy.spec.pod_selector.match_labels).toEqual({ "ai-gateway/tier": "edge" });
+    expect(selects(edgePolicy.spec.pod_selector.match_labels, pod)).toBe(true);
+    const observability = fromYaml(resourcesOf(example.platform, "helm_release").find((r) => r.chart === "kube-prometheus-stack")!.values[0]);
+    const monitor = observability.prometheus.additionalPodMonitors.find((m: any) => m.name === "kong");
+    expect(selects(monitor.selector.matchLabels, pod)).toBe(true);
+  });
+
+  it("lets gateway-app and Prometheus peers select Kong by the same label", () => {
+    const peers = resourcesOf(example.platform, "kubernetes_network_policy_v1")
+      .flatMap((p) => [...(p.spec.ingress ?? []).flatMap((r: any) => r.from ?? []), ...(p.spec.egress ?? []).flatMap((r: any) => r.to ?? [])])
+      .filter((peer: any) => JSON.stringify(peer.namespace_selector ?? {}).includes("edge") && peer.pod_selector);
+    expect(peers.length).toBeGreaterThan(0);
+    for (const peer of peers) expect(selects(peer.pod_selector.match_labels, pod)).toBe(true);
+  });
+
+  it("can add pod labels, and throws on a key the chart or our policies own", () => {
+    expect(values({ podLabels: { team: "platform" } }).podLabels).toEqual({ "app.kubernetes.io/part-of": "ai-gateway", team: "platform", "ai-gateway/tier": "edge" });
+    expect(() => edge({ podLabels: { "app.kubernetes.io/component": "edge" } })).toThrow(/^test\/edge: podLabels would replace labels the Kong chart sets itself \(app\.kubernetes\.io\/component\)/);
+    expect(() => edge({ podLabels: { "app.kubernetes.io/managed-by": "cdktf" } })).toThrow(/podLabels would replace labels the Kong chart sets itself/);
+    expect(() => edge({ podLabels: { "ai-gateway/tier": "app" } })).toThrow(/podLabels would replace ai-gateway\/tier, which our NetworkPolicies and Prometheus select Kong by/);
+  });
+});
+
+describe("Kong TLS", () => {
+  const certManager = { certManager: { clusterIssuer: "letsencrypt", dnsNames: ["api.example.com", "api2.example.com"] } };
+
+  it("points ssl_cert where the chart mounts the cert-manager certificate", () => {
+    const v = values({ tls: certManager });
+    expect(v.env.ssl_cert).toBe("/etc/cert-manager/proxy/tls.crt");
+    expect(v.env.ssl_cert_key).toBe("/etc/cert-manager/proxy/tls.key");
+    expect(v.env.ssl_cert.startsWith(KONG_CHART_FACTS.certManager.proxyMountDir)).toBe(true);
+  });
+
+  it("requests only the proxy certificate, its common name listed once", () => {
+    const certificates = values({ tls: certManager }).certificates;
+    for (const name of KONG_CHART_FACTS.certManager.enabledByDefault.filter((n) => n !== "proxy")) expect(certificates[name]).toEqual({ enabled: false });
+    expect(certificates.proxy).toEqual({ enabled: true, commonName: "api.example.com", dnsNames: ["api2.example.com"] });
+  });
+
+  it("mounts a named Secret where the chart puts secretVolumes", () => {
+    const v = values({ tls: { secretName: "my-tls" } });
+    expect(v.secretVolumes).toEqual(["my-tls"]);
+    expect(v.env.ssl_cert).toBe("/etc/secrets/my-tls/tls.crt");
+  });
+
+  it("rolls Kong through Reloader when its certificate Secret changes, by default", () => {
+    expect(values({ tls: certManager }).deploymentAnnotations).toEqual({ "secret.reloader.stakater.com/reload": "kong-kong-proxy-cert" });
+    expect(values({ tls: { secretName: "my-tls" } }).deploymentAnnotations).toEqual({ "secret.reloader.stakater.com/reload": "my-tls" });
+    expect(KONG_CHART_FACTS.deploymentAnnotationsOnDeploymentMetadata).toBe(true);
+  });
+
+  it("can leave rollouts after a renewal to the operator", () => {
+    expect(values({ tls: { secretName: "my-tls", rolloutOnRenewal: "manual" } }).deploymentAnnotations).toBeUndefined();
+  });
+
+  it("trusts every CA of a Memorystore bundle", () => {
+    const bundle = `${REDIS.caCertificate}\n${REDIS.caCertificate.replace("MIIB", "MIIC")}\n`;
+    const kong = edge({ rateLimitRedis: { ...REDIS, caCertificate: bundle } });
+    const configMap = resourcesOf(synthJson(kong.node.scope as TerraformStack), "kubernetes_config_map_v1")[0];
+    expect(configMap.data["ca.pem"]).toBe(bundle);
+    expect(KONG_FACTS.trustedCertificateFilesReadWhole).toBe(true);
+    expect(() => edge({ rateLimitRedis: { ...REDIS, caCertificate: "not a certificate" } })).toThrow(/rateLimitRedis\.caCertificate is not a bundle of PEM certificates/);
+  });
+});
+
+describe("Kong replicas on the chart's PDB template", () => {
+  it("default: 2 to 10 replicas with a PDB that renders", () => {
+    const v = example.kongValues();
+    expect(v.autoscaling).toMatchObject({ enabled: true, minReplicas: 2, maxReplicas: 10 });
+    expect(v.podDisruptionBudget).toEqual({ enabled: true, maxUnavailable: 1 });
+    expect(pdbRenderFailure(v)).toBeUndefined();
+  });
+
+  it("can run a single pod, without PDB or autoscaler", () => {
+    const v = values(single);
+    expect(v.podDisruptionBudget).toEqual({ enabled: false });
+    expect(v.autoscaling.enabled).toBe(false);
+    expect(v.replicaCount).toBe(1);
+    expect(pdbRenderFailure(v)).toBeUndefined();
+  });
+
+  it("throws on one minimum replica with more allowed, which the chart cannot render with a PDB", () => {
+    expect(() => edge({ replicas: { min: 1, max: 3 } })).toThrow(/^test\/edge: replicas\.min must be at least 2 when more than one replica can run \(replicas\.max is 3\).*Fix: set replicas\.min to 2 or more, or run a single pod with replicas \{ min: 1, max: 1 \}/);
+  });
+
+  it("leads a single-replica setup without Redis to a combination that renders", () => {
+    expect(() => edge({ replicas: { min: 2, max: 4 }, rateLimitRedis: undefined })).toThrow(/Fix: .*replicas \{ min: 1, max: 1 \}/);
+  });
+});
+
+describe("Kong drain on shutdown", () => {
+  const kongValues = example.kongValues();
+  const backend = example.deployment("gateway-app").spec.template.spec;
+  const backendEnv = Object.fromEntries(backend.container[0].env.map((e: any) => [e.name, e.value]));
+
+  it("default: 30 s deregistration, 310 s nginx drain, kong quit waits 315 s, 350 s grace", () => {
+    expect(kongValues.lifecycle.preStop.exec.command).toEqual(["kong", "quit", "--wait=30", "--timeout=315"]);
+    expect(kongValues.env.nginx_main_worker_shutdown_timeout).toBe("310s");
+    expect(kongValues.terminationGracePeriodSeconds).toBe(350);
+    expect(Number(backendEnv.SHUTDOWN_DELAY_MS) + Number(backendEnv.SHUTDOWN_GRACE_MS)).toBe(300_000);
+    expect(backend.termination_grace_period_seconds).toBe(305);
+  });
+
+  it("orders the tiers: Kong grace > kong quit > Kong drain > gateway-app drain, gateway-app grace > its drain", () => {
+    const [, , wait, timeout] = kongValues.lifecycle.preStop.exec.command.map((arg: string) => Number(arg.split("=")[1]));
+    const kongDrain = Number(kongValues.env.nginx_main_worker_shutdown_timeout.replace(/s$/, ""));
+    const appDrain = (Number(backendEnv.SHUTDOWN_DELAY_MS) + Number(backendEnv.SHUTDOWN_GRACE_MS)) / 1000;
+    expect(kongValues.terminationGracePeriodSeconds).toBeGreaterThan(wait + timeout);
+    expect(timeout).toBeGreaterThan(kongDrain);
+    expect(kongDrain).toBeGreaterThan(appDrain);
+    expect(backend.termination_grace_period_seconds).toBeGreaterThan(appDrain);
+    // Without --timeout, kong quit TERMs nginx 10 s after QUIT, whatever the drain.
+    expect(timeout).toBeGreaterThan(KONG_FACTS.quit.defaultTimeoutSeconds);
+  });
+
+  it("sets the drain through the directive Kong injects into nginx's main block", () => {
+    const directive = Object.keys(kongValues.env).find((key) => key.endsWith("worker_shutdown_timeout"))!;
+    expect(directive.startsWith(KONG_FACTS.injectedNginxDirectivePrefixes.main)).toBe(true);
+  });
+
+  it("can drain longer, keeping the order", () => {
+    const v = values({ drainSeconds: 900 });
+    expect(v.env.nginx_main_worker_shutdown_timeout).toBe("900s");
+    expect(v.lifecycle.preStop.exec.command).toEqual(["kong", "quit", "--wait=30", "--timeout=905"]);
+    expect(v.terminationGracePeriodSeconds).toBe(940);
+    expect(() => edge({ drainSeconds: 0 })).toThrow(/drainSeconds must be a whole number of at least 1/);
+  });
+});
+
+describe("Kong request body size", () => {
+  it("caps nginx's body size at the request-size-limiting limit, in the http block", () => {
+    const kongValues = example.kongValues();
+    const plugin = fromYaml(kongValues.dblessConfig.config).plugins.find((p: any) => p.name === "request-size-limiting").config;
+    expect(kongValues.env.nginx_http_client_max_body_size).toBe("1m");
+    expect(plugin).toMatchObject({ allowed_payload_size: 1, size_unit: "megabytes" });
+    // Both count 2^20 bytes to the megabyte.
+    expect(KONG_FACTS.requestSizeLimitingBytesPerMegabyte).toBe(1024 * 1024);
+    expect(Object.keys(KONG_FACTS.defaults)).toContain("nginx_http_client_max_body_size");
+  });
+
+  it("follows maxBodyMegabytes", () => {
+    expect(values({ maxBodyMegabytes: 8 }).env.nginx_http_client_max_body_size).toBe("8m");
+  });
+});
+
+describe("Kong consumers", () => {
+  const kong = () => edge();
+
+  it("throws on two consumers with the same issuer, which Kong rejects as a duplicate jwt_secrets.key", () => {
+    const k = kong();
+    k.addConsumer({ username: "team-a", issuer: "https://idp.example.com", rsaPublicKey: publicKeyPem() });
+    expect(() => k.addConsumer({ username: "team-b", issuer: "https://idp.example.com", rsaPublicKey: publicKeyPem() }))
+      .toThrow(/^test\/edge: consumer team-b\.issuer "https:\/\/idp\.example\.com" is already the issuer of consumer "team-a"/);
+  });
+
+  it("throws on a default issuer equal to another consumer's issuer", () => {
+    const k = kong();
+    k.addConsumer({ username: "team-a", issuer: "team-b", rsaPublicKey: publicKeyPem() });
+    expect(() => k.addConsumer({ username: "team-b", rsaPublicKey: publicKeyPem() })).toThrow(/consumer team-b\.issuer "team-b" is already the issuer of consumer "team-a"/);
+  });
+
+  it("throws on a repeated customId", () => {
+    const k = kong();
+    k.addConsumer({ username: "team-a", customId: "t1", rsaPublicKey: publicKeyPem() });
+    expect(() => k.addConsumer({ username: "team-b", customId: "t1", rsaPublicKey: publicKeyPem() })).toThrow(/consumer team-b\.customId "t1" is already the customId of consumer "team-a"/);
+  });
+
+  it("throws on a key that does not parse", () => {
+    const broken = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtest\n-----END PUBLIC KEY-----";
+    expect(() => kong().addConsumer({ username: "x", rsaPublicKey: broken })).toThrow(/consumer x\.rsaPublicKey cannot be parsed as a public key/);
+  });
+
+  it("throws on an RSA key under 2048 bits and on a non-RSA key", () => {
+    expect(() => kong().addConsumer({ username: "x", rsaPublicKey: publicKeyPem("rsa-1024") })).toThrow(/consumer x\.rsaPublicKey is an RSA key of 1024 bits\. Fix: use an RSA key of at least 2048 bits/);
+    expect(() => kong().addConsumer({ username: "x", rsaPublicKey: publicKeyPem("ec") })).toThrow(/consumer x\.rsaPublicKey is a ec key, and RS256 needs RSA/);
+  });
+
+  it("accepts a 2048-bit RSA key", () => {
+    const k = kong();
+    k.addConsumer({ username: "team-a", rsaPublicKey: publicKeyPem() });
+    expect((k.declarativeConfig() as any).consumers[0].jwt_secrets[0]).toMatchObject({ key: "team-a", algorithm: "RS256" });
+  });
+});
+
+type Request = { method: string; headers: Record<string, string>; token: boolean };
+type Outcome = "proxied" | "answered by cors" | "rejected by jwt";
+
+/** The access phase of Kong's plugin chain, in priority order, as the 3.9.1 handlers behave (KONG_FACTS). */
+function accessPhase(config: any, request: Request): Outcome {
+  const priorities: Record<string, number> = KONG_FACTS.pluginPriorities;
+  const chain = [...config.plugins].sort((a: any, b: any) => priorities[b.name] - priorities[a.name]);
+  const { corsAnswersWhen, jwtSkipsWhen } = KONG_FACTS.preflight;
+  for (const plugin of chain) {
+    if (plugin.name === "cors") {
+      const preflight = request.method === corsAnswersWhen.method && corsAnswersWhen.headers.every((h) => h in request.headers);
+      if (preflight && !plugin.config[corsAnswersWhen.unlessConfig]) return "answered by cors";
+    }
+    if (plugin.name === "jwt") {
+      const skipped = request.method === jwtSkipsWhen.method && plugin.config[jwtSkipsWhen.configFalse] === false;
+      if (!skipped && !request.token) return "rejected by jwt";
+    }
+  }
+  return "proxied";
+}
+
+describe("Kong authentication and CORS preflights", () => {
+  const preflight: Request = { method: "OPTIONS", headers: { origin: "https://app.example.com", "access-control-request-method": "POST" }, token: false };
+  const anonymous: Request[] = [
+    preflight,
+    { method: "OPTIONS", headers: {}, token: false },
+    { method: "OPTIONS", headers: { origin: "https://app.example.com", "x-consumer-username": "team-a" }, token: false },
+    { method: "POST", headers: { "x-consumer-username": "team-a" }, token: false },
+    { method: "GET", headers: {}, token: false },
+  ];
+  const withCors = edge({ corsOrigins: ["https://app.example.com"] }).declarativeConfig();
+  const withoutCors = example.kongConfig();
+
+  it("knows the priority of every plugin we enable", () => {
+    for (const plugin of (withCors as any).plugins) expect(KONG_FACTS.pluginPriorities).toHaveProperty([plugin.name]);
+  });
+
+  it.each(anonymous.map((r) => [`${r.method} ${Object.keys(r.headers).join(",") || "(no headers)"}`, r]))("lets no unauthenticated request reach gateway-app: %s", (_name, request) => {
+    expect(accessPhase(withCors, request as Request)).not.toBe("proxied");
+    expect(accessPhase(withoutCors, request as Request)).not.toBe("proxied");
+  });
+
+  it("answers a CORS preflight at Kong when origins are listed", () => {
+    expect(accessPhase(withCors, preflight)).toBe("answered by cors");
+    expect(accessPhase(withoutCors, preflight)).toBe("rejected by jwt");
+  });
+
+  it("proxies a request with a valid token", () => {
+    expect(accessPhase(withCors, { method: "POST", headers: {}, token: true })).toBe("proxied");
+  });
+
+  it("accepts only literal origins, which the cors plugin never reads as a regular expression", () => {
+    expect(() => edge({ corsOrigins: ["https://*.example.com"] })).toThrow(/corsOrigins holds "https:\/\/\*\.example\.com", which is not an explicit origin/);
+    expect(() => edge({ corsOrigins: ["https://app.example.com:8443"] })).not.toThrow();
+  });
+});
+
+/** Config keys outside the plugin's schema fields, as dotted paths. */
+function fieldsOutsideSchema(config: Record<string, unknown>, fields: readonly (string | Record<string, readonly string[]>)[], path = "config"): string[] {
+  return Object.entries(config).flatMap(([key, value]) => {
+    if (fields.includes(key)) return [];
+    const nested = fields.find((f): f is Record<string, readonly string[]> => typeof f === "object" && key in f);
+    if (!nested) return [`${path}.${key}`];
+    return fieldsOutsideSchema(value as Record<string, unknown>, nested[key], `${path}.${key}`);
+  });
+}
+
+function duplicates(values: unknown[]): unknown[] {
+  return values.filter((v, i) => v !== undefined && values.indexOf(v) !== i);
+}
+
+describe("Kong declarative config against the 3.9.1 schemas", () => {
+  const full = edge({ corsOrigins: ["https://app.example.com"], routes: [{ name: "openai-api", url: "http://gateway-app.app.svc.cluster.local:8080", paths: ["/v1"] }, { name: "extra", url: "http://x.y.svc.cluster.local:80", paths: ["/x"] }] });
+  full.addConsumer({ username: "team-a", customId: "tenant-a", rsaPublicKey: publicKeyPem() });
+  full.addConsumer({ username: "team-b", issuer: "https://idp.example.com/b", rsaPublicKey: publicKeyPem() });
+  const configs: [string, any][] = [["example app", example.kongConfig()], ["every option", full.declarativeConfig()]];
+
+  it.each(configs)("%s: every plugin field is in its plugin's schema", (_name, config) => {
+    const fields: Record<string, readonly (string | Record<string, readonly string[]>)[]> = KONG_FACTS.pluginConfigFields;
+    for (const plugin of config.plugins) {
+      expect(fields, plugin.name).toHaveProperty([plugin.name]);
+      expect(fieldsOutsideSchema(plugin.config, fields[plugin.name]), plugin.name).toEqual([]);
+    }
+  });
+
+  it.each(configs)("%s: every entity field is in its entity's schema", (_name, config) => {
+    const entity = (name: keyof typeof KONG_FACTS.entities) => KONG_FACTS.entities[name].fields as readonly string[];
+    const outside = (item: object, name: keyof typeof KONG_FACTS.entities) => Object.keys(item).filter((key) => !entity(name).includes(key)).map((key) => `${name}.${key}`);
+    const problems = [
+      ...config.services.flatMap((s: any) => [...outside(s, "services"), ...s.routes.flatMap((r: any) => outside(r, "routes"))]),
+      ...config.consumers.flatMap((c: any) => [...outside(c, "consumers"), ...c.jwt_secrets.flatMap((j: any) => outside(j, "jwt_secrets"))]),
+      ...config.plugins.flatMap((p: any) => outside(p, "plugins")),
+    ];
+    expect(problems).toEqual([]);
+  });
+
+  it.each(configs)("%s: keeps the uniqueness rules Kong checks across the whole config", (_name, config) => {
+    const routes = config.services.flatMap((s: any) => s.routes);
+    const secrets = config.consumers.flatMap((c: any) => c.jwt_secrets);
+    expect(duplicates(config.services.map((s: any) => s.name))).toEqual([]);
+    expect(duplicates(routes.map((r: any) => r.name))).toEqual([]);
+    expect(duplicates(config.consumers.map((c: any) => c.username))).toEqual([]);
+    expect(duplicates(config.consumers.map((c: any) => c.custom_id))).toEqual([]);
+    expect(duplicates(secrets.map((j: any) => j.key))).toEqual([]);
+    expect(duplicates(config.plugins.map((p: any) => [p.name, p.route, p.service, p.consumer].join("|")))).toEqual([]);
+    expect(KONG_FACTS.entities.jwt_secrets.unique).toEqual([["key"]]);
+  });
+
+  it("the schema check catches a field the plugin does not have", () => {
+    expect(fieldsOutsideSchema({ run_on_preflight: true, anonymous_consumer: "x" }, KONG_FACTS.pluginConfigFields.jwt)).toEqual(["config.anonymous_consumer"]);
+    expect(fieldsOutsideSchema({ redis: { host: "h", tls: true } }, KONG_FACTS.pluginConfigFields["rate-limiting"])).toEqual(["config.redis.tls"]);
+  });
+});
+
+describe("Kong chart values keys", () => {
+  const cases: [string, any][] = [
+    ["example app", example.kongValues()],
+    ["cert-manager", values({ tls: { certManager: { clusterIssuer: "ca", dnsNames: ["a.example.com"] } } })],
+    ["single replica", values(single)],
+    ["manual rollout", values({ tls: { secretName: "t", rolloutOnRenewal: "manual" } })],
+  ];
+
+  it.each(cases)("%s: sets only keys the chart at 3.4.1 reads", (_name, v) => {
+    expect(valuesKeyPaths(v).filter((path) => !chartReadsKey(path))).toEqual([]);
+  });
+
+  it("the key check catches a key the chart does not read", () => {
+    expect(valuesKeyPaths({ podDisruptionBudget: { enabled: true, maxUnavailabel: 1 }, env: { anything: "x" } }).filter((p) => !chartReadsKey(p))).toEqual(["podDisruptionBudget.maxUnavailabel"]);
+  });
+});
