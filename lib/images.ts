@@ -7,6 +7,11 @@ export interface ImageParts {
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** `sha256:` and 64 lowercase hex digits, the only digest form registries hand out for OCI images. */
+export function isSha256Digest(value: unknown): boolean {
+  return typeof value === "string" && DIGEST.test(value);
+}
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** Splits an image reference; the tag is what follows the last `:` of the last path segment. */
@@ -37,5 +42,5 @@ export function isPinnedImage(image: string): boolean {
 /** True when the reference names content, not a tag that can be pushed again: `repo@sha256:…` or `repo:tag@sha256:…`. */
 export function isDigestPinned(image: string): boolean {
   const digest = parseImage(image).digest;
-  return digest !== undefined && DIGEST.test(digest);
+  return isSha256Digest(digest);
 }

@@ -167,8 +167,9 @@ describe("AIG-K8S-14 digest pins", () => {
   it("reads Helm values' image settings: repository/tag objects, digest fields and image strings", () => {
     expect(evaluate(rule, "helm_release", kongWith({ repository: "kong", tag: "3.9.1" }))).toEqual({ kind: "non-compliant", reason: "image kong:3.9.1 is pinned by tag only" });
     expect(evaluate(rule, "helm_release", kongWith({ repository: "kong", tag: `3.9.1@${digest}` }))).toEqual({ kind: "compliant" });
-    expect(evaluate(rule, "helm_release", kongWith({ unifiedRepoTag: `kong:3.9.1@${digest}` , repository: "kong" }))).toEqual({ kind: "compliant" });
+    expect(evaluate(rule, "helm_release", kongWith({ unifiedRepoTag: `kong:3.9.1@${digest}` }))).toEqual({ kind: "compliant" });
     expect(evaluate(rule, "helm_release", kongWith({ repository: "kong", tag: "3.9.1", digest }))).toEqual({ kind: "compliant" });
+    expect(evaluate(rule, "helm_release", kongWith({ unifiedRepoTag: "kong:3.9.1" }))).toEqual({ kind: "non-compliant", reason: "image kong:3.9.1 is pinned by tag only" });
     expect(evaluate(rule, "helm_release", withPrometheusValues((v) => (v.grafana.sidecarImage = "quay.io/kiwigrid/k8s-sidecar:1.30.0"))).kind).toBe("non-compliant");
   });
 });

@@ -1,10 +1,10 @@
 import { COMPLIANT, NOT_APPLICABLE, WORKLOADS, containers, helmValues, isReference, unresolved, violation, type ResourceUnderTest, type Verdict } from "../kubernetes-helpers";
 import { defineRule } from "../../rule";
-import { isDigestPinned } from "../../../images";
+import { isDigestPinned, isSha256Digest } from "../../../images";
 
 /**
  * Image settings in Helm values, with where they sit: `image: "repo:tag"` strings and
- * `{ repository, tag }` objects under a key naming an image (`image`, `sidecarImage`, …).
+ * `{ repository, tag }` (or `{ unifiedRepoTag }`) objects under a key naming an image (`image`, `sidecarImage`, …).
  */
 function helmImages(values: unknown, path = ""): { path: string; value: unknown }[] {
   if (values === null || typeof values !== "object") return [];
@@ -12,7 +12,7 @@ function helmImages(values: unknown, path = ""): { path: string; value: unknown 
     const here = path ? `${path}.${key}` : key;
     const namesImage = /image$/i.test(key);
     if (namesImage && typeof value === "string") return [{ path: here, value }];
-    if (namesImage && value && typeof value === "object" && "repository" in value) return [{ path: here, value }];
+    if (namesImage && value && typeof value === "object" && ("repository" in value || "unifiedRepoTag" in value)) return [{ path: here, value }];
     return helmImages(value, here);
   });
 }
@@ -22,12 +22,16 @@ function helmImagePinned(image: unknown): boolean {
   if (typeof image === "string") return isDigestPinned(image);
   const { repository, tag, digest, sha, unifiedRepoTag } = image as Record<string, unknown>;
   if (typeof unifiedRepoTag === "string" && isDigestPinned(unifiedRepoTag)) return true;
-  if (typeof digest === "string" && /^sha256:[0-9a-f]{64}$/.test(digest)) return true;
-  if (typeof sha === "string" && /^(sha256:)?[0-9a-f]{64}$/.test(sha)) return true;
+  if (isSha256Digest(digest)) return true;
+  if (isSha256Digest(typeof sha === "string" && !sha.startsWith("sha256:") ? `sha256:${sha}` : sha)) return true;
   return typeof tag === "string" && isDigestPinned(`${String(repository)}:${tag}`);
 }
 
-const describeImage = (image: unknown) => (typeof image === "string" ? image : `${String((image as any).repository)}:${String((image as any).tag ?? "")}`);
+function describeImage(image: unknown): string {
+  if (typeof image === "string") return image;
+  const { repository, tag, unifiedRepoTag } = image as Record<string, unknown>;
+  return typeof unifiedRepoTag === "string" ? unifiedRepoTag : `${String(repository)}:${String(tag ?? "")}`;
+}
 
 function checkHelmRelease(config: Record<string, any>): Verdict {
   const values = helmValues(config);
