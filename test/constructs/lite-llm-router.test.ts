@@ -112,7 +112,7 @@ describe("LiteLlmRouter: start-up", () => {
     const { result } = start("0f".repeat(32));
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toMatch(/master key \(secret litellm-master-key\) must start with sk-.*echo "sk-\$\(openssl rand -hex 32\)"/);
+    expect(result.stderr).toMatch(/master key \(secret litellm-master-key\) must start with sk-.*printf sk-%s "\$\(openssl rand -hex 32\)"/);
   });
 
   it("starts LiteLLM with an sk- key, on an integer --port as proxy_cli.py requires", () => {
