@@ -14,13 +14,18 @@ export interface ModelDeployment {
    */
   readonly vertexLocation?: string;
   /**
-   * Requests per minute this deployment may take (LiteLLM routes around a full one).
-   * @default - no limit
+   * Requests per minute of this deployment. Under the router's default `simple-shuffle` this is
+   * only the weight of a random pick (a deployment with rpm 600 gets twice the traffic of one with
+   * 300) and nothing stops traffic above it; `routingStrategy: "usage-based-routing-v2"` makes it
+   * a limit per minute across replicas. Set it on every deployment of a model or on none.
+   * @default - no weight, no limit
    */
   readonly rpm?: number;
   /**
-   * Tokens per minute this deployment may take.
-   * @default - no limit
+   * Tokens per minute of this deployment: the pick's weight under `simple-shuffle` when no
+   * deployment sets rpm; under `usage-based-routing-v2` the router prefers the deployment with
+   * the fewest tokens this minute and skips those at their tpm. Every deployment or none.
+   * @default - no weight, no limit
    */
   readonly tpm?: number;
 }
@@ -51,7 +56,8 @@ export interface CatalogueModel {
    */
   readonly additionalDeployments?: ModelDeployment[];
   /**
-   * Public names tried in order when this model fails.
+   * Public names gateway-app tries in order when this model fails or its circuit is open
+   * (LiteLLM gets no fallbacks: one tier walks them).
    * @default []
    */
   readonly fallbacks?: string[];
@@ -61,7 +67,8 @@ export interface CatalogueModel {
    */
   readonly prices?: { readonly inputPerMillionTokens?: number; readonly outputPerMillionTokens?: number };
   /**
-   * Limits applied by the router and the gateway.
+   * `maxOutputTokens` and `timeoutSeconds` are enforced by gateway-app (and the timeout by
+   * LiteLLM); `rpm`/`tpm` are those of the model's own deployment, see {@link ModelDeployment.rpm}.
    * @default - none
    */
   readonly limits?: { readonly maxOutputTokens?: number; readonly rpm?: number; readonly tpm?: number; readonly timeoutSeconds?: number };
@@ -146,14 +153,11 @@ export class ModelCatalogue {
     });
   }
 
-  /** LiteLLM `router_settings.fallbacks`. */
-  liteLlmFallbacks(): Record<string, string[]>[] {
-    return this.models.filter((m) => (m.fallbacks ?? []).length > 0).map((m) => ({ [m.name]: [...m.fallbacks!] }));
-  }
-
   /**
-   * gateway-app's catalogue: every model through LiteLLM (which owns the provider fallbacks)
-   * unless marked `directVertex`.
+   * gateway-app's catalogue: every model through LiteLLM unless marked `directVertex`, with the
+   * fallbacks. gateway-app is the one tier that retries and falls back (it has the circuit
+   * breakers and knows the client); LiteLLM gets neither, so one failing request costs at most
+   * (1 + UPSTREAM_MAX_RETRIES) provider calls per model in its chain.
    */
   gatewayCatalogue(): { models: Record<string, unknown>[] } {
     return {
@@ -201,6 +205,7 @@ export function validateCatalogue(scope: IConstruct, models: readonly CatalogueM
     for (const [field, value] of numbers) {
       if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new InvalidPropsError(scope, `${at}.${field}`, `must be a number of at least 0 ${received(value)}`, "use a non-negative number");
     }
+    validateDeploymentWeights(scope, at, model);
   });
   models.forEach((model, index) => {
     (model.fallbacks ?? []).forEach((fallback, f) => {
@@ -211,6 +216,25 @@ export function validateCatalogue(scope: IConstruct, models: readonly CatalogueM
   });
   const cycle = findFallbackCycle(models);
   if (cycle) throw new InvalidPropsError(scope, `models (${cycle[0]}).fallbacks`, `form a cycle: ${cycle.join(" -> ")}`, "break the cycle so every chain of fallbacks ends");
+}
+
+/**
+ * rpm/tpm as LiteLLM reads them: whole numbers above 0 (simple-shuffle divides by their sum, and
+ * usage-based-routing-v2 would refuse every call at 0), set on every deployment of a model or on
+ * none, because simple-shuffle weighs by the first deployment's field and counts a missing one as 0.
+ */
+function validateDeploymentWeights(scope: IConstruct, at: string, model: CatalogueModel): void {
+  const deployments = [{ field: "limits", rpm: model.limits?.rpm, tpm: model.limits?.tpm }, ...(model.additionalDeployments ?? []).map((d, i) => ({ field: `additionalDeployments[${i}]`, rpm: d.rpm, tpm: d.tpm }))];
+  for (const key of ["rpm", "tpm"] as const) {
+    for (const d of deployments) {
+      const value = d[key];
+      if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new InvalidPropsError(scope, `${at}.${d.field}.${key}`, `must be a whole number above 0 ${received(value)}`, `use a positive whole number, or leave ${key} unset`);
+    }
+    const missing = deployments.filter((d) => d[key] === undefined);
+    if (missing.length > 0 && missing.length < deployments.length) {
+      throw new InvalidPropsError(scope, `${at}.${missing[0].field}.${key}`, `is unset while another deployment of ${model.name} sets it, so LiteLLM would weigh this one 0 or ignore every ${key}`, `set ${key} on every deployment of ${model.name}, or on none`);
+    }
+  }
 }
 
 /** A cycle of fallbacks as the names along it, first name repeated at the end. */

@@ -9,6 +9,18 @@ export const VERSIONS = {
   kubePrometheusStackChart: { repository: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "88.5.3" },
 } as const;
 
-export function imageRef(image: { readonly repository: string; readonly tag: string }): string {
-  return `${image.repository}:${image.tag}`;
+/**
+ * An image pin. A tag alone can be pushed again; with `digest` the reference names content,
+ * `repository:tag@sha256:…` (the tag then only documents which release the digest is).
+ */
+export interface ImagePin {
+  readonly repository: string;
+  readonly tag: string;
+  /** @default - tag only */
+  readonly digest?: string;
+}
+
+/** `repository:tag`, or `repository:tag@sha256:…` when the pin has a digest. */
+export function imageRef(image: ImagePin): string {
+  return `${image.repository}:${image.tag}${image.digest ? `@${image.digest}` : ""}`;
 }

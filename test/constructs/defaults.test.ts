@@ -45,9 +45,9 @@ describe("LiteLlmRouter and GatewayBackend documented defaults", () => {
   const example = synthesizeExample();
   const config = example.liteLlmConfig();
 
-  it("caches for 600 s and retries twice with a 600 s timeout", () => {
+  it("caches for 600 s and never retries, with a 600 s timeout", () => {
     expect(config.litellm_settings.cache_params.ttl).toBe(600);
-    expect(config.router_settings).toMatchObject({ num_retries: 2, timeout: 600, routing_strategy: "simple-shuffle" });
+    expect(config.router_settings).toMatchObject({ num_retries: 0, timeout: 600, routing_strategy: "simple-shuffle" });
   });
 
   it("runs LiteLLM on 2 to 6 replicas with 500m/1 CPU and 1Gi", () => {

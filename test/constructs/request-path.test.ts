@@ -23,15 +23,15 @@ describe("LiteLLM config.yaml", () => {
     }
   });
 
-  it("routes with retries, timeouts, fallbacks and Redis-shared state", () => {
+  it("routes with timeouts and Redis-shared state, leaving retries and fallbacks to gateway-app", () => {
     expect(config.router_settings).toMatchObject({
       routing_strategy: "simple-shuffle",
-      num_retries: 2,
+      num_retries: 0,
       timeout: 600,
-      fallbacks: [{ "gemini-2.5-flash": ["gemini-2.5-flash-lite"] }, { "gemini-2.5-pro": ["gemini-2.5-flash"] }],
       redis_host: "os.environ/REDIS_HOST",
       redis_password: "os.environ/REDIS_PASSWORD",
     });
+    expect(config.router_settings.fallbacks).toBeUndefined();
   });
 
   it("caches in Redis over TLS, exports Prometheus metrics, and takes its master key from the environment", () => {

@@ -29,8 +29,9 @@ describe("ModelCatalogue rendering", () => {
     expect(catalogue.keyedProviders).toEqual(["openai", "anthropic"]);
   });
 
-  it("renders fallbacks for the router", () => {
-    expect(catalogue.liteLlmFallbacks()).toEqual([{ flash: ["gpt"] }]);
+  it("gives the fallbacks to gateway-app only: no LiteLLM entry carries one", () => {
+    expect(catalogue.gatewayCatalogue().models.find((m) => m.name === "flash")).toMatchObject({ fallbacks: ["gpt"] });
+    expect(JSON.stringify(catalogue.liteLlmModelList())).not.toMatch(/fallback|num_retries|max_retries/);
   });
 
   it("renders a GATEWAY_CONFIG that gateway-app itself accepts", () => {
@@ -72,6 +73,15 @@ describe("ModelCatalogue validation", () => {
     throwsWith([{ name: "a", model: "x", prices: { inputPerMillionTokens: -1 } }], /models\[0\] \(a\)\.prices\.inputPerMillionTokens must be a number of at least 0 \(received -1\)/);
     throwsWith([{ name: "a", model: "x", limits: { rpm: -5 } }], /\(a\)\.limits\.rpm must be a number of at least 0/);
     throwsWith([{ name: "a", model: "x", additionalDeployments: [{ model: "x", tpm: -1 }] }], /\(a\)\.additionalDeployments\[0\]\.tpm/);
+  });
+
+  it("throws on rpm/tpm LiteLLM cannot weigh: zero, fractions, or set on only some deployments", () => {
+    throwsWith([{ name: "a", model: "x", limits: { rpm: 0 } }], /^test: models\[0\] \(a\)\.limits\.rpm must be a whole number above 0 \(received 0\)/);
+    throwsWith([{ name: "a", model: "x", limits: { tpm: 1.5 } }], /\(a\)\.limits\.tpm must be a whole number above 0/);
+    throwsWith([{ name: "a", model: "x", limits: { rpm: 600 }, additionalDeployments: [{ model: "x", vertexLocation: "us-central1" }] }],
+      /\(a\)\.additionalDeployments\[0\]\.rpm is unset while another deployment of a sets it.*Fix: set rpm on every deployment of a, or on none/);
+    throwsWith([{ name: "a", model: "x", additionalDeployments: [{ model: "x", tpm: 1000 }] }], /\(a\)\.limits\.tpm is unset while another deployment/);
+    expect(() => build([{ name: "a", model: "x", limits: { rpm: 600, tpm: 100_000 }, additionalDeployments: [{ model: "x", rpm: 300, tpm: 50_000 }] }])).not.toThrow();
   });
 
   it("throws on directVertex for another provider, and on an empty catalogue", () => {

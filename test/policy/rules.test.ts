@@ -79,6 +79,7 @@ const CASES: Record<string, Case> = {
   "AIG-K8S-11": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.env`, [{ name: "KEY", value_from: { secret_key_ref: { name: "s", key: "k" } } }]) },
   "AIG-K8S-12": { type: "helm_release", good: withKongValues((v) => delete v.customEnv), bad: withKongValues((v) => (v.containerSecurityContext.readOnlyRootFilesystem = false)) },
   "AIG-K8S-13": { type: "helm_release", good: prometheusStack, bad: withPrometheusValues((v) => (v.grafana.adminPassword = "prom-operator")) },
+  "AIG-K8S-14": { type: "kubernetes_deployment_v1", good: withValue(deployment, `${container}.image`, `gateway-app:0.1.0@sha256:${"0".repeat(64)}`), bad: withValue(deployment, `${container}.image`, "gateway-app:0.1.0") },
   "AIG-IAM-1": { type: "google_project_iam_member", good: iamMember, bad: { ...iamMember, role: "roles/editor" } },
   "AIG-IAM-2": { type: "google_service_account_key", good: undefined, bad: { service_account_id: "x" } },
   "AIG-IAM-3": { type: "google_service_account_iam_member", good: wiBinding, bad: { ...wiBinding, member: "serviceAccount:ai-gateway-example.svc.id.goog[ai-gateway-app/*]" } },
@@ -164,5 +165,37 @@ describe("AIG-DATA-2 secret detection", () => {
     ["key names", { passwordKey: "admin-password", existingSecret: "grafana-admin" }],
   ])("accepts %s", (_what, config) => {
     expect(check(config)).toEqual({ kind: "compliant" });
+  });
+});
+
+describe("AIG-K8S-14 digest pins", () => {
+  const rule = POLICY_RULES.find((r) => r.id === "AIG-K8S-14")!;
+  const digest = `sha256:${"a".repeat(64)}`;
+  const kongWith = (image: unknown) => withKongValues((v) => (v.image = image));
+
+  it("is a warning, so synth still succeeds", () => {
+    expect(rule.level).toBe("warning");
+  });
+
+  it.each([
+    ["repository@sha256", `ghcr.io/berriai/litellm@${digest}`],
+    ["repository:tag@sha256", `ghcr.io/berriai/litellm:main-v1.80.12@${digest}`],
+  ])("accepts a container pinned by %s", (_what, image) => {
+    expect(evaluate(rule, "kubernetes_deployment_v1", withValue(deployment, `${container}.image`, image))).toEqual({ kind: "compliant" });
+  });
+
+  it("names every tag-only container, and leaves an image known only at apply time undecided", () => {
+    const verdict = evaluate(rule, "kubernetes_deployment_v1", withValue(deployment, `${container}.image`, "ghcr.io/berriai/litellm:main-v1.80.12"));
+    expect(verdict).toEqual({ kind: "non-compliant", reason: "container gateway-app: ghcr.io/berriai/litellm:main-v1.80.12 is pinned by tag only" });
+    expect(evaluate(rule, "kubernetes_deployment_v1", withValue(deployment, `${container}.image`, "${var.image}")).kind).toBe("unresolved");
+  });
+
+  it("reads Helm values' image settings: repository/tag objects, digest fields and image strings", () => {
+    expect(evaluate(rule, "helm_release", kongWith({ repository: "kong", tag: "3.9.1" }))).toEqual({ kind: "non-compliant", reason: "image kong:3.9.1 is pinned by tag only" });
+    expect(evaluate(rule, "helm_release", kongWith({ repository: "kong", tag: `3.9.1@${digest}` }))).toEqual({ kind: "compliant" });
+    expect(evaluate(rule, "helm_release", kongWith({ unifiedRepoTag: `kong:3.9.1@${digest}` }))).toEqual({ kind: "compliant" });
+    expect(evaluate(rule, "helm_release", kongWith({ repository: "kong", tag: "3.9.1", digest }))).toEqual({ kind: "compliant" });
+    expect(evaluate(rule, "helm_release", kongWith({ unifiedRepoTag: "kong:3.9.1" }))).toEqual({ kind: "non-compliant", reason: "image kong:3.9.1 is pinned by tag only" });
+    expect(evaluate(rule, "helm_release", withPrometheusValues((v) => (v.grafana.sidecarImage = "quay.io/kiwigrid/k8s-sidecar:1.30.0"))).kind).toBe("non-compliant");
   });
 });
