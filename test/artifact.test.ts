@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DIST, ROOT } from "./support/compiled";
+import { STACK_VARIANTS } from "./support/stack-variants";
+
+/** Runs a node program to completion; rejects with its stderr when it fails. */
+function run(args: string[]): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolvePromise() : reject(new Error(`node ${args.join(" ")} exited ${code}:\n${stderr}`))));
+  });
+}
+
+/** Each variant's stacks as `variant/stack` → the bytes of cdk.tf.json, with the output root made relative. */
+function stackFiles(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const variant of readdirSync(root).sort()) {
+    for (const stack of readdirSync(join(root, variant, "stacks")).sort()) {
+      files[`${variant}/${stack}`] = readFileSync(join(root, variant, "stacks", stack, "cdk.tf.json"), "utf8").replaceAll(root, "<outdir>");
+    }
+  }
+  return files;
+}
+
+describe("the compiled library synthesizes what the sources do", () => {
+  const fromDist = mkdtempSync(join(tmpdir(), "variants-dist-"));
+  const fromSource = mkdtempSync(join(tmpdir(), "variants-source-"));
+
+  beforeAll(async () => {
+    // One process per side, both at once: the compiled app the way `npm run synth` runs it, and the sources through tsx.
+    await Promise.all([
+      run([join(DIST, "test/support/stack-variants.js"), fromDist]),
+      run(["--import", "tsx", join(ROOT, "test/support/stack-variants.ts"), fromSource]),
+    ]);
+  }, 60_000);
+
+  it("covers every variant, each with its stacks", () => {
+    const stacks = Object.keys(stackFiles(fromDist));
+    expect(Object.keys(STACK_VARIANTS).length).toBe(9);
+    expect(stacks).toContain("example/ai-gateway-platform");
+    expect(stacks).toContain("single-replica-edge/edge");
+    expect(stacks.length).toBe(17);
+  });
+
+  it.each(Object.keys(STACK_VARIANTS))("%s: byte-identical cdk.tf.json from dist/ and from the sources", (variant) => {
+    const pick = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([key]) => key.startsWith(`${variant}/`)));
+    const compiled = pick(stackFiles(fromDist));
+    expect(Object.keys(compiled).length).toBeGreaterThan(0);
+    expect(compiled).toEqual(pick(stackFiles(fromSource)));
+  });
+});
