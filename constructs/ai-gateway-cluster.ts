@@ -18,6 +18,7 @@ import { gcpLabels } from "../lib/labels";
 import { physicalName, validatePrefix, validateProjectId } from "../lib/naming";
 import { isKnownRegion } from "../lib/regions";
 import { isUnresolved } from "../lib/tokens";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 /**
  * What other constructs need to know about the gateway's cluster. Every field is a plain
@@ -273,6 +274,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
 
   constructor(scope: Construct, id: string, props: AiGatewayClusterProps) {
     super(scope, id);
+    guardRenderedValues(this);
     validateProjectId(this, props.projectId);
     validatePrefix(this, props.prefix);
     this.validateRegion(props.region);

@@ -10,6 +10,7 @@ import { ObservabilityStack, type ObservabilityStackProps } from "./observabilit
 import { DEFAULT_MODELS, ModelCatalogue, type CatalogueModel } from "../lib/catalogue";
 import { gatewayNames } from "../lib/gateway-names";
 import { suppressPolicy } from "../lib/policy/pack";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 export interface AiGatewayProps {
   readonly projectId: string;
@@ -69,6 +70,7 @@ export class AiGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
     super(scope, id);
+    guardRenderedValues(this);
     const names = gatewayNames(props.prefix, props.projectId);
     const ns = props.namespaces.refs;
     this.catalogue = props.catalogue ?? gatewayCatalogue(this, props);

@@ -5,6 +5,7 @@ import { InvalidPropsError, received } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
 import { addConfiguredWorkload, SECRET_FILES_DIR } from "../lib/configured-workload";
 import type { HardenedWorkload, WorkloadResources, WorkloadScaling } from "../lib/workload";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 export interface GatewayBackendProps {
   readonly catalogue: ModelCatalogue;
@@ -50,6 +51,7 @@ export class GatewayBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayBackendProps) {
     super(scope, id);
+    guardRenderedValues(this);
     const names = gatewayNames(props.prefix, props.projectId);
     const drainSeconds = props.drainSeconds ?? 120;
     if (!(Number.isInteger(drainSeconds) && drainSeconds >= 10)) {

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { InvalidPropsError, received } from "../lib/errors";
 import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 /** The tiers of the gateway; each runs in a namespace of its own. */
 export type GatewayTier = "edge" | "app" | "router" | "observability";
@@ -48,6 +49,7 @@ export class GatewayNamespaces extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayNamespacesProps = {}) {
     super(scope, id);
+    guardRenderedValues(this);
     this.names = { ...DEFAULT_NAMESPACES, ...props.names };
     const tiers = Object.keys(DEFAULT_NAMESPACES) as GatewayTier[];
     for (const tier of tiers) validateNamespaceName(this, tier, this.names[tier]);

@@ -8,6 +8,7 @@ import { parseIpv4Cidr } from "../lib/cidr";
 import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
 import { isUnresolved } from "../lib/tokens";
 import { VERSIONS } from "../lib/versions";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 /** A Kong service with its routes. */
 export interface KongRoute {
@@ -127,6 +128,7 @@ export class KongEdge extends Construct {
 
   constructor(scope: Construct, id: string, props: KongEdgeProps) {
     super(scope, id);
+    guardRenderedValues(this);
     this.props = props;
     this.validate(props);
     for (const route of props.routes ?? []) this.addRoute(route);
