@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DIST, ROOT } from "./support/compiled";
+import { DIST, ROOT, compiledSources } from "./support/compiled";
 import { STACK_VARIANTS } from "./support/stack-variants";
 
 /** Runs a node program to completion; rejects with its stderr when it fails. */
@@ -53,5 +53,19 @@ describe("the compiled library synthesizes what the sources do", () => {
     const compiled = pick(stackFiles(fromDist));
     expect(Object.keys(compiled).length).toBeGreaterThan(0);
     expect(compiled).toEqual(pick(stackFiles(fromSource)));
+  });
+});
+
+// TypeScript's CommonJS output reads imports and exports through these names; a local binding with
+// one of them makes the compiled code read the wrong object (TypeScript#33043: `const exports` in
+// LiteLlmRouter rendered `--port undefined`) while the sources run fine.
+const COMMONJS_WRAPPER_BINDING = /\b(?:const|let|var|function|class)\s+(exports|require|module)\b|[(,]\s*(exports|require|module)\s*[:,)=]/;
+
+describe("sources compiled to CommonJS", () => {
+  it("declare no binding named exports, require or module", () => {
+    const offending = compiledSources().flatMap((file) =>
+      readFileSync(file, "utf8").split("\n").flatMap((line, index) => (COMMONJS_WRAPPER_BINDING.test(line) ? [`${file.slice(ROOT.length + 1)}:${index + 1}: ${line.trim()}`] : [])),
+    );
+    expect(offending).toEqual([]);
   });
 });

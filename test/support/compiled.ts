@@ -14,9 +14,14 @@ function typeScriptFiles(path: string): string[] {
   );
 }
 
+/** The TypeScript files the library build compiles into dist/. */
+export function compiledSources(): string[] {
+  return SOURCES.flatMap((source) => typeScriptFiles(join(ROOT, source)));
+}
+
 /** The sources whose compiled file is missing or older than the source. */
 export function staleOutputs(): string[] {
-  return SOURCES.flatMap((source) => typeScriptFiles(join(ROOT, source))).filter((file) => {
+  return compiledSources().filter((file) => {
     const output = join(DIST, relative(ROOT, file)).replace(/\.ts$/, ".js");
     return !existsSync(output) || statSync(output).mtimeMs < statSync(file).mtimeMs;
   });
