@@ -49,7 +49,7 @@ function visit(value: unknown, at: string, report: (attribute: string, rendered:
   } else if (typeof value === "number") {
     if (!Number.isFinite(value)) report(at, String(value));
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => visit(item, `${at}[${index}]`, report));
+    for (const [index, item] of value.entries()) visit(item, `${at}[${index}]`, report);
   } else if (isObject(value)) {
     for (const [key, child] of Object.entries(value)) {
       if (key !== "//") visit(child, at ? `${at}.${key}` : key, report);

@@ -21,7 +21,7 @@ function packedFiles(): string[] {
 function runtimeModules(): string[] {
   const program = `require("./dist/constructs/index.js"); console.log(JSON.stringify(Object.keys(require.cache)))`;
   const loaded: string[] = JSON.parse(execFileSync(process.execPath, ["-e", program], { cwd: ROOT, encoding: "utf8" }));
-  return loaded.filter((file) => file.startsWith(join(ROOT, "dist") + "/")).map((file) => file.slice(ROOT.length + 1)).sort();
+  return loaded.filter((file) => file.startsWith(`${join(ROOT, "dist")}/`)).map((file) => file.slice(ROOT.length + 1)).sort();
 }
 
 /** Relative imports of a declaration file, as package paths of the declaration files they name. */

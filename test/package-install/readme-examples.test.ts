@@ -54,7 +54,7 @@ describe("the npm package, installed from a clean clone's tarball", () => {
     timed("npm install", () => sh("npm", ["install", ...OFFLINE_FIRST, tarball, `typescript@${devDependencies.typescript}`, `@types/node@${devDependencies["@types/node"]}`], consumer));
 
     programs = readmePrograms(readFileSync(join(clone, "README.md"), "utf8"));
-    programs.forEach((code, index) => writeFileSync(join(consumer, "src", `readme-${index + 1}.ts`), code));
+    for (const [index, code] of programs.entries()) writeFileSync(join(consumer, "src", `readme-${index + 1}.ts`), code);
     writeFileSync(join(consumer, "tsconfig.json"), JSON.stringify({
       compilerOptions: { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", strict: true, types: ["node"], outDir: "dist", rootDir: "src" },
       include: ["src"],

@@ -84,7 +84,7 @@ export function referencedAddresses(json: TerraformJson): { address: string; at:
         for (const match of expression.matchAll(REFERENCE)) found.push({ address: match[1], at });
       }
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, `${at}[${index}]`, inDependsOn));
+      for (const [index, item] of value.entries()) visit(item, `${at}[${index}]`, inDependsOn);
     } else if (value && typeof value === "object") {
       for (const [key, child] of Object.entries(value)) {
         if (key === "//") continue;
