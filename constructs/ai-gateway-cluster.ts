@@ -20,6 +20,7 @@ import { isKnownRegion } from "../lib/regions";
 import { isUnresolved } from "../lib/tokens";
 import { minimumAvailabilityHours } from "../lib/maintenance-window";
 import { GKE_FACTS } from "../lib/upstream-facts";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 /**
  * What other constructs need to know about the gateway's cluster. Every field is a plain
@@ -312,6 +313,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
 
   constructor(scope: Construct, id: string, props: AiGatewayClusterProps) {
     super(scope, id);
+    guardRenderedValues(this);
     validateProjectId(this, props.projectId);
     validatePrefix(this, props.prefix);
     this.validateRegion(props.region);

@@ -13,6 +13,7 @@ import { DEFAULT_MODELS, ModelCatalogue, type CatalogueModel } from "../lib/cata
 import { gatewayNames } from "../lib/gateway-names";
 import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
 import { suppressPolicy } from "../lib/policy/pack";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 export interface AiGatewayProps {
   readonly projectId: string;
@@ -80,6 +81,7 @@ export class AiGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
     super(scope, id);
+    guardRenderedValues(this);
     const names = gatewayNames(props.prefix, props.projectId);
     const ns = props.namespaces.refs;
     this.catalogue = props.catalogue ?? gatewayCatalogue(this, props);

@@ -5,6 +5,7 @@ import { DataGoogleContainerCluster } from "@cdktf/provider-google/lib/data-goog
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { IAiGatewayCluster } from "./ai-gateway-cluster";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 /** Which cluster to connect to: plain names, never tokens from another stack. */
 export type ClusterLocator = Pick<IAiGatewayCluster, "projectId" | "location" | "clusterName">;
@@ -40,6 +41,7 @@ export class ClusterAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterAccessProps) {
     super(scope, id);
+    guardRenderedValues(this);
     this.clusterData = new DataGoogleContainerCluster(this, "Cluster", {
       project: props.cluster.projectId,
       location: props.cluster.location,

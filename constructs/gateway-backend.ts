@@ -6,6 +6,7 @@ import { gatewayNames } from "../lib/gateway-names";
 import { addConfiguredWorkload, SECRET_FILES_DIR } from "../lib/configured-workload";
 import type { HardenedWorkload, WorkloadResources, WorkloadScaling } from "../lib/workload";
 import { SHUTDOWN_BUDGET } from "../lib/shutdown";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 export interface GatewayBackendProps {
   readonly catalogue: ModelCatalogue;
@@ -52,6 +53,7 @@ export class GatewayBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayBackendProps) {
     super(scope, id);
+    guardRenderedValues(this);
     const names = gatewayNames(props.prefix, props.projectId);
     const drainSeconds = props.drainSeconds ?? SHUTDOWN_BUDGET.streamSeconds;
     if (!(Number.isInteger(drainSeconds) && drainSeconds >= 10)) {

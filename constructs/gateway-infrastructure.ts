@@ -17,6 +17,7 @@ import { InvalidPropsError, received } from "../lib/errors";
 import { gcpLabels } from "../lib/labels";
 import { checkedName, validatePhysicalName, validatePrefix } from "../lib/naming";
 import { gatewayNames } from "../lib/gateway-names";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 export interface GatewayInfrastructureProps {
   readonly cluster: IAiGatewayCluster;
@@ -72,6 +73,7 @@ export class GatewayInfrastructure extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayInfrastructureProps) {
     super(scope, id);
+    guardRenderedValues(this);
     const { cluster, prefix } = props;
     const labels = gcpLabels(this, props.labels);
     validatePrefix(this, prefix);

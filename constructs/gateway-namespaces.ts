@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { DEFAULT_NAMESPACES, GATEWAY_TIERS, validateNamespaceName, type GatewayTier } from "../lib/gateway-spec";
 import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 export { DEFAULT_NAMESPACES, type GatewayTier };
 
@@ -38,6 +39,7 @@ export class GatewayNamespaces extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayNamespacesProps = {}) {
     super(scope, id);
+    guardRenderedValues(this);
     this.names = { ...DEFAULT_NAMESPACES, ...props.names };
     const tiers = GATEWAY_TIERS;
     for (const tier of tiers) validateNamespaceName(this, `names.${tier}`, this.names[tier]);

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { GatewayTier } from "./gateway-namespaces";
 import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 export interface GatewayNetworkPoliciesProps {
   /** Namespace names by tier. */
@@ -36,6 +37,7 @@ export class GatewayNetworkPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayNetworkPoliciesProps) {
     super(scope, id);
+    guardRenderedValues(this);
     const ns = props.namespaces;
     const p = props.ports;
     const redis = props.redisPort ?? 6378;

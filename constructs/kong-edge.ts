@@ -1,4 +1,4 @@
-import { createPublicKey } from "node:crypto";
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
@@ -11,6 +11,7 @@ import { SHUTDOWN_BUDGET } from "../lib/shutdown";
 import { KONG_CHART_FACTS } from "../lib/upstream-facts";
 import { isUnresolved } from "../lib/tokens";
 import { VERSIONS } from "../lib/versions";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 /** A Kong service with its routes. */
 export interface KongRoute {
@@ -168,6 +169,7 @@ export class KongEdge extends Construct {
 
   constructor(scope: Construct, id: string, props: KongEdgeProps) {
     super(scope, id);
+    guardRenderedValues(this);
     this.props = props;
     this.validate(props);
     for (const route of props.routes ?? []) this.addRoute(route);
@@ -223,7 +225,7 @@ export class KongEdge extends Construct {
   /** Kong verifies with OpenSSL when it loads the config (kong/plugins/jwt/daos.lua:4-11); we refuse what it would, and weak keys, at synth. */
   private checkRs256Key(consumer: KongConsumer): void {
     const field = `consumer ${consumer.username}.rsaPublicKey`;
-    let key;
+    let key: KeyObject;
     try {
       key = createPublicKey(consumer.rsaPublicKey.trim());
     } catch (error) {

@@ -8,6 +8,7 @@ import { InvalidPropsError, received } from "../lib/errors";
 import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
 import { VERSIONS } from "../lib/versions";
 import { toYaml } from "../lib/yaml";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 /** What Prometheus scrapes: each tier's namespace and metrics port. */
 export interface ScrapeTargets {
@@ -73,6 +74,7 @@ export class ObservabilityStack extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id);
+    guardRenderedValues(this);
     const storageGi = props.storageGi ?? OBSERVABILITY_DEFAULTS.storageGi;
     if (!(Number.isInteger(storageGi) && storageGi >= 1)) throw new InvalidPropsError(this, "storageGi", `must be a whole number of at least 1 ${received(storageGi)}`, "give the volume size in GiB");
     const retention = props.retention ?? OBSERVABILITY_DEFAULTS.retention;

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { validateProjectId } from "../lib/naming";
+import { guardRenderedValues } from "../lib/synth-guard";
 
 /**
  * APIs the whole gateway uses: the cluster and its network, IAM and Workload Identity,
@@ -43,6 +44,7 @@ export class ProjectServices extends Construct {
 
   constructor(scope: Construct, id: string, props: ProjectServicesProps) {
     super(scope, id);
+    guardRenderedValues(this);
     validateProjectId(this, props.projectId);
     const names = [...new Set(props.services ?? GATEWAY_SERVICES)].sort();
     this.services = Object.fromEntries(

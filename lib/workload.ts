@@ -8,6 +8,7 @@ import { InvalidPropsError, received } from "./errors";
 import { isPinnedImage } from "./images";
 import { KUBERNETES_COMMON_LABELS } from "./labels";
 import { sortedEntries } from "./ordering";
+import { guardRenderedValues } from "./synth-guard";
 
 /** A file mounted into the container from a Secret, a ConfigMap or a Secret Manager CSI volume. */
 export interface MountedFiles {
@@ -113,6 +114,7 @@ export class HardenedWorkload extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedWorkloadProps) {
     super(scope, id);
+    guardRenderedValues(this);
     validateImage(this, props.image);
     const scaling = { ...WORKLOAD_DEFAULTS.scaling, ...props.scaling };
     if (scaling.minReplicas < 1 || scaling.minReplicas > scaling.maxReplicas) {

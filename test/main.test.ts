@@ -1,15 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DIST, ROOT } from "./support/compiled";
 
-const ROOT = resolve(__dirname, "..");
-
-/** Runs main.ts the way `npm run synth` does, into a temporary output directory. */
+/** Runs the compiled main.js the way `npm run synth` and cdktf.json's `app` do, into a temporary output directory. */
 function runSynth(env: Record<string, string> = {}) {
   const outdir = mkdtempSync(join(tmpdir(), "synth-"));
-  const result = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+  const result = spawnSync(process.execPath, [join(DIST, "main.js")], {
     cwd: ROOT,
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
     encoding: "utf8",
@@ -17,7 +16,13 @@ function runSynth(env: Record<string, string> = {}) {
   return { ...result, outdir };
 }
 
-describe("npm run synth (main.ts)", () => {
+describe("npm run synth (dist/main.js)", () => {
+  it("is the program npm run synth and cdktf.json's app run", () => {
+    const json = (file: string) => JSON.parse(readFileSync(join(ROOT, file), "utf8"));
+    expect(json("package.json").scripts.synth).toBe("npm run --silent build && node dist/main.js");
+    expect(json("cdktf.json").app).toBe("npm run --silent build && node dist/main.js");
+  });
+
   it("synthesizes both stacks offline and says what it wrote", () => {
     const { status, stdout, outdir } = runSynth();
     expect(status).toBe(0);

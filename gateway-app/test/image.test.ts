@@ -23,6 +23,16 @@ function stages(): Stage[] {
 
 const runOf = (stage: Stage) => stage.lines.filter((l) => l.startsWith("RUN ")).map((l) => l.slice(4));
 
+/** The Node major of a base image: `node:24.22-bookworm-slim` or `gcr.io/distroless/nodejs24-debian12:nonroot`. */
+function nodeMajor(base: string): number {
+  const match = /^node:(\d+)[.-]/.exec(base) ?? /\/distroless\/nodejs(\d+)-/.exec(base);
+  if (!match) throw new Error(`no Node major in base image ${base}`);
+  return Number(match[1]);
+}
+
+const imageMajor = nodeMajor(stages().at(-1)!.base);
+const runningMajor = Number(process.versions.node.split(".")[0]);
+
 describe("gateway-app Dockerfile", () => {
   it("copies only paths that exist in the repository", () => {
     const sources = dockerfile.split("\n")
@@ -36,7 +46,7 @@ describe("gateway-app Dockerfile", () => {
     const all = stages();
     expect(all.map((s) => s.name)).toEqual(["build", "runtime-deps", "final"]);
     const final = all.at(-1)!;
-    expect(final.base).toMatch(/distroless\/nodejs20/);
+    expect(final.base).toBe("gcr.io/distroless/nodejs24-debian12:nonroot");
     expect(runOf(final)).toEqual([]);
     const user = final.lines.find((l) => l.startsWith("USER "))!;
     expect(Number(user.split(/\s+/)[1].split(":")[0])).toBeGreaterThanOrEqual(10000);
@@ -44,7 +54,19 @@ describe("gateway-app Dockerfile", () => {
     expect(runOf(all[1])).toEqual([expect.stringMatching(/^npm ci --workspace gateway-app --omit=dev/)]);
   });
 
-  it("starts from the build output with only the runtime dependencies installed, and answers /healthz", async () => {
+  it("builds and runs on one supported Node major, the one CI tests with", () => {
+    expect(stages().map((s) => nodeMajor(s.base))).toEqual([24, 24, 24]);
+    const ciNode = /^NODE_VERSION=(\d+)\./m.exec(readFileSync(join(ROOT, ".ci/run"), "utf8"));
+    expect(Number(ciNode?.[1])).toBe(imageMajor);
+    for (const manifest of ["package.json", "gateway-app/package.json"]) {
+      expect(JSON.parse(readFileSync(join(ROOT, manifest), "utf8")).engines, manifest).toEqual({ node: `>=${imageMajor}` });
+    }
+    // CI puts that Node first on PATH; a developer machine may run another one.
+    if (process.env.CI) expect(runningMajor).toBe(imageMajor);
+  });
+
+  // Booting on another major would prove nothing about the image, so off CI it needs the image's Node.
+  it.runIf(runningMajor === imageMajor || process.env.CI)("starts from the build output with only the runtime dependencies installed, and answers /healthz", async () => {
     const app = mkdtempSync(join(tmpdir(), "gateway-image-"));
     // The runtime-deps stage, as written in the Dockerfile, against the same lockfile.
     cpSync(join(ROOT, "package.json"), join(app, "package.json"));

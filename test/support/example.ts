@@ -1,9 +1,13 @@
-import { buildExampleApp, INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID, readExampleConfig } from "../../lib/example-app";
+import { compiled } from "./compiled";
 import { fromYaml } from "../../lib/yaml";
 import { readSynthesized, resourcesOf, tempApp, type TerraformJson } from "./terraform";
 
-/** The example app synthesized once, with helpers to read what the platform stack renders. */
+/**
+ * The example app synthesized through the compiled library (what `npm run synth` runs), with helpers
+ * to read what the platform stack renders.
+ */
 export function synthesizeExample() {
+  const { buildExampleApp, INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID, readExampleConfig } = compiled<typeof import("../../lib/example-app")>("lib/example-app");
   const app = tempApp();
   buildExampleApp(app, readExampleConfig(() => undefined, {}));
   app.synth();

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Testing, type TerraformStack } from "cdktf";
+import { assertNoBrokenValues } from "../../lib/synth-guard";
 
 /** A synthesized stack as Terraform JSON. */
 export interface TerraformJson {
@@ -15,9 +16,14 @@ export interface TerraformJson {
   module?: Record<string, unknown>;
 }
 
-/** Synthesizes one stack (aspects included) and parses it. */
+/**
+ * Synthesizes one stack (aspects included) and parses it. Testing.synth skips validations, so the
+ * broken-value guard that app.synth() runs is applied here too.
+ */
 export function synthJson(stack: TerraformStack): TerraformJson {
-  return JSON.parse(Testing.synth(stack)) as TerraformJson;
+  const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
+  assertNoBrokenValues(stack.node.path, json as Record<string, unknown>);
+  return json;
 }
 
 /** All resources of a type, as a list of their bodies. */
@@ -78,7 +84,7 @@ export function referencedAddresses(json: TerraformJson): { address: string; at:
         for (const match of expression.matchAll(REFERENCE)) found.push({ address: match[1], at });
       }
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, `${at}[${index}]`, inDependsOn));
+      for (const [index, item] of value.entries()) visit(item, `${at}[${index}]`, inDependsOn);
     } else if (value && typeof value === "object") {
       for (const [key, child] of Object.entries(value)) {
         if (key === "//") continue;
