@@ -1,36 +1,44 @@
 import { describe, expect, it } from "vitest";
 import { buildClusterModel, chartFacts, type ClusterModel } from "./support/cluster-model";
 import { INVARIANTS, inClusterUrls, MANUAL_OBJECTS } from "./support/cluster-model/invariants";
+import { numbersAreNumbers, numberAttributes } from "./support/cluster-model/provider-schema";
 import { VARIANTS, variantModel, variantStacks } from "./support/cluster-model/variants";
 
 type InvariantName = keyof typeof INVARIANTS;
 
 /**
- * Invariants that fail today because of defects being fixed on other branches. Each entry is
- * an `it.fails`: it flips to a failure when the fix lands, and the entry must then go.
+ * Invariants that fail today because of defects being fixed on other branches. Each is an
+ * `it.fails`: it flips to a failure when the fix lands, and its line must then go.
  */
-const KNOWN_DEFECTS: Partial<Record<string, Partial<Record<InvariantName, string>>>> = {};
-const everyVariant = (invariant: InvariantName, defect: string) => {
-  for (const variant of Object.keys(VARIANTS)) KNOWN_DEFECTS[variant] = { ...KNOWN_DEFECTS[variant], [invariant]: defect };
-};
-// known defect: Kong's podLabels repeat the chart's component/managed-by labels, so the Deployment selector (component: app) misses its pods
-everyVariant("every workload selector matches its pod template", "Kong podLabels override chart-owned labels");
+const KNOWN_DEFECTS = new Map<string, string>();
+function knownDefect(variants: string[], invariant: InvariantName, defect: string): void {
+  for (const variant of variants) KNOWN_DEFECTS.set(`${variant} | ${invariant}`, defect);
+}
+const ALL = Object.keys(VARIANTS);
+const CUSTOM = "custom namespaces and a provider model given only to the platform stack";
+const CERT_MANAGER = "cert-manager TLS, consumers, CORS and a provider model in both stacks";
+// known defect: Kong's podLabels repeat the chart's component label, so the Deployment selector (component: app) misses its pods
+knownDefect(ALL, "every workload selector matches its pod template", "Kong podLabels override chart-owned labels");
 // known defect: the same duplicate labels leave Kong's proxy Service selecting no pods
-everyVariant("every Service selects pods and targets an existing container port", "Kong podLabels override chart-owned labels");
+knownDefect(ALL, "every Service selects pods and targets an existing container port", "Kong podLabels override chart-owned labels");
 // known defect: the same duplicate labels (managed-by: cdktf over Helm) leave Kong's PDB selecting no pods
-everyVariant("every PDB selects pods", "Kong podLabels override chart-owned labels");
+knownDefect(ALL, "every PDB selects pods", "Kong podLabels override chart-owned labels");
 // known defect: custom namespaces break WI bindings (the infrastructure stack binds the default namespaces)
-KNOWN_DEFECTS["custom namespaces"] = { ...KNOWN_DEFECTS["custom namespaces"], "every Workload Identity binding matches an annotated KSA, and back": "WI bindings use DEFAULT_NAMESPACES" };
+knownDefect([CUSTOM], "every Workload Identity binding matches an annotated KSA, and back", "WI bindings use DEFAULT_NAMESPACES");
 // known defect: provider-key secrets for models given only to the platform stack are never created
-KNOWN_DEFECTS["a provider model given only to the platform stack"] = { ...KNOWN_DEFECTS["a provider model given only to the platform stack"], "every mounted Secret, ConfigMap and SecretProviderClass exists": "provider keys follow the infrastructure stack's models" };
+knownDefect([CUSTOM], "every mounted Secret, ConfigMap and SecretProviderClass exists", "provider keys follow the infrastructure stack's models");
 // known defect: with cert-manager, Kong's ssl_cert points at /etc/secrets/kong-proxy-cert while the chart mounts /etc/cert-manager/proxy/
-KNOWN_DEFECTS["cert-manager TLS"] = { ...KNOWN_DEFECTS["cert-manager TLS"], "every file a container names is mounted": "ssl_cert path vs the chart's cert-manager mount" };
+knownDefect([CERT_MANAGER], "every file a container names is mounted", "ssl_cert path vs the chart's cert-manager mount");
 // known defect: KongEdge allows one replica with the PDB on, which the chart refuses to render (pdb.yaml:2-7)
-KNOWN_DEFECTS["Kong at one replica"] = { ...KNOWN_DEFECTS["Kong at one replica"], "every chart renders": "PDB enabled at one replica" };
+knownDefect(["Kong at one replica"], "every chart renders", "PDB enabled at one replica");
 
 describe.each(Object.keys(VARIANTS))("cluster model of %s", (variant) => {
+  it("numbers are numbers where the provider schema or the config says so", () => {
+    expect(numbersAreNumbers(variantStacks(variant), variantModel(variant))).toEqual([]);
+  });
+
   for (const [name, invariant] of Object.entries(INVARIANTS) as [InvariantName, (m: ClusterModel) => string[]][]) {
-    const defect = KNOWN_DEFECTS[variant]?.[name];
+    const defect = KNOWN_DEFECTS.get(`${variant} | ${name}`);
     (defect ? it.fails : it)(name, () => {
       expect(invariant(variantModel(variant))).toEqual([]);
     });
@@ -62,6 +70,27 @@ describe("the invariants catch what they are for", () => {
   ])("%s", (name, change, problem) => {
     expect(INVARIANTS[name](variantModel("the example app")).some((p) => problem.test(p))).toBe(false);
     expect(INVARIANTS[name](broken(change)).join("\n")).toMatch(problem);
+  });
+});
+
+describe("numbers are numbers", () => {
+  it("reads the number-typed attributes from the provider bindings", () => {
+    expect(numberAttributes("kubernetes_deployment_v1")).toEqual(expect.arrayContaining(["spec.template.spec.container.port.container_port", "spec.template.spec.termination_grace_period_seconds"]));
+    // A string in the schema (to tell 0 from unset), so "2" is right here.
+    expect(numberAttributes("kubernetes_deployment_v1")).not.toContain("spec.replicas");
+    expect(numberAttributes("kubernetes_service_v1")).toContain("spec.port.port");
+    expect(numberAttributes("helm_release")).toContain("timeout");
+  });
+
+  it("catches a port given as a string in a resource and in a chart's values", () => {
+    const stacks = variantStacks("the example app");
+    const deployment = Object.values(stacks.platform.resource!.kubernetes_deployment_v1)[0];
+    deployment.spec.template.spec.container[0].port[0].container_port = "8080";
+    const model = broken((m) => { m.releases.find((r: any) => r.chart === "kong").values.proxy.tls.containerPort = "8443"; });
+    expect(numbersAreNumbers(stacks, model)).toEqual([
+      expect.stringMatching(/kubernetes_deployment_v1\..*\.spec\.template\.spec\.container\[0\]\.port\[0\]\.container_port is "8080"/),
+      expect.stringMatching(/helm_release\..* values\.proxy\.tls\.containerPort is "8443", not a number/),
+    ]);
   });
 });
 

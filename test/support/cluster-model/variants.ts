@@ -35,16 +35,24 @@ const OPENAI: CatalogueModel = { name: "gpt", provider: "openai", model: "gpt-4o
 /** The deployments the invariants are checked on: the example app and construct variants. */
 export const VARIANTS: Record<string, { stacks: () => TwoStacks; options?: ClusterModelOptions }> = {
   "the example app": { stacks: () => { const { platform, infrastructure } = synthesizeExample(); return { platform, infrastructure }; } },
-  "custom namespaces": { stacks: () => twoStacks({ namespaces: { edge: "acme-edge", app: "acme-app", router: "acme-router", observability: "acme-obs" } }) },
-  "cert-manager TLS": {
-    stacks: () => twoStacks({ gateway: { tls: { certManager: { clusterIssuer: "letsencrypt", dnsNames: ["api.example.com"] } } } }),
+  // Each variant joins options whose known defects break different invariants, to synthesize less.
+  "custom namespaces and a provider model given only to the platform stack": {
+    stacks: () => twoStacks(
+      { namespaces: { edge: "acme-edge", app: "acme-app", router: "acme-router", observability: "acme-obs" }, models: [...DEFAULT_MODELS, OPENAI] },
+      { infrastructure: [...DEFAULT_MODELS] },
+    ),
+  },
+  "cert-manager TLS, consumers, CORS and a provider model in both stacks": {
+    stacks: () => twoStacks({
+      models: [...DEFAULT_MODELS, OPENAI],
+      gateway: {
+        tls: { certManager: { clusterIssuer: "letsencrypt", dnsNames: ["api.example.com"] } },
+        consumers: [{ username: "team-a", rsaPublicKey: PUBLIC_KEY }],
+        corsOrigins: ["https://app.example.com"],
+      },
+    }),
     options: { apiVersions: ["cert-manager.io/v1"] },
   },
-  // Options that change Kong's config and LiteLLM's secrets but not the objects' wiring, together.
-  "consumers, CORS and a provider model in both stacks": {
-    stacks: () => twoStacks({ models: [...DEFAULT_MODELS, OPENAI], gateway: { consumers: [{ username: "team-a", rsaPublicKey: PUBLIC_KEY }], corsOrigins: ["https://app.example.com"] } }),
-  },
-  "a provider model given only to the platform stack": { stacks: () => twoStacks({ models: [...DEFAULT_MODELS, OPENAI] }, { infrastructure: [...DEFAULT_MODELS] }) },
   "Kong at one replica": { stacks: singleReplicaEdge },
 };
 
