@@ -71,12 +71,27 @@ export const chartFacts = {
      */
     monitorsInReleaseNamespace: true,
     /**
-     * The Prometheus pods (a StatefulSet the operator, v0.93.1 per Chart.yaml appVersion, makes
-     * from the Prometheus resource) carry `app.kubernetes.io/name: prometheus`. Not re-read from
-     * prometheus-operator's source here; the NetworkPolicies select the namespace only, so
-     * reachability does not depend on it.
+     * `kube-prometheus-stack.fullname`: the release name when it contains the chart name, else
+     * `<release>-kube-prometheus-stack`, cut to 26 characters; the Prometheus resource is
+     * `<fullname>-prometheus`. charts/kube-prometheus-stack/templates/_helpers.tpl:14-25, 38-44
      */
-    prometheusPodLabels: { "app.kubernetes.io/name": "prometheus" },
+    fullname: (release: string) => (release.includes("kube-prometheus-stack") ? release : `${release}-kube-prometheus-stack`).slice(0, 26).replace(/-$/, ""),
+    prometheusName: (fullname: string) => `${fullname}-prometheus`,
+    /**
+     * The operator (appVersion v0.93.1; v0.93.0 read, the nearest tag in the snapshot) runs a
+     * StatefulSet `prometheus-<name>` whose pods carry these selector labels, shard 0 for one shard.
+     * prometheus-operator/prometheus-operator@v0.93.0:pkg/prometheus/server/operator.go:61, 1696-1704;
+     * pkg/prometheus/server/statefulset.go:223-226; pkg/prometheus/common.go:65, 68
+     */
+    statefulSetName: (prometheus: string) => `prometheus-${prometheus}`,
+    prometheusPodLabels: (prometheus: string) => ({
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/name": "prometheus",
+      "app.kubernetes.io/instance": prometheus,
+      "operator.prometheus.io/name": prometheus,
+      prometheus,
+      "operator.prometheus.io/shard": "0",
+    }),
   },
 } as const;
 

@@ -19,13 +19,12 @@ export function kubePrometheusStackChart(release: HelmRelease, _context: ChartCo
   for (const monitor of prometheus.additionalPodMonitors ?? []) {
     set.customObjects.push({ ...meta(monitor.name), apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", spec: { selector: monitor.selector, namespaceSelector: monitor.namespaceSelector, podMetricsEndpoints: monitor.podMetricsEndpoints } });
   }
+  if (prometheus.prometheusSpec?.additionalScrapeConfigs) throw new Error("kube-prometheus-stack model: additionalScrapeConfigs not modelled; extend it so their targets are checked");
+  if (release.values.cleanPrometheusOperatorObjectNames || release.values.fullnameOverride || release.values.nameOverride) throw new Error("kube-prometheus-stack model: name overrides not modelled");
   if (prometheus.enabled !== false) {
-    set.workloads.push({
-      ...meta(`prometheus-${release.name}-prometheus`),
-      kind: "StatefulSet",
-      selector: { ...FACTS.prometheusPodLabels },
-      template: { labels: { ...FACTS.prometheusPodLabels }, annotations: {}, containers: [], volumes: [] },
-    });
+    const name = FACTS.prometheusName(FACTS.fullname(release.name));
+    const labels = FACTS.prometheusPodLabels(name);
+    set.workloads.push({ ...meta(FACTS.statefulSetName(name)), kind: "StatefulSet", selector: labels, template: { labels, annotations: {}, containers: [], volumes: [] } });
   }
   return { objects: set, failures: [] };
 }
