@@ -4,6 +4,12 @@
  * (KONG_CHART_FACTS, KUBE_PROMETHEUS_STACK_FACTS) as they land there; every fact cites
  * `owner/repo@tag:path:lines`.
  */
+/*
+ * The Kong model was compared with `helm template` (Helm 3.17, the chart from Kong/charts at
+ * tag kong-3.4.1, its postgresql dependency dropped) for the example's values, the cert-manager
+ * variant (`--api-versions cert-manager.io/v1`) and one replica (the chart fails, pdb.yaml:3):
+ * same names, labels, selectors, ports, volumes, mounts and KONG_SSL_CERT* env.
+ */
 export const chartFacts = {
   kong: {
     version: "3.4.1",
@@ -23,11 +29,12 @@ export const chartFacts = {
     /**
      * Pod template labels, in template order: metaLabels, component app, `app: <fullname>`,
      * `version`, then `podLabels` appended as more lines of the same mapping.
-     * templates/deployment.yaml:60-68. Duplicate keys are not rejected by the YAML-to-JSON
-     * step Helm's kube client uses (sigs.k8s.io/yaml, non-strict): the last one wins.
+     * templates/deployment.yaml:60-68. `helm template` renders the repeated keys as written;
+     * the model takes the last one, as the non-strict YAML-to-JSON step of Helm's kube client
+     * (sigs.k8s.io/yaml) does (that step not re-read from source here).
      */
     podLabelOrder: ["metaLabels", "component: app", "app: fullname", "version", "podLabels"],
-    /** The PDB selects metaLabels + component app. templates/pdb.yaml:19-27 */
+    /** The PDB selects metaLabels + component app. templates/pdb.yaml:23-26 */
     pdbSelector: "metaLabels + component: app",
     /** A PDB with one replica fails rendering. templates/pdb.yaml:2-7 */
     pdbFailures: {
