@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildClusterModel, chartFacts, type ClusterModel } from "./support/cluster-model";
-import { INVARIANTS, inClusterUrls, MANUAL_OBJECTS } from "./support/cluster-model/invariants";
+import { INVARIANTS, inClusterUrls, MANUAL_OBJECTS, manualObjectsAreNeeded } from "./support/cluster-model/invariants";
 import { numbersAreNumbers, numberAttributes } from "./support/cluster-model/provider-schema";
 import { VARIANTS, variantModel, variantStacks } from "./support/cluster-model/variants";
 
@@ -146,8 +146,11 @@ describe("the model of the example app", () => {
     expect(chartFacts.kubePrometheusStack.source).toBe("prometheus-community/helm-charts@kube-prometheus-stack-88.5.3");
   });
 
-  it("lists the objects a documented manual step creates in one place", () => {
-    expect(MANUAL_OBJECTS.map((o) => `${o.tier}/${o.name}`)).toEqual(["edge/kong-proxy-tls", "edge/kong-redis", "observability/grafana-admin"]);
+  it("lists in MANUAL_OBJECTS only what a pod reads and nothing we deploy creates", () => {
+    expect(MANUAL_OBJECTS.map((o) => `${o.tier}/${o.name}`)).toEqual(["edge/kong-proxy-tls", "edge/kong-redis"]);
+    expect(manualObjectsAreNeeded(model)).toEqual([]);
+    const withKongRedis = broken((m) => { m.secrets.push({ namespace: "ai-gateway-edge", name: "kong-redis", labels: {}, annotations: {}, origin: "kubernetes_secret_v1.KongRedis", keys: ["password"] }); });
+    expect(manualObjectsAreNeeded(withKongRedis)).toEqual(["MANUAL_OBJECTS: Secret kong-redis is now created by kubernetes_secret_v1.KongRedis; remove it"]);
   });
 
   it("refuses a chart it has no model for", () => {

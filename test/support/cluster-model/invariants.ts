@@ -14,8 +14,22 @@ export type Invariant = (model: ClusterModel) => string[];
 export const MANUAL_OBJECTS: readonly { readonly kind: "Secret"; readonly tier: "edge" | "observability"; readonly name: string; readonly step: string }[] = [
   { kind: "Secret", tier: "edge", name: "kong-proxy-tls", step: "the edge's TLS certificate, unless cert-manager issues it" },
   { kind: "Secret", tier: "edge", name: "kong-redis", step: "Memorystore's AUTH string for Kong's rate limiting" },
-  { kind: "Secret", tier: "observability", name: "grafana-admin", step: "Grafana's admin user and password" },
 ];
+
+/**
+ * Each MANUAL_OBJECTS entry is still needed: some pod reads it, and nothing we deploy creates
+ * it. Fails when a construct takes one over, so the list only shrinks.
+ */
+export const manualObjectsAreNeeded: Invariant = (model) => {
+  const tier = tierOf(model);
+  return MANUAL_OBJECTS.flatMap((o) => {
+    const readers = model.workloads.filter((w) => tier(w.namespace) === o.tier && (
+      w.template.volumes.some((v) => "secret" in v.source && v.source.secret === o.name)
+      || w.template.containers.some((c) => c.env.some((e) => e.secretKeyRef?.name === o.name))));
+    if (readers.length === 0) return [`MANUAL_OBJECTS: no pod reads ${o.kind} ${o.name} any more; remove it`];
+    return model.secrets.some((s) => tier(s.namespace) === o.tier && s.name === o.name) ? [`MANUAL_OBJECTS: ${o.kind} ${o.name} is now created by ${model.secrets.find((s) => s.name === o.name)!.origin}; remove it`] : [];
+  });
+};
 
 export function selects(selector: Labels, labels: Labels): boolean {
   const entries = Object.entries(selector);
