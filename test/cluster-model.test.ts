@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildClusterModel, chartFacts, type ClusterModel } from "./support/cluster-model";
+import { kongChart } from "./support/cluster-model/kong-chart";
 import { INVARIANTS, inClusterUrls, MANUAL_OBJECTS, manualObjectsAreNeeded } from "./support/cluster-model/invariants";
 import { numbersAreNumbers, numberAttributes } from "./support/cluster-model/provider-schema";
 import { VARIANTS, variantModel, variantStacks } from "./support/cluster-model/variants";
@@ -118,13 +119,23 @@ describe("the model of the example app", () => {
     ]);
   });
 
-  it("gives Kong's pods the chart's labels with our podLabels after them, the last of a repeated key winning", () => {
-    const kong = model.workloads.find((w) => w.name === "kong-kong")!;
+  it("gives Kong's pods the chart's labels with podLabels after them, the last of a repeated key winning", () => {
+    const example = model.releases.find((r) => r.chart === "kong")!;
+    const release = { ...example, values: { ...example.values, podLabels: { "app.kubernetes.io/component": "edge", team: "platform" } } };
+    const [kong] = kongChart(release, { apiVersions: new Set() }).objects.workloads;
     expect(kong.selector).toEqual({ "app.kubernetes.io/name": "kong", "app.kubernetes.io/component": "app", "app.kubernetes.io/instance": "kong" });
-    expect(kong.template.labels).toMatchObject({ "helm.sh/chart": "kong-3.4.1", "app.kubernetes.io/version": "3.9", app: "kong-kong", version: "3.9" });
-    // The chart writes component: app and managed-by: Helm first; podLabels repeat both keys.
-    expect(kong.template.labels["app.kubernetes.io/component"]).toBe("edge");
-    expect(kong.template.labels["app.kubernetes.io/managed-by"]).toBe("cdktf");
+    expect(kong.template.labels).toEqual({
+      "app.kubernetes.io/name": "kong",
+      "helm.sh/chart": "kong-3.4.1",
+      "app.kubernetes.io/instance": "kong",
+      "app.kubernetes.io/managed-by": "Helm",
+      "app.kubernetes.io/version": "3.9",
+      // The chart writes component: app; podLabels repeat the key, and the last one wins.
+      "app.kubernetes.io/component": "edge",
+      app: "kong-kong",
+      version: "3.9",
+      team: "platform",
+    });
   });
 
   it("renders Kong's env as the chart does: KONG_<UPPER> for env, <UPPER> for customEnv", () => {

@@ -111,6 +111,8 @@ export function numericKeysThatAreNotNumbers(document: unknown, at: string): str
     if (Array.isArray(value)) value.forEach((item, index) => visit(item, `${path}[${index}]`));
     else if (value && typeof value === "object") {
       for (const [key, child] of Object.entries(value)) {
+        // Environment variables are strings whatever they hold (Kong's `env`, `customEnv`).
+        if (key === "env" || key === "customEnv") continue;
         // A monitor endpoint's `port` names a port (prometheus-operator's ServiceMonitor/PodMonitor API).
         const portName = key === "port" && /(?:endpoints|podMetricsEndpoints)\[\d+\]$/.test(path);
         if (NUMERIC_KEY.test(key) && !portName && (typeof child === "string" || typeof child === "boolean") && !REFERENCE.test(String(child))) problems.push(`${path}.${key} is ${JSON.stringify(child)}, not a number`);

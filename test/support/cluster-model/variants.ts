@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { TerraformStack } from "cdktf";
 import { InfrastructureStack } from "../../../constructs/infrastructure-stack";
 import { GatewayNamespaces } from "../../../constructs/gateway-namespaces";
@@ -9,7 +10,8 @@ import { synthJson, tempApp, type TerraformJson } from "../terraform";
 import { buildClusterModel, type ClusterModelOptions } from "./index";
 import type { ClusterModel } from "./types";
 
-export const PUBLIC_KEY = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAsentinelpublickey\n-----END PUBLIC KEY-----";
+/** A real RS256 public key: KongEdge may parse what it is given. */
+export const PUBLIC_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
 
 interface TwoStacks { platform: TerraformJson; infrastructure: TerraformJson }
 
