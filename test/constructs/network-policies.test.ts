@@ -1,17 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_NAMESPACES } from "../../constructs/gateway-namespaces";
 import { synthesizeExample } from "../support/example";
-import { kongPodTemplateLabels } from "../support/kong-chart";
+import { buildClusterModel, type ClusterModel } from "../support/cluster-model";
+import { configuredFlows, loadBalancedPorts } from "../support/cluster-model/flows";
 import { PolicyEvaluator, type Endpoint } from "../support/network-policy";
 
-const example = synthesizeExample();
-const policies = new PolicyEvaluator(example.platform);
+const model = buildClusterModel(synthesizeExample());
+const policies = PolicyEvaluator.fromModel(model);
 
-// Kong's pods carry what its chart renders from our values, not what we would like them to.
-const kong: Endpoint = { namespace: DEFAULT_NAMESPACES.edge, labels: kongPodTemplateLabels(example.kongValues()) };
-const app: Endpoint = { namespace: DEFAULT_NAMESPACES.app, labels: { "app.kubernetes.io/name": "gateway-app", "app.kubernetes.io/component": "backend" } };
-const router: Endpoint = { namespace: DEFAULT_NAMESPACES.router, labels: { "app.kubernetes.io/name": "litellm", "app.kubernetes.io/component": "router" } };
-const prometheus: Endpoint = { namespace: DEFAULT_NAMESPACES.observability, labels: { "app.kubernetes.io/name": "prometheus" } };
+/** A pod of a workload, with the labels its template (ours, or the chart's) really gives it. */
+function pod(model: ClusterModel, namespace: string, name: string): Endpoint {
+  const workload = model.workloads.find((w) => w.namespace === namespace && w.name === name);
+  if (!workload) throw new Error(`no workload ${namespace}/${name} in the model`);
+  return { namespace, labels: workload.template.labels };
+}
+
+const kong = pod(model, DEFAULT_NAMESPACES.edge, "kong-kong");
+const app = pod(model, DEFAULT_NAMESPACES.app, "gateway-app");
+const router = pod(model, DEFAULT_NAMESPACES.router, "litellm");
+const prometheus = pod(model, DEFAULT_NAMESPACES.observability, "prometheus-kube-prometheus-stack-prometheus");
 const stranger: Endpoint = { namespace: "default", labels: { app: "curious" } };
 const intruderInApp: Endpoint = { namespace: DEFAULT_NAMESPACES.app, labels: { app: "debug-shell" } };
 const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
@@ -48,11 +55,45 @@ describe("NetworkPolicy reachability (evaluated, not string-matched)", () => {
     ["another pod in the app namespace → LiteLLM", intruderInApp, router, 4000, false],
     ["another pod in the app namespace → the internet", intruderInApp, vertex, 443, false],
     ["gateway-app → DNS", app, dns, 53, true],
-  ] as [string, Endpoint, Endpoint, number, boolean][])("%s: %s", (_name, from, to, port, expected) => {
+  ] as [string, Endpoint, Endpoint, number, boolean][])("%s", (_name, from, to, port, expected) => {
     expect(policies.allowed(from, to, port)).toBe(expected);
   });
 
   it("lets every tier resolve names over UDP", () => {
-    for (const pod of [kong, app, router, prometheus]) expect(policies.allowed(pod, dns, 53, "UDP")).toBe(true);
+    for (const source of [kong, app, router, prometheus]) expect(policies.allowed(source, dns, 53, "UDP")).toBe(true);
+  });
+});
+
+describe("NetworkPolicies against the flows the configuration implies (cluster model)", () => {
+  const endpoint = (key: string) => pod(model, key.split("/")[0], key.split("/")[1]);
+  const required = configuredFlows(model);
+  const flowKey = (f: { from: string; to: string; port: number }) => `${f.from} → ${f.to}:${f.port}`;
+
+  it("derives the request path and every scrape from the configuration", () => {
+    expect([...new Set(required.map(flowKey))].sort()).toEqual([
+      "ai-gateway-app/gateway-app → ai-gateway-router/litellm:4000",
+      "ai-gateway-edge/kong-kong → ai-gateway-app/gateway-app:8080",
+      "ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus → ai-gateway-app/gateway-app:8080",
+      "ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus → ai-gateway-edge/kong-kong:8100",
+      "ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus → ai-gateway-router/litellm:4000",
+    ]);
+  });
+
+  it("allows every flow the configuration needs", () => {
+    const denied = required.filter((f) => !policies.allowed(endpoint(f.from), endpoint(f.to), f.port)).map((f) => `${flowKey(f)} (${f.why})`);
+    expect(denied).toEqual([]);
+  });
+
+  it("allows clients to every port the load balancer forwards to", () => {
+    const ports = loadBalancedPorts(model);
+    expect(ports.map((p) => p.port).sort()).toEqual([8000, 8443]);
+    for (const { to, port } of ports) expect(policies.allowed(internet, endpoint(to), port), `internet → ${to}:${port}`).toBe(true);
+  });
+
+  it("allows no other flow between pods, nor from a stranger to any container port", () => {
+    const pods = model.workloads.map((w) => ({ key: `${w.namespace}/${w.name}`, endpoint: endpoint(`${w.namespace}/${w.name}`), ports: w.template.containers.flatMap((c) => c.ports.map((p) => Number(p.containerPort))) }));
+    const sources = [...pods, { key: "default/curious", endpoint: stranger }, { key: "ai-gateway-app/debug-shell", endpoint: intruderInApp }];
+    const allowed = sources.flatMap((from) => pods.flatMap((to) => to.ports.filter((port) => policies.allowed(from.endpoint, to.endpoint, port)).map((port) => `${from.key} → ${to.key}:${port}`)));
+    expect([...new Set(allowed)].sort()).toEqual([...new Set(required.map(flowKey))].sort());
   });
 });

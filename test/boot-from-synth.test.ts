@@ -1,0 +1,106 @@
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeUpstream } from "../gateway-app/test/support/fake-upstream";
+import { DEFAULT_NAMESPACES } from "../constructs/gateway-namespaces";
+import { layOutPod, type LocalPod } from "./support/cluster-model/local-pod";
+import { variantModel } from "./support/cluster-model/variants";
+import { freePort } from "./support/processes";
+
+const ROOT = resolve(__dirname, "..");
+
+/**
+ * The final stage of gateway-app's Dockerfile: the image the Deployment runs. Its base
+ * (distroless nodejs) has `ENTRYPOINT ["/nodejs/bin/node"]`
+ * (GoogleContainerTools/distroless nodejs/nodejs.bzl: `entrypoint = ["/nodejs/bin/node"]`).
+ */
+function imageConfig() {
+  const final = readFileSync(join(ROOT, "gateway-app/Dockerfile"), "utf8").split(/^FROM /m).at(-1)!;
+  const env = Object.fromEntries([...(/^ENV (.+)$/m.exec(final)?.[1] ?? "").matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+  return { entrypoint: ["/nodejs/bin/node"], cmd: JSON.parse(/^CMD (.+)$/m.exec(final)![1]) as string[], workdir: /^WORKDIR (\S+)$/m.exec(final)![1], env };
+}
+
+describe("gateway-app boots from what we synthesize", () => {
+  const model = variantModel("the example app");
+  const workload = model.workloads.find((w) => w.name === "gateway-app")!;
+  const container = workload.template.containers[0];
+  const litellm = new FakeUpstream();
+  const masterKey = "sk-boot-test-master-key";
+  let child: ChildProcess;
+  let pod: LocalPod;
+  let url: string;
+  let stderr = "";
+  let root: string;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "boot-from-synth-"));
+    const litellmPort = Number(new URL(await litellm.start()).port);
+    pod = layOutPod(model, workload, container, root, { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort }, { "ai-gw-litellm-master-key": `${masterKey}\n` });
+
+    // The image's WORKDIR, laid out as the Dockerfile's final stage copies it.
+    const image = imageConfig();
+    const workdir = join(root, "image", image.workdir);
+    mkdirSync(join(workdir, "gateway-app"), { recursive: true });
+    cpSync(join(ROOT, "gateway-app/package.json"), join(workdir, "gateway-app/package.json"));
+    symlinkSync(join(ROOT, "node_modules"), join(workdir, "node_modules"));
+    execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json"), "--outDir", join(workdir, "gateway-app/dist")], { stdio: "pipe" });
+
+    // Translated, because this machine is not the pod: the image's node is this node, and the
+    // pod's own network namespace (where 8080 is free) is this machine's, so PORT is a free one.
+    expect(container.command).toEqual([]);
+    expect(container.args).toEqual([]);
+    const [node, ...entrypointArgs] = image.entrypoint;
+    expect(node).toBe("/nodejs/bin/node");
+    const port = await freePort();
+    child = spawn(process.execPath, [...entrypointArgs, ...image.cmd], {
+      cwd: workdir,
+      env: { ...image.env, PORT: String(port), ...pod.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stderr!.on("data", (d) => (stderr += d));
+    await new Promise<void>((ready, fail) => {
+      let out = "";
+      child.stdout!.on("data", (d) => {
+        out += d;
+        if (out.includes('"listening"')) ready();
+      });
+      child.once("exit", (code) => fail(new Error(`gateway-app exited with ${code}: ${stderr}`)));
+    });
+    url = `http://127.0.0.1:${port}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    child?.kill("SIGKILL");
+    await litellm.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("reads the synthesized env: the catalogue and the key from the mounted files, LiteLLM at its Service's host rewritten to loopback", () => {
+    expect(pod.env.GATEWAY_CONFIG).toBe(pod.localPath("/etc/gateway/catalogue.json"));
+    expect(pod.env.LITELLM_API_KEY_FILE).toBe(pod.localPath("/var/run/secrets/ai-gateway/litellm-api-key"));
+    expect(pod.env.LITELLM_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(Object.keys(pod.env).sort()).toEqual(container.env.map((e) => e.name).sort());
+  });
+
+  it("is ready", async () => {
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  });
+
+  it("serves a catalogue model's completion through LiteLLM, with LiteLLM's key from the SecretProviderClass file", async () => {
+    const catalogue = JSON.parse(model.configMaps.find((c) => c.name === "gateway-app-config")!.data["catalogue.json"]);
+    const modelName = catalogue.models.find((m: any) => m.upstream === "litellm").name;
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "hello" }] }),
+    });
+    expect(response.status, stderr).toBe(200);
+    expect(((await response.json()) as any).choices[0].message.content).toBe("fake answer");
+    const received = litellm.received.at(-1)!;
+    expect(received.url).toBe("/chat/completions");
+    expect(received.headers.authorization).toBe(`Bearer ${masterKey}`);
+    expect(received.body.model).toBe(modelName);
+  });
+});
