@@ -28,7 +28,9 @@ export interface AiGatewayProps {
   readonly catalogue?: ModelCatalogue;
   /**
    * The edge's certificate.
-   * @default { secretName: "kong-proxy-tls" } - a TLS Secret you create in the edge namespace
+   * @default - from Secret Manager: `<prefix>-edge-tls-cert` and `<prefix>-edge-tls-key` (latest
+   *   versions), which the infrastructure stack creates and you fill before the platform deploy,
+   *   read by Kong's own Workload Identity account `<prefix>-kong`
    */
   readonly tls?: KongTls;
   /** @default [] */
@@ -100,7 +102,14 @@ export class AiGateway extends Construct {
     const kongRedisSecret = props.kongRedisPasswordSecret ?? KONG_REDIS_SECRET;
     this.edge = new KongEdge(this, "Edge", {
       namespace: ns.edge,
-      tls: props.tls ?? { secretName: "kong-proxy-tls" },
+      tls: props.tls ?? {
+        secretManager: {
+          projectId: props.projectId,
+          certificateSecret: names.secrets.edgeTlsCertificate,
+          keySecret: names.secrets.edgeTlsKey,
+        },
+      },
+      workloadIdentityServiceAccount: names.edgeServiceAccountEmail,
       loadBalancerIp: address.address,
       sourceRanges: props.sourceRanges,
       corsOrigins: props.corsOrigins,
@@ -109,7 +118,7 @@ export class AiGateway extends Construct {
       routes: [{ name: "openai-api", url: `http://${this.backend.workload.serviceHost}:${BACKEND_PORT}`, paths: ["/v1"] }],
       consumers: props.consumers,
     });
-    if (this.kongRedisSecret) this.edge.release.dependsOn = [dependable(this.kongRedisSecret)];
+    if (this.kongRedisSecret) this.edge.release.dependsOn = [...(this.edge.release.dependsOn ?? []), dependable(this.kongRedisSecret)];
     suppressPolicy(this.edge, [{
       id: "AIG-K8S-12",
       reason: "Kong's rate-limiting plugin reads the Redis password through its env vault, and open-source Kong has no file-based vault, so this one secret must arrive as an environment variable.",

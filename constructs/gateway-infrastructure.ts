@@ -16,7 +16,7 @@ import type { GatewayTier } from "../lib/gateway-spec";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gcpLabels } from "../lib/labels";
 import { checkedName, validatePhysicalName, validatePrefix } from "../lib/naming";
-import { gatewayNames } from "../lib/gateway-names";
+import { gatewayNames, KONG_SERVICE_ACCOUNT } from "../lib/gateway-names";
 import { guardRenderedValues } from "../lib/synth-guard";
 
 export interface GatewayInfrastructureProps {
@@ -24,10 +24,10 @@ export interface GatewayInfrastructureProps {
   /** Same prefix as the cluster's. */
   readonly prefix: string;
   /**
-   * The namespaces LiteLLM and gateway-app run in: their Workload Identity bindings name them.
+   * The namespaces Kong, gateway-app and LiteLLM run in: their Workload Identity bindings name them.
    * Give the `namespaces` of the same {@link GatewaySpec} as the platform stack's.
    */
-  readonly namespaces: Readonly<Pick<Record<GatewayTier, string>, "app" | "router">>;
+  readonly namespaces: Readonly<Pick<Record<GatewayTier, string>, "edge" | "app" | "router">>;
   /**
    * Providers besides Vertex AI whose API keys get a Secret Manager secret.
    * @default []
@@ -64,6 +64,8 @@ export interface GatewayInfrastructureProps {
 export class GatewayInfrastructure extends Construct {
   public readonly routerServiceAccount: ServiceAccount;
   public readonly appServiceAccount: ServiceAccount;
+  /** Kong's Workload Identity account: reads the edge certificate's secrets, nothing else. */
+  public readonly edgeServiceAccount: ServiceAccount;
   public readonly secrets: Readonly<Record<string, SecretManagerSecret>>;
   public readonly redis: RedisInstance;
   /** Memorystore's AUTH string in the `<prefix>-redis-auth` secret, which LiteLLM mounts. */
@@ -86,9 +88,18 @@ export class GatewayInfrastructure extends Construct {
 
     this.routerServiceAccount = this.workloadIdentity("Router", names.routerServiceAccountId, "LiteLLM router", cluster, props.namespaces.router, "litellm", dependsOn);
     this.appServiceAccount = this.workloadIdentity("App", names.appServiceAccountId, "gateway-app", cluster, props.namespaces.app, "gateway-app", dependsOn);
+    // Kong reads only its certificate: no Vertex AI role.
+    this.edgeServiceAccount = this.workloadIdentity("Edge", names.edgeServiceAccountId, "Kong edge", cluster, props.namespaces.edge, KONG_SERVICE_ACCOUNT, dependsOn, false);
 
     const secrets: Record<string, SecretManagerSecret> = {};
-    for (const [key, secretId] of Object.entries({ masterKey: names.secrets.masterKey, redisAuth: names.secrets.redisAuth, ...Object.fromEntries((props.providerKeys ?? []).map((p) => [p, names.secrets.providerKey(p)])) })) {
+    const secretIds = {
+      masterKey: names.secrets.masterKey,
+      redisAuth: names.secrets.redisAuth,
+      edgeTlsCertificate: names.secrets.edgeTlsCertificate,
+      edgeTlsKey: names.secrets.edgeTlsKey,
+      ...Object.fromEntries((props.providerKeys ?? []).map((p) => [p, names.secrets.providerKey(p)])),
+    };
+    for (const [key, secretId] of Object.entries(secretIds)) {
       secrets[key] = new SecretManagerSecret(this, `Secret-${key}`, {
         project: cluster.projectId,
         secretId: validatePhysicalName(this, "google_secret_manager_secret", secretId, "secretId"),
@@ -102,6 +113,8 @@ export class GatewayInfrastructure extends Construct {
     this.grantSecret("RouterMasterKey", secrets.masterKey, this.routerServiceAccount);
     this.grantSecret("AppMasterKey", secrets.masterKey, this.appServiceAccount);
     this.grantSecret("RouterRedisAuth", secrets.redisAuth, this.routerServiceAccount);
+    this.grantSecret("EdgeTlsCertificate", secrets.edgeTlsCertificate, this.edgeServiceAccount);
+    this.grantSecret("EdgeTlsKey", secrets.edgeTlsKey, this.edgeServiceAccount);
     for (const provider of props.providerKeys ?? []) this.grantSecret(`Router-${provider}`, secrets[provider], this.routerServiceAccount);
 
     // cluster.networkId is a plain string, so the wait for a VPC created in this stack is explicit.
@@ -168,18 +181,20 @@ export class GatewayInfrastructure extends Construct {
     });
   }
 
-  private workloadIdentity(id: string, accountId: string, what: string, cluster: IAiGatewayCluster, namespace: string, ksa: string, dependsOn: ITerraformDependable[]): ServiceAccount {
+  private workloadIdentity(id: string, accountId: string, what: string, cluster: IAiGatewayCluster, namespace: string, ksa: string, dependsOn: ITerraformDependable[], callsVertex = true): ServiceAccount {
     const account = new ServiceAccount(this, `${id}ServiceAccount`, {
       project: cluster.projectId,
       accountId: validatePhysicalName(this, "google_service_account", accountId, "accountId"),
       displayName: `${what} (Workload Identity)`,
       dependsOn,
     });
-    new ProjectIamMember(this, `${id}VertexUser`, {
-      project: cluster.projectId,
-      role: "roles/aiplatform.user",
-      member: account.member,
-    });
+    if (callsVertex) {
+      new ProjectIamMember(this, `${id}VertexUser`, {
+        project: cluster.projectId,
+        role: "roles/aiplatform.user",
+        member: account.member,
+      });
+    }
     // Exactly one Kubernetes service account may act as this Google account. The pool exists
     // only once the project's first Workload Identity cluster does, so the binding waits for it.
     const clusterResource = cluster.dependables?.cluster;

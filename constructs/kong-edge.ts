@@ -1,8 +1,10 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { Construct } from "constructs";
-import { Lazy } from "cdktf";
+import { Lazy, type ITerraformDependable } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { KONG_SERVICE_ACCOUNT } from "../lib/gateway-names";
+import { SecretFiles } from "../lib/secret-files";
 import { toYaml } from "../lib/yaml";
 import { InvalidPropsError, received } from "../lib/errors";
 import { parseIpv4Cidr } from "../lib/cidr";
@@ -70,8 +72,30 @@ export interface RateLimitRedis {
  */
 export type KongCertificateRollout = "reloader" | "manual";
 
+/** The certificate and key as Secret Manager secrets, mounted into Kong through the GKE add-on. */
+export interface KongSecretManagerTls {
+  /** The project of the secrets. */
+  readonly projectId: string;
+  /** Secret id of the PEM certificate chain, leaf first. */
+  readonly certificateSecret: string;
+  /** Secret id of the PEM private key. */
+  readonly keySecret: string;
+  /**
+   * The secret version to mount. A number pins the certificate: renewing is adding a version
+   * and deploying the new number, which rolls Kong pod by pod (the version is in the pod
+   * template). With "latest", a renewal reaches Kong only when its pods restart.
+   * @default "latest"
+   */
+  readonly version?: string;
+}
+
 /** How the proxy gets its TLS certificate. */
 export type KongTls =
+  /**
+   * From Secret Manager (the default of AiGateway): nothing has to exist in the cluster before
+   * the release, so a fresh project deploys in one platform apply.
+   */
+  | { readonly secretManager: KongSecretManagerTls }
   /** An existing `kubernetes.io/tls` Secret in Kong's namespace (from cert-manager, or created by hand). */
   | { readonly secretName: string; /** @default "reloader" */ readonly rolloutOnRenewal?: KongCertificateRollout }
   /**
@@ -87,6 +111,12 @@ export type KongTls =
 export interface KongEdgeProps {
   readonly namespace: string;
   readonly tls: KongTls;
+  /**
+   * The Google service account Kong's Kubernetes service account `kong` acts as (Workload
+   * Identity); required by `tls.secretManager`, whose secrets it must be allowed to read.
+   * @default - none: Kong's pods have no Google identity
+   */
+  readonly workloadIdentityServiceAccount?: string;
   /** The reserved static IP of the load balancer. */
   readonly loadBalancerIp: string;
   /**
@@ -151,6 +181,28 @@ const RELOADER_SECRET_ANNOTATION = "secret.reloader.stakater.com/reload";
 const CHART_OWNED_POD_LABELS: ReadonlySet<string> = new Set(KONG_CHART_FACTS.podLabels.chartRendered.map(([key]) => key));
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g;
 
+interface MountedVolume {
+  readonly volume: Record<string, unknown>;
+  readonly mount: Record<string, unknown>;
+}
+
+interface RenderedTls {
+  readonly certDir: string;
+  readonly secretName: string;
+  readonly rollout: KongCertificateRollout;
+  readonly values: Record<string, unknown>;
+  readonly volumes: readonly MountedVolume[];
+}
+
+/** The chart's `deployment.userDefinedVolumes` and `…VolumeMounts`, or nothing when there are none. */
+function userDefinedVolumes(volumes: readonly MountedVolume[]): Record<string, unknown> {
+  if (volumes.length === 0) return {};
+  return { userDefinedVolumes: volumes.map((v) => v.volume), userDefinedVolumeMounts: volumes.map((v) => v.mount) };
+}
+
+const SECRET_MANAGER_TLS_CLASS = "kong-proxy-tls";
+const SECRET_MANAGER_TLS_DIR = "/etc/secrets/kong-proxy-tls";
+
 /**
  * Kong Gateway at the edge, from its Helm chart: DB-less with a declarative configuration
  * rendered from typed routes and consumers, no ingress controller (so no CRDs), TLS at Kong,
@@ -175,11 +227,25 @@ export class KongEdge extends Construct {
     for (const route of props.routes ?? []) this.addRoute(route);
     for (const consumer of props.consumers ?? []) this.addConsumer(consumer);
 
+    // What Kong's pods mount: created before the release, whose atomic install would roll back
+    // if the pods waited for them past its timeout.
+    const prerequisites: ITerraformDependable[] = [];
     if (props.rateLimitRedis) {
-      new ConfigMapV1(this, "RedisCa", {
+      prerequisites.push(new ConfigMapV1(this, "RedisCa", {
         metadata: { name: "kong-redis-ca", namespace: props.namespace, labels: { ...KUBERNETES_COMMON_LABELS } },
         data: { "ca.pem": props.rateLimitRedis.caCertificate },
-      });
+      }));
+    }
+    if ("secretManager" in props.tls) {
+      const tls = props.tls.secretManager;
+      const version = tls.version ?? "latest";
+      prerequisites.push(new SecretFiles(this, "ProxyTls", {
+        namespace: props.namespace,
+        name: SECRET_MANAGER_TLS_CLASS,
+        projectId: tls.projectId,
+        secrets: { "tls.crt": tls.certificateSecret, "tls.key": tls.keySecret },
+        version,
+      }).manifest);
     }
     this.release = new Release(this, "Release", {
       name: "kong",
@@ -191,6 +257,7 @@ export class KongEdge extends Construct {
       cleanupOnFail: true,
       timeout: 600,
       values: [Lazy.stringValue({ produce: () => this.renderedValues() })],
+      dependsOn: prerequisites,
     });
   }
 
@@ -373,8 +440,16 @@ export class KongEdge extends Construct {
       ...tls.values,
       ...(tls.rollout === "reloader" ? { deploymentAnnotations: { [RELOADER_SECRET_ANNOTATION]: tls.secretName } } : {}),
       deployment: {
-        serviceAccount: { create: true, automountServiceAccountToken: false },
-        ...(redis ? { userDefinedVolumes: [{ name: "redis-ca", configMap: { name: "kong-redis-ca" } }], userDefinedVolumeMounts: [{ name: "redis-ca", mountPath: REDIS_CA_DIR, readOnly: true }] } : {}),
+        serviceAccount: {
+          create: true,
+          automountServiceAccountToken: false,
+          name: KONG_SERVICE_ACCOUNT,
+          ...(props.workloadIdentityServiceAccount ? { annotations: { "iam.gke.io/gcp-service-account": props.workloadIdentityServiceAccount } } : {}),
+        },
+        ...userDefinedVolumes([
+          ...(redis ? [{ volume: { name: "redis-ca", configMap: { name: "kong-redis-ca" } }, mount: { name: "redis-ca", mountPath: REDIS_CA_DIR, readOnly: true } }] : []),
+          ...tls.volumes,
+        ]),
       },
       securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
       containerSecurityContext: {
@@ -428,14 +503,29 @@ export class KongEdge extends Construct {
   }
 
   /** Where the certificate is mounted, which Secret holds it, and the chart values that mount it. */
-  private renderTls(): { certDir: string; secretName: string; rollout: KongCertificateRollout; values: Record<string, unknown> } {
+  private renderTls(): RenderedTls {
     const tls = this.props.tls;
+    if ("secretManager" in tls) {
+      const version = tls.secretManager.version ?? "latest";
+      return {
+        certDir: `${SECRET_MANAGER_TLS_DIR}/`,
+        secretName: SECRET_MANAGER_TLS_CLASS,
+        rollout: "manual",
+        // The version in the pod template: a new pinned version rolls the pods.
+        values: { podAnnotations: { "ai-gateway/tls-certificate-version": version } },
+        volumes: [{
+          volume: { name: "proxy-tls", csi: { driver: "secrets-store-gke.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: SECRET_MANAGER_TLS_CLASS } } },
+          mount: { name: "proxy-tls", mountPath: SECRET_MANAGER_TLS_DIR, readOnly: true },
+        }],
+      };
+    }
     const rollout = tls.rolloutOnRenewal ?? "reloader";
     if ("secretName" in tls) {
-      return { certDir: `${KONG_CHART_FACTS.secretVolumesMountDir}${tls.secretName}/`, secretName: tls.secretName, rollout, values: { secretVolumes: [tls.secretName] } };
+      return { certDir: `${KONG_CHART_FACTS.secretVolumesMountDir}${tls.secretName}/`, secretName: tls.secretName, rollout, values: { secretVolumes: [tls.secretName] }, volumes: [] };
     }
     const [commonName, ...otherNames] = tls.certManager.dnsNames;
     return {
+      volumes: [],
       certDir: KONG_CHART_FACTS.certManager.proxyMountDir,
       secretName: KONG_CHART_FACTS.certManager.proxySecretName,
       rollout,
@@ -489,6 +579,11 @@ export class KongEdge extends Construct {
       const parsed = parseIpv4Cidr(range);
       if (typeof parsed === "string") throw new InvalidPropsError(this, `sourceRanges[${index}]`, `${parsed} ${received(range)}`, "give CIDR blocks such as 203.0.113.0/24");
     });
+    if ("secretManager" in props.tls) {
+      const version = props.tls.secretManager.version ?? "latest";
+      if (!/^(latest|[1-9]\d*)$/.test(version)) throw new InvalidPropsError(this, "tls.secretManager.version", `is not a Secret Manager version ${received(version)}`, 'give a version number such as "3", or "latest"');
+      if (!props.workloadIdentityServiceAccount) throw new InvalidPropsError(this, "workloadIdentityServiceAccount", "is required with tls.secretManager", "give the Google service account that may read the certificate's secrets (GatewayInfrastructure creates <prefix>-kong)");
+    }
     if ("certManager" in props.tls && props.tls.certManager.dnsNames.length === 0) {
       throw new InvalidPropsError(this, "tls.certManager.dnsNames", "is empty", "list the hostnames the certificate is for");
     }

@@ -1,5 +1,8 @@
 import { physicalName } from "./naming";
 
+/** Kong's Kubernetes service account (the chart's `deployment.serviceAccount.name`), named so Workload Identity can bind it. */
+export const KONG_SERVICE_ACCOUNT = "kong";
+
 /**
  * Physical names both stacks derive from the prefix, so the platform stack can refer to what
  * the infrastructure stack created (service account emails, secrets, Redis, the image
@@ -8,6 +11,7 @@ import { physicalName } from "./naming";
 export function gatewayNames(prefix: string, projectId: string) {
   const routerServiceAccountId = physicalName(prefix, "litellm");
   const appServiceAccountId = physicalName(prefix, "gateway-app");
+  const edgeServiceAccountId = physicalName(prefix, "kong");
   const email = (accountId: string) => `${accountId}@${projectId}.iam.gserviceaccount.com`;
   return {
     /** The GKE cluster the infrastructure stack creates and the platform stack connects to. */
@@ -16,14 +20,20 @@ export function gatewayNames(prefix: string, projectId: string) {
     appServiceAccountId,
     routerServiceAccountEmail: email(routerServiceAccountId),
     appServiceAccountEmail: email(appServiceAccountId),
+    /** Kong's Google identity: it reads only the edge certificate's two secrets. */
+    edgeServiceAccountId,
+    edgeServiceAccountEmail: email(edgeServiceAccountId),
     redisInstance: physicalName(prefix, "redis"),
     repository: physicalName(prefix, "images"),
     edgeAddress: physicalName(prefix, "edge"),
     secrets: {
       /** LiteLLM's master key; gateway-app presents it to LiteLLM. */
       masterKey: physicalName(prefix, "litellm-master-key"),
-      /** Memorystore's AUTH string, copied in out of band (`gcloud redis instances get-auth-string`). */
+      /** Memorystore's AUTH string, which the infrastructure stack copies in from the instance. */
       redisAuth: physicalName(prefix, "redis-auth"),
+      /** The edge's PEM certificate chain and private key, which you add (`gcloud secrets versions add`). */
+      edgeTlsCertificate: physicalName(prefix, "edge-tls-cert"),
+      edgeTlsKey: physicalName(prefix, "edge-tls-key"),
       providerKey: (provider: string) => physicalName(prefix, `${provider}-api-key`),
     },
   };

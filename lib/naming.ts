@@ -12,7 +12,7 @@ export type NamedResourceType = keyof typeof GOOGLE_PROVIDER_FACTS.names;
  * covers them.
  */
 export const NAME_SUFFIXES = {
-  google_service_account: ["gke-nodes", "litellm", "gateway-app"],
+  google_service_account: ["gke-nodes", "litellm", "gateway-app", "kong"],
   google_container_cluster: ["gke"],
   google_container_node_pool: ["primary", "spot"],
   google_compute_network: ["vpc"],
@@ -22,7 +22,7 @@ export const NAME_SUFFIXES = {
   google_compute_address: ["edge"],
   google_compute_global_address: ["psa"],
   google_redis_instance: ["redis"],
-  google_secret_manager_secret: ["litellm-master-key", "redis-auth", "openai-api-key", "anthropic-api-key"],
+  google_secret_manager_secret: ["litellm-master-key", "redis-auth", "openai-api-key", "anthropic-api-key", "edge-tls-cert", "edge-tls-key"],
   google_artifact_registry_repository: ["images"],
   google_kms_key_ring: ["gke"],
   google_kms_crypto_key: ["gke-secrets"],

@@ -10,6 +10,11 @@ export interface SecretFilesProps {
   readonly projectId: string;
   /** File name in the volume → Secret Manager secret id. */
   readonly secrets: Record<string, string>;
+  /**
+   * The version of every secret to mount.
+   * @default "latest"
+   */
+  readonly version?: string;
 }
 
 /**
@@ -29,7 +34,7 @@ export class SecretFiles extends Construct {
     super(scope, id);
     this.className = props.name;
     const secrets = sortedEntries(props.secrets)
-      .map(([path, secretId]) => ({ resourceName: `projects/${props.projectId}/secrets/${secretId}/versions/latest`, path }));
+      .map(([path, secretId]) => ({ resourceName: `projects/${props.projectId}/secrets/${secretId}/versions/${props.version ?? "latest"}`, path }));
     this.manifest = new Manifest(this, "SecretProviderClass", {
       manifest: {
         apiVersion: "secrets-store.csi.x-k8s.io/v1",

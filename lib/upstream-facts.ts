@@ -101,7 +101,7 @@ export const KONG_CHART_FACTS = {
       "deployment.serviceAccount.create": 45, "deployment.serviceAccount.automountServiceAccountToken": 49,
       securityContext: 1105, containerSecurityContext: 1112, resources: 943,
       "autoscaling.enabled": 1048, "autoscaling.minReplicas": 1049, "autoscaling.maxReplicas": 1050, "autoscaling.metrics": 1056,
-      replicaCount: 1039, "podDisruptionBudget.enabled": 1066, podLabels: 1035, deploymentAnnotations: 1042,
+      replicaCount: 1039, "podDisruptionBudget.enabled": 1066, podLabels: 1035, deploymentAnnotations: 1042, podAnnotations: 1030,
       lifecycle: 999, terminationGracePeriodSeconds: 1011, "serviceMonitor.enabled": 1143,
     },
     /** Only commented out in values.yaml, read by the templates. */
@@ -113,12 +113,14 @@ export const KONG_CHART_FACTS = {
       "deployment.userDefinedVolumeMounts": "templates/_helpers.tpl:760-763",
       "podDisruptionBudget.maxUnavailable": "templates/pdb.yaml:19-21",
       topologySpreadConstraints: "templates/deployment.yaml:309-311",
+      "deployment.serviceAccount.name": "values.yaml:51 (commented), templates/_helpers.tpl:59-65",
+      "deployment.serviceAccount.annotations": "values.yaml:52 (commented), templates/service-account.yaml:6-11",
     },
     /** Rendered whole (`toYaml` or a `range` over the map), so any key below them reaches the manifest. */
     passThrough: [
       "env", "customEnv", "podLabels", "deploymentAnnotations", "proxy.annotations", "securityContext",
       "containerSecurityContext", "resources", "lifecycle", "autoscaling.metrics", "topologySpreadConstraints",
-      "deployment.userDefinedVolumes", "deployment.userDefinedVolumeMounts",
+      "deployment.userDefinedVolumes", "deployment.userDefinedVolumeMounts", "podAnnotations", "deployment.serviceAccount.annotations",
     ],
   },
 } as const;

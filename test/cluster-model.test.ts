@@ -82,12 +82,14 @@ describe("the model of the example app", () => {
     expect(model.customObjects.map((o) => `${o.kind} ${o.namespace}/${o.name}`).sort()).toEqual([
       "PodMonitor ai-gateway-observability/kong",
       "SecretProviderClass ai-gateway-app/gateway-app-secrets",
+      "SecretProviderClass ai-gateway-edge/kong-proxy-tls",
       "SecretProviderClass ai-gateway-router/litellm-secrets",
       "ServiceMonitor ai-gateway-observability/gateway-app",
       "ServiceMonitor ai-gateway-observability/litellm",
     ]);
     expect(model.google.workloadIdentity.map((b) => `${b.namespace}/${b.serviceAccount} → ${b.gcpServiceAccount}`).sort()).toEqual([
       "ai-gateway-app/gateway-app → ai-gw-gateway-app@ai-gateway-example.iam.gserviceaccount.com",
+      "ai-gateway-edge/kong → ai-gw-kong@ai-gateway-example.iam.gserviceaccount.com",
       "ai-gateway-router/litellm → ai-gw-litellm@ai-gateway-example.iam.gserviceaccount.com",
     ]);
   });
@@ -130,13 +132,9 @@ describe("the model of the example app", () => {
     expect(chartFacts.kubePrometheusStack.source).toBe("prometheus-community/helm-charts@kube-prometheus-stack-88.5.3");
   });
 
-  it("lists in MANUAL_OBJECTS only what a pod reads and nothing we deploy creates", () => {
-    expect(MANUAL_OBJECTS.map((o) => `${o.tier}/${o.name}`)).toEqual(["edge/kong-proxy-tls"]);
+  it("needs no Kubernetes object made by hand: every Secret a pod mounts comes from the stacks or Secret Manager", () => {
+    expect(MANUAL_OBJECTS.map((o) => `${o.tier}/${o.name}`)).toEqual([]);
     expect(manualObjectsAreNeeded(model)).toEqual([]);
-    const [first] = MANUAL_OBJECTS;
-    const namespace = model.namespaces.find((n) => n.labels["ai-gateway/tier"] === first.tier)!.name;
-    const createdByUs = broken((m) => { m.secrets.push({ namespace, name: first.name, labels: {}, annotations: {}, origin: "kubernetes_secret_v1.Created", keys: [] }); });
-    expect(manualObjectsAreNeeded(createdByUs)).toEqual([`MANUAL_OBJECTS: Secret ${first.name} is now created by kubernetes_secret_v1.Created; remove it`]);
   });
 
   it("refuses a chart it has no model for", () => {

@@ -21,7 +21,7 @@ const addressOf = (json: TerraformJson, type: string) => `${type}.${Object.keys(
 describe("on a fresh project", () => {
   it("binds Workload Identity only after the cluster has created the pool", () => {
     const bindings = resourcesOf(infra, "google_service_account_iam_member").filter((b) => b.role === "roles/iam.workloadIdentityUser");
-    expect(bindings).toHaveLength(2);
+    expect(bindings).toHaveLength(3);
     for (const binding of bindings) expect(binding.depends_on).toContain(addressOf(infra, "google_container_cluster"));
   });
 
@@ -70,7 +70,7 @@ describe("IAiGatewayCluster", () => {
     const stack = new TerraformStack(Testing.app(), "test");
     new GatewayInfrastructure(stack, "Gateway", {
       prefix: "gw",
-      namespaces: { app: "ai-gateway-app", router: "ai-gateway-router" },
+      namespaces: { edge: "ai-gateway-edge", app: "ai-gateway-app", router: "ai-gateway-router" },
       cluster: { projectId: "acme-ai-prod", location: "europe-west4", clusterName: "gw-gke", networkId: "projects/acme-ai-prod/global/networks/gw-vpc", workloadPool: "acme-ai-prod.svc.id.goog" },
     });
     const json = synthJson(stack);

@@ -31,6 +31,12 @@ function workloadIdentityMembers(infra: any): { namespace: string; ksa: string; 
     });
 }
 
+/** Kong's service account is the chart's, named and annotated through its values. */
+function kongServiceAccount(platform: any): { name: string; annotations: Record<string, string> } {
+  const release = resourcesOf(platform, "helm_release").find((r) => r.chart === "kong")!;
+  return fromYaml(release.values[0]).deployment.serviceAccount;
+}
+
 describe("one spec for both stacks", () => {
   const custom = synthesizeBoth({
     projectId: "acme-ai-prod",
@@ -42,22 +48,26 @@ describe("one spec for both stacks", () => {
 
   it("binds Workload Identity in the namespaces the platform stack creates, for the service accounts it runs", () => {
     const namespaces = resourcesOf(custom.platform, "kubernetes_namespace_v1").map((n) => n.metadata.name);
+    const namespaceByReference = Object.fromEntries(
+      Object.entries(custom.platform.resource!.kubernetes_namespace_v1 as Record<string, any>).map(([key, n]) => [`\${kubernetes_namespace_v1.${key}.metadata[0].name}`, n.metadata.name]),
+    );
     const serviceAccounts = resourcesOf(custom.platform, "kubernetes_service_account_v1")
       .filter((sa) => sa.metadata.annotations?.["iam.gke.io/gcp-service-account"])
-      .map((sa) => `${sa.metadata.namespace}/${sa.metadata.name}`);
+      .map((sa) => `${namespaceByReference[sa.metadata.namespace] ?? sa.metadata.namespace}/${sa.metadata.name}`);
+    const kong = kongServiceAccount(custom.platform);
     const bindings = workloadIdentityMembers(custom.infra);
-    expect(bindings.map((b) => `${b.namespace}/${b.ksa}`).sort()).toEqual(["team-llm-app/gateway-app", "team-llm-router/litellm"]);
+    expect(bindings.map((b) => `${b.namespace}/${b.ksa}`).sort()).toEqual(["ai-gateway-edge/kong", "team-llm-app/gateway-app", "team-llm-router/litellm"]);
     for (const binding of bindings) expect(namespaces).toContain(binding.namespace);
-    expect(serviceAccounts.map((sa) => sa.replace(/\$\{[^}]+\}/, "?"))).toHaveLength(bindings.length);
+    expect([...serviceAccounts, `ai-gateway-edge/${kong.name}`].sort()).toEqual(bindings.map((b) => `${b.namespace}/${b.ksa}`).sort());
   });
 
   it("annotates each bound service account with the Google account the infrastructure stack created", () => {
-    const emails = resourcesOf(custom.platform, "kubernetes_service_account_v1")
-      .map((sa) => sa.metadata.annotations?.["iam.gke.io/gcp-service-account"])
-      .filter(Boolean)
-      .sort();
+    const emails = [
+      ...resourcesOf(custom.platform, "kubernetes_service_account_v1").map((sa) => sa.metadata.annotations?.["iam.gke.io/gcp-service-account"]).filter(Boolean),
+      kongServiceAccount(custom.platform).annotations["iam.gke.io/gcp-service-account"],
+    ].sort();
     const accounts = resourcesOf(custom.infra, "google_service_account").map((a) => `${a.account_id}@acme-ai-prod.iam.gserviceaccount.com`);
-    expect(emails).toEqual(["acme-gateway-app@acme-ai-prod.iam.gserviceaccount.com", "acme-litellm@acme-ai-prod.iam.gserviceaccount.com"]);
+    expect(emails).toEqual(["acme-gateway-app@acme-ai-prod.iam.gserviceaccount.com", "acme-kong@acme-ai-prod.iam.gserviceaccount.com", "acme-litellm@acme-ai-prod.iam.gserviceaccount.com"]);
     for (const email of emails) expect(accounts).toContain(email);
   });
 

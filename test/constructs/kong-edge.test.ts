@@ -84,6 +84,43 @@ describe("Kong TLS", () => {
     expect(values({ tls: { secretName: "my-tls", rolloutOnRenewal: "manual" } }).deploymentAnnotations).toBeUndefined();
   });
 
+  const secretManager = { secretManager: { projectId: "acme-prod", certificateSecret: "acme-edge-tls-cert", keySecret: "acme-edge-tls-key" } };
+  const fromSecretManager = (version?: string) =>
+    edge({ tls: { secretManager: { ...secretManager.secretManager, version } }, workloadIdentityServiceAccount: "acme-kong@acme-prod.iam.gserviceaccount.com" });
+
+  it("mounts the certificate and key from Secret Manager through Kong's own Workload Identity", () => {
+    const kong = fromSecretManager();
+    const v = kong.helmValues() as any;
+    expect(v.env.ssl_cert).toBe("/etc/secrets/kong-proxy-tls/tls.crt");
+    expect(v.env.ssl_cert_key).toBe("/etc/secrets/kong-proxy-tls/tls.key");
+    expect(v.deployment.serviceAccount).toEqual({ create: true, automountServiceAccountToken: false, name: "kong", annotations: { "iam.gke.io/gcp-service-account": "acme-kong@acme-prod.iam.gserviceaccount.com" } });
+    expect(v.deployment.userDefinedVolumes).toContainEqual({ name: "proxy-tls", csi: { driver: "secrets-store-gke.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "kong-proxy-tls" } } });
+    expect(v.deployment.userDefinedVolumeMounts).toContainEqual({ name: "proxy-tls", mountPath: "/etc/secrets/kong-proxy-tls", readOnly: true });
+    expect(v.secretVolumes).toBeUndefined();
+    const json = synthJson(kong.node.scope as TerraformStack);
+    const spc = resourcesOf(json, "kubernetes_manifest").find((m) => m.manifest.kind === "SecretProviderClass")!;
+    expect(fromYaml(spc.manifest.spec.parameters.secrets)).toEqual([
+      { resourceName: "projects/acme-prod/secrets/acme-edge-tls-cert/versions/latest", path: "tls.crt" },
+      { resourceName: "projects/acme-prod/secrets/acme-edge-tls-key/versions/latest", path: "tls.key" },
+    ]);
+    // The release waits for what its pods mount, so its atomic install cannot time out on them.
+    const [release] = Object.values(json.resource!.helm_release as Record<string, any>);
+    expect(release.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^kubernetes_manifest\./), expect.stringMatching(/^kubernetes_config_map_v1\./)]));
+  });
+
+  it("rolls Kong when a pinned certificate version changes, through the pod template", () => {
+    const annotations = (version?: string) => (fromSecretManager(version).helmValues() as any).podAnnotations;
+    expect(annotations()).toEqual({ "ai-gateway/tls-certificate-version": "latest" });
+    expect(annotations("3")).toEqual({ "ai-gateway/tls-certificate-version": "3" });
+    expect((fromSecretManager("3").helmValues() as any).deploymentAnnotations).toBeUndefined();
+    expect(chartReadsKey("podAnnotations")).toBe(true);
+  });
+
+  it("throws on a version Secret Manager has no name for, or without a Google identity to read it", () => {
+    expect(() => fromSecretManager("v3")).toThrow(/^test\/edge: tls\.secretManager\.version is not a Secret Manager version \(received "v3"\)/);
+    expect(() => edge({ tls: secretManager })).toThrow(/workloadIdentityServiceAccount is required with tls\.secretManager/);
+  });
+
   it("trusts every CA of a Memorystore bundle", () => {
     const bundle = `${REDIS.caCertificate}\n${REDIS.caCertificate.replace("MIIB", "MIIC")}\n`;
     const kong = edge({ rateLimitRedis: { ...REDIS, caCertificate: bundle } });

@@ -71,15 +71,16 @@ describe("LiteLLM config.yaml", () => {
 describe("Vertex AI through Workload Identity", () => {
   const infra = example.infrastructure;
 
-  it("binds each KSA to its own Google service account, with Vertex AI access and no keys", () => {
+  it("binds each KSA to its own Google service account, Vertex AI access only for LiteLLM and gateway-app, and no keys", () => {
     const bindings = resourcesOf(infra, "google_service_account_iam_member");
     expect(bindings.map((b) => b.member).sort()).toEqual([
       "serviceAccount:ai-gateway-example.svc.id.goog[ai-gateway-app/gateway-app]",
+      "serviceAccount:ai-gateway-example.svc.id.goog[ai-gateway-edge/kong]",
       "serviceAccount:ai-gateway-example.svc.id.goog[ai-gateway-router/litellm]",
     ]);
     expect(bindings.every((b) => b.role === "roles/iam.workloadIdentityUser")).toBe(true);
     const vertex = resourcesOf(infra, "google_project_iam_member").filter((m) => m.role === "roles/aiplatform.user");
-    expect(vertex).toHaveLength(2);
+    expect(vertex.map((m) => m.member).sort()).toEqual([expect.stringContaining("Gateway_AppServiceAccount"), expect.stringContaining("Gateway_RouterServiceAccount")]);
     expect(resourcesOf(infra, "google_service_account_key")).toEqual([]);
     const ksa = resourcesOf(example.platform, "kubernetes_service_account_v1").find((s) => s.metadata.name === "litellm")!;
     expect(ksa.metadata.annotations["iam.gke.io/gcp-service-account"]).toBe("ai-gw-litellm@ai-gateway-example.iam.gserviceaccount.com");
@@ -93,12 +94,13 @@ describe("Vertex AI through Workload Identity", () => {
   });
 
   it("declares secrets without values, but for Memorystore's AUTH string; only named workloads may read them", () => {
-    expect(resourcesOf(infra, "google_secret_manager_secret").map((s) => s.secret_id).sort()).toEqual(["ai-gw-litellm-master-key", "ai-gw-redis-auth"]);
+    expect(resourcesOf(infra, "google_secret_manager_secret").map((s) => s.secret_id).sort()).toEqual(["ai-gw-edge-tls-cert", "ai-gw-edge-tls-key", "ai-gw-litellm-master-key", "ai-gw-redis-auth"]);
     // Only the AUTH string, which the instance already holds in state, is copied in by Terraform.
     expect(resourcesOf(infra, "google_secret_manager_secret_version").map((v) => v.secret_data)).toEqual([expect.stringMatching(/^\$\{google_redis_instance\.\w+\.auth_string\}$/)]);
     const grants = resourcesOf(infra, "google_secret_manager_secret_iam_member");
     expect(grants.every((g) => g.role === "roles/secretmanager.secretAccessor")).toBe(true);
-    expect(grants).toHaveLength(3);
+    // Master key: LiteLLM and gateway-app; AUTH string: LiteLLM; certificate and key: Kong.
+    expect(grants).toHaveLength(5);
   });
 });
 

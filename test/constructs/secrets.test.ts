@@ -49,7 +49,7 @@ describe("secrets never pass through Terraform", () => {
   const stacks = synthesize();
 
   it("creates a Secret Manager secret per provider key, without a value", () => {
-    expect(resourcesOf(stacks.infra, "google_secret_manager_secret").map((s) => s.secret_id).sort()).toEqual(["acme-anthropic-api-key", "acme-litellm-master-key", "acme-openai-api-key", "acme-redis-auth"]);
+    expect(resourcesOf(stacks.infra, "google_secret_manager_secret").map((s) => s.secret_id).sort()).toEqual(["acme-anthropic-api-key", "acme-edge-tls-cert", "acme-edge-tls-key", "acme-litellm-master-key", "acme-openai-api-key", "acme-redis-auth"]);
   });
 
   it("gives LiteLLM the provider keys as mounted files, referenced from config as environment", () => {

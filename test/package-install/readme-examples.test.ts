@@ -77,7 +77,7 @@ describe("the npm package, installed from a clean clone's tarball", () => {
   });
 
   it("finds the README's library programs", () => {
-    expect(programs.length).toBe(2);
+    expect(programs.length).toBe(3);
   });
 
   it("type-checks the README's programs against the package's declarations", () => {
@@ -87,7 +87,8 @@ describe("the npm package, installed from a clean clone's tarball", () => {
 
   it.each([
     ["readme-1.js", ["cluster"]],
-    ["readme-2.js", ["infrastructure", "platform"]],
+    ["readme-2.js", ["ai-gateway-infrastructure", "ai-gateway-platform"]],
+    ["readme-3.js", ["infrastructure", "platform"]],
   ])("synthesizes %s with its stacks", (program, stacks) => {
     const outdir = join(work, `out-${program}`);
     timed(program, () => sh(process.execPath, [join("dist", program)], consumer).toString());

@@ -12,7 +12,6 @@ export type Invariant = (model: ClusterModel) => string[];
  * constructs take these over.
  */
 export const MANUAL_OBJECTS: readonly { readonly kind: "Secret"; readonly tier: "edge" | "observability"; readonly name: string; readonly step: string }[] = [
-  { kind: "Secret", tier: "edge", name: "kong-proxy-tls", step: "the edge's TLS certificate, unless cert-manager issues it" },
 ];
 
 /**

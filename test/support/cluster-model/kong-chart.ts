@@ -141,6 +141,7 @@ function volumes(values: any, fullname: string, certificates: string[]): Volume[
     if (v.configMap) list.push({ name: v.name, source: { configMap: v.configMap.name } });
     else if (v.secret) list.push({ name: v.name, source: { secret: v.secret.secretName } });
     else if (v.emptyDir) list.push({ name: v.name, source: { emptyDir: true } });
+    else if (v.csi?.volumeAttributes?.secretProviderClass) list.push({ name: v.name, source: { secretProviderClass: v.csi.volumeAttributes.secretProviderClass } });
     else throw new Error(`Kong chart model: userDefinedVolumes ${v.name} has a source the model does not know`);
   }
   return list;

@@ -3,6 +3,7 @@ import { TerraformStack } from "cdktf";
 import { InfrastructureStack } from "../../../constructs/infrastructure-stack";
 import { GatewayNamespaces } from "../../../constructs/gateway-namespaces";
 import { KongEdge } from "../../../constructs/kong-edge";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { PlatformStack, type PlatformStackProps } from "../../../constructs/platform-stack";
 import { DEFAULT_MODELS, type CatalogueModel } from "../../../lib/catalogue";
 import type { GatewaySpec } from "../../../lib/gateway-spec";
@@ -25,11 +26,15 @@ function twoStacks(spec: Partial<GatewaySpec>, gateway: PlatformStackProps["gate
   return { platform: synthJson(platformStack), infrastructure: synthJson(infrastructure) };
 }
 
-/** Kong alone at one replica (KongEdge allows it without Redis); no Google side. */
+/**
+ * Kong alone at one replica (KongEdge allows it without Redis), with its certificate in a
+ * Secret the same stack creates (bring-your-own TLS); no Google side.
+ */
 function singleReplicaEdge(): TwoStacks {
   const app = tempApp();
   const stack = new TerraformStack(app, "edge");
   const namespaces = new GatewayNamespaces(stack, "Namespaces");
+  new SecretV1(stack, "ProxyTls", { metadata: { name: "kong-proxy-tls", namespace: namespaces.refs.edge }, type: "kubernetes.io/tls", data: { "tls.crt": "<certificate>", "tls.key": "<key>" } });
   new KongEdge(stack, "Edge", { namespace: namespaces.refs.edge, tls: { secretName: "kong-proxy-tls" }, loadBalancerIp: "203.0.113.10", replicas: { min: 1, max: 1 } });
   return { platform: synthJson(stack), infrastructure: {} };
 }
