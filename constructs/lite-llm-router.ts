@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { Token } from "cdktf";
 import type { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { SHUTDOWN_BUDGET } from "../lib/shutdown";
 import { toYaml } from "../lib/yaml";
 import { ModelCatalogue, PROVIDER_KEY_ENV } from "../lib/catalogue";
 import { InvalidPropsError, received } from "../lib/errors";
@@ -68,6 +69,7 @@ export interface LiteLlmRouterProps {
 
 export const ROUTER_PORT = 4000;
 const CONFIG_DIR = "/etc/litellm";
+const ROUTER_PRE_STOP_SECONDS = 10;
 const REDIS_CA_FILE = "redis-ca.pem";
 
 /**
@@ -182,7 +184,11 @@ export class LiteLlmRouter extends Construct {
       // Never /health: it sends a completion to every model.
       probes: { liveness: "/health/liveliness", readiness: "/health/readiness", startupFailureThreshold: 36 },
       serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": names.routerServiceAccountEmail },
-      terminationGracePeriodSeconds: 90,
+      // uvicorn finishes in-flight responses after SIGTERM without a deadline of its own, so the
+      // grace period decides: long enough for the streams gateway-app waits for, after the
+      // pre-stop sleep that lets endpoints drop the pod.
+      terminationGracePeriodSeconds: ROUTER_PRE_STOP_SECONDS + SHUTDOWN_BUDGET.streamSeconds + SHUTDOWN_BUDGET.killMarginSeconds,
+      preStopSleepSeconds: ROUTER_PRE_STOP_SECONDS,
     });
     this.config = config;
     this.workload = workload;

@@ -4,7 +4,8 @@
  * behind it, so Kong never cuts a stream gateway-app is still finishing:
  *
  *   Kong's grace > Kong's `kong quit` (deregistration wait + drain) > Kong's nginx drain
- *   > gateway-app's drain; gateway-app's grace covers its own drain.
+ *   > gateway-app's drain; gateway-app's grace covers its own drain, and LiteLLM's grace
+ *   covers the same streams behind it.
  *
  * Streams longer than this that are running at shutdown are cut. A longer budget makes every
  * rollout, scale-in and node drain wait that much longer per pod.

@@ -115,6 +115,15 @@ describe("streaming", () => {
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
   });
 
+  it("never forwards the fields that would make LiteLLM retry or fall back behind gateway-app", async () => {
+    fake.queue(async (_req, res) => { res.writeHead(200, { "content-type": "application/json" }); res.end(JSON.stringify({ id: "c", object: "chat.completion", choices: [] })); });
+    const body = chatBody("solo", { num_retries: 5, fallbacks: [{ solo: ["other"] }], context_window_fallbacks: [], mock_response: "free", temperature: 0.2 });
+    expect((await post("/v1/chat/completions", body)).status).toBe(200);
+    const forwarded = fake.received[0].body;
+    for (const field of ["num_retries", "fallbacks", "context_window_fallbacks", "mock_response"]) expect(forwarded, field).not.toHaveProperty(field);
+    expect(forwarded.temperature).toBe(0.2);
+  });
+
   it("asks the upstream for usage but hides it from a client that did not", async () => {
     fake.queue(streamChunks(["a", "b"], { usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 } }));
     const text = await (await post("/v1/chat/completions", chatBody("primary", { stream: true }))).text();

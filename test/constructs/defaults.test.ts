@@ -56,6 +56,13 @@ describe("LiteLlmRouter and GatewayBackend documented defaults", () => {
     expect(example.deployment("litellm").spec.template.spec.container[0].resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } });
   });
 
+  it("gives LiteLLM's streams as long to finish as gateway-app waits for them", () => {
+    // 10 s pre-stop sleep + 300 s of streams + 5 s margin.
+    const pod = example.deployment("litellm").spec.template.spec;
+    expect(pod.termination_grace_period_seconds).toBe(315);
+    expect(pod.container[0].lifecycle.pre_stop[0].exec.command).toEqual(["sleep", "10"]);
+  });
+
   it("runs gateway-app on 2 to 20 replicas and drains for 300 s", () => {
     const hpa = resourcesOf(example.platform, "kubernetes_horizontal_pod_autoscaler_v2").find((h) => h.metadata.name === "gateway-app")!;
     expect(hpa.spec).toMatchObject({ min_replicas: 2, max_replicas: 20 });

@@ -1,6 +1,7 @@
 // Slow (a clean clone, npm ci, npm pack, a fresh install): run by `npm run test:package` as its own
 // CI step in .ci/run, not by `npm test`.
 import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,8 @@ import { ROOT } from "../support/compiled";
 const work = mkdtempSync(join(tmpdir(), "package-install-"));
 const clone = join(work, "clone");
 const consumer = join(work, "consumer");
-const PUBLIC_KEY = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAreadmeexample\n-----END PUBLIC KEY-----\n";
+// A real 2048-bit RSA key: KongEdge refuses what node:crypto cannot parse.
+const PUBLIC_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
 
 function sh(command: string, args: string[], cwd: string): string {
   try {

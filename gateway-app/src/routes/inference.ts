@@ -9,6 +9,7 @@ import { SseRelay } from "../sse.js";
 import { authorizeModel, outputTokenCap, resolveTenant } from "../tenancy.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
 import type { UpstreamResponse } from "../upstream/types.js";
+import { dropLiteLlmControls } from "../upstream/litellm-controls.js";
 
 export interface InferenceDeps {
   readonly catalogue: Catalogue;
@@ -39,6 +40,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
 
     const stream = kind === "chat" && body.stream === true;
     const overrides: Record<string, unknown> = {};
+    dropLiteLlmControls(body, overrides);
     if (kind === "chat") applyTokenCap(body, outputTokenCap(model, tenant), overrides);
     const clientWantsUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
     if (stream && !clientWantsUsage) overrides.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
