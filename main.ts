@@ -28,8 +28,10 @@ function writePolicyReport(outdir: string, policy: PolicyPack): void {
 }
 
 function printPolicyWarnings(policy: PolicyPack): void {
-  for (const finding of policy.report.findings.filter((f) => f.level === "warning")) console.warn(`Policy warning at ${finding.path}: ${finding.message}`);
-  if (policy.report.suppressed.length > 0) console.log(`Policy: ${policy.report.suppressed.length} finding(s) suppressed with a reason (see the plan review).`);
+  for (const finding of policy.report.findings.filter((f) => f.level === "warning"))
+    console.warn(`Policy warning at ${finding.path}: ${finding.message}`);
+  if (policy.report.suppressed.length > 0)
+    console.log(`Policy: ${policy.report.suppressed.length} finding(s) suppressed with a reason (see the plan review).`);
 }
 
 /** Lists each synthesized stack with its resource count, so a run says what it wrote. */
@@ -39,8 +41,7 @@ function printSummary(outdir: string, projectId: string): void {
   for (const stack of readdirSync(stacksDir).sort()) {
     const file = join(stacksDir, stack, "cdk.tf.json");
     const json = JSON.parse(readFileSync(file, "utf8")) as { resource?: Record<string, object>; data?: Record<string, object> };
-    const count = (blocks?: Record<string, object>) =>
-      Object.values(blocks ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+    const count = (blocks?: Record<string, object>) => Object.values(blocks ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
     const kib = (statSync(file).size / 1024).toFixed(1);
     console.log(`  ${relative(process.cwd(), file)}  ${count(json.resource)} resources, ${count(json.data)} data sources, ${kib} KiB`);
   }
@@ -54,7 +55,7 @@ try {
     process.exit(1);
   }
   // cdktf refuses to synthesize when a policy error annotation exists; its message lists them.
-  if (error instanceof Error && error.message.startsWith("Encountered Annotations with level \"ERROR\"")) {
+  if (error instanceof Error && error.message.startsWith('Encountered Annotations with level "ERROR"')) {
     console.error(`Policy check failed:\n${error.message}`);
     process.exit(1);
   }

@@ -41,18 +41,33 @@ async function load(port: number, connections: number, body: string, seconds = S
  * first body byte, or to the end of the response. Sub-millisecond resolution, unlike
  * autocannon's. The targets take turns request by request, so noise hits them alike.
  */
-async function sequentialLatency(ports: Record<string, number>, body: string, until: "first-byte" | "end", samples = TTFB_SAMPLES): Promise<Record<string, number>> {
+async function sequentialLatency(
+  ports: Record<string, number>,
+  body: string,
+  until: "first-byte" | "end",
+  samples = TTFB_SAMPLES,
+): Promise<Record<string, number>> {
   const agents = Object.fromEntries(Object.keys(ports).map((name) => [name, new http.Agent({ keepAlive: true, maxSockets: 1 })]));
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(ports).map((name) => [name, []]));
   const once = (name: string) =>
     new Promise<number>((resolve, reject) => {
       const started = process.hrtime.bigint();
       const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
-      const req = http.request({ host: "127.0.0.1", port: ports[name], path: "/v1/chat/completions", method: "POST", agent: agents[name], headers: { "content-type": "application/json" } }, (res) => {
-        if (until === "first-byte") res.once("data", () => resolve(elapsed()));
-        else res.once("end", () => resolve(elapsed()));
-        res.resume();
-      });
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port: ports[name],
+          path: "/v1/chat/completions",
+          method: "POST",
+          agent: agents[name],
+          headers: { "content-type": "application/json" },
+        },
+        (res) => {
+          if (until === "first-byte") res.once("data", () => resolve(elapsed()));
+          else res.once("end", () => resolve(elapsed()));
+          res.resume();
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });
@@ -74,12 +89,21 @@ async function main() {
   const upstream = await startNode(["--import", "tsx", join(ROOT, "bench/support/bench-upstream.ts")]);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const dir = mkdtempSync(join(tmpdir(), "gateway-bench-"));
-  writeFileSync(join(dir, "catalogue.json"), JSON.stringify({ models: [{ name: "bench", upstream: "litellm", prices: { inputPerMillionTokens: 1, outputPerMillionTokens: 2 } }] }));
+  writeFileSync(
+    join(dir, "catalogue.json"),
+    JSON.stringify({ models: [{ name: "bench", upstream: "litellm", prices: { inputPerMillionTokens: 1, outputPerMillionTokens: 2 } }] }),
+  );
   // The gateway runs as it does in its image: the compiled output on plain node.
   execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json")], { stdio: "inherit" });
-  const gateway = await startNode(imageCommand().map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg)), {
-    PORT: "0", HOST: "127.0.0.1", GATEWAY_CONFIG: join(dir, "catalogue.json"), LITELLM_BASE_URL: `${upstreamUrl}/v1`,
-  });
+  const gateway = await startNode(
+    imageCommand().map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg)),
+    {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      GATEWAY_CONFIG: join(dir, "catalogue.json"),
+      LITELLM_BASE_URL: `${upstreamUrl}/v1`,
+    },
+  );
   const reference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], { UPSTREAM_URL: upstreamUrl });
   const targets: Record<string, Started> = { direct: upstream, reference, gateway };
 
@@ -87,7 +111,12 @@ async function main() {
     for (const t of Object.values(targets)) await load(t.port, 10, jsonBody, 2); // warm-up
     const rows: (string | number)[][] = [];
     const results: Record<string, Record<string, { rps: number; p50: number; p99: number; ratio: number }>> = {};
-    for (const [scenario, connections, body] of [["JSON, 50 conn", 50, jsonBody], ["JSON, 1 conn", 1, jsonBody], ["stream, 50 conn", 50, streamBody], ["stream, 1 conn", 1, streamBody]] as const) {
+    for (const [scenario, connections, body] of [
+      ["JSON, 50 conn", 50, jsonBody],
+      ["JSON, 1 conn", 1, jsonBody],
+      ["stream, 50 conn", 50, streamBody],
+      ["stream, 1 conn", 1, streamBody],
+    ] as const) {
       const rounds: Record<string, { rps: number; p50: number; p99: number }[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
       for (let round = 0; round < ROUNDS; round++) {
         for (const [name, target] of Object.entries(targets)) rounds[name].push(await load(target.port, connections, body));
@@ -96,9 +125,22 @@ async function main() {
       const ratioOf = (name: string) => median(rounds[name].map((r, i) => r.rps / rounds.reference[i].rps));
       results[scenario] = {};
       for (const name of Object.keys(targets)) {
-        const r = { rps: median(rounds[name].map((x) => x.rps)), p50: median(rounds[name].map((x) => x.p50)), p99: median(rounds[name].map((x) => x.p99)), ratio: ratioOf(name) };
+        const r = {
+          rps: median(rounds[name].map((x) => x.rps)),
+          p50: median(rounds[name].map((x) => x.p50)),
+          p99: median(rounds[name].map((x) => x.p99)),
+          ratio: ratioOf(name),
+        };
         results[scenario][name] = r;
-        rows.push([scenario, name, r.rps.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), name === "direct" ? "" : r.ratio.toFixed(2), name === "direct" ? "" : rounds[name].map((x, i) => (x.rps / rounds.reference[i].rps).toFixed(2)).join(" ")]);
+        rows.push([
+          scenario,
+          name,
+          r.rps.toFixed(0),
+          r.p50.toFixed(2),
+          r.p99.toFixed(2),
+          name === "direct" ? "" : r.ratio.toFixed(2),
+          name === "direct" ? "" : rounds[name].map((x, i) => (x.rps / rounds.reference[i].rps).toFixed(2)).join(" "),
+        ]);
       }
     }
     const ports = Object.fromEntries(Object.entries(targets).map(([name, target]) => [name, target.port]));
@@ -124,23 +166,41 @@ async function main() {
     const firstHalf = median(during.slice(0, half));
     const secondHalf = median(during.slice(half));
 
-    console.log(`\n${ROUNDS} rounds of ${SECONDS}s per target and scenario (medians), ${process.version}, ${TTFB_SAMPLES} TTFB samples, ${SOAK_SECONDS}s soak\n`);
+    console.log(
+      `\n${ROUNDS} rounds of ${SECONDS}s per target and scenario (medians), ${process.version}, ${TTFB_SAMPLES} TTFB samples, ${SOAK_SECONDS}s soak\n`,
+    );
     printTable(["scenario", "target", "req/s", "p50 ms", "p99 ms", "vs reference (median)", "each round"], rows);
     console.log("");
-    printTable(["target", "JSON latency at 1 conn, median ms", "time to first streamed byte, median ms"], Object.keys(targets).map((n) => [n, latency[n].toFixed(3), ttfb[n].toFixed(3)]));
+    printTable(
+      ["target", "JSON latency at 1 conn, median ms", "time to first streamed byte, median ms"],
+      Object.keys(targets).map((n) => [n, latency[n].toFixed(3), ttfb[n].toFixed(3)]),
+    );
     console.log("");
     const jsonRatio = results["JSON, 50 conn"].gateway.ratio;
     const addedP50 = latency.gateway - latency.direct;
     const addedTtfb = ttfb.gateway - ttfb.direct;
     const growth = afterSoak.rssMiB - beforeSoak.rssMiB;
-    printTable(["target", "limit", "measured", "met"], [
-      ["JSON req/s at 50 conn vs reference proxy", ">= 0.5x", `${jsonRatio.toFixed(2)}x`, jsonRatio >= 0.5 ? "yes" : "NO"],
-      ["added p50 at 1 conn (JSON) over direct", "<= 0.5 ms", `${addedP50.toFixed(3)} ms`, addedP50 <= 0.5 ? "yes" : "NO"],
-      ["added time to first streamed byte", "<= 1 ms", `${addedTtfb.toFixed(3)} ms`, addedTtfb <= 1 ? "yes" : "NO"],
-      ["gateway peak RSS", "<= 100 MB", `${afterSoak.peakMiB.toFixed(1)} MiB`, afterSoak.peakMiB <= 100 ? "yes" : "NO"],
-      ["gateway RSS before -> after soak", "no growth", `${beforeSoak.rssMiB.toFixed(1)} -> ${afterSoak.rssMiB.toFixed(1)} MiB`, growth <= 5 ? "yes" : "NO"],
-      ["gateway RSS during soak, median 1st -> 2nd half", "no growth", `${firstHalf.toFixed(1)} -> ${secondHalf.toFixed(1)} MiB (min ${Math.min(...during).toFixed(1)}, max ${Math.max(...during).toFixed(1)})`, secondHalf - firstHalf <= 5 ? "yes" : "NO"],
-    ]);
+    printTable(
+      ["target", "limit", "measured", "met"],
+      [
+        ["JSON req/s at 50 conn vs reference proxy", ">= 0.5x", `${jsonRatio.toFixed(2)}x`, jsonRatio >= 0.5 ? "yes" : "NO"],
+        ["added p50 at 1 conn (JSON) over direct", "<= 0.5 ms", `${addedP50.toFixed(3)} ms`, addedP50 <= 0.5 ? "yes" : "NO"],
+        ["added time to first streamed byte", "<= 1 ms", `${addedTtfb.toFixed(3)} ms`, addedTtfb <= 1 ? "yes" : "NO"],
+        ["gateway peak RSS", "<= 100 MB", `${afterSoak.peakMiB.toFixed(1)} MiB`, afterSoak.peakMiB <= 100 ? "yes" : "NO"],
+        [
+          "gateway RSS before -> after soak",
+          "no growth",
+          `${beforeSoak.rssMiB.toFixed(1)} -> ${afterSoak.rssMiB.toFixed(1)} MiB`,
+          growth <= 5 ? "yes" : "NO",
+        ],
+        [
+          "gateway RSS during soak, median 1st -> 2nd half",
+          "no growth",
+          `${firstHalf.toFixed(1)} -> ${secondHalf.toFixed(1)} MiB (min ${Math.min(...during).toFixed(1)}, max ${Math.max(...during).toFixed(1)})`,
+          secondHalf - firstHalf <= 5 ? "yes" : "NO",
+        ],
+      ],
+    );
   } finally {
     for (const t of Object.values(targets)) t.child.kill("SIGTERM");
   }

@@ -18,10 +18,12 @@ const floorModules = execFileSync(node, [join(ROOT, "dist/bench/support/provider
 const cases: Record<string, () => Sample> = {
   "synth: example app (deep imports)": () => measureOnce(node, [join(ROOT, "dist/main.js")]),
   "synth: baseline (package-root import)": () => measureOnce(node, [join(ROOT, "dist/bench/support/root-import-synth.js")]),
-  "floor: load Node, cdktf and the example's provider modules only": () => measureOnce(node, [join(ROOT, "dist/bench/support/load-floor.js")], { BENCH_FLOOR_MODULES: floorModules }),
+  "floor: load Node, cdktf and the example's provider modules only": () =>
+    measureOnce(node, [join(ROOT, "dist/bench/support/load-floor.js")], { BENCH_FLOOR_MODULES: floorModules }),
   // What `npm run typecheck` runs: the constructs and tests, then gateway-app with its tests.
   "build: tsc -p tsconfig.build.json (TS 7)": () => measureOnce(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "tsconfig.build.json")]),
-  "type-check: whole repository (TS 7)": () => measureOnce("sh", ["-c", `cd ${ROOT} && node_modules/.bin/tsc -p tsconfig.json && node_modules/.bin/tsc -p gateway-app/tsconfig.test.json`]),
+  "type-check: whole repository (TS 7)": () =>
+    measureOnce("sh", ["-c", `cd ${ROOT} && node_modules/.bin/tsc -p tsconfig.json && node_modules/.bin/tsc -p gateway-app/tsconfig.test.json`]),
 };
 
 const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));

@@ -245,7 +245,7 @@ export interface AiGatewayClusterProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-export const NODE_POOL_DEFAULTS = {
+const NODE_POOL_DEFAULTS = {
   machineType: "e2-standard-4",
   minNodes: 1,
   maxNodes: 10,
@@ -253,7 +253,7 @@ export const NODE_POOL_DEFAULTS = {
   diskType: "pd-balanced",
 } as const;
 
-export const CLUSTER_DEFAULTS = {
+const CLUSTER_DEFAULTS = {
   subnetCidr: "10.10.0.0/20",
   podsCidr: "10.20.0.0/14",
   servicesCidr: "10.24.0.0/20",
@@ -272,10 +272,7 @@ export const CLUSTER_DEFAULTS = {
  * images, nothing more (never the default compute account with Editor).
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster#use_least_privilege_sa
  */
-export const NODE_SERVICE_ACCOUNT_ROLES: readonly string[] = [
-  "roles/container.defaultNodeServiceAccount",
-  "roles/artifactregistry.reader",
-];
+export const NODE_SERVICE_ACCOUNT_ROLES: readonly string[] = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
 
 const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 const SPOT_TAINT = { key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" };
@@ -570,9 +567,7 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
         horizontalPodAutoscaling: { disabled: false },
         gcePersistentDiskCsiDriverConfig: { enabled: true },
       },
-      databaseEncryption: secretsKeyId
-        ? { state: "ENCRYPTED", keyName: secretsKeyId }
-        : { state: "DECRYPTED" },
+      databaseEncryption: secretsKeyId ? { state: "ENCRYPTED", keyName: secretsKeyId } : { state: "DECRYPTED" },
       binaryAuthorization: {
         evaluationMode: props.binaryAuthorization ? "PROJECT_SINGLETON_POLICY_ENFORCE" : "DISABLED",
       },
@@ -585,7 +580,12 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
 
   private validateRegion(region: string): void {
     if (isUnresolved(region) || isKnownRegion(region)) return;
-    throw new InvalidPropsError(this, "region", `is not a known GCP region ${received(region)}`, 'use a region name such as "europe-west4" or "us-central1" (zones like "us-central1-a" are not accepted: the cluster is regional)');
+    throw new InvalidPropsError(
+      this,
+      "region",
+      `is not a known GCP region ${received(region)}`,
+      'use a region name such as "europe-west4" or "us-central1" (zones like "us-central1-a" are not accepted: the cluster is regional)',
+    );
   }
 
   private validateAuthorizedNetworks(networks: AuthorizedNetwork[]): void {
@@ -594,14 +594,24 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
       if (isUnresolved(network.cidrBlock)) return [];
       const parsed = parseIpv4Cidr(network.cidrBlock);
       if (typeof parsed === "string") {
-        throw new InvalidPropsError(this, field, `${parsed} ${received(network.cidrBlock)}`, "give a canonical IPv4 CIDR block such as 203.0.113.0/24");
+        throw new InvalidPropsError(
+          this,
+          field,
+          `${parsed} ${received(network.cidrBlock)}`,
+          "give a canonical IPv4 CIDR block such as 203.0.113.0/24",
+        );
       }
       return [parsed];
     });
     const publicAddresses = publicAddressCount(ranges);
     if (publicAddresses > MAX_AUTHORIZED_PUBLIC_ADDRESSES) {
       const cidrs = ranges.map((r) => r.cidr);
-      throw new InvalidPropsError(this, "masterAuthorizedNetworks", `together open the control plane to ${publicAddresses} public addresses, more than a /8 (${MAX_AUTHORIZED_PUBLIC_ADDRESSES}) ${received(cidrs)}`, "list the ranges of your operators and self-hosted runners; GitHub-hosted runners reach the control plane through its DNS endpoint, which needs no address range");
+      throw new InvalidPropsError(
+        this,
+        "masterAuthorizedNetworks",
+        `together open the control plane to ${publicAddresses} public addresses, more than a /8 (${MAX_AUTHORIZED_PUBLIC_ADDRESSES}) ${received(cidrs)}`,
+        "list the ranges of your operators and self-hosted runners; GitHub-hosted runners reach the control plane through its DNS endpoint, which needs no address range",
+      );
     }
   }
 
@@ -610,10 +620,20 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     const { minimumAvailabilityHours: required, rollingWindowDays, minimumContiguousHours } = GKE_FACTS.maintenanceWindow;
     const hours = minimumAvailabilityHours(window);
     if (typeof hours === "string") {
-      throw new InvalidPropsError(this, "maintenanceWindow", hours, 'give RFC 3339 times and a recurrence such as "FREQ=DAILY" or "FREQ=WEEKLY;BYDAY=SA,SU"');
+      throw new InvalidPropsError(
+        this,
+        "maintenanceWindow",
+        hours,
+        'give RFC 3339 times and a recurrence such as "FREQ=DAILY" or "FREQ=WEEKLY;BYDAY=SA,SU"',
+      );
     }
     if (hours < required) {
-      throw new InvalidPropsError(this, "maintenanceWindow", `leaves ${formatHours(hours)} h of maintenance in the worst ${rollingWindowDays} days; GKE requires at least ${required} h, counting only stretches of ${minimumContiguousHours} h or more ${received(window)}`, `lengthen the window or add days (for example 4 h every day: recurrence "FREQ=DAILY")`);
+      throw new InvalidPropsError(
+        this,
+        "maintenanceWindow",
+        `leaves ${formatHours(hours)} h of maintenance in the worst ${rollingWindowDays} days; GKE requires at least ${required} h, counting only stretches of ${minimumContiguousHours} h or more ${received(window)}`,
+        `lengthen the window or add days (for example 4 h every day: recurrence "FREQ=DAILY")`,
+      );
     }
   }
 
@@ -625,7 +645,12 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
       }
       const [shortest, longest] = prefixRange;
       if (parsed.prefixLength < shortest || parsed.prefixLength > longest) {
-        throw new InvalidPropsError(this, field, `must have a prefix length from /${shortest} to /${longest} ${received(cidr)}`, `choose a /${shortest} to /${longest} block`);
+        throw new InvalidPropsError(
+          this,
+          field,
+          `must have a prefix length from /${shortest} to /${longest} ${received(cidr)}`,
+          `choose a /${shortest} to /${longest} block`,
+        );
       }
       return parsed;
     };
@@ -641,7 +666,12 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     checked.forEach((a, index) => {
       for (const b of checked.slice(index + 1)) {
         if (rangesOverlap(ranges[a], ranges[b])) {
-          throw new InvalidPropsError(this, `${a}Cidr`, `overlaps ${b}Cidr (${ranges[a].cidr} and ${ranges[b].cidr})`, "give every range its own address space");
+          throw new InvalidPropsError(
+            this,
+            `${a}Cidr`,
+            `overlaps ${b}Cidr (${ranges[a].cidr} and ${ranges[b].cidr})`,
+            "give every range its own address space",
+          );
         }
       }
     });

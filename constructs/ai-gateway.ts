@@ -62,7 +62,10 @@ export interface AiGatewayProps {
 const KONG_REDIS_SECRET = { name: "kong-redis", key: "password" } as const;
 
 /** The shared catalogue both stacks render from. */
-export function gatewayCatalogue(scope: Construct, options: { projectId: string; region: string; models?: readonly CatalogueModel[] }): ModelCatalogue {
+export function gatewayCatalogue(
+  scope: Construct,
+  options: { projectId: string; region: string; models?: readonly CatalogueModel[] },
+): ModelCatalogue {
   return new ModelCatalogue(scope, options.models ?? DEFAULT_MODELS, { vertexProject: options.projectId, vertexLocation: options.region });
 }
 
@@ -93,10 +96,21 @@ export class AiGateway extends Construct {
     const redisEndpoint = { host: redis.host, port: String(redis.port), caCertificate: caBundle };
     const address = new DataGoogleComputeAddress(this, "EdgeAddress", { project: props.projectId, region: props.region, name: names.edgeAddress });
 
-    this.router = new LiteLlmRouter(this, "Router", { catalogue: this.catalogue, namespace: ns.router, projectId: props.projectId, prefix: props.prefix, redis: redisEndpoint });
+    this.router = new LiteLlmRouter(this, "Router", {
+      catalogue: this.catalogue,
+      namespace: ns.router,
+      projectId: props.projectId,
+      prefix: props.prefix,
+      redis: redisEndpoint,
+    });
     this.backend = new GatewayBackend(this, "Backend", {
-      catalogue: this.catalogue, namespace: ns.app, projectId: props.projectId, region: props.region, prefix: props.prefix,
-      routerUrl: this.router.url, image: props.backendImage,
+      catalogue: this.catalogue,
+      namespace: ns.app,
+      projectId: props.projectId,
+      region: props.region,
+      prefix: props.prefix,
+      routerUrl: this.router.url,
+      image: props.backendImage,
     });
     if (!props.kongRedisPasswordSecret) this.kongRedisSecret = this.createKongRedisSecret(ns.edge, redis.authString);
     const kongRedisSecret = props.kongRedisPasswordSecret ?? KONG_REDIS_SECRET;
@@ -119,10 +133,13 @@ export class AiGateway extends Construct {
       consumers: props.consumers,
     });
     if (this.kongRedisSecret) this.edge.release.dependsOn = [...(this.edge.release.dependsOn ?? []), dependable(this.kongRedisSecret)];
-    suppressPolicy(this.edge, [{
-      id: "AIG-K8S-12",
-      reason: "Kong's rate-limiting plugin reads the Redis password through its env vault, and open-source Kong has no file-based vault, so this one secret must arrive as an environment variable.",
-    }]);
+    suppressPolicy(this.edge, [
+      {
+        id: "AIG-K8S-12",
+        reason:
+          "Kong's rate-limiting plugin reads the Redis password through its env vault, and open-source Kong has no file-based vault, so this one secret must arrive as an environment variable.",
+      },
+    ]);
     if (props.observability !== false) {
       const names = props.namespaces.names;
       this.observability = new ObservabilityStack(this, "Observability", {

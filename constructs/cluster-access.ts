@@ -48,16 +48,17 @@ export class ClusterAccess extends Construct {
       name: props.cluster.clusterName,
     });
     const clientConfig = new DataGoogleClientConfig(this, "ClientConfig", {});
-    const connection = (props.endpoint ?? "dns") === "dns"
-      ? {
-        host: `https://${this.clusterData.controlPlaneEndpointsConfig.get(0).dnsEndpointConfig.get(0).endpoint}`,
-        token: clientConfig.accessToken,
-      }
-      : {
-        host: `https://${this.clusterData.endpoint}`,
-        token: clientConfig.accessToken,
-        clusterCaCertificate: Fn.base64decode(this.clusterData.masterAuth.get(0).clusterCaCertificate),
-      };
+    const connection =
+      (props.endpoint ?? "dns") === "dns"
+        ? {
+            host: `https://${this.clusterData.controlPlaneEndpointsConfig.get(0).dnsEndpointConfig.get(0).endpoint}`,
+            token: clientConfig.accessToken,
+          }
+        : {
+            host: `https://${this.clusterData.endpoint}`,
+            token: clientConfig.accessToken,
+            clusterCaCertificate: Fn.base64decode(this.clusterData.masterAuth.get(0).clusterCaCertificate),
+          };
     this.kubernetesProvider = new KubernetesProvider(this, "Kubernetes", connection);
     this.helmProvider = new HelmProvider(this, "Helm", { kubernetes: connection });
   }

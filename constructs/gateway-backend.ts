@@ -57,7 +57,12 @@ export class GatewayBackend extends Construct {
     const names = gatewayNames(props.prefix, props.projectId);
     const drainSeconds = props.drainSeconds ?? SHUTDOWN_BUDGET.streamSeconds;
     if (!(Number.isInteger(drainSeconds) && drainSeconds >= 10)) {
-      throw new InvalidPropsError(this, "drainSeconds", `must be a whole number of at least 10 ${received(drainSeconds)}`, "allow streams time to finish");
+      throw new InvalidPropsError(
+        this,
+        "drainSeconds",
+        `must be a whole number of at least 10 ${received(drainSeconds)}`,
+        "allow streams time to finish",
+      );
     }
     this.image = backendImage(this, props, names.repository);
     this.gatewayConfig = props.catalogue.gatewayCatalogue();
@@ -97,7 +102,13 @@ function backendImage(scope: Construct, props: GatewayBackendProps, repository: 
   const base = `${props.region}-docker.pkg.dev/${props.projectId}/${repository}/gateway-app`;
   const image = props.image ?? { tag: "0.1.0" };
   if ("digest" in image) {
-    if (!/^sha256:[0-9a-f]{64}$/.test(image.digest)) throw new InvalidPropsError(scope, "image.digest", `is not a sha256 digest ${received(image.digest)}`, "pass the digest Artifact Registry printed, sha256:<64 hex digits>");
+    if (!/^sha256:[0-9a-f]{64}$/.test(image.digest))
+      throw new InvalidPropsError(
+        scope,
+        "image.digest",
+        `is not a sha256 digest ${received(image.digest)}`,
+        "pass the digest Artifact Registry printed, sha256:<64 hex digits>",
+      );
     return `${base}@${image.digest}`;
   }
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(image.tag) || image.tag === "latest") {

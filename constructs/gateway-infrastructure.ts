@@ -83,13 +83,43 @@ export class GatewayInfrastructure extends Construct {
     const dependsOn = props.dependsOn ?? [];
     const memory = props.redisMemoryGb ?? 1;
     if (!(Number.isInteger(memory) && memory >= 1 && memory <= 300)) {
-      throw new InvalidPropsError(this, "redisMemoryGb", `must be a whole number from 1 to 300 ${received(memory)}`, "choose a Memorystore size in GB");
+      throw new InvalidPropsError(
+        this,
+        "redisMemoryGb",
+        `must be a whole number from 1 to 300 ${received(memory)}`,
+        "choose a Memorystore size in GB",
+      );
     }
 
-    this.routerServiceAccount = this.workloadIdentity("Router", names.routerServiceAccountId, "LiteLLM router", cluster, props.namespaces.router, "litellm", dependsOn);
-    this.appServiceAccount = this.workloadIdentity("App", names.appServiceAccountId, "gateway-app", cluster, props.namespaces.app, "gateway-app", dependsOn);
+    this.routerServiceAccount = this.workloadIdentity(
+      "Router",
+      names.routerServiceAccountId,
+      "LiteLLM router",
+      cluster,
+      props.namespaces.router,
+      "litellm",
+      dependsOn,
+    );
+    this.appServiceAccount = this.workloadIdentity(
+      "App",
+      names.appServiceAccountId,
+      "gateway-app",
+      cluster,
+      props.namespaces.app,
+      "gateway-app",
+      dependsOn,
+    );
     // Kong reads only its certificate: no Vertex AI role.
-    this.edgeServiceAccount = this.workloadIdentity("Edge", names.edgeServiceAccountId, "Kong edge", cluster, props.namespaces.edge, KONG_SERVICE_ACCOUNT, dependsOn, false);
+    this.edgeServiceAccount = this.workloadIdentity(
+      "Edge",
+      names.edgeServiceAccountId,
+      "Kong edge",
+      cluster,
+      props.namespaces.edge,
+      KONG_SERVICE_ACCOUNT,
+      dependsOn,
+      false,
+    );
 
     const secrets: Record<string, SecretManagerSecret> = {};
     const secretIds = {
@@ -181,7 +211,16 @@ export class GatewayInfrastructure extends Construct {
     });
   }
 
-  private workloadIdentity(id: string, accountId: string, what: string, cluster: IAiGatewayCluster, namespace: string, ksa: string, dependsOn: ITerraformDependable[], callsVertex = true): ServiceAccount {
+  private workloadIdentity(
+    id: string,
+    accountId: string,
+    what: string,
+    cluster: IAiGatewayCluster,
+    namespace: string,
+    ksa: string,
+    dependsOn: ITerraformDependable[],
+    callsVertex = true,
+  ): ServiceAccount {
     const account = new ServiceAccount(this, `${id}ServiceAccount`, {
       project: cluster.projectId,
       accountId: validatePhysicalName(this, "google_service_account", accountId, "accountId"),

@@ -43,9 +43,7 @@ export class GatewayNamespaces extends Construct {
     this.names = { ...DEFAULT_NAMESPACES, ...props.names };
     const tiers = GATEWAY_TIERS;
     for (const tier of tiers) validateNamespaceName(this, `names.${tier}`, this.names[tier]);
-    this.namespaces = Object.fromEntries(
-      tiers.map((tier) => [tier, this.createNamespace(tier)]),
-    ) as Record<GatewayTier, NamespaceV1>;
+    this.namespaces = Object.fromEntries(tiers.map((tier) => [tier, this.createNamespace(tier)])) as Record<GatewayTier, NamespaceV1>;
     this.refs = Object.fromEntries(tiers.map((tier) => [tier, this.namespaces[tier].metadata.name])) as Record<GatewayTier, string>;
   }
 

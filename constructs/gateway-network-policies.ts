@@ -20,9 +20,18 @@ type Peer = { namespace: string; component?: string; pods?: Readonly<Record<stri
 // Kong's chart owns its pods' app.kubernetes.io labels (component is "app"), so the edge is
 // selected by our own tier label.
 const EDGE_PODS = EDGE_TIER_LABELS;
-interface Rule { peers: Peer[]; ports: { port: number; protocol?: "TCP" | "UDP" }[] }
+interface Rule {
+  peers: Peer[];
+  ports: { port: number; protocol?: "TCP" | "UDP" }[];
+}
 
-const DNS: Rule = { peers: [{ namespace: "kube-system" }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] };
+const DNS: Rule = {
+  peers: [{ namespace: "kube-system" }],
+  ports: [
+    { port: 53, protocol: "UDP" },
+    { port: 53, protocol: "TCP" },
+  ],
+};
 // The GKE metadata server (Workload Identity tokens) answers on these link-local addresses.
 const METADATA: Rule = { peers: [{ cidr: "169.254.169.254/32" }, { cidr: "169.254.169.252/32" }], ports: [{ port: 80 }, { port: 988 }] };
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
@@ -56,26 +65,41 @@ export class GatewayNetworkPolicies extends Construct {
       ],
       egress: [DNS, { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] }, redisEgress],
     });
-    this.policy("backend", ns.app, { "app.kubernetes.io/component": "backend" }, {
-      ingress: [{ peers: [{ namespace: ns.edge, pods: EDGE_PODS }, prometheus], ports: [{ port: p.backend }] }],
-      egress: [DNS, METADATA, { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] }, internetHttps],
-    });
-    this.policy("router", ns.router, { "app.kubernetes.io/component": "router" }, {
-      ingress: [{ peers: [{ namespace: ns.app, component: "backend" }, prometheus], ports: [{ port: p.router }] }],
-      egress: [DNS, METADATA, internetHttps, redisEgress],
-    });
-    this.policy("observability", ns.observability, {}, {
-      ingress: [{ peers: [{ namespace: ns.observability }], ports: [] }],
-      egress: [
-        DNS,
-        { peers: [{ namespace: ns.observability }], ports: [] },
-        { peers: [{ namespace: ns.edge, pods: EDGE_PODS }], ports: [{ port: p.edgeStatus }] },
-        { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] },
-        { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] },
-        // The API server, kubelets and node exporters, for Kubernetes service discovery and node metrics.
-        { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }, { port: 10250 }, { port: 9100 }] },
-      ],
-    });
+    this.policy(
+      "backend",
+      ns.app,
+      { "app.kubernetes.io/component": "backend" },
+      {
+        ingress: [{ peers: [{ namespace: ns.edge, pods: EDGE_PODS }, prometheus], ports: [{ port: p.backend }] }],
+        egress: [DNS, METADATA, { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] }, internetHttps],
+      },
+    );
+    this.policy(
+      "router",
+      ns.router,
+      { "app.kubernetes.io/component": "router" },
+      {
+        ingress: [{ peers: [{ namespace: ns.app, component: "backend" }, prometheus], ports: [{ port: p.router }] }],
+        egress: [DNS, METADATA, internetHttps, redisEgress],
+      },
+    );
+    this.policy(
+      "observability",
+      ns.observability,
+      {},
+      {
+        ingress: [{ peers: [{ namespace: ns.observability }], ports: [] }],
+        egress: [
+          DNS,
+          { peers: [{ namespace: ns.observability }], ports: [] },
+          { peers: [{ namespace: ns.edge, pods: EDGE_PODS }], ports: [{ port: p.edgeStatus }] },
+          { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] },
+          { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] },
+          // The API server, kubelets and node exporters, for Kubernetes service discovery and node metrics.
+          { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }, { port: 10250 }, { port: 9100 }] },
+        ],
+      },
+    );
   }
 
   private policy(name: string, namespace: string, podLabels: Readonly<Record<string, string>>, rules: { ingress: Rule[]; egress: Rule[] }): void {
@@ -88,14 +112,16 @@ export class GatewayNetworkPolicies extends Construct {
             ...(peerDef.component ? { podSelector: { matchLabels: { "app.kubernetes.io/component": peerDef.component } } } : {}),
           };
     const ports = (rule: Rule) => rule.ports.map((port) => ({ port: String(port.port), protocol: port.protocol ?? "TCP" }));
-    this.policies.push(new NetworkPolicyV1(this, name, {
-      metadata: { name: `ai-gateway-${name}`, namespace, labels: { ...KUBERNETES_COMMON_LABELS } },
-      spec: {
-        podSelector: { matchLabels: { ...podLabels } },
-        policyTypes: ["Ingress", "Egress"],
-        ingress: rules.ingress.map((rule) => ({ from: rule.peers.map(peer), ports: ports(rule) })),
-        egress: rules.egress.map((rule) => ({ to: rule.peers.map(peer), ports: ports(rule) })),
-      },
-    }));
+    this.policies.push(
+      new NetworkPolicyV1(this, name, {
+        metadata: { name: `ai-gateway-${name}`, namespace, labels: { ...KUBERNETES_COMMON_LABELS } },
+        spec: {
+          podSelector: { matchLabels: { ...podLabels } },
+          policyTypes: ["Ingress", "Egress"],
+          ingress: rules.ingress.map((rule) => ({ from: rule.peers.map(peer), ports: ports(rule) })),
+          egress: rules.egress.map((rule) => ({ to: rule.peers.map(peer), ports: ports(rule) })),
+        },
+      }),
+    );
   }
 }

@@ -67,9 +67,13 @@ export class InfrastructureStack extends TerraformStack {
     new TerraformOutput(this, "workload_pool", { value: this.cluster.workloadPool });
     new TerraformOutput(this, "node_service_account", { value: this.cluster.nodeServiceAccount.email });
     new TerraformOutput(this, "edge_ip", { value: this.gateway.edgeAddress.address, description: "Point the gateway's DNS name here." });
-    new TerraformOutput(this, "gateway_app_repository", { value: `${spec.region}-docker.pkg.dev/${spec.projectId}/${this.gateway.repository.repositoryId}` });
+    new TerraformOutput(this, "gateway_app_repository", {
+      value: `${spec.region}-docker.pkg.dev/${spec.projectId}/${this.gateway.repository.repositoryId}`,
+    });
     new TerraformOutput(this, "secrets_to_fill", {
-      value: Object.entries(this.gateway.secrets).filter(([key]) => key !== "redisAuth").map(([, s]) => s.secretId),
+      value: Object.entries(this.gateway.secrets)
+        .filter(([key]) => key !== "redisAuth")
+        .map(([, s]) => s.secretId),
       description: "Add a version to each (gcloud secrets versions add) before deploying the platform stack.",
     });
   }

@@ -97,7 +97,7 @@ export type KongTls =
    */
   | { readonly secretManager: KongSecretManagerTls }
   /** An existing `kubernetes.io/tls` Secret in Kong's namespace (from cert-manager, or created by hand). */
-  | { readonly secretName: string; /** @default "reloader" */ readonly rolloutOnRenewal?: KongCertificateRollout }
+  | { readonly secretName: string /** @default "reloader" */; readonly rolloutOnRenewal?: KongCertificateRollout }
   /**
    * cert-manager issues it through the chart (cert-manager and its CRDs must be installed
    * before Kong: the chart renders no Certificate when the cluster lacks `cert-manager.io/v1`).
@@ -164,7 +164,7 @@ export interface KongEdgeProps {
   readonly drainSeconds?: number;
 }
 
-export const KONG_DEFAULTS = {
+const KONG_DEFAULTS = {
   rateLimits: { minute: 100, hour: 1000, day: 10000 },
   replicas: { min: 2, max: 10 },
   maxBodyMegabytes: 1,
@@ -231,21 +231,25 @@ export class KongEdge extends Construct {
     // if the pods waited for them past its timeout.
     const prerequisites: ITerraformDependable[] = [];
     if (props.rateLimitRedis) {
-      prerequisites.push(new ConfigMapV1(this, "RedisCa", {
-        metadata: { name: "kong-redis-ca", namespace: props.namespace, labels: { ...KUBERNETES_COMMON_LABELS } },
-        data: { "ca.pem": props.rateLimitRedis.caCertificate },
-      }));
+      prerequisites.push(
+        new ConfigMapV1(this, "RedisCa", {
+          metadata: { name: "kong-redis-ca", namespace: props.namespace, labels: { ...KUBERNETES_COMMON_LABELS } },
+          data: { "ca.pem": props.rateLimitRedis.caCertificate },
+        }),
+      );
     }
     if ("secretManager" in props.tls) {
       const tls = props.tls.secretManager;
       const version = tls.version ?? "latest";
-      prerequisites.push(new SecretFiles(this, "ProxyTls", {
-        namespace: props.namespace,
-        name: SECRET_MANAGER_TLS_CLASS,
-        projectId: tls.projectId,
-        secrets: { "tls.crt": tls.certificateSecret, "tls.key": tls.keySecret },
-        version,
-      }).manifest);
+      prerequisites.push(
+        new SecretFiles(this, "ProxyTls", {
+          namespace: props.namespace,
+          name: SECRET_MANAGER_TLS_CLASS,
+          projectId: tls.projectId,
+          secrets: { "tls.crt": tls.certificateSecret, "tls.key": tls.keySecret },
+          version,
+        }).manifest,
+      );
     }
     this.release = new Release(this, "Release", {
       name: "kong",
@@ -263,28 +267,60 @@ export class KongEdge extends Construct {
 
   /** Routes a path prefix to a service. */
   public addRoute(route: KongRoute): void {
-    if (!NAME.test(route.name)) throw new InvalidPropsError(this, "route.name", `is not a valid Kong name ${received(route.name)}`, "use letters, digits, . _ ~ -");
-    if (this.routes.some((r) => r.name === route.name)) throw new InvalidPropsError(this, "route.name", `"${route.name}" is already used`, "give every route its own name");
-    if (route.paths.length === 0 || route.paths.some((p) => !p.startsWith("/"))) throw new InvalidPropsError(this, `route ${route.name}.paths`, `must be non-empty paths starting with "/" ${received(route.paths)}`, 'use prefixes like "/v1"');
+    if (!NAME.test(route.name))
+      throw new InvalidPropsError(this, "route.name", `is not a valid Kong name ${received(route.name)}`, "use letters, digits, . _ ~ -");
+    if (this.routes.some((r) => r.name === route.name))
+      throw new InvalidPropsError(this, "route.name", `"${route.name}" is already used`, "give every route its own name");
+    if (route.paths.length === 0 || route.paths.some((p) => !p.startsWith("/")))
+      throw new InvalidPropsError(
+        this,
+        `route ${route.name}.paths`,
+        `must be non-empty paths starting with "/" ${received(route.paths)}`,
+        'use prefixes like "/v1"',
+      );
     this.routes.push(route);
     this.revision++;
   }
 
   /** Lets a caller in with JWTs signed by its RS256 key. */
   public addConsumer(consumer: KongConsumer): void {
-    if (!NAME.test(consumer.username)) throw new InvalidPropsError(this, "consumer.username", `is not a valid Kong username ${received(consumer.username)}`, "use letters, digits, . _ ~ -");
-    if (this.consumers.some((c) => c.username === consumer.username)) throw new InvalidPropsError(this, "consumer.username", `"${consumer.username}" is already used`, "give every consumer its own username");
+    if (!NAME.test(consumer.username))
+      throw new InvalidPropsError(
+        this,
+        "consumer.username",
+        `is not a valid Kong username ${received(consumer.username)}`,
+        "use letters, digits, . _ ~ -",
+      );
+    if (this.consumers.some((c) => c.username === consumer.username))
+      throw new InvalidPropsError(this, "consumer.username", `"${consumer.username}" is already used`, "give every consumer its own username");
     if (!/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(consumer.rsaPublicKey.trim())) {
-      throw new InvalidPropsError(this, `consumer ${consumer.username}.rsaPublicKey`, "is not a PEM public key", "pass the consumer's RS256 public key (-----BEGIN PUBLIC KEY-----); never a private key or an HMAC secret");
+      throw new InvalidPropsError(
+        this,
+        `consumer ${consumer.username}.rsaPublicKey`,
+        "is not a PEM public key",
+        "pass the consumer's RS256 public key (-----BEGIN PUBLIC KEY-----); never a private key or an HMAC secret",
+      );
     }
     this.checkRs256Key(consumer);
     // Kong rejects the whole declarative config on a repeated jwt_secrets.key or custom_id
     // (unique in kong/plugins/jwt/daos.lua, kong/db/schema/entities/consumers.lua).
     const issuer = consumer.issuer ?? consumer.username;
     const sameIssuer = this.consumers.find((c) => (c.issuer ?? c.username) === issuer);
-    if (sameIssuer) throw new InvalidPropsError(this, `consumer ${consumer.username}.issuer`, `"${issuer}" is already the issuer of consumer "${sameIssuer.username}"`, "give every consumer its own issuer (the iss claim selects the key, so it must name one consumer)");
+    if (sameIssuer)
+      throw new InvalidPropsError(
+        this,
+        `consumer ${consumer.username}.issuer`,
+        `"${issuer}" is already the issuer of consumer "${sameIssuer.username}"`,
+        "give every consumer its own issuer (the iss claim selects the key, so it must name one consumer)",
+      );
     const sameCustomId = consumer.customId === undefined ? undefined : this.consumers.find((c) => c.customId === consumer.customId);
-    if (sameCustomId) throw new InvalidPropsError(this, `consumer ${consumer.username}.customId`, `"${consumer.customId}" is already the customId of consumer "${sameCustomId.username}"`, "give every consumer its own customId");
+    if (sameCustomId)
+      throw new InvalidPropsError(
+        this,
+        `consumer ${consumer.username}.customId`,
+        `"${consumer.customId}" is already the customId of consumer "${sameCustomId.username}"`,
+        "give every consumer its own customId",
+      );
     this.consumers.push(consumer);
     this.revision++;
   }
@@ -296,11 +332,23 @@ export class KongEdge extends Construct {
     try {
       key = createPublicKey(consumer.rsaPublicKey.trim());
     } catch (error) {
-      throw new InvalidPropsError(this, field, `cannot be parsed as a public key (${(error as Error).message})`, "export the key with `openssl rsa -pubout` and pass the whole PEM");
+      throw new InvalidPropsError(
+        this,
+        field,
+        `cannot be parsed as a public key (${(error as Error).message})`,
+        "export the key with `openssl rsa -pubout` and pass the whole PEM",
+      );
     }
-    if (key.asymmetricKeyType !== "rsa") throw new InvalidPropsError(this, field, `is a ${key.asymmetricKeyType} key, and RS256 needs RSA`, "give the consumer an RSA key of at least 2048 bits");
+    if (key.asymmetricKeyType !== "rsa")
+      throw new InvalidPropsError(
+        this,
+        field,
+        `is a ${key.asymmetricKeyType} key, and RS256 needs RSA`,
+        "give the consumer an RSA key of at least 2048 bits",
+      );
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < 2048) throw new InvalidPropsError(this, field, `is an RSA key of ${bits} bits`, "use an RSA key of at least 2048 bits (NIST SP 800-131A)");
+    if (bits < 2048)
+      throw new InvalidPropsError(this, field, `is an RSA key of ${bits} bits`, "use an RSA key of at least 2048 bits (NIST SP 800-131A)");
   }
 
   /** The values as YAML; cdktf resolves the release more than once per synth (the policy pack, then the output). */
@@ -319,14 +367,16 @@ export class KongEdge extends Construct {
         connect_timeout: 5000,
         write_timeout: route.readTimeoutMs ?? KONG_DEFAULTS.readTimeoutMs,
         read_timeout: route.readTimeoutMs ?? KONG_DEFAULTS.readTimeoutMs,
-        routes: [{
-          name: route.name,
-          paths: route.paths,
-          strip_path: route.stripPath ?? false,
-          protocols: ["https"],
-          // Plain HTTP requests are redirected, method and body kept.
-          https_redirect_status_code: 308,
-        }],
+        routes: [
+          {
+            name: route.name,
+            paths: route.paths,
+            strip_path: route.stripPath ?? false,
+            protocols: ["https"],
+            // Plain HTTP requests are redirected, method and body kept.
+            https_redirect_status_code: 308,
+          },
+        ],
       })),
       consumers: this.consumers.map((consumer) => ({
         username: consumer.username,
@@ -346,7 +396,18 @@ export class KongEdge extends Construct {
       // client cannot forge them; no anonymous consumer, so every request needs a valid token.
       // run_on_preflight: a CORS preflight is answered by cors (priority 2000) before jwt (1450)
       // runs, and never proxied; any other OPTIONS request needs a token like every request.
-      { name: "jwt", config: { key_claim_name: "iss", claims_to_verify: ["exp"], maximum_expiration: 86400, run_on_preflight: true, header_names: ["authorization"], uri_param_names: [], cookie_names: [] } },
+      {
+        name: "jwt",
+        config: {
+          key_claim_name: "iss",
+          claims_to_verify: ["exp"],
+          maximum_expiration: 86400,
+          run_on_preflight: true,
+          header_names: ["authorization"],
+          uri_param_names: [],
+          cookie_names: [],
+        },
+      },
       {
         name: "rate-limiting",
         config: {
@@ -355,23 +416,56 @@ export class KongEdge extends Construct {
           policy: redis ? "redis" : "local",
           fault_tolerant: true,
           hide_client_headers: false,
-          ...(redis ? { redis: { host: redis.host, port: Number(redis.port) || redis.port, password: "{vault://env/kong-redis-password}", ssl: true, ssl_verify: true, timeout: 2000 } } : {}),
+          ...(redis
+            ? {
+                redis: {
+                  host: redis.host,
+                  port: Number(redis.port) || redis.port,
+                  password: "{vault://env/kong-redis-password}",
+                  ssl: true,
+                  ssl_verify: true,
+                  timeout: 2000,
+                },
+              }
+            : {}),
         },
       },
       { name: "correlation-id", config: { header_name: "X-Request-ID", generator: "uuid#counter", echo_downstream: true } },
-      { name: "request-size-limiting", config: { allowed_payload_size: props.maxBodyMegabytes ?? KONG_DEFAULTS.maxBodyMegabytes, size_unit: "megabytes", require_content_length: false } },
+      {
+        name: "request-size-limiting",
+        config: {
+          allowed_payload_size: props.maxBodyMegabytes ?? KONG_DEFAULTS.maxBodyMegabytes,
+          size_unit: "megabytes",
+          require_content_length: false,
+        },
+      },
       // jwt (priority 1450) runs before request-transformer (801): removing X-Consumer-* here
       // would strip the identity jwt just set. What it removes are identity headers that no
       // enabled plugin sets, so a client cannot smuggle them to the backend.
-      { name: "request-transformer", config: { remove: { headers: ["X-Authenticated-Groups", "X-Authenticated-Scope", "X-Authenticated-Userid", "X-Credential-Username"] } } },
+      {
+        name: "request-transformer",
+        config: { remove: { headers: ["X-Authenticated-Groups", "X-Authenticated-Scope", "X-Authenticated-Userid", "X-Credential-Username"] } },
+      },
       {
         name: "response-transformer",
         config: {
           remove: { headers: ["Server", "Via", "X-Kong-Upstream-Latency", "X-Kong-Proxy-Latency"] },
-          add: { headers: ["Strict-Transport-Security:max-age=31536000; includeSubDomains", "X-Content-Type-Options:nosniff", "X-Frame-Options:DENY", "Referrer-Policy:no-referrer", "Content-Security-Policy:default-src 'none'; frame-ancestors 'none'", "Cache-Control:no-store"] },
+          add: {
+            headers: [
+              "Strict-Transport-Security:max-age=31536000; includeSubDomains",
+              "X-Content-Type-Options:nosniff",
+              "X-Frame-Options:DENY",
+              "Referrer-Policy:no-referrer",
+              "Content-Security-Policy:default-src 'none'; frame-ancestors 'none'",
+              "Cache-Control:no-store",
+            ],
+          },
         },
       },
-      { name: "prometheus", config: { per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, upstream_health_metrics: true } },
+      {
+        name: "prometheus",
+        config: { per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, upstream_health_metrics: true },
+      },
     ];
     if ((props.corsOrigins ?? []).length > 0) {
       plugins.push({
@@ -421,7 +515,9 @@ export class KongEdge extends Construct {
         nginx_main_worker_shutdown_timeout: `${drainSeconds}s`,
         ...(redis ? { lua_ssl_trusted_certificate: `system,${REDIS_CA_DIR}/ca.pem`, vaults: "env" } : {}),
       },
-      ...(redis ? { customEnv: { kong_redis_password: { valueFrom: { secretKeyRef: { name: redis.passwordSecret.name, key: redis.passwordSecret.key } } } } } : {}),
+      ...(redis
+        ? { customEnv: { kong_redis_password: { valueFrom: { secretKeyRef: { name: redis.passwordSecret.name, key: redis.passwordSecret.key } } } } }
+        : {}),
       ingressController: { enabled: false },
       dblessConfig: { config: toYaml(this.declarativeConfig()) },
       admin: { enabled: false, http: { enabled: false } },
@@ -444,10 +540,19 @@ export class KongEdge extends Construct {
           create: true,
           automountServiceAccountToken: false,
           name: KONG_SERVICE_ACCOUNT,
-          ...(props.workloadIdentityServiceAccount ? { annotations: { "iam.gke.io/gcp-service-account": props.workloadIdentityServiceAccount } } : {}),
+          ...(props.workloadIdentityServiceAccount
+            ? { annotations: { "iam.gke.io/gcp-service-account": props.workloadIdentityServiceAccount } }
+            : {}),
         },
         ...userDefinedVolumes([
-          ...(redis ? [{ volume: { name: "redis-ca", configMap: { name: "kong-redis-ca" } }, mount: { name: "redis-ca", mountPath: REDIS_CA_DIR, readOnly: true } }] : []),
+          ...(redis
+            ? [
+                {
+                  volume: { name: "redis-ca", configMap: { name: "kong-redis-ca" } },
+                  mount: { name: "redis-ca", mountPath: REDIS_CA_DIR, readOnly: true },
+                },
+              ]
+            : []),
           ...tls.volumes,
         ]),
       },
@@ -492,9 +597,21 @@ export class KongEdge extends Construct {
     const { "app.kubernetes.io/managed-by": _chartOwned, ...common } = KUBERNETES_COMMON_LABELS;
     const userKeys = Object.keys(this.props.podLabels ?? {});
     const owned = userKeys.filter((key) => CHART_OWNED_POD_LABELS.has(key));
-    if (owned.length > 0) throw new InvalidPropsError(this, "podLabels", `would replace labels the Kong chart sets itself (${owned.join(", ")})`, "leave the chart's labels alone; its Deployment selector, Service and PodDisruptionBudget depend on them");
+    if (owned.length > 0)
+      throw new InvalidPropsError(
+        this,
+        "podLabels",
+        `would replace labels the Kong chart sets itself (${owned.join(", ")})`,
+        "leave the chart's labels alone; its Deployment selector, Service and PodDisruptionBudget depend on them",
+      );
     const ours = userKeys.filter((key) => key in EDGE_TIER_LABELS);
-    if (ours.length > 0) throw new InvalidPropsError(this, "podLabels", `would replace ${ours.join(", ")}, which our NetworkPolicies and Prometheus select Kong by`, "choose another key");
+    if (ours.length > 0)
+      throw new InvalidPropsError(
+        this,
+        "podLabels",
+        `would replace ${ours.join(", ")}, which our NetworkPolicies and Prometheus select Kong by`,
+        "choose another key",
+      );
     const labels = { ...common, ...this.props.podLabels, ...EDGE_TIER_LABELS };
     // Ours must not collide with the chart's either (KUBERNETES_COMMON_LABELS is shared).
     const collisions = Object.keys(labels).filter((key) => CHART_OWNED_POD_LABELS.has(key));
@@ -513,15 +630,26 @@ export class KongEdge extends Construct {
         rollout: "manual",
         // The version in the pod template: a new pinned version rolls the pods.
         values: { podAnnotations: { "ai-gateway/tls-certificate-version": version } },
-        volumes: [{
-          volume: { name: "proxy-tls", csi: { driver: "secrets-store-gke.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: SECRET_MANAGER_TLS_CLASS } } },
-          mount: { name: "proxy-tls", mountPath: SECRET_MANAGER_TLS_DIR, readOnly: true },
-        }],
+        volumes: [
+          {
+            volume: {
+              name: "proxy-tls",
+              csi: { driver: "secrets-store-gke.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: SECRET_MANAGER_TLS_CLASS } },
+            },
+            mount: { name: "proxy-tls", mountPath: SECRET_MANAGER_TLS_DIR, readOnly: true },
+          },
+        ],
       };
     }
     const rollout = tls.rolloutOnRenewal ?? "reloader";
     if ("secretName" in tls) {
-      return { certDir: `${KONG_CHART_FACTS.secretVolumesMountDir}${tls.secretName}/`, secretName: tls.secretName, rollout, values: { secretVolumes: [tls.secretName] }, volumes: [] };
+      return {
+        certDir: `${KONG_CHART_FACTS.secretVolumesMountDir}${tls.secretName}/`,
+        secretName: tls.secretName,
+        rollout,
+        values: { secretVolumes: [tls.secretName] },
+        volumes: [],
+      };
     }
     const [commonName, ...otherNames] = tls.certManager.dnsNames;
     return {
@@ -548,47 +676,93 @@ export class KongEdge extends Construct {
   private validate(props: KongEdgeProps): void {
     const replicas = { ...KONG_DEFAULTS.replicas, ...props.replicas };
     if (!(Number.isInteger(replicas.min) && replicas.min >= 1 && replicas.min <= replicas.max)) {
-      throw new InvalidPropsError(this, "replicas.min", `must be at least 1 and at most replicas.max (${replicas.max}) ${received(replicas.min)}`, "adjust replicas");
+      throw new InvalidPropsError(
+        this,
+        "replicas.min",
+        `must be at least 1 and at most replicas.max (${replicas.max}) ${received(replicas.min)}`,
+        "adjust replicas",
+      );
     }
     if (replicas.max > 1 && replicas.min < KONG_CHART_FACTS.podDisruptionBudget.smallestAutoscalingMinReplicas) {
-      throw new InvalidPropsError(this, "replicas.min", `must be at least 2 when more than one replica can run (replicas.max is ${replicas.max}): the PodDisruptionBudget needs a second pod serving while one is evicted, and the chart refuses to render it for 1 ${received(replicas.min)}`, "set replicas.min to 2 or more, or run a single pod with replicas { min: 1, max: 1 } (no PDB)");
+      throw new InvalidPropsError(
+        this,
+        "replicas.min",
+        `must be at least 2 when more than one replica can run (replicas.max is ${replicas.max}): the PodDisruptionBudget needs a second pod serving while one is evicted, and the chart refuses to render it for 1 ${received(replicas.min)}`,
+        "set replicas.min to 2 or more, or run a single pod with replicas { min: 1, max: 1 } (no PDB)",
+      );
     }
     if (replicas.max > 1 && !props.rateLimitRedis) {
-      throw new InvalidPropsError(this, "rateLimitRedis", `is required when more than one replica can run (replicas.max is ${replicas.max})`, "give Redis for shared counters (policy local would multiply each limit by the replica count), or run a single pod with replicas { min: 1, max: 1 }");
+      throw new InvalidPropsError(
+        this,
+        "rateLimitRedis",
+        `is required when more than one replica can run (replicas.max is ${replicas.max})`,
+        "give Redis for shared counters (policy local would multiply each limit by the replica count), or run a single pod with replicas { min: 1, max: 1 }",
+      );
     }
     if (props.rateLimitRedis) this.checkCaBundle(props.rateLimitRedis.caCertificate);
     const drainSeconds = props.drainSeconds ?? KONG_DEFAULTS.drainSeconds;
-    if (!(Number.isInteger(drainSeconds) && drainSeconds >= 1)) throw new InvalidPropsError(this, "drainSeconds", `must be a whole number of at least 1 ${received(drainSeconds)}`, "give the seconds in-flight streams may take to finish");
+    if (!(Number.isInteger(drainSeconds) && drainSeconds >= 1))
+      throw new InvalidPropsError(
+        this,
+        "drainSeconds",
+        `must be a whole number of at least 1 ${received(drainSeconds)}`,
+        "give the seconds in-flight streams may take to finish",
+      );
     this.podLabels();
     const limits = { ...KONG_DEFAULTS.rateLimits, ...props.rateLimits };
     for (const [period, value] of Object.entries(limits)) {
-      if (!(Number.isInteger(value) && value > 0)) throw new InvalidPropsError(this, `rateLimits.${period}`, `must be a whole number above 0 ${received(value)}`, "give a positive limit");
+      if (!(Number.isInteger(value) && value > 0))
+        throw new InvalidPropsError(this, `rateLimits.${period}`, `must be a whole number above 0 ${received(value)}`, "give a positive limit");
     }
     if (limits.hour < limits.minute || limits.day < limits.hour) {
-      throw new InvalidPropsError(this, "rateLimits", `must not shrink with a longer period ${received(limits)}`, "make hour >= minute and day >= hour");
+      throw new InvalidPropsError(
+        this,
+        "rateLimits",
+        `must not shrink with a longer period ${received(limits)}`,
+        "make hour >= minute and day >= hour",
+      );
     }
     for (const origin of props.corsOrigins ?? []) {
       // Only letters, digits, "." ":" "/" "-": anything else makes the cors plugin read the origin
       // as a regular expression (kong/plugins/cors/handler.lua:103-118).
       if (!/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(origin)) {
-        throw new InvalidPropsError(this, "corsOrigins", `holds ${JSON.stringify(origin)}, which is not an explicit origin`, 'list origins like "https://app.example.com"; all origins are never allowed');
+        throw new InvalidPropsError(
+          this,
+          "corsOrigins",
+          `holds ${JSON.stringify(origin)}, which is not an explicit origin`,
+          'list origins like "https://app.example.com"; all origins are never allowed',
+        );
       }
     }
     (props.sourceRanges ?? []).forEach((range, index) => {
       if (isUnresolved(range)) return;
       const parsed = parseIpv4Cidr(range);
-      if (typeof parsed === "string") throw new InvalidPropsError(this, `sourceRanges[${index}]`, `${parsed} ${received(range)}`, "give CIDR blocks such as 203.0.113.0/24");
+      if (typeof parsed === "string")
+        throw new InvalidPropsError(this, `sourceRanges[${index}]`, `${parsed} ${received(range)}`, "give CIDR blocks such as 203.0.113.0/24");
     });
     if ("secretManager" in props.tls) {
       const version = props.tls.secretManager.version ?? "latest";
-      if (!/^(latest|[1-9]\d*)$/.test(version)) throw new InvalidPropsError(this, "tls.secretManager.version", `is not a Secret Manager version ${received(version)}`, 'give a version number such as "3", or "latest"');
-      if (!props.workloadIdentityServiceAccount) throw new InvalidPropsError(this, "workloadIdentityServiceAccount", "is required with tls.secretManager", "give the Google service account that may read the certificate's secrets (GatewayInfrastructure creates <prefix>-kong)");
+      if (!/^(latest|[1-9]\d*)$/.test(version))
+        throw new InvalidPropsError(
+          this,
+          "tls.secretManager.version",
+          `is not a Secret Manager version ${received(version)}`,
+          'give a version number such as "3", or "latest"',
+        );
+      if (!props.workloadIdentityServiceAccount)
+        throw new InvalidPropsError(
+          this,
+          "workloadIdentityServiceAccount",
+          "is required with tls.secretManager",
+          "give the Google service account that may read the certificate's secrets (GatewayInfrastructure creates <prefix>-kong)",
+        );
     }
     if ("certManager" in props.tls && props.tls.certManager.dnsNames.length === 0) {
       throw new InvalidPropsError(this, "tls.certManager.dnsNames", "is empty", "list the hostnames the certificate is for");
     }
     const max = props.maxBodyMegabytes ?? KONG_DEFAULTS.maxBodyMegabytes;
-    if (!(Number.isInteger(max) && max >= 1)) throw new InvalidPropsError(this, "maxBodyMegabytes", `must be a whole number of at least 1 ${received(max)}`, "give a size in megabytes");
+    if (!(Number.isInteger(max) && max >= 1))
+      throw new InvalidPropsError(this, "maxBodyMegabytes", `must be a whole number of at least 1 ${received(max)}`, "give a size in megabytes");
   }
 
   /** Memorystore hands out more than one CA while it rotates them; Kong trusts every certificate in the file. */
@@ -597,7 +771,12 @@ export class KongEdge extends Construct {
     const certificates = bundle.match(PEM_CERTIFICATE) ?? [];
     const leftover = bundle.replace(PEM_CERTIFICATE, "").trim();
     if (certificates.length === 0 || leftover !== "") {
-      throw new InvalidPropsError(this, "rateLimitRedis.caCertificate", "is not a bundle of PEM certificates", "pass Memorystore's server CA certificates (-----BEGIN CERTIFICATE----- blocks), one after the other");
+      throw new InvalidPropsError(
+        this,
+        "rateLimitRedis.caCertificate",
+        "is not a bundle of PEM certificates",
+        "pass Memorystore's server CA certificates (-----BEGIN CERTIFICATE----- blocks), one after the other",
+      );
     }
   }
 }

@@ -84,7 +84,12 @@ const PEM_BUNDLE = /^(?:\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+--
 /** The CA file is handed to OpenSSL as is: it must be PEM certificates and nothing else. */
 function validateCaBundle(scope: Construct, pem: string): void {
   if (Token.isUnresolved(pem) || PEM_BUNDLE.test(pem)) return;
-  throw new InvalidPropsError(scope, "redis.caCertificate", "is not a bundle of PEM certificates", "pass Memorystore's server_ca_certs[].cert, joined with newlines when there are several");
+  throw new InvalidPropsError(
+    scope,
+    "redis.caCertificate",
+    "is not a bundle of PEM certificates",
+    "pass Memorystore's server_ca_certs[].cert, joined with newlines when there are several",
+  );
 }
 
 /**
@@ -107,12 +112,23 @@ export class LiteLlmRouter extends Construct {
     const numRetries = props.numRetries ?? 0;
     const timeout = props.timeoutSeconds ?? 600;
     const ttl = props.cacheTtlSeconds ?? 600;
-    for (const [field, value] of [["numRetries", numRetries], ["timeoutSeconds", timeout], ["cacheTtlSeconds", ttl]] as const) {
-      if (!(Number.isInteger(value) && value >= 0)) throw new InvalidPropsError(this, field, `must be a whole number of at least 0 ${received(value)}`, "use a non-negative whole number");
+    for (const [field, value] of [
+      ["numRetries", numRetries],
+      ["timeoutSeconds", timeout],
+      ["cacheTtlSeconds", ttl],
+    ] as const) {
+      if (!(Number.isInteger(value) && value >= 0))
+        throw new InvalidPropsError(this, field, `must be a whole number of at least 0 ${received(value)}`, "use a non-negative whole number");
     }
     const image = props.image ?? imageRef(VERSIONS.liteLlmImage);
     const problem = imageProblem(image);
-    if (!Token.isUnresolved(image) && problem) throw new InvalidPropsError(this, "image", `is not a usable pin: ${problem} ${received(image)}`, "use repository@sha256:<64 hex>, repository:tag@sha256:<64 hex>, or a version tag");
+    if (!Token.isUnresolved(image) && problem)
+      throw new InvalidPropsError(
+        this,
+        "image",
+        `is not a usable pin: ${problem} ${received(image)}`,
+        "use repository@sha256:<64 hex>, repository:tag@sha256:<64 hex>, or a version tag",
+      );
     validateCaBundle(this, props.redis.caCertificate);
     const names = gatewayNames(props.prefix, props.projectId);
     const redisEnv = { host: "os.environ/REDIS_HOST", port: "os.environ/REDIS_PORT", password: "os.environ/REDIS_PASSWORD" };
@@ -152,7 +168,10 @@ export class LiteLlmRouter extends Construct {
     };
 
     const secretFiles: Record<string, string> = { "litellm-master-key": names.secrets.masterKey, "redis-auth": names.secrets.redisAuth };
-    const secretEnv = [`LITELLM_MASTER_KEY="$(cat ${SECRET_FILES_DIR}/litellm-master-key)"`, `REDIS_PASSWORD="$(cat ${SECRET_FILES_DIR}/redis-auth)"`];
+    const secretEnv = [
+      `LITELLM_MASTER_KEY="$(cat ${SECRET_FILES_DIR}/litellm-master-key)"`,
+      `REDIS_PASSWORD="$(cat ${SECRET_FILES_DIR}/redis-auth)"`,
+    ];
     for (const provider of props.catalogue.keyedProviders) {
       secretFiles[`${provider}-api-key`] = names.secrets.providerKey(provider);
       secretEnv.push(`${PROVIDER_KEY_ENV[provider]}="$(cat ${SECRET_FILES_DIR}/${provider}-api-key)"`);
@@ -168,7 +187,11 @@ export class LiteLlmRouter extends Construct {
       secrets: { mountPath: SECRET_FILES_DIR, files: secretFiles },
       // Secrets arrive as files (never env valueFrom) and become the environment LiteLLM's
       // `os.environ/` references read, only inside the process.
-      command: ["/bin/sh", "-c", `export ${secretEnv.join(" ")}; ${MASTER_KEY_CHECK}; exec litellm --config ${CONFIG_DIR}/config.yaml --port ${ROUTER_PORT}`],
+      command: [
+        "/bin/sh",
+        "-c",
+        `export ${secretEnv.join(" ")}; ${MASTER_KEY_CHECK}; exec litellm --config ${CONFIG_DIR}/config.yaml --port ${ROUTER_PORT}`,
+      ],
       env: {
         REDIS_HOST: props.redis.host,
         REDIS_PORT: props.redis.port,

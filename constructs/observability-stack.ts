@@ -53,7 +53,7 @@ export interface ObservabilityStackProps {
   readonly alerts?: Omit<AlertOptions, "namespaces">;
 }
 
-export const OBSERVABILITY_DEFAULTS = {
+const OBSERVABILITY_DEFAULTS = {
   retention: "15d",
   storageGi: 50,
   storageClassName: "standard-rwo",
@@ -76,9 +76,11 @@ export class ObservabilityStack extends Construct {
     super(scope, id);
     guardRenderedValues(this);
     const storageGi = props.storageGi ?? OBSERVABILITY_DEFAULTS.storageGi;
-    if (!(Number.isInteger(storageGi) && storageGi >= 1)) throw new InvalidPropsError(this, "storageGi", `must be a whole number of at least 1 ${received(storageGi)}`, "give the volume size in GiB");
+    if (!(Number.isInteger(storageGi) && storageGi >= 1))
+      throw new InvalidPropsError(this, "storageGi", `must be a whole number of at least 1 ${received(storageGi)}`, "give the volume size in GiB");
     const retention = props.retention ?? OBSERVABILITY_DEFAULTS.retention;
-    if (!/^\d+(ms|s|m|h|d|w|y)$/.test(retention)) throw new InvalidPropsError(this, "retention", `is not a Prometheus duration ${received(retention)}`, 'use a duration like "15d" or "720h"');
+    if (!/^\d+(ms|s|m|h|d|w|y)$/.test(retention))
+      throw new InvalidPropsError(this, "retention", `is not a Prometheus duration ${received(retention)}`, 'use a duration like "15d" or "720h"');
 
     const tierNamespaces = [props.targets.edge.namespace, props.targets.backend.namespace, props.targets.router.namespace];
     this.ruleGroups = gatewayAlertGroups({ ...props.alerts, namespaces: tierNamespaces });
@@ -103,7 +105,10 @@ export class ObservabilityStack extends Construct {
       kubeScheduler: { enabled: false },
       kubeEtcd: { enabled: false },
       kubeProxy: { enabled: false },
-      defaultRules: { create: true, rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false } },
+      defaultRules: {
+        create: true,
+        rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false },
+      },
       prometheusOperator: { tls: { internalPort: 10250 } },
       prometheus: {
         prometheusSpec: {
@@ -122,7 +127,11 @@ export class ObservabilityStack extends Construct {
           retentionSize: `${Math.floor(storageGi * 0.9)}GB`,
           storageSpec: {
             volumeClaimTemplate: {
-              spec: { storageClassName: props.storageClassName ?? OBSERVABILITY_DEFAULTS.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${storageGi}Gi` } } },
+              spec: {
+                storageClassName: props.storageClassName ?? OBSERVABILITY_DEFAULTS.storageClassName,
+                accessModes: ["ReadWriteOnce"],
+                resources: { requests: { storage: `${storageGi}Gi` } },
+              },
             },
           },
           resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } },
@@ -134,12 +143,14 @@ export class ObservabilityStack extends Construct {
         ],
         // Kong serves metrics on its status listener, a container port no Service exposes. Its
         // chart owns the app.kubernetes.io pod labels, so Kong is found by our tier label.
-        additionalPodMonitors: [{
-          name: "kong",
-          selector: { matchLabels: { ...EDGE_TIER_LABELS } },
-          namespaceSelector: { matchNames: [props.targets.edge.namespace] },
-          podMetricsEndpoints: [{ port: "status", path: "/metrics", interval: "15s" }],
-        }],
+        additionalPodMonitors: [
+          {
+            name: "kong",
+            selector: { matchLabels: { ...EDGE_TIER_LABELS } },
+            namespaceSelector: { matchNames: [props.targets.edge.namespace] },
+            podMetricsEndpoints: [{ port: "status", path: "/metrics", interval: "15s" }],
+          },
+        ],
       },
       additionalPrometheusRulesMap: { "ai-gateway": { groups: this.ruleGroups } },
       alertmanager: { enabled: true, alertmanagerSpec: { retention: "120h" } },

@@ -95,9 +95,26 @@ export interface CatalogueOptions {
  * time of writing; override them with your contract's.
  */
 export const DEFAULT_MODELS: readonly CatalogueModel[] = [
-  { name: "gemini-2.5-flash", model: "gemini-2.5-flash", fallbacks: ["gemini-2.5-flash-lite"], prices: { inputPerMillionTokens: 0.3, outputPerMillionTokens: 2.5 }, limits: { maxOutputTokens: 8192 } },
-  { name: "gemini-2.5-pro", model: "gemini-2.5-pro", fallbacks: ["gemini-2.5-flash"], prices: { inputPerMillionTokens: 1.25, outputPerMillionTokens: 10 }, limits: { maxOutputTokens: 8192 } },
-  { name: "gemini-2.5-flash-lite", model: "gemini-2.5-flash-lite", prices: { inputPerMillionTokens: 0.1, outputPerMillionTokens: 0.4 }, limits: { maxOutputTokens: 8192 } },
+  {
+    name: "gemini-2.5-flash",
+    model: "gemini-2.5-flash",
+    fallbacks: ["gemini-2.5-flash-lite"],
+    prices: { inputPerMillionTokens: 0.3, outputPerMillionTokens: 2.5 },
+    limits: { maxOutputTokens: 8192 },
+  },
+  {
+    name: "gemini-2.5-pro",
+    model: "gemini-2.5-pro",
+    fallbacks: ["gemini-2.5-flash"],
+    prices: { inputPerMillionTokens: 1.25, outputPerMillionTokens: 10 },
+    limits: { maxOutputTokens: 8192 },
+  },
+  {
+    name: "gemini-2.5-flash-lite",
+    model: "gemini-2.5-flash-lite",
+    prices: { inputPerMillionTokens: 0.1, outputPerMillionTokens: 0.4 },
+    limits: { maxOutputTokens: 8192 },
+  },
   { name: "text-embedding-005", model: "text-embedding-005", mode: "embedding", prices: { inputPerMillionTokens: 0.025 } },
 ];
 
@@ -134,7 +151,10 @@ export class ModelCatalogue {
   /** LiteLLM `model_list`: one entry per deployment, repeated names load-balanced. */
   liteLlmModelList(): Record<string, unknown>[] {
     return this.models.flatMap((model) => {
-      const deployments: ModelDeployment[] = [{ model: model.model, vertexLocation: model.vertexLocation, rpm: model.limits?.rpm, tpm: model.limits?.tpm }, ...(model.additionalDeployments ?? [])];
+      const deployments: ModelDeployment[] = [
+        { model: model.model, vertexLocation: model.vertexLocation, rpm: model.limits?.rpm, tpm: model.limits?.tpm },
+        ...(model.additionalDeployments ?? []),
+      ];
       return deployments.map((deployment) => ({
         model_name: model.name,
         litellm_params: compact({
@@ -161,14 +181,22 @@ export class ModelCatalogue {
    */
   gatewayCatalogue(): { models: Record<string, unknown>[] } {
     return {
-      models: this.models.map((m) => compact({
-        name: m.name,
-        upstream: m.directVertex ? "vertex" : "litellm",
-        upstreamModel: m.directVertex ? `google/${m.model}` : undefined,
-        fallbacks: m.fallbacks?.length ? [...m.fallbacks] : undefined,
-        limits: m.limits?.maxOutputTokens || m.limits?.timeoutSeconds ? compact({ maxOutputTokens: m.limits?.maxOutputTokens, timeoutMs: m.limits?.timeoutSeconds ? m.limits.timeoutSeconds * 1000 : undefined }) : undefined,
-        prices: m.prices ? compact({ ...m.prices }) : undefined,
-      })),
+      models: this.models.map((m) =>
+        compact({
+          name: m.name,
+          upstream: m.directVertex ? "vertex" : "litellm",
+          upstreamModel: m.directVertex ? `google/${m.model}` : undefined,
+          fallbacks: m.fallbacks?.length ? [...m.fallbacks] : undefined,
+          limits:
+            m.limits?.maxOutputTokens || m.limits?.timeoutSeconds
+              ? compact({
+                  maxOutputTokens: m.limits?.maxOutputTokens,
+                  timeoutMs: m.limits?.timeoutSeconds ? m.limits.timeoutSeconds * 1000 : undefined,
+                })
+              : undefined,
+          prices: m.prices ? compact({ ...m.prices }) : undefined,
+        }),
+      ),
     };
   }
 
@@ -189,10 +217,28 @@ export function validateCatalogue(scope: IConstruct, models: readonly CatalogueM
   const names = new Set<string>();
   models.forEach((model, index) => {
     const at = `models[${index}] (${model.name})`;
-    if (!PUBLIC_NAME.test(model.name)) throw new InvalidPropsError(scope, `models[${index}].name`, `is not a valid model name ${received(model.name)}`, "use 1-128 letters, digits or . _ : / @ -");
-    if (names.has(model.name)) throw new InvalidPropsError(scope, `${at}.name`, `"${model.name}" is defined twice`, "give every model a unique public name; use additionalDeployments to load-balance one name");
+    if (!PUBLIC_NAME.test(model.name))
+      throw new InvalidPropsError(
+        scope,
+        `models[${index}].name`,
+        `is not a valid model name ${received(model.name)}`,
+        "use 1-128 letters, digits or . _ : / @ -",
+      );
+    if (names.has(model.name))
+      throw new InvalidPropsError(
+        scope,
+        `${at}.name`,
+        `"${model.name}" is defined twice`,
+        "give every model a unique public name; use additionalDeployments to load-balance one name",
+      );
     names.add(model.name);
-    if (model.directVertex && (model.provider ?? "vertex_ai") !== "vertex_ai") throw new InvalidPropsError(scope, `${at}.directVertex`, `is only possible for vertex_ai models (provider is ${model.provider})`, "remove directVertex");
+    if (model.directVertex && (model.provider ?? "vertex_ai") !== "vertex_ai")
+      throw new InvalidPropsError(
+        scope,
+        `${at}.directVertex`,
+        `is only possible for vertex_ai models (provider is ${model.provider})`,
+        "remove directVertex",
+      );
     const numbers: [string, number | undefined][] = [
       ["prices.inputPerMillionTokens", model.prices?.inputPerMillionTokens],
       ["prices.outputPerMillionTokens", model.prices?.outputPerMillionTokens],
@@ -200,10 +246,14 @@ export function validateCatalogue(scope: IConstruct, models: readonly CatalogueM
       ["limits.rpm", model.limits?.rpm],
       ["limits.tpm", model.limits?.tpm],
       ["limits.timeoutSeconds", model.limits?.timeoutSeconds],
-      ...(model.additionalDeployments ?? []).flatMap((d, i): [string, number | undefined][] => [[`additionalDeployments[${i}].rpm`, d.rpm], [`additionalDeployments[${i}].tpm`, d.tpm]]),
+      ...(model.additionalDeployments ?? []).flatMap((d, i): [string, number | undefined][] => [
+        [`additionalDeployments[${i}].rpm`, d.rpm],
+        [`additionalDeployments[${i}].tpm`, d.tpm],
+      ]),
     ];
     for (const [field, value] of numbers) {
-      if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new InvalidPropsError(scope, `${at}.${field}`, `must be a number of at least 0 ${received(value)}`, "use a non-negative number");
+      if (value !== undefined && !(Number.isFinite(value) && value >= 0))
+        throw new InvalidPropsError(scope, `${at}.${field}`, `must be a number of at least 0 ${received(value)}`, "use a non-negative number");
     }
     validateDeploymentWeights(scope, at, model);
   });
@@ -211,11 +261,18 @@ export function validateCatalogue(scope: IConstruct, models: readonly CatalogueM
     (model.fallbacks ?? []).forEach((fallback, f) => {
       const field = `models[${index}] (${model.name}).fallbacks[${f}]`;
       if (fallback === model.name) throw new InvalidPropsError(scope, field, `falls back to itself`, "remove it");
-      if (!names.has(fallback)) throw new InvalidPropsError(scope, field, `names unknown model "${fallback}"`, "add that model to the catalogue or remove the fallback");
+      if (!names.has(fallback))
+        throw new InvalidPropsError(scope, field, `names unknown model "${fallback}"`, "add that model to the catalogue or remove the fallback");
     });
   });
   const cycle = findFallbackCycle(models);
-  if (cycle) throw new InvalidPropsError(scope, `models (${cycle[0]}).fallbacks`, `form a cycle: ${cycle.join(" -> ")}`, "break the cycle so every chain of fallbacks ends");
+  if (cycle)
+    throw new InvalidPropsError(
+      scope,
+      `models (${cycle[0]}).fallbacks`,
+      `form a cycle: ${cycle.join(" -> ")}`,
+      "break the cycle so every chain of fallbacks ends",
+    );
 }
 
 /**
@@ -224,15 +281,29 @@ export function validateCatalogue(scope: IConstruct, models: readonly CatalogueM
  * none, because simple-shuffle weighs by the first deployment's field and counts a missing one as 0.
  */
 function validateDeploymentWeights(scope: IConstruct, at: string, model: CatalogueModel): void {
-  const deployments = [{ field: "limits", rpm: model.limits?.rpm, tpm: model.limits?.tpm }, ...(model.additionalDeployments ?? []).map((d, i) => ({ field: `additionalDeployments[${i}]`, rpm: d.rpm, tpm: d.tpm }))];
+  const deployments = [
+    { field: "limits", rpm: model.limits?.rpm, tpm: model.limits?.tpm },
+    ...(model.additionalDeployments ?? []).map((d, i) => ({ field: `additionalDeployments[${i}]`, rpm: d.rpm, tpm: d.tpm })),
+  ];
   for (const key of ["rpm", "tpm"] as const) {
     for (const d of deployments) {
       const value = d[key];
-      if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new InvalidPropsError(scope, `${at}.${d.field}.${key}`, `must be a whole number above 0 ${received(value)}`, `use a positive whole number, or leave ${key} unset`);
+      if (value !== undefined && !(Number.isInteger(value) && value > 0))
+        throw new InvalidPropsError(
+          scope,
+          `${at}.${d.field}.${key}`,
+          `must be a whole number above 0 ${received(value)}`,
+          `use a positive whole number, or leave ${key} unset`,
+        );
     }
     const missing = deployments.filter((d) => d[key] === undefined);
     if (missing.length > 0 && missing.length < deployments.length) {
-      throw new InvalidPropsError(scope, `${at}.${missing[0].field}.${key}`, `is unset while another deployment of ${model.name} sets it, so LiteLLM would weigh this one 0 or ignore every ${key}`, `set ${key} on every deployment of ${model.name}, or on none`);
+      throw new InvalidPropsError(
+        scope,
+        `${at}.${missing[0].field}.${key}`,
+        `is unset while another deployment of ${model.name} sets it, so LiteLLM would weigh this one 0 or ignore every ${key}`,
+        `set ${key} on every deployment of ${model.name}, or on none`,
+      );
     }
   }
 }

@@ -24,7 +24,9 @@ export interface ConfiguredWorkloadProps extends Omit<HardenedWorkloadProps, "fi
  * not stable between synths and would roll pods for nothing.
  */
 export function configChecksum(data: Record<string, string>): string {
-  const ordered = Object.keys(data).sort().map((key) => [key, Token.isUnresolved(data[key]) || data[key].includes("${") ? "<known at apply time>" : data[key]]);
+  const ordered = Object.keys(data)
+    .sort()
+    .map((key) => [key, Token.isUnresolved(data[key]) || data[key].includes("${") ? "<known at apply time>" : data[key]]);
   return createHash("sha256").update(JSON.stringify(ordered)).digest("hex");
 }
 
@@ -36,10 +38,19 @@ export function configChecksum(data: Record<string, string>): string {
 export function addConfiguredWorkload(scope: Construct, props: ConfiguredWorkloadProps) {
   const { config: configFiles, secrets: secretFiles, projectId, ...workloadProps } = props;
   const config = new ConfigMapV1(scope, "Config", {
-    metadata: { name: `${props.name}-config`, namespace: props.namespace, labels: { ...KUBERNETES_COMMON_LABELS, "app.kubernetes.io/name": props.name } },
+    metadata: {
+      name: `${props.name}-config`,
+      namespace: props.namespace,
+      labels: { ...KUBERNETES_COMMON_LABELS, "app.kubernetes.io/name": props.name },
+    },
     data: configFiles.data,
   });
-  const secrets = new SecretFiles(scope, "Secrets", { namespace: props.namespace, name: `${props.name}-secrets`, projectId, secrets: secretFiles.files });
+  const secrets = new SecretFiles(scope, "Secrets", {
+    namespace: props.namespace,
+    name: `${props.name}-secrets`,
+    projectId,
+    secrets: secretFiles.files,
+  });
   const workload = new HardenedWorkload(scope, "Workload", {
     ...workloadProps,
     files: [

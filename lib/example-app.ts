@@ -45,9 +45,16 @@ type Lookup = (key: string) => unknown;
 export function readExampleConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env): ExampleConfig {
   refuseContextSettings(context);
   const strict = env[STRICT_SETTINGS_ENV] === "1";
-  const missing = Object.values(EXAMPLE_SETTINGS).filter((spec) => strict && spec.required && !env[spec.env]).map((spec) => spec.env);
+  const missing = Object.values(EXAMPLE_SETTINGS)
+    .filter((spec) => strict && spec.required && !env[spec.env])
+    .map((spec) => spec.env);
   if (missing.length > 0) {
-    throw new InvalidPropsError("environment", missing.join(", "), `${missing.length === 1 ? "is" : "are"} empty while ${STRICT_SETTINGS_ENV}=1`, "set the repository variables (Settings → Secrets and variables → Actions → Variables); strict mode never falls back to the example project or local state");
+    throw new InvalidPropsError(
+      "environment",
+      missing.join(", "),
+      `${missing.length === 1 ? "is" : "are"} empty while ${STRICT_SETTINGS_ENV}=1`,
+      "set the repository variables (Settings → Secrets and variables → Actions → Variables); strict mode never falls back to the example project or local state",
+    );
   }
   const setting = (name: keyof typeof EXAMPLE_SETTINGS): string | undefined => {
     const spec = EXAMPLE_SETTINGS[name];
@@ -67,7 +74,12 @@ export function readExampleConfig(context: Lookup, env: NodeJS.ProcessEnv = proc
 function refuseContextSettings(context: Lookup): void {
   for (const [name, spec] of Object.entries(EXAMPLE_SETTINGS)) {
     if (context(name) === undefined) continue;
-    throw new InvalidPropsError("cdktf context", name, "is not read: cdktf.json's context reaches the app through the cdktf CLI only, not through `npm run synth`", `remove it from cdktf.json (or --context) and set ${spec.env} instead`);
+    throw new InvalidPropsError(
+      "cdktf context",
+      name,
+      "is not read: cdktf.json's context reaches the app through the cdktf CLI only, not through `npm run synth`",
+      `remove it from cdktf.json (or --context) and set ${spec.env} instead`,
+    );
   }
 }
 

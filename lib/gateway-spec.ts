@@ -62,7 +62,12 @@ export function resolveGatewaySpec(scope: IConstruct, spec: GatewaySpec): Resolv
   for (const field of ["projectId", "region", "prefix"] as const) {
     const value: unknown = spec[field];
     if (typeof value !== "string" || value.length === 0 || isUnresolved(value)) {
-      throw new InvalidPropsError(scope, `spec.${field}`, `must be a non-empty literal string ${received(isUnresolved(value) ? "<token>" : value)}`, "pass plain data: the other stack derives names from the same value, so it cannot be a reference");
+      throw new InvalidPropsError(
+        scope,
+        `spec.${field}`,
+        `must be a non-empty literal string ${received(isUnresolved(value) ? "<token>" : value)}`,
+        "pass plain data: the other stack derives names from the same value, so it cannot be a reference",
+      );
     }
   }
   validateProjectId(scope, spec.projectId, "spec.projectId");
@@ -77,7 +82,13 @@ export function resolveGatewaySpec(scope: IConstruct, spec: GatewaySpec): Resolv
   const taken = new Map<string, GatewayTier>();
   for (const tier of GATEWAY_TIERS) {
     const other = taken.get(namespaces[tier]);
-    if (other) throw new InvalidPropsError(scope, `spec.namespaces.${tier}`, `is "${namespaces[tier]}", the same as ${other}'s`, "give every tier its own namespace: NetworkPolicies and Pod Security levels are per namespace");
+    if (other)
+      throw new InvalidPropsError(
+        scope,
+        `spec.namespaces.${tier}`,
+        `is "${namespaces[tier]}", the same as ${other}'s`,
+        "give every tier its own namespace: NetworkPolicies and Pod Security levels are per namespace",
+      );
     taken.set(namespaces[tier], tier);
   }
   return Object.freeze({
@@ -92,5 +103,10 @@ export function resolveGatewaySpec(scope: IConstruct, spec: GatewaySpec): Resolv
 /** Throws unless `name` is a literal, valid Kubernetes namespace name. */
 export function validateNamespaceName(scope: IConstruct, field: string, name: unknown): void {
   if (typeof name === "string" && !isUnresolved(name) && KUBERNETES_NAME.test(name)) return;
-  throw new InvalidPropsError(scope, field, `is not a valid Kubernetes namespace name ${received(name)}`, "use at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit");
+  throw new InvalidPropsError(
+    scope,
+    field,
+    `is not a valid Kubernetes namespace name ${received(name)}`,
+    "use at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit",
+  );
 }

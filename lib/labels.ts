@@ -19,10 +19,20 @@ const LABEL_VALUE_PATTERN = /^[a-z0-9_-]{0,63}$/;
 export function gcpLabels(scope: IConstruct, userLabels: Record<string, string> = {}, field = "labels"): Record<string, string> {
   for (const [key, value] of Object.entries(userLabels)) {
     if (!LABEL_KEY_PATTERN.test(key)) {
-      throw new InvalidPropsError(scope, `${field}.${key}`, `is not a valid GCP label key ${received(key)}`, "use lowercase letters, digits, '_' or '-', starting with a letter, at most 63 characters");
+      throw new InvalidPropsError(
+        scope,
+        `${field}.${key}`,
+        `is not a valid GCP label key ${received(key)}`,
+        "use lowercase letters, digits, '_' or '-', starting with a letter, at most 63 characters",
+      );
     }
     if (!LABEL_VALUE_PATTERN.test(value)) {
-      throw new InvalidPropsError(scope, `${field}.${key}`, `has a value GCP rejects ${received(value)}`, "use lowercase letters, digits, '_' or '-', at most 63 characters");
+      throw new InvalidPropsError(
+        scope,
+        `${field}.${key}`,
+        `has a value GCP rejects ${received(value)}`,
+        "use lowercase letters, digits, '_' or '-', at most 63 characters",
+      );
     }
   }
   return { ...MANAGED_BY_LABELS, ...userLabels };

@@ -35,8 +35,9 @@ export function minimumAvailabilityHours(window: RecurringWindow): number | stri
   if (typeof startDays === "string") return startDays;
   const rules = GKE_FACTS.maintenanceWindow;
   const span = rules.rollingWindowDays * DAY;
-  const stretches = mergedOccurrences(start % DAY, end - start, startDays, span + 2 * WEEK)
-    .filter((stretch) => stretch.end - stretch.start >= rules.minimumContiguousHours * HOUR);
+  const stretches = mergedOccurrences(start % DAY, end - start, startDays, span + 2 * WEEK).filter(
+    (stretch) => stretch.end - stretch.start >= rules.minimumContiguousHours * HOUR,
+  );
   // Availability in [t, t + span) is piecewise linear in t, so its minimum lies where t or t + span meets a stretch edge.
   const candidates = [0, ...stretches.flatMap((s) => [s.start, s.end, s.start - span, s.end - span])].filter((t) => t >= 0 && t < WEEK);
   const minimum = Math.min(...candidates.map((t) => overlap(stretches, t, t + span)));
@@ -51,7 +52,12 @@ function parseTime(text: string): number | undefined {
 
 /** The UTC weekdays (0 = Sunday) on which a window starts, or why the rule is not understood. */
 function recurrenceDays(recurrence: string, startDay: number): number[] | string {
-  const parts = new Map(recurrence.replace(/^RRULE:/, "").split(";").map((part) => part.split("=") as [string, string]));
+  const parts = new Map(
+    recurrence
+      .replace(/^RRULE:/, "")
+      .split(";")
+      .map((part) => part.split("=") as [string, string]),
+  );
   const unsupported = [...parts.keys()].filter((key) => key !== "FREQ" && key !== "BYDAY");
   const freq = parts.get("FREQ");
   if (unsupported.length > 0 || (freq !== "DAILY" && freq !== "WEEKLY") || (freq === "DAILY" && parts.has("BYDAY"))) {

@@ -33,7 +33,9 @@ export const NAME_SUFFIXES = {
  * over NAME_SUFFIXES. Service account ids (at most 30) with `-gateway-app` decide it: 18.
  */
 export const MAX_PREFIX_LENGTH = Math.min(
-  ...Object.entries(NAME_SUFFIXES).flatMap(([type, suffixes]) => suffixes.map((suffix) => GOOGLE_PROVIDER_FACTS.names[type as NamedResourceType].maxLength - 1 - suffix.length)),
+  ...Object.entries(NAME_SUFFIXES).flatMap(([type, suffixes]) =>
+    suffixes.map((suffix) => GOOGLE_PROVIDER_FACTS.names[type as NamedResourceType].maxLength - 1 - suffix.length),
+  ),
 );
 
 const PREFIX_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -45,10 +47,20 @@ export function validatePrefix(scope: IConstruct, prefix: string): void {
     throw new InvalidPropsError(scope, "prefix", "is a token", "pass a literal string: physical names are derived from it at synth time");
   }
   if (!PREFIX_PATTERN.test(prefix) || prefix.includes("--")) {
-    throw new InvalidPropsError(scope, "prefix", `must be lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen ${received(prefix)}`, 'use something like "ai-gw" or "prod-gateway"');
+    throw new InvalidPropsError(
+      scope,
+      "prefix",
+      `must be lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen ${received(prefix)}`,
+      'use something like "ai-gw" or "prod-gateway"',
+    );
   }
   if (prefix.length > MAX_PREFIX_LENGTH) {
-    throw new InvalidPropsError(scope, "prefix", `is ${prefix.length} characters, more than ${MAX_PREFIX_LENGTH} ${received(prefix)}`, `shorten it to at most ${MAX_PREFIX_LENGTH} characters, so "<prefix>-gateway-app" fits GCP's 30-character service account ids`);
+    throw new InvalidPropsError(
+      scope,
+      "prefix",
+      `is ${prefix.length} characters, more than ${MAX_PREFIX_LENGTH} ${received(prefix)}`,
+      `shorten it to at most ${MAX_PREFIX_LENGTH} characters, so "<prefix>-gateway-app" fits GCP's 30-character service account ids`,
+    );
   }
 }
 
@@ -56,7 +68,12 @@ export function validatePrefix(scope: IConstruct, prefix: string): void {
 export function validateProjectId(scope: IConstruct, projectId: string, field = "projectId"): void {
   if (isUnresolved(projectId)) return;
   if (!PROJECT_ID_PATTERN.test(projectId)) {
-    throw new InvalidPropsError(scope, field, `is not a valid GCP project id ${received(projectId)}`, "use 6 to 30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen");
+    throw new InvalidPropsError(
+      scope,
+      field,
+      `is not a valid GCP project id ${received(projectId)}`,
+      "use 6 to 30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen",
+    );
   }
 }
 
@@ -73,15 +90,30 @@ export function validatePhysicalName(scope: IConstruct | string, type: NamedReso
   if (isUnresolved(name)) return name;
   const rule = GOOGLE_PROVIDER_FACTS.names[type];
   if (name.length < rule.minLength || name.length > rule.maxLength) {
-    throw new InvalidPropsError(scope, field, `"${name}" is ${name.length} characters; ${type}.${rule.field} takes ${rule.minLength} to ${rule.maxLength}`, "use a shorter prefix or name");
+    throw new InvalidPropsError(
+      scope,
+      field,
+      `"${name}" is ${name.length} characters; ${type}.${rule.field} takes ${rule.minLength} to ${rule.maxLength}`,
+      "use a shorter prefix or name",
+    );
   }
   if (!new RegExp(rule.pattern).test(name)) {
-    throw new InvalidPropsError(scope, field, `"${name}" does not match ${rule.pattern}, the pattern of ${type}.${rule.field}`, "use lowercase letters, digits and hyphens, starting with a letter");
+    throw new InvalidPropsError(
+      scope,
+      field,
+      `"${name}" does not match ${rule.pattern}, the pattern of ${type}.${rule.field}`,
+      "use lowercase letters, digits and hyphens, starting with a letter",
+    );
   }
   return name;
 }
 
 /** `<prefix>-<suffix>` for a resource of `type`, checked against that type's name limits. */
-export function checkedName<T extends NamedResourceType>(scope: IConstruct, type: T, prefix: string, suffix: (typeof NAME_SUFFIXES)[T][number]): string {
+export function checkedName<T extends NamedResourceType>(
+  scope: IConstruct,
+  type: T,
+  prefix: string,
+  suffix: (typeof NAME_SUFFIXES)[T][number],
+): string {
   return validatePhysicalName(scope, type, physicalName(prefix, suffix));
 }

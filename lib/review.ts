@@ -21,26 +21,31 @@ export function readSynthDirectory(dir: string): SynthDirectory {
   const manifestPath = join(dir, "manifest.json");
   if (!existsSync(manifestPath)) throw new Error(`${dir} holds no manifest.json: run \`npm run synth\` first, or pass the directory cdktf wrote`);
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  const stacks = sortedEntries(manifest.stacks)
-    .map(([name, stack]) => {
-      const json = JSON.parse(readFileSync(join(dir, stack.synthesizedStackPath), "utf8")) as { resource?: Record<string, Record<string, any>> };
-      const resources = new Map<string, { type: string; name: string; path: string; config: Record<string, any> }>();
-      for (const [type, byName] of Object.entries(json.resource ?? {})) {
-        for (const [resourceName, body] of Object.entries(byName)) {
-          const { "//": meta, ...config } = body;
-          resources.set(`${type}.${resourceName}`, { type, name: resourceName, path: meta?.metadata?.path ?? `${name}/${resourceName}`, config });
-        }
+  const stacks = sortedEntries(manifest.stacks).map(([name, stack]) => {
+    const json = JSON.parse(readFileSync(join(dir, stack.synthesizedStackPath), "utf8")) as { resource?: Record<string, Record<string, any>> };
+    const resources = new Map<string, { type: string; name: string; path: string; config: Record<string, any> }>();
+    for (const [type, byName] of Object.entries(json.resource ?? {})) {
+      for (const [resourceName, body] of Object.entries(byName)) {
+        const { "//": meta, ...config } = body;
+        resources.set(`${type}.${resourceName}`, { type, name: resourceName, path: meta?.metadata?.path ?? `${name}/${resourceName}`, config });
       }
-      return { name, resources };
-    });
+    }
+    return { name, resources };
+  });
   const policyPath = join(dir, "policy-report.json");
   const policy = existsSync(policyPath) ? (JSON.parse(readFileSync(policyPath, "utf8")) as PolicyReport) : undefined;
   return { stacks, policy };
 }
 
-const cell = (text: unknown) => String(text ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
+const cell = (text: unknown) =>
+  String(text ?? "")
+    .replace(/\|/g, "\\|")
+    .replace(/\n/g, " ");
 const table = (headers: string[], rows: unknown[][]) =>
-  rows.length === 0 ? "_none_\n" : [`| ${headers.join(" | ")} |`, `|${headers.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n") + "\n";
+  rows.length === 0
+    ? "_none_\n"
+    : [`| ${headers.join(" | ")} |`, `|${headers.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n") +
+      "\n";
 
 /** The Markdown review of one stack, optionally against the same stack in a previous synth. */
 export function reviewStack(stack: SynthesizedStack, policy: PolicyReport | undefined, base?: SynthesizedStack): string {
@@ -113,28 +118,41 @@ function helmReleases(stack: SynthesizedStack): unknown[][] {
 function workloadImages(stack: SynthesizedStack): unknown[][] {
   return [...stack.resources.values()]
     .filter((r) => r.type === "kubernetes_deployment_v1")
-    .flatMap((r) => (r.config.spec?.template?.spec?.container ?? []).map((c: any) => [r.config.metadata?.name, r.config.metadata?.namespace, c.image]))
+    .flatMap((r) =>
+      (r.config.spec?.template?.spec?.container ?? []).map((c: any) => [r.config.metadata?.name, r.config.metadata?.namespace, c.image]),
+    )
     .sort((a, b) => compareOrdinal(String(a[0]), String(b[0])));
 }
 
 function publicEndpoints(stack: SynthesizedStack): unknown[][] {
   const rows: unknown[][] = [];
   for (const r of stack.resources.values()) {
-    if (r.type === "google_compute_address" && r.config.address_type === "EXTERNAL") rows.push(["static IP", r.config.name, `${r.config.region} ${r.config.network_tier ?? ""}`.trim()]);
+    if (r.type === "google_compute_address" && r.config.address_type === "EXTERNAL")
+      rows.push(["static IP", r.config.name, `${r.config.region} ${r.config.network_tier ?? ""}`.trim()]);
     if (r.type === "google_container_cluster") {
       const privateConfig = r.config.private_cluster_config ?? {};
       const networks = (r.config.master_authorized_networks_config?.cidr_blocks ?? []).map((c: any) => `${c.cidr_block} (${c.display_name})`);
-      rows.push(["control plane", r.config.name, `${privateConfig.enable_private_endpoint ? "private endpoint only" : "public endpoint"}; authorized networks: ${networks.join(", ") || "VPC only"}`]);
+      rows.push([
+        "control plane",
+        r.config.name,
+        `${privateConfig.enable_private_endpoint ? "private endpoint only" : "public endpoint"}; authorized networks: ${networks.join(", ") || "VPC only"}`,
+      ]);
     }
-    if (r.type.startsWith("kubernetes_service") && ["LoadBalancer", "NodePort"].includes(r.config.spec?.type)) rows.push([`Service ${r.config.spec.type}`, `${r.config.metadata?.namespace}/${r.config.metadata?.name}`, ""]);
+    if (r.type.startsWith("kubernetes_service") && ["LoadBalancer", "NodePort"].includes(r.config.spec?.type))
+      rows.push([`Service ${r.config.spec.type}`, `${r.config.metadata?.namespace}/${r.config.metadata?.name}`, ""]);
     if (r.type === "helm_release") {
       const values = valuesOf(r.config);
       for (const [key, service] of Object.entries(values)) {
         const s = service as Record<string, any> | undefined;
         if (s && typeof s === "object" && ["LoadBalancer", "NodePort"].includes(s.type)) {
-          rows.push([`load balancer (${r.config.chart} ${key})`, `${r.config.namespace}/${r.config.name}`, `IP ${s.loadBalancerIP ?? "ephemeral"}; source ranges: ${(s.loadBalancerSourceRanges ?? []).join(", ") || "any"}`]);
+          rows.push([
+            `load balancer (${r.config.chart} ${key})`,
+            `${r.config.namespace}/${r.config.name}`,
+            `IP ${s.loadBalancerIP ?? "ephemeral"}; source ranges: ${(s.loadBalancerSourceRanges ?? []).join(", ") || "any"}`,
+          ]);
         }
-        if (s && typeof s === "object" && s.ingress?.enabled === true) rows.push([`ingress (${r.config.chart} ${key})`, `${r.config.namespace}/${r.config.name}`, ""]);
+        if (s && typeof s === "object" && s.ingress?.enabled === true)
+          rows.push([`ingress (${r.config.chart} ${key})`, `${r.config.namespace}/${r.config.name}`, ""]);
       }
     }
   }
@@ -144,7 +162,12 @@ function publicEndpoints(stack: SynthesizedStack): unknown[][] {
 function iamGrants(stack: SynthesizedStack): unknown[][] {
   return [...stack.resources.values()]
     .filter((r) => /_iam_(member|binding|policy)$/.test(r.type))
-    .map((r) => [r.path, r.config.role ?? "(policy)", r.config.member ?? (r.config.members ?? []).join(", "), r.config.project ?? r.config.secret_id ?? r.config.service_account_id ?? r.config.crypto_key_id ?? ""])
+    .map((r) => [
+      r.path,
+      r.config.role ?? "(policy)",
+      r.config.member ?? (r.config.members ?? []).join(", "),
+      r.config.project ?? r.config.secret_id ?? r.config.service_account_id ?? r.config.crypto_key_id ?? "",
+    ])
     .sort((a, b) => compareOrdinal(String(a[0]), String(b[0])));
 }
 
@@ -153,11 +176,13 @@ function secretsReferenced(stack: SynthesizedStack): unknown[][] {
   for (const r of stack.resources.values()) {
     if (r.type === "google_secret_manager_secret") rows.push(["Secret Manager secret", r.config.secret_id, "(value added out of band)"]);
     if (r.type === "kubernetes_manifest" && r.config.manifest?.kind === "SecretProviderClass") {
-      for (const s of fromYaml(r.config.manifest.spec.parameters.secrets) ?? []) rows.push(["mounted as a file", s.resourceName, `${r.config.manifest.metadata.name} → ${s.path}`]);
+      for (const s of fromYaml(r.config.manifest.spec.parameters.secrets) ?? [])
+        rows.push(["mounted as a file", s.resourceName, `${r.config.manifest.metadata.name} → ${s.path}`]);
     }
     if (r.type === "helm_release") {
       const text = JSON.stringify(valuesOf(r.config));
-      for (const m of text.matchAll(/"secretKeyRef":\{"name":"([^"]+)","key":"([^"]+)"\}/g)) rows.push(["Kubernetes Secret (env)", `${m[1]}/${m[2]}`, r.config.name]);
+      for (const m of text.matchAll(/"secretKeyRef":\{"name":"([^"]+)","key":"([^"]+)"\}/g))
+        rows.push(["Kubernetes Secret (env)", `${m[1]}/${m[2]}`, r.config.name]);
       for (const m of text.matchAll(/"existingSecret":"([^"]+)"/g)) rows.push(["Kubernetes Secret", m[1], r.config.name]);
       for (const m of text.matchAll(/"secretVolumes":\["([^"]+)"/g)) rows.push(["Kubernetes Secret (TLS)", m[1], r.config.name]);
     }
@@ -167,12 +192,19 @@ function secretsReferenced(stack: SynthesizedStack): unknown[][] {
 
 function policySection(stack: SynthesizedStack, policy: PolicyReport | undefined): string {
   if (!policy) return "_no policy report in this synth directory_\n";
-  const mine = <T extends { path: string }>(list: T[]) => list.filter((f) => f.path === stack.name || f.path.startsWith(`${stack.name}/`)).sort((a, b) => compareOrdinal(a.path, b.path));
+  const mine = <T extends { path: string }>(list: T[]) =>
+    list.filter((f) => f.path === stack.name || f.path.startsWith(`${stack.name}/`)).sort((a, b) => compareOrdinal(a.path, b.path));
   return [
-    table(["rule", "level", "construct", "finding"], mine(policy.findings).map((f) => [f.ruleId, f.level, f.path, f.message])),
+    table(
+      ["rule", "level", "construct", "finding"],
+      mine(policy.findings).map((f) => [f.ruleId, f.level, f.path, f.message]),
+    ),
     "Suppressed:",
     "",
-    table(["rule", "construct", "reason"], mine(policy.suppressed).map((s) => [s.ruleId, s.path, s.reason])),
+    table(
+      ["rule", "construct", "reason"],
+      mine(policy.suppressed).map((s) => [s.ruleId, s.path, s.reason]),
+    ),
   ].join("\n");
 }
 
@@ -188,21 +220,37 @@ function changes(base: SynthesizedStack, current: SynthesizedStack): string {
   const replacements: unknown[][] = [];
   for (const gone of removed) {
     const type = gone.split(".")[0];
-    const candidate = added.find((a) => a.startsWith(`${type}.`) && diffPaths(base.resources.get(gone)!.config, current.resources.get(a)!.config, "").length <= 3);
-    if (candidate) replacements.push([type, `${base.resources.get(gone)!.path} → ${current.resources.get(candidate)!.path}`, "likely a renamed construct id: Terraform will destroy and re-create it; keep the id or add a `moved` block"]);
+    const candidate = added.find(
+      (a) => a.startsWith(`${type}.`) && diffPaths(base.resources.get(gone)!.config, current.resources.get(a)!.config, "").length <= 3,
+    );
+    if (candidate)
+      replacements.push([
+        type,
+        `${base.resources.get(gone)!.path} → ${current.resources.get(candidate)!.path}`,
+        "likely a renamed construct id: Terraform will destroy and re-create it; keep the id or add a `moved` block",
+      ]);
   }
   return [
     `${added.length} added, ${removed.length} removed, ${changed.length} changed.`,
     "",
     "Added:",
     "",
-    table(["address", "construct"], added.map((a) => [a, current.resources.get(a)!.path])),
+    table(
+      ["address", "construct"],
+      added.map((a) => [a, current.resources.get(a)!.path]),
+    ),
     "Removed:",
     "",
-    table(["address", "construct"], removed.map((a) => [a, base.resources.get(a)!.path])),
+    table(
+      ["address", "construct"],
+      removed.map((a) => [a, base.resources.get(a)!.path]),
+    ),
     "Changed:",
     "",
-    table(["address", "attributes"], changed.map((c) => [c.address, c.paths.join(", ")])),
+    table(
+      ["address", "attributes"],
+      changed.map((c) => [c.address, c.paths.join(", ")]),
+    ),
     "Likely replacements:",
     "",
     table(["type", "construct", "why"], replacements),

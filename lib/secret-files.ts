@@ -33,8 +33,10 @@ export class SecretFiles extends Construct {
   constructor(scope: Construct, id: string, props: SecretFilesProps) {
     super(scope, id);
     this.className = props.name;
-    const secrets = sortedEntries(props.secrets)
-      .map(([path, secretId]) => ({ resourceName: `projects/${props.projectId}/secrets/${secretId}/versions/${props.version ?? "latest"}`, path }));
+    const secrets = sortedEntries(props.secrets).map(([path, secretId]) => ({
+      resourceName: `projects/${props.projectId}/secrets/${secretId}/versions/${props.version ?? "latest"}`,
+      path,
+    }));
     this.manifest = new Manifest(this, "SecretProviderClass", {
       manifest: {
         apiVersion: "secrets-store.csi.x-k8s.io/v1",

@@ -50,13 +50,21 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
     if (response.status !== 200) return { status: "fail", detail: `status ${response.status}` };
     const body = (await response.json()) as { data?: { id: string }[] };
     models = (body.data ?? []).map((m) => m.id);
-    return models.length > 0 ? { status: "pass", detail: `${models.length} model(s): ${models.join(", ")}` } : { status: "fail", detail: "empty model list" };
+    return models.length > 0
+      ? { status: "pass", detail: `${models.length} model(s): ${models.join(", ")}` }
+      : { status: "fail", detail: "empty model list" };
   });
 
   // Without Kong in front, nothing asks for a token; the edge checks then do not apply.
-  const anonymous = await request("/v1/models").then((r) => r.status, () => 0);
+  const anonymous = await request("/v1/models").then(
+    (r) => r.status,
+    () => 0,
+  );
   const behindEdge = anonymous === 401;
-  const notBehindEdge = { status: "n/a" as const, detail: `not applicable here: ${base} answered ${anonymous} without a token, so it is not behind Kong's jwt plugin` };
+  const notBehindEdge = {
+    status: "n/a" as const,
+    detail: `not applicable here: ${base} answered ${anonymous} without a token, so it is not behind Kong's jwt plugin`,
+  };
   await check("edge: a request without a token is rejected", async () => (behindEdge ? { status: "pass", detail: "401" } : notBehindEdge));
   await check("edge: a request with a bad token is rejected", async () => {
     if (!behindEdge) return notBehindEdge;
@@ -69,7 +77,9 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
       const response = await post({ model, messages: [{ role: "user", content: "Reply with one short word." }], max_tokens: 16 });
       const body = (await response.json()) as { choices?: unknown[]; usage?: { total_tokens?: number } };
       if (response.status !== 200) return { status: "fail", detail: `status ${response.status}: ${JSON.stringify(body).slice(0, 200)}` };
-      return body.choices?.length ? { status: "pass", detail: `${body.usage?.total_tokens ?? "?"} tokens` } : { status: "fail", detail: "no choices" };
+      return body.choices?.length
+        ? { status: "pass", detail: `${body.usage?.total_tokens ?? "?"} tokens` }
+        : { status: "fail", detail: "no choices" };
     });
   }
 
@@ -77,30 +87,43 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
     if (models.length === 0) return { status: "fail", detail: "no model to stream from" };
     const response = await post({ model: models[0], stream: true, messages: [{ role: "user", content: "Count to three." }], max_tokens: 32 });
     if (response.status !== 200) return { status: "fail", detail: `status ${response.status}` };
-    if (!(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) return { status: "fail", detail: `content-type ${response.headers.get("content-type")}` };
+    if (!(response.headers.get("content-type") ?? "").startsWith("text/event-stream"))
+      return { status: "fail", detail: `content-type ${response.headers.get("content-type")}` };
     const text = await response.text();
     const chunks = text.split("\n\n").filter((e) => e.startsWith("data: {")).length;
-    return text.includes("data: [DONE]") && chunks > 0 ? { status: "pass", detail: `${chunks} chunks` } : { status: "fail", detail: "the stream did not end with [DONE]" };
+    return text.includes("data: [DONE]") && chunks > 0
+      ? { status: "pass", detail: `${chunks} chunks` }
+      : { status: "fail", detail: "the stream did not end with [DONE]" };
   });
 
   await check("errors: an unknown model gets 404 in the OpenAI envelope", async () => {
     const response = await post({ model: "smoke-test-no-such-model", messages: [{ role: "user", content: "x" }] });
     const body = (await response.json()) as { error?: Record<string, unknown> };
     const envelope = body.error && ENVELOPE_KEYS.every((k) => k in body.error!);
-    return response.status === 404 && envelope ? { status: "pass", detail: String(body.error!.message) } : { status: "fail", detail: `status ${response.status}, body ${JSON.stringify(body).slice(0, 200)}` };
+    return response.status === 404 && envelope
+      ? { status: "pass", detail: String(body.error!.message) }
+      : { status: "fail", detail: `status ${response.status}, body ${JSON.stringify(body).slice(0, 200)}` };
   });
 
   await check("errors: malformed JSON gets 400 in the OpenAI envelope", async () => {
-    const response = await request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json", ...auth }, body: "{not json" });
+    const response = await request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...auth },
+      body: "{not json",
+    });
     const body = (await response.json().catch(() => ({}))) as { error?: Record<string, unknown> };
-    return response.status === 400 && body.error ? { status: "pass", detail: String(body.error.message) } : { status: "fail", detail: `status ${response.status}` };
+    return response.status === 400 && body.error
+      ? { status: "pass", detail: String(body.error.message) }
+      : { status: "fail", detail: `status ${response.status}` };
   });
 
   await check("request id: X-Request-ID is echoed", async () => {
     const id = `smoke-${Date.now()}`;
     const response = await request("/v1/models", { headers: { ...auth, "x-request-id": id } });
     await response.arrayBuffer();
-    return response.headers.get("x-request-id") === id ? { status: "pass", detail: id } : { status: "fail", detail: `got ${response.headers.get("x-request-id")}` };
+    return response.headers.get("x-request-id") === id
+      ? { status: "pass", detail: id }
+      : { status: "fail", detail: `got ${response.headers.get("x-request-id")}` };
   });
 
   await check("rate limiting: 429 with rate-limit headers once the limit is passed", async () => {
@@ -112,7 +135,9 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
       await response.arrayBuffer();
       if (response.status === 429) {
         const headers = [...response.headers.keys()].filter((h) => /ratelimit|retry-after/i.test(h));
-        return headers.length > 0 ? { status: "pass", detail: `429 after ${i} requests, headers: ${headers.join(", ")}` } : { status: "fail", detail: "429 without rate-limit headers" };
+        return headers.length > 0
+          ? { status: "pass", detail: `429 after ${i} requests, headers: ${headers.join(", ")}` }
+          : { status: "fail", detail: "429 without rate-limit headers" };
       }
     }
     return { status: "fail", detail: `no 429 within ${budget} requests` };
@@ -121,9 +146,12 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
   await check("metrics: Prometheus text with gateway metrics", async () => {
     const url = options.metricsUrl ?? `${base}/metrics`;
     const response = await http(url, { signal: AbortSignal.timeout(timeout) });
-    if (response.status === 404 && !options.metricsUrl && behindEdge) return { status: "n/a", detail: "not applicable here: Kong does not route /metrics; pass --metrics-url (e.g. through kubectl port-forward)" };
+    if (response.status === 404 && !options.metricsUrl && behindEdge)
+      return { status: "n/a", detail: "not applicable here: Kong does not route /metrics; pass --metrics-url (e.g. through kubectl port-forward)" };
     const text = await response.text();
-    return response.status === 200 && /^gateway_http_requests_total\{/m.test(text) ? { status: "pass", detail: url } : { status: "fail", detail: `status ${response.status} from ${url}` };
+    return response.status === 200 && /^gateway_http_requests_total\{/m.test(text)
+      ? { status: "pass", detail: url }
+      : { status: "fail", detail: `status ${response.status} from ${url}` };
   });
 
   return results;

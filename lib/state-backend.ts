@@ -34,18 +34,26 @@ export function validateBucketName(stack: TerraformStack, bucket: string): void 
   if (isUnresolved(bucket)) return;
   const problem = bucketNameProblem(bucket);
   if (problem) {
-    throw new InvalidPropsError(stack, "stateBackend.bucket", `${problem} ${received(bucket)}`, 'give the bare bucket name, such as "acme-ai-gateway-tfstate" (GCS naming rules: https://cloud.google.com/storage/docs/buckets#naming)');
+    throw new InvalidPropsError(
+      stack,
+      "stateBackend.bucket",
+      `${problem} ${received(bucket)}`,
+      'give the bare bucket name, such as "acme-ai-gateway-tfstate" (GCS naming rules: https://cloud.google.com/storage/docs/buckets#naming)',
+    );
   }
 }
 
 function bucketNameProblem(bucket: string): string | undefined {
   const rules = GKE_FACTS.bucketNames;
   if (bucket.startsWith("gs://")) return "is a gs:// URL, not a bucket name";
-  if (!new RegExp(rules.pattern).test(bucket)) return "must be lowercase letters, digits, dashes, underscores and dots, starting and ending with a letter or digit";
+  if (!new RegExp(rules.pattern).test(bucket))
+    return "must be lowercase letters, digits, dashes, underscores and dots, starting and ending with a letter or digit";
   const limit = bucket.includes(".") ? rules.maxLengthWithDots : rules.maxLength;
   if (bucket.length < rules.minLength || bucket.length > limit) return `must be ${rules.minLength} to ${limit} characters`;
-  if (bucket.split(".").some((part) => part.length === 0 || part.length > rules.maxLength)) return `has a dot-separated part that is empty or longer than ${rules.maxLength} characters`;
+  if (bucket.split(".").some((part) => part.length === 0 || part.length > rules.maxLength))
+    return `has a dot-separated part that is empty or longer than ${rules.maxLength} characters`;
   if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return "looks like an IP address";
-  if (bucket.startsWith(rules.forbiddenPrefix) || bucket.includes(rules.forbiddenSubstring)) return `must not start with "${rules.forbiddenPrefix}" or contain "${rules.forbiddenSubstring}"`;
+  if (bucket.startsWith(rules.forbiddenPrefix) || bucket.includes(rules.forbiddenSubstring))
+    return `must not start with "${rules.forbiddenPrefix}" or contain "${rules.forbiddenSubstring}"`;
   return undefined;
 }

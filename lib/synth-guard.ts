@@ -36,7 +36,9 @@ function blockAddresses(blockType: string, blocks: unknown): [string, unknown][]
   if (!isObject(blocks)) return [[blockType, blocks]];
   if (blockType === "resource" || blockType === "data") {
     const prefix = blockType === "data" ? "data." : "";
-    return Object.entries(blocks).flatMap(([type, byName]) => (isObject(byName) ? Object.entries(byName).map(([name, body]): [string, unknown] => [`${prefix}${type}.${name}`, body]) : []));
+    return Object.entries(blocks).flatMap(([type, byName]) =>
+      isObject(byName) ? Object.entries(byName).map(([name, body]): [string, unknown] => [`${prefix}${type}.${name}`, body]) : [],
+    );
   }
   if (blockType === "terraform" || blockType === "locals") return [[blockType, blocks]];
   return Object.entries(blocks).map(([name, body]): [string, unknown] => [`${blockType}.${name}`, body]);

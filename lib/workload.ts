@@ -15,10 +15,7 @@ export interface MountedFiles {
   /** Volume name, unique in the pod. */
   readonly name: string;
   readonly mountPath: string;
-  readonly source:
-    | { readonly configMap: string }
-    | { readonly secret: string }
-    | { readonly secretProviderClass: string };
+  readonly source: { readonly configMap: string } | { readonly secret: string } | { readonly secretProviderClass: string };
 }
 
 export interface WorkloadResources {
@@ -84,7 +81,7 @@ export interface HardenedWorkloadProps {
   readonly runAsUser?: number;
 }
 
-export const WORKLOAD_DEFAULTS = {
+const WORKLOAD_DEFAULTS = {
   resources: { cpuRequest: "250m", cpuLimit: "1", memoryRequest: "256Mi" },
   scaling: { minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 70 },
   writablePaths: ["/tmp"],
@@ -118,7 +115,12 @@ export class HardenedWorkload extends Construct {
     validateImage(this, props.image);
     const scaling = { ...WORKLOAD_DEFAULTS.scaling, ...props.scaling };
     if (scaling.minReplicas < 1 || scaling.minReplicas > scaling.maxReplicas) {
-      throw new InvalidPropsError(this, "scaling.minReplicas", `must be at least 1 and at most maxReplicas (${scaling.maxReplicas}) ${received(scaling.minReplicas)}`, "adjust minReplicas or maxReplicas");
+      throw new InvalidPropsError(
+        this,
+        "scaling.minReplicas",
+        `must be at least 1 and at most maxReplicas (${scaling.maxReplicas}) ${received(scaling.minReplicas)}`,
+        "adjust minReplicas or maxReplicas",
+      );
     }
     const resources = { ...WORKLOAD_DEFAULTS.resources, ...props.resources };
     const runAsUser = props.runAsUser ?? WORKLOAD_DEFAULTS.runAsUser;
@@ -160,43 +162,66 @@ export class HardenedWorkload extends Construct {
               seccompProfile: { type: "RuntimeDefault" },
             },
             topologySpreadConstraint: [
-              { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: [{ matchLabels: this.selector }] },
-              { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: [{ matchLabels: this.selector }] },
-            ],
-            container: [{
-              name: props.name,
-              image: props.image,
-              imagePullPolicy: "IfNotPresent",
-              command: props.command,
-              args: props.args,
-              port: [{ name: props.port.name, containerPort: props.port.containerPort, protocol: "TCP" }],
-              env: sortedEntries(props.env ?? {}).map(([name, value]) => ({ name, value })),
-              resources: {
-                requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest },
-                limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit ?? resources.memoryRequest },
+              {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: [{ matchLabels: this.selector }],
               },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                runAsUser: String(runAsUser),
-                capabilities: { drop: ["ALL"] },
-                seccompProfile: { type: "RuntimeDefault" },
+              {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: [{ matchLabels: this.selector }],
               },
-              startupProbe: { httpGet: { path: props.probes.readiness, port: props.port.name }, periodSeconds: 5, failureThreshold: props.probes.startupFailureThreshold ?? 24 },
-              livenessProbe: { httpGet: { path: props.probes.liveness, port: props.port.name }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-              readinessProbe: { httpGet: { path: props.probes.readiness, port: props.port.name }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
-              lifecycle: preStopSleep > 0 ? { preStop: [{ exec: { command: ["sleep", String(preStopSleep)] } }] } : undefined,
-              volumeMount: [
-                ...writable.map((w) => ({ name: w.name, mountPath: w.path })),
-                ...files.map((f) => ({ name: f.name, mountPath: f.mountPath, readOnly: true })),
-              ],
-            }],
-            volume: [
-              ...writable.map((w) => ({ name: w.name, emptyDir: { sizeLimit: "256Mi" } })),
-              ...files.map((f) => volumeFor(f)),
             ],
+            container: [
+              {
+                name: props.name,
+                image: props.image,
+                imagePullPolicy: "IfNotPresent",
+                command: props.command,
+                args: props.args,
+                port: [{ name: props.port.name, containerPort: props.port.containerPort, protocol: "TCP" }],
+                env: sortedEntries(props.env ?? {}).map(([name, value]) => ({ name, value })),
+                resources: {
+                  requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest },
+                  limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit ?? resources.memoryRequest },
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  runAsUser: String(runAsUser),
+                  capabilities: { drop: ["ALL"] },
+                  seccompProfile: { type: "RuntimeDefault" },
+                },
+                startupProbe: {
+                  httpGet: { path: props.probes.readiness, port: props.port.name },
+                  periodSeconds: 5,
+                  failureThreshold: props.probes.startupFailureThreshold ?? 24,
+                },
+                livenessProbe: {
+                  httpGet: { path: props.probes.liveness, port: props.port.name },
+                  periodSeconds: 10,
+                  timeoutSeconds: 3,
+                  failureThreshold: 3,
+                },
+                readinessProbe: {
+                  httpGet: { path: props.probes.readiness, port: props.port.name },
+                  periodSeconds: 5,
+                  timeoutSeconds: 3,
+                  failureThreshold: 2,
+                },
+                lifecycle: preStopSleep > 0 ? { preStop: [{ exec: { command: ["sleep", String(preStopSleep)] } }] } : undefined,
+                volumeMount: [
+                  ...writable.map((w) => ({ name: w.name, mountPath: w.path })),
+                  ...files.map((f) => ({ name: f.name, mountPath: f.mountPath, readOnly: true })),
+                ],
+              },
+            ],
+            volume: [...writable.map((w) => ({ name: w.name, emptyDir: { sizeLimit: "256Mi" } })), ...files.map((f) => volumeFor(f))],
           },
         },
       },
@@ -232,12 +257,20 @@ function volumeFor(files: MountedFiles) {
   const source = files.source;
   if ("configMap" in source) return { name: files.name, configMap: { name: source.configMap } };
   if ("secret" in source) return { name: files.name, secret: { secretName: source.secret } };
-  return { name: files.name, csi: { driver: "secrets-store-gke.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: source.secretProviderClass } } };
+  return {
+    name: files.name,
+    csi: { driver: "secrets-store-gke.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: source.secretProviderClass } },
+  };
 }
 
 /** Images must be pinned: a digest, or a tag other than `latest`. */
 export function validateImage(scope: Construct, image: string): void {
   if (!isPinnedImage(image)) {
-    throw new InvalidPropsError(scope, "image", `is not pinned ${received(image)}`, "use a digest (image@sha256:…) or a fixed version tag, never latest");
+    throw new InvalidPropsError(
+      scope,
+      "image",
+      `is not pinned ${received(image)}`,
+      "use a digest (image@sha256:…) or a fixed version tag, never latest",
+    );
   }
 }

@@ -13,7 +13,14 @@ function main(): void {
   mkdirSync(out, { recursive: true });
   for (const stack of current.stacks) {
     const file = join(out, `${stack.name}.md`);
-    writeFileSync(file, reviewStack(stack, current.policy, base?.stacks.find((s) => s.name === stack.name)));
+    writeFileSync(
+      file,
+      reviewStack(
+        stack,
+        current.policy,
+        base?.stacks.find((s) => s.name === stack.name),
+      ),
+    );
     console.log(`wrote ${file}`);
   }
 }

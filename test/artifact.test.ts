@@ -64,7 +64,9 @@ const COMMONJS_WRAPPER_BINDING = /\b(?:const|let|var|function|class)\s+(exports|
 describe("sources compiled to CommonJS", () => {
   it("declare no binding named exports, require or module", () => {
     const offending = compiledSources().flatMap((file) =>
-      readFileSync(file, "utf8").split("\n").flatMap((line, index) => (COMMONJS_WRAPPER_BINDING.test(line) ? [`${file.slice(ROOT.length + 1)}:${index + 1}: ${line.trim()}`] : [])),
+      readFileSync(file, "utf8")
+        .split("\n")
+        .flatMap((line, index) => (COMMONJS_WRAPPER_BINDING.test(line) ? [`${file.slice(ROOT.length + 1)}:${index + 1}: ${line.trim()}`] : [])),
     );
     expect(offending).toEqual([]);
   });

@@ -17,9 +17,16 @@ const ROOT = resolve(__dirname, "..");
  * (GoogleContainerTools/distroless nodejs/nodejs.bzl: `entrypoint = ["/nodejs/bin/node"]`).
  */
 function imageConfig() {
-  const final = readFileSync(join(ROOT, "gateway-app/Dockerfile"), "utf8").split(/^FROM /m).at(-1)!;
+  const final = readFileSync(join(ROOT, "gateway-app/Dockerfile"), "utf8")
+    .split(/^FROM /m)
+    .at(-1)!;
   const env = Object.fromEntries([...(/^ENV (.+)$/m.exec(final)?.[1] ?? "").matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
-  return { entrypoint: ["/nodejs/bin/node"], cmd: JSON.parse(/^CMD (.+)$/m.exec(final)![1]) as string[], workdir: /^WORKDIR (\S+)$/m.exec(final)![1], env };
+  return {
+    entrypoint: ["/nodejs/bin/node"],
+    cmd: JSON.parse(/^CMD (.+)$/m.exec(final)![1]) as string[],
+    workdir: /^WORKDIR (\S+)$/m.exec(final)![1],
+    env,
+  };
 }
 
 describe("gateway-app boots from what we synthesize", () => {
@@ -37,7 +44,14 @@ describe("gateway-app boots from what we synthesize", () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "boot-from-synth-"));
     const litellmPort = Number(new URL(await litellm.start()).port);
-    pod = layOutPod(model, workload, container, root, { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort }, { "ai-gw-litellm-master-key": `${masterKey}\n` });
+    pod = layOutPod(
+      model,
+      workload,
+      container,
+      root,
+      { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort },
+      { "ai-gw-litellm-master-key": `${masterKey}\n` },
+    );
 
     // The image's WORKDIR, laid out as the Dockerfile's final stage copies it.
     const image = imageConfig();
@@ -45,7 +59,11 @@ describe("gateway-app boots from what we synthesize", () => {
     mkdirSync(join(workdir, "gateway-app"), { recursive: true });
     cpSync(join(ROOT, "gateway-app/package.json"), join(workdir, "gateway-app/package.json"));
     symlinkSync(join(ROOT, "node_modules"), join(workdir, "node_modules"));
-    execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json"), "--outDir", join(workdir, "gateway-app/dist")], { stdio: "pipe" });
+    execFileSync(
+      join(ROOT, "node_modules/.bin/tsc"),
+      ["-p", join(ROOT, "gateway-app/tsconfig.json"), "--outDir", join(workdir, "gateway-app/dist")],
+      { stdio: "pipe" },
+    );
 
     // Translated, because this machine is not the pod: the image's node is this node, and the
     // pod's own network namespace (where 8080 is free) is this machine's, so PORT is a free one.

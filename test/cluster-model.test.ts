@@ -30,17 +30,85 @@ const app = (m: any) => m.workloads.find((w: any) => w.name === "gateway-app");
 
 describe("the invariants catch what they are for", () => {
   it.each<[InvariantName, (m: any) => void, RegExp]>([
-    ["every workload selector matches its pod template", (m) => { app(m).selector = { "app.kubernetes.io/name": "gateway" }; }, /gateway-app.*does not match/],
-    ["every Service selects pods and targets an existing container port", (m) => { m.services.find((s: any) => s.name === "litellm").ports[0].targetPort = "metrics"; }, /targets "metrics"/],
-    ["every in-cluster URL names an existing Service and port", (m) => { app(m).template.containers[0].env.find((e: any) => e.name === "LITELLM_BASE_URL").value = "http://litellm.ai-gateway-router.svc.cluster.local:4001"; }, /has no port 4001/],
-    ["every in-cluster URL names an existing Service and port", (m) => { m.configMaps.find((c: any) => c.name === "kong-kong-custom-dbless-config").data["kong.yml"] = "url: http://gateway.ai-gateway-app.svc.cluster.local:8080"; }, /names no Service/],
-    ["every ServiceMonitor and PodMonitor selects a target with its port name", (m) => { m.customObjects.find((o: any) => o.kind === "PodMonitor").spec.podMetricsEndpoints[0].port = "metrics"; }, /no container port named metrics/],
-    ["every Workload Identity binding matches an annotated KSA, and back", (m) => { m.serviceAccounts.find((a: any) => a.name === "litellm").annotations["iam.gke.io/gcp-service-account"] = "other@x.iam.gserviceaccount.com"; }, /annotated "other@/],
-    ["every mounted Secret, ConfigMap and SecretProviderClass exists", (m) => { m.configMaps = m.configMaps.filter((c: any) => c.name !== "litellm-config"); }, /mounts ConfigMap litellm-config, which nothing creates/],
-    ["every mounted Secret, ConfigMap and SecretProviderClass exists", (m) => { m.google.secrets.set("ai-gw-redis-auth", []); }, /may not read secret ai-gw-redis-auth/],
-    ["every file a container names is mounted", (m) => { app(m).template.containers[0].env.find((e: any) => e.name === "GATEWAY_CONFIG").value = "/etc/gateway/config.json"; }, /holds only catalogue.json/],
-    ["every PDB selects pods", (m) => { m.disruptionBudgets.find((p: any) => p.name === "litellm").selector = { "app.kubernetes.io/name": "lite-llm" }; }, /litellm.*selects no pods/],
-    ["every HPA scales an existing workload", (m) => { m.autoscalers.find((h: any) => h.name === "gateway-app").target.name = "gateway"; }, /scales Deployment gateway/],
+    [
+      "every workload selector matches its pod template",
+      (m) => {
+        app(m).selector = { "app.kubernetes.io/name": "gateway" };
+      },
+      /gateway-app.*does not match/,
+    ],
+    [
+      "every Service selects pods and targets an existing container port",
+      (m) => {
+        m.services.find((s: any) => s.name === "litellm").ports[0].targetPort = "metrics";
+      },
+      /targets "metrics"/,
+    ],
+    [
+      "every in-cluster URL names an existing Service and port",
+      (m) => {
+        app(m).template.containers[0].env.find((e: any) => e.name === "LITELLM_BASE_URL").value =
+          "http://litellm.ai-gateway-router.svc.cluster.local:4001";
+      },
+      /has no port 4001/,
+    ],
+    [
+      "every in-cluster URL names an existing Service and port",
+      (m) => {
+        m.configMaps.find((c: any) => c.name === "kong-kong-custom-dbless-config").data["kong.yml"] =
+          "url: http://gateway.ai-gateway-app.svc.cluster.local:8080";
+      },
+      /names no Service/,
+    ],
+    [
+      "every ServiceMonitor and PodMonitor selects a target with its port name",
+      (m) => {
+        m.customObjects.find((o: any) => o.kind === "PodMonitor").spec.podMetricsEndpoints[0].port = "metrics";
+      },
+      /no container port named metrics/,
+    ],
+    [
+      "every Workload Identity binding matches an annotated KSA, and back",
+      (m) => {
+        m.serviceAccounts.find((a: any) => a.name === "litellm").annotations["iam.gke.io/gcp-service-account"] = "other@x.iam.gserviceaccount.com";
+      },
+      /annotated "other@/,
+    ],
+    [
+      "every mounted Secret, ConfigMap and SecretProviderClass exists",
+      (m) => {
+        m.configMaps = m.configMaps.filter((c: any) => c.name !== "litellm-config");
+      },
+      /mounts ConfigMap litellm-config, which nothing creates/,
+    ],
+    [
+      "every mounted Secret, ConfigMap and SecretProviderClass exists",
+      (m) => {
+        m.google.secrets.set("ai-gw-redis-auth", []);
+      },
+      /may not read secret ai-gw-redis-auth/,
+    ],
+    [
+      "every file a container names is mounted",
+      (m) => {
+        app(m).template.containers[0].env.find((e: any) => e.name === "GATEWAY_CONFIG").value = "/etc/gateway/config.json";
+      },
+      /holds only catalogue.json/,
+    ],
+    [
+      "every PDB selects pods",
+      (m) => {
+        m.disruptionBudgets.find((p: any) => p.name === "litellm").selector = { "app.kubernetes.io/name": "lite-llm" };
+      },
+      /litellm.*selects no pods/,
+    ],
+    [
+      "every HPA scales an existing workload",
+      (m) => {
+        m.autoscalers.find((h: any) => h.name === "gateway-app").target.name = "gateway";
+      },
+      /scales Deployment gateway/,
+    ],
   ])("%s", (name, change, problem) => {
     expect(INVARIANTS[name](variantModel("the example app")).some((p) => problem.test(p))).toBe(false);
     expect(INVARIANTS[name](broken(change)).join("\n")).toMatch(problem);
@@ -49,7 +117,9 @@ describe("the invariants catch what they are for", () => {
 
 describe("numbers are numbers", () => {
   it("reads the number-typed attributes from the provider bindings", () => {
-    expect(numberAttributes("kubernetes_deployment_v1")).toEqual(expect.arrayContaining(["spec.template.spec.container.port.container_port", "spec.template.spec.termination_grace_period_seconds"]));
+    expect(numberAttributes("kubernetes_deployment_v1")).toEqual(
+      expect.arrayContaining(["spec.template.spec.container.port.container_port", "spec.template.spec.termination_grace_period_seconds"]),
+    );
     // A string in the schema (to tell 0 from unset), so "2" is right here.
     expect(numberAttributes("kubernetes_deployment_v1")).not.toContain("spec.replicas");
     expect(numberAttributes("kubernetes_service_v1")).toContain("spec.port.port");
@@ -60,7 +130,9 @@ describe("numbers are numbers", () => {
     const stacks = variantStacks("the example app");
     const deployment = Object.values(stacks.platform.resource!.kubernetes_deployment_v1)[0];
     deployment.spec.template.spec.container[0].port[0].container_port = "8080";
-    const model = broken((m) => { m.releases.find((r: any) => r.chart === "kong").values.proxy.tls.containerPort = "8443"; });
+    const model = broken((m) => {
+      m.releases.find((r: any) => r.chart === "kong").values.proxy.tls.containerPort = "8443";
+    });
     expect(numbersAreNumbers(stacks, model)).toEqual([
       expect.stringMatching(/kubernetes_deployment_v1\..*\.spec\.template\.spec\.container\[0\]\.port\[0\]\.container_port is "8080"/),
       expect.stringMatching(/helm_release\..* values\.proxy\.tls\.containerPort is "8443", not a number/),
@@ -78,7 +150,11 @@ describe("the model of the example app", () => {
       "Deployment ai-gateway-router/litellm",
       "StatefulSet ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus",
     ]);
-    expect(model.services.map((s) => `${s.namespace}/${s.name}:${s.type}`).sort()).toEqual(["ai-gateway-app/gateway-app:ClusterIP", "ai-gateway-edge/kong-kong-proxy:LoadBalancer", "ai-gateway-router/litellm:ClusterIP"]);
+    expect(model.services.map((s) => `${s.namespace}/${s.name}:${s.type}`).sort()).toEqual([
+      "ai-gateway-app/gateway-app:ClusterIP",
+      "ai-gateway-edge/kong-kong-proxy:LoadBalancer",
+      "ai-gateway-router/litellm:ClusterIP",
+    ]);
     expect(model.customObjects.map((o) => `${o.kind} ${o.namespace}/${o.name}`).sort()).toEqual([
       "PodMonitor ai-gateway-observability/kong",
       "SecretProviderClass ai-gateway-app/gateway-app-secrets",

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_NAMESPACES, POD_SECURITY_LEVELS } from "../constructs/gateway-namespaces";
 import { GATEWAY_SERVICES } from "../constructs/project-services";
-import {
-  buildExampleApp,
-  INFRASTRUCTURE_STACK_ID,
-  PLATFORM_STACK_ID,
-  readExampleConfig,
-  type ExampleConfig,
-} from "../lib/example-app";
+import { buildExampleApp, INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID, readExampleConfig, type ExampleConfig } from "../lib/example-app";
 import { declaredAddresses, readSynthesized, referencedAddresses, resourcesOf, tempApp, type TerraformJson } from "./support/terraform";
 
 const noContext = () => undefined;
@@ -52,17 +46,26 @@ describe("example app configuration", () => {
 
   it("throws if a setting comes as cdktf context, naming the variable to set instead", () => {
     const context: Record<string, string> = { stateBucket: "ctx-bucket" };
-    expect(() => readExampleConfig((key) => context[key], {})).toThrow(/^cdktf context: stateBucket is not read: .*Fix: remove it from cdktf.json \(or --context\) and set AI_GATEWAY_STATE_BUCKET instead$/);
+    expect(() => readExampleConfig((key) => context[key], {})).toThrow(
+      /^cdktf context: stateBucket is not read: .*Fix: remove it from cdktf.json \(or --context\) and set AI_GATEWAY_STATE_BUCKET instead$/,
+    );
   });
 
   it("throws in strict mode when a required variable is empty, naming every one", () => {
     const env = { AI_GATEWAY_STRICT: "1", AI_GATEWAY_PROJECT_ID: "acme-prod", AI_GATEWAY_REGION: "", AI_GATEWAY_PREFIX: "acme" };
-    expect(() => readExampleConfig(noContext, env)).toThrow(/^environment: AI_GATEWAY_REGION, AI_GATEWAY_STATE_BUCKET are empty while AI_GATEWAY_STRICT=1\. Fix: set the repository variables/);
-    expect(readExampleConfig(noContext, { ...env, AI_GATEWAY_REGION: "us-central1", AI_GATEWAY_STATE_BUCKET: "acme-tfstate" }).stateBucket).toBe("acme-tfstate");
+    expect(() => readExampleConfig(noContext, env)).toThrow(
+      /^environment: AI_GATEWAY_REGION, AI_GATEWAY_STATE_BUCKET are empty while AI_GATEWAY_STRICT=1\. Fix: set the repository variables/,
+    );
+    expect(readExampleConfig(noContext, { ...env, AI_GATEWAY_REGION: "us-central1", AI_GATEWAY_STATE_BUCKET: "acme-tfstate" }).stateBucket).toBe(
+      "acme-tfstate",
+    );
   });
 
   it("treats an empty variable as unset outside strict mode, as GitHub passes unset repository variables", () => {
-    expect(readExampleConfig(noContext, { AI_GATEWAY_PROJECT_ID: "", AI_GATEWAY_PREFIX: "" })).toMatchObject({ projectId: "ai-gateway-example", prefix: "ai-gw" });
+    expect(readExampleConfig(noContext, { AI_GATEWAY_PROJECT_ID: "", AI_GATEWAY_PREFIX: "" })).toMatchObject({
+      projectId: "ai-gateway-example",
+      prefix: "ai-gw",
+    });
   });
 });
 
@@ -79,7 +82,11 @@ describe("example app synthesis", () => {
 
   it("puts project services, network, cluster, pools and IAM in the infrastructure stack only", () => {
     expect(resourcesOf(infra, "google_container_cluster")).toHaveLength(1);
-    expect(resourcesOf(infra, "google_project_service").map((s) => s.service).sort()).toEqual([...GATEWAY_SERVICES].sort());
+    expect(
+      resourcesOf(infra, "google_project_service")
+        .map((s) => s.service)
+        .sort(),
+    ).toEqual([...GATEWAY_SERVICES].sort());
     for (const service of resourcesOf(infra, "google_project_service")) expect(service.disable_on_destroy).toBe(false);
     expect(Object.keys(platform.resource ?? {}).filter((type) => type.startsWith("google_"))).toEqual([]);
     expect(Object.keys(infra.resource ?? {}).filter((type) => !type.startsWith("google_"))).toEqual([]);
@@ -92,7 +99,9 @@ describe("example app synthesis", () => {
       expect(resource.depends_on.filter((d: string) => d.startsWith("google_project_service."))).toHaveLength(GATEWAY_SERVICES.length);
     }
     // Besides the services, the cluster waits only for the GKE agent's grant on the secrets key.
-    expect(cluster.depends_on.filter((d: string) => !d.startsWith("google_project_service."))).toEqual([expect.stringMatching(/^google_kms_crypto_key_iam_member\./)]);
+    expect(cluster.depends_on.filter((d: string) => !d.startsWith("google_project_service."))).toEqual([
+      expect.stringMatching(/^google_kms_crypto_key_iam_member\./),
+    ]);
   });
 
   it("wires the platform stack's providers to the cluster through data sources, not cross-stack state", () => {
@@ -128,7 +137,9 @@ describe("example app synthesis", () => {
 
   it("uses a GCS backend per stack when a bucket is configured", () => {
     const { stacks: withBucket } = synthExample({ stateBucket: "acme-tfstate" });
-    expect(withBucket[INFRASTRUCTURE_STACK_ID].terraform!.backend).toEqual({ gcs: { bucket: "acme-tfstate", prefix: `ai-gateway/${INFRASTRUCTURE_STACK_ID}` } });
+    expect(withBucket[INFRASTRUCTURE_STACK_ID].terraform!.backend).toEqual({
+      gcs: { bucket: "acme-tfstate", prefix: `ai-gateway/${INFRASTRUCTURE_STACK_ID}` },
+    });
     expect(withBucket[PLATFORM_STACK_ID].terraform!.backend).toEqual({ gcs: { bucket: "acme-tfstate", prefix: `ai-gateway/${PLATFORM_STACK_ID}` } });
   });
 

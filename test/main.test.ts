@@ -35,7 +35,9 @@ describe("npm run synth (dist/main.js)", () => {
   it("reports bad configuration with the construct path and the fix, without a stack trace", () => {
     const { status, stderr } = runSynth({ AI_GATEWAY_PREFIX: "Not_Valid" });
     expect(status).toBe(1);
-    expect(stderr.trim()).toMatch(/^Invalid configuration: ai-gateway-infrastructure: prefix must be lowercase letters.*\(received "Not_Valid"\)\. Fix: /);
+    expect(stderr.trim()).toMatch(
+      /^Invalid configuration: ai-gateway-infrastructure: prefix must be lowercase letters.*\(received "Not_Valid"\)\. Fix: /,
+    );
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 });

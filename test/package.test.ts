@@ -7,7 +7,14 @@ import { ROOT } from "./support/compiled";
 
 // sha256 of https://www.apache.org/licenses/LICENSE-2.0.txt
 const APACHE_2_SHA256 = "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30";
-const TOOLING_ONLY = ["dist/lib/docs.js", "dist/lib/example-app.js", "dist/lib/review.js", "dist/lib/smoke.js", "dist/lib/policy/docs.js", "dist/main.js"];
+const TOOLING_ONLY = [
+  "dist/lib/docs.js",
+  "dist/lib/example-app.js",
+  "dist/lib/review.js",
+  "dist/lib/smoke.js",
+  "dist/lib/policy/docs.js",
+  "dist/main.js",
+];
 
 const packageJson = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 
@@ -21,7 +28,10 @@ function packedFiles(): string[] {
 function runtimeModules(): string[] {
   const program = `require("./dist/constructs/index.js"); console.log(JSON.stringify(Object.keys(require.cache)))`;
   const loaded: string[] = JSON.parse(execFileSync(process.execPath, ["-e", program], { cwd: ROOT, encoding: "utf8" }));
-  return loaded.filter((file) => file.startsWith(`${join(ROOT, "dist")}/`)).map((file) => file.slice(ROOT.length + 1)).sort();
+  return loaded
+    .filter((file) => file.startsWith(`${join(ROOT, "dist")}/`))
+    .map((file) => file.slice(ROOT.length + 1))
+    .sort();
 }
 
 /** Relative imports of a declaration file, as package paths of the declaration files they name. */
@@ -37,7 +47,9 @@ describe("npm pack", () => {
   });
 
   it("ships the compiled entry point, its types, the license and the docs", () => {
-    expect(files).toEqual(expect.arrayContaining(["LICENSE", "README.md", "POLICIES.md", "package.json", "dist/constructs/index.js", "dist/constructs/index.d.ts"]));
+    expect(files).toEqual(
+      expect.arrayContaining(["LICENSE", "README.md", "POLICIES.md", "package.json", "dist/constructs/index.js", "dist/constructs/index.d.ts"]),
+    );
     expect(packageJson.main).toBe("dist/constructs/index.js");
     expect(packageJson.types).toBe("dist/constructs/index.d.ts");
   });
@@ -49,13 +61,19 @@ describe("npm pack", () => {
 
   it("ships every declaration file the shipped declarations import", () => {
     const declarations = files.filter((f) => f.endsWith(".d.ts"));
-    const missing = declarations.flatMap((file) => declarationImports(file).filter((target) => !files.includes(target)).map((target) => `${file} -> ${target}`));
+    const missing = declarations.flatMap((file) =>
+      declarationImports(file)
+        .filter((target) => !files.includes(target))
+        .map((target) => `${file} -> ${target}`),
+    );
     expect(declarations.length).toBeGreaterThan(20);
     expect(missing).toEqual([]);
   });
 
   it("ships no sources, tests, scripts, benchmarks, gateway-app or tooling-only modules", () => {
-    const outside = files.filter((f) => !["LICENSE", "README.md", "POLICIES.md", "package.json"].includes(f) && !/^dist\/(constructs|lib)\/.+\.(js|d\.ts)$/.test(f));
+    const outside = files.filter(
+      (f) => !["LICENSE", "README.md", "POLICIES.md", "package.json"].includes(f) && !/^dist\/(constructs|lib)\/.+\.(js|d\.ts)$/.test(f),
+    );
     expect(outside).toEqual([]);
     expect(files.filter((f) => TOOLING_ONLY.includes(f))).toEqual([]);
   });
@@ -67,7 +85,11 @@ describe("npm pack", () => {
 
   it("carries the Apache-2.0 text as published by apache.org and a repository", () => {
     expect(packageJson.license).toBe("Apache-2.0");
-    expect(createHash("sha256").update(readFileSync(join(ROOT, "LICENSE"))).digest("hex")).toBe(APACHE_2_SHA256);
+    expect(
+      createHash("sha256")
+        .update(readFileSync(join(ROOT, "LICENSE")))
+        .digest("hex"),
+    ).toBe(APACHE_2_SHA256);
     expect(packageJson.repository).toEqual({ type: "git", url: "git+https://github.com/gke-ai-gateway/gke-ai-gateway.git" });
   });
 });

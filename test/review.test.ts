@@ -10,7 +10,10 @@ import { tempApp } from "./support/terraform";
 
 function synthExample(): string {
   const app = tempApp();
-  const { policy } = buildExampleApp(app, readExampleConfig(() => undefined, {}));
+  const { policy } = buildExampleApp(
+    app,
+    readExampleConfig(() => undefined, {}),
+  );
   app.synth();
   writeFileSync(join(app.outdir, "policy-report.json"), JSON.stringify(policy.report));
   return app.outdir;
@@ -78,6 +81,8 @@ describe("plan review against a base synth", () => {
     const renamed = readSynthDirectory(synthCluster("GatewayCluster", 10)).stacks[0];
     const review = reviewStack(renamed, undefined, base);
     expect(review).toMatch(/\d+ added, \d+ removed, 0 changed\./);
-    expect(review).toMatch(/\| google_container_cluster \| infra\/Cluster\/Cluster → infra\/GatewayCluster\/Cluster \| likely a renamed construct id/);
+    expect(review).toMatch(
+      /\| google_container_cluster \| infra\/Cluster\/Cluster → infra\/GatewayCluster\/Cluster \| likely a renamed construct id/,
+    );
   });
 });

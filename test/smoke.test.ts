@@ -10,14 +10,24 @@ let gateway: TestGateway;
 /** The CLI as a separate process; asynchronous, since the servers it calls live in this process. */
 function runCli(url: string): Promise<{ status: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "..", "scripts", "smoke.ts"), "--url", url], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "..", "scripts", "smoke.ts"), "--url", url], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.on("exit", (status) => resolve({ status, stdout }));
   });
 }
 beforeAll(async () => {
-  gateway = await startTestGateway({}, { models: [{ name: "mock", upstream: "mock" }, { name: "mock-2", upstream: "mock" }] });
+  gateway = await startTestGateway(
+    {},
+    {
+      models: [
+        { name: "mock", upstream: "mock" },
+        { name: "mock-2", upstream: "mock" },
+      ],
+    },
+  );
 });
 afterAll(() => gateway.gateway.shutdown());
 
@@ -30,8 +40,14 @@ describe("npm run smoke against a local gateway-app", () => {
     expect(byName["chat completion: mock-2"].status).toBe("pass");
     expect(byName["streaming: chunks arrive and the stream ends with [DONE]"].status).toBe("pass");
     expect(byName["metrics: Prometheus text with gateway metrics"].status).toBe("pass");
-    expect(byName["edge: a request without a token is rejected"]).toMatchObject({ status: "n/a", detail: expect.stringMatching(/not applicable here: .* is not behind Kong/) });
-    expect(byName["rate limiting: 429 with rate-limit headers once the limit is passed"]).toMatchObject({ status: "n/a", detail: expect.stringMatching(/--rate-limit/) });
+    expect(byName["edge: a request without a token is rejected"]).toMatchObject({
+      status: "n/a",
+      detail: expect.stringMatching(/not applicable here: .* is not behind Kong/),
+    });
+    expect(byName["rate limiting: 429 with rate-limit headers once the limit is passed"]).toMatchObject({
+      status: "n/a",
+      detail: expect.stringMatching(/--rate-limit/),
+    });
     expect(formatResults(results).split("\n").at(-1)).toMatch(/^smoke: \d+ passed, 0 failed, 3 skipped$/);
   });
 

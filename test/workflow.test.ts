@@ -8,7 +8,10 @@ import { CDKTF_CLI_FACTS } from "../lib/upstream-facts";
 const workflow = parse(readFileSync(join(__dirname, "..", ".github", "workflows", "gateway.yml"), "utf8"));
 const text = readFileSync(join(__dirname, "..", ".github", "workflows", "gateway.yml"), "utf8");
 const steps = (job: string) => workflow.jobs[job].steps as Record<string, any>[];
-const runs = (job: string) => steps(job).map((s) => s.run).filter(Boolean) as string[];
+const runs = (job: string) =>
+  steps(job)
+    .map((s) => s.run)
+    .filter(Boolean) as string[];
 
 describe("GitHub Actions workflow", () => {
   it("runs on pull requests and on pushes to main", () => {
@@ -54,12 +57,42 @@ describe("GitHub Actions workflow", () => {
   it("fails the deploy job first when a required repository variable is empty, and synthesizes strictly", () => {
     const check = steps("deploy")[0];
     expect(check.name).toBe("Check repository variables");
-    for (const name of ["AI_GATEWAY_PROJECT_ID", "AI_GATEWAY_REGION", "AI_GATEWAY_PREFIX", "AI_GATEWAY_STATE_BUCKET", "GCP_WORKLOAD_IDENTITY_PROVIDER", "GCP_DEPLOYER_SERVICE_ACCOUNT"]) expect(check.run).toContain(name);
+    for (const name of [
+      "AI_GATEWAY_PROJECT_ID",
+      "AI_GATEWAY_REGION",
+      "AI_GATEWAY_PREFIX",
+      "AI_GATEWAY_STATE_BUCKET",
+      "GCP_WORKLOAD_IDENTITY_PROVIDER",
+      "GCP_DEPLOYER_SERVICE_ACCOUNT",
+    ])
+      expect(check.run).toContain(name);
     expect(workflow.jobs.deploy.env.AI_GATEWAY_STRICT).toBe("1");
-    const empty = spawnSync("bash", ["-c", check.run], { env: { PATH: process.env.PATH, AI_GATEWAY_PROJECT_ID: "p", AI_GATEWAY_REGION: "", AI_GATEWAY_PREFIX: "x", AI_GATEWAY_STATE_BUCKET: "b", GCP_WORKLOAD_IDENTITY_PROVIDER: "w", GCP_DEPLOYER_SERVICE_ACCOUNT: "s" }, encoding: "utf8" });
+    const empty = spawnSync("bash", ["-c", check.run], {
+      env: {
+        PATH: process.env.PATH,
+        AI_GATEWAY_PROJECT_ID: "p",
+        AI_GATEWAY_REGION: "",
+        AI_GATEWAY_PREFIX: "x",
+        AI_GATEWAY_STATE_BUCKET: "b",
+        GCP_WORKLOAD_IDENTITY_PROVIDER: "w",
+        GCP_DEPLOYER_SERVICE_ACCOUNT: "s",
+      },
+      encoding: "utf8",
+    });
     expect(empty.status).toBe(1);
     expect(empty.stdout).toContain("::error::repository variable AI_GATEWAY_REGION is empty");
-    const full = spawnSync("bash", ["-c", check.run], { env: { PATH: process.env.PATH, AI_GATEWAY_PROJECT_ID: "p", AI_GATEWAY_REGION: "r", AI_GATEWAY_PREFIX: "x", AI_GATEWAY_STATE_BUCKET: "b", GCP_WORKLOAD_IDENTITY_PROVIDER: "w", GCP_DEPLOYER_SERVICE_ACCOUNT: "s" }, encoding: "utf8" });
+    const full = spawnSync("bash", ["-c", check.run], {
+      env: {
+        PATH: process.env.PATH,
+        AI_GATEWAY_PROJECT_ID: "p",
+        AI_GATEWAY_REGION: "r",
+        AI_GATEWAY_PREFIX: "x",
+        AI_GATEWAY_STATE_BUCKET: "b",
+        GCP_WORKLOAD_IDENTITY_PROVIDER: "w",
+        GCP_DEPLOYER_SERVICE_ACCOUNT: "s",
+      },
+      encoding: "utf8",
+    });
     expect(full.status).toBe(0);
   });
 

@@ -3,11 +3,15 @@
 import http from "node:http";
 
 const json = JSON.stringify({
-  id: "chatcmpl-bench", object: "chat.completion", created: 1700000000, model: "bench",
+  id: "chatcmpl-bench",
+  object: "chat.completion",
+  created: 1700000000,
+  model: "bench",
   choices: [{ index: 0, message: { role: "assistant", content: "benchmark answer" }, finish_reason: "stop" }],
   usage: { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 },
 });
-const chunk = (content: string) => `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1700000000, model: "bench", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+const chunk = (content: string) =>
+  `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1700000000, model: "bench", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
 const usage = `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1700000000, model: "bench", choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } })}\n\n`;
 const stream = ["one ", "two ", "three ", "four ", "five"].map(chunk).join("");
 

@@ -6,10 +6,13 @@ const target = new URL(process.env.UPSTREAM_URL!);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 
 const server = http.createServer((req, res) => {
-  const outgoing = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers, agent }, (incoming) => {
-    res.writeHead(incoming.statusCode ?? 502, incoming.headers);
-    incoming.pipe(res);
-  });
+  const outgoing = http.request(
+    { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers, agent },
+    (incoming) => {
+      res.writeHead(incoming.statusCode ?? 502, incoming.headers);
+      incoming.pipe(res);
+    },
+  );
   outgoing.on("error", () => {
     res.writeHead(502);
     res.end();

@@ -42,14 +42,16 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   };
   const app = new Hono<GatewayEnv>();
 
-  app.use(requestContext({
-    metrics: deps.metrics,
-    logger: deps.logger,
-    now,
-    newId: deps.newRequestId,
-    isDraining: () => !isReady(),
-    onComplete: (state) => recordUsage(state, deps.catalogue, deps.metrics),
-  }));
+  app.use(
+    requestContext({
+      metrics: deps.metrics,
+      logger: deps.logger,
+      now,
+      newId: deps.newRequestId,
+      isDraining: () => !isReady(),
+      onComplete: (state) => recordUsage(state, deps.catalogue, deps.metrics),
+    }),
+  );
 
   app.post("/v1/chat/completions", inferenceHandler("chat", validateChatRequest, inference));
   app.post("/v1/embeddings", inferenceHandler("embeddings", validateEmbeddingsRequest, inference));

@@ -148,7 +148,9 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
   const apiKey = readSecret(env, "LITELLM_API_KEY", readFile, problems);
   const vertexBaseUrl = url(env, "VERTEX_BASE_URL", undefined, problems) ?? vertexUrlFromProject(env);
   if (catalogue && !vertexBaseUrl && [...catalogue.models.values()].some((m) => m.upstream === "vertex")) {
-    problems.push("VERTEX_BASE_URL: models with upstream \"vertex\" need VERTEX_BASE_URL, or VERTEX_PROJECT (and VERTEX_LOCATION, default us-central1)");
+    problems.push(
+      'VERTEX_BASE_URL: models with upstream "vertex" need VERTEX_BASE_URL, or VERTEX_PROJECT (and VERTEX_LOCATION, default us-central1)',
+    );
   }
   const logPrompts = env.LOG_PROMPTS ?? "false";
   if (!["true", "false"].includes(logPrompts)) problems.push(`LOG_PROMPTS: must be "true" or "false" (received "${logPrompts}")`);
@@ -252,7 +254,12 @@ function readCatalogue(path: string | undefined, readFile: (path: string) => str
 }
 
 /** A secret given directly (NAME) or as a mounted file (NAME_FILE), never both. */
-function readSecret(env: Record<string, string | undefined>, name: string, readFile: (path: string) => string, problems: string[]): string | undefined {
+function readSecret(
+  env: Record<string, string | undefined>,
+  name: string,
+  readFile: (path: string) => string,
+  problems: string[],
+): string | undefined {
   const direct = env[name];
   const file = env[`${name}_FILE`];
   if (direct && file) {

@@ -13,17 +13,70 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
-    requests: new FastCounter({ name: "gateway_http_requests_total", help: "HTTP requests by route template, method and status.", labelNames: ["route", "method", "status"], registers }),
-    requestDuration: new FastHistogram({ name: "gateway_http_request_duration_seconds", help: "Time from request to the last byte of the response.", labelNames: ["route", "method", "status"], buckets: LATENCY_BUCKETS, registers }),
+    requests: new FastCounter({
+      name: "gateway_http_requests_total",
+      help: "HTTP requests by route template, method and status.",
+      labelNames: ["route", "method", "status"],
+      registers,
+    }),
+    requestDuration: new FastHistogram({
+      name: "gateway_http_request_duration_seconds",
+      help: "Time from request to the last byte of the response.",
+      labelNames: ["route", "method", "status"],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
     inFlight: new FastGauge({ name: "gateway_http_requests_in_flight", help: "Requests being served, streams included.", registers }),
-    upstreamDuration: new FastHistogram({ name: "gateway_upstream_request_duration_seconds", help: "Duration of one upstream attempt until its response headers, by upstream, model and outcome.", labelNames: ["upstream", "model", "outcome"], buckets: LATENCY_BUCKETS, registers }),
-    upstreamErrors: new FastCounter({ name: "gateway_upstream_errors_total", help: "Failed upstream attempts by upstream, model and outcome.", labelNames: ["upstream", "model", "outcome"], registers }),
-    upstreamRetries: new FastCounter({ name: "gateway_upstream_retries_total", help: "Retries of upstream calls by upstream, model and the outcome that caused them.", labelNames: ["upstream", "model", "outcome"], registers }),
-    fallbacks: new FastCounter({ name: "gateway_fallbacks_total", help: "Requests served by a fallback model, by the requested and the serving model.", labelNames: ["model", "fallback"], registers }),
-    timeToFirstToken: new FastHistogram({ name: "gateway_time_to_first_token_seconds", help: "Time from request to the first streamed content chunk.", labelNames: ["model"], buckets: TTFT_BUCKETS, registers }),
-    tokens: new FastCounter({ name: "gateway_tokens_total", help: "Tokens by model, tenant and kind (prompt, completion).", labelNames: ["model", "tenant", "kind"], registers }),
-    cost: new FastCounter({ name: "gateway_cost_usd_total", help: "Estimated cost in US dollars from the catalogue's prices, by model and tenant.", labelNames: ["model", "tenant"], registers }),
-    breakerState: new Gauge({ name: "gateway_circuit_breaker_state", help: "Circuit breaker state per upstream and model: 0 closed, 1 half-open, 2 open.", labelNames: ["upstream", "model"], registers }),
+    upstreamDuration: new FastHistogram({
+      name: "gateway_upstream_request_duration_seconds",
+      help: "Duration of one upstream attempt until its response headers, by upstream, model and outcome.",
+      labelNames: ["upstream", "model", "outcome"],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    upstreamErrors: new FastCounter({
+      name: "gateway_upstream_errors_total",
+      help: "Failed upstream attempts by upstream, model and outcome.",
+      labelNames: ["upstream", "model", "outcome"],
+      registers,
+    }),
+    upstreamRetries: new FastCounter({
+      name: "gateway_upstream_retries_total",
+      help: "Retries of upstream calls by upstream, model and the outcome that caused them.",
+      labelNames: ["upstream", "model", "outcome"],
+      registers,
+    }),
+    fallbacks: new FastCounter({
+      name: "gateway_fallbacks_total",
+      help: "Requests served by a fallback model, by the requested and the serving model.",
+      labelNames: ["model", "fallback"],
+      registers,
+    }),
+    timeToFirstToken: new FastHistogram({
+      name: "gateway_time_to_first_token_seconds",
+      help: "Time from request to the first streamed content chunk.",
+      labelNames: ["model"],
+      buckets: TTFT_BUCKETS,
+      registers,
+    }),
+    tokens: new FastCounter({
+      name: "gateway_tokens_total",
+      help: "Tokens by model, tenant and kind (prompt, completion).",
+      labelNames: ["model", "tenant", "kind"],
+      registers,
+    }),
+    cost: new FastCounter({
+      name: "gateway_cost_usd_total",
+      help: "Estimated cost in US dollars from the catalogue's prices, by model and tenant.",
+      labelNames: ["model", "tenant"],
+      registers,
+    }),
+    breakerState: new Gauge({
+      name: "gateway_circuit_breaker_state",
+      help: "Circuit breaker state per upstream and model: 0 closed, 1 half-open, 2 open.",
+      labelNames: ["upstream", "model"],
+      registers,
+    }),
   };
 }
 

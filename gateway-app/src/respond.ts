@@ -53,7 +53,11 @@ export function sendStream(c: Context<GatewayEnv>, headers: Record<string, strin
       write: (chunk) => {
         if (outgoing.destroyed) return;
         batch();
-        if (!outgoing.write(chunk)) return once(outgoing, "drain").then(() => undefined, () => undefined);
+        if (!outgoing.write(chunk))
+          return once(outgoing, "drain").then(
+            () => undefined,
+            () => undefined,
+          );
         return undefined;
       },
       end: () => {

@@ -36,17 +36,35 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const client = new HttpClient();
   const tokenSource = new MetadataTokenSource({ metadataBaseUrl: config.metadataBaseUrl });
   const upstreams = {
-    litellm: new OpenAiCompatibleUpstream({ name: "litellm", baseUrl: config.litellm.baseUrl, client, timeouts: config.timeouts, token: () => config.litellm.apiKey }),
+    litellm: new OpenAiCompatibleUpstream({
+      name: "litellm",
+      baseUrl: config.litellm.baseUrl,
+      client,
+      timeouts: config.timeouts,
+      token: () => config.litellm.apiKey,
+    }),
     vertex: config.vertex.baseUrl
-      ? new OpenAiCompatibleUpstream({ name: "vertex", baseUrl: config.vertex.baseUrl, client, timeouts: config.timeouts, token: () => tokenSource.token() })
+      ? new OpenAiCompatibleUpstream({
+          name: "vertex",
+          baseUrl: config.vertex.baseUrl,
+          client,
+          timeouts: config.timeouts,
+          token: () => tokenSource.token(),
+        })
       : undefined,
     mock: new MockUpstream(),
   };
   const dispatcher = new Dispatcher({ upstreams, models: config.catalogue.models, metrics, maxRetries: config.maxRetries, breaker: config.breaker });
   let ready = true;
   const app = createApp({
-    catalogue: config.catalogue, dispatcher, metrics, registry, logger,
-    bodyLimitBytes: config.bodyLimitBytes, logPrompts: config.logPrompts, isReady: () => ready,
+    catalogue: config.catalogue,
+    dispatcher,
+    metrics,
+    registry,
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+    logPrompts: config.logPrompts,
+    isReady: () => ready,
   });
 
   let active = 0;
@@ -85,7 +103,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
 async function main(): Promise<void> {
   const result = loadConfig({ env: process.env, readFile: (path) => readFileSync(path, "utf8") });
   if (!result.ok) {
-    process.stderr.write(`gateway-app: invalid configuration (${result.problems.length} problem${result.problems.length > 1 ? "s" : ""}):\n${result.problems.map((p) => `  - ${p}`).join("\n")}\n`);
+    process.stderr.write(
+      `gateway-app: invalid configuration (${result.problems.length} problem${result.problems.length > 1 ? "s" : ""}):\n${result.problems.map((p) => `  - ${p}`).join("\n")}\n`,
+    );
     process.exit(1);
   }
   const gateway = await startGateway(result.config);

@@ -9,7 +9,8 @@ export function resolveTenant(catalogue: Catalogue, header: (name: Lowercase<str
   const username = header("x-consumer-username");
   const customId = header("x-consumer-custom-id");
   if (!username && !customId) {
-    if (catalogue.requireConsumer) throw new GatewayError("consumer_required", "No consumer identity: requests must come through the gateway's edge with a valid token");
+    if (catalogue.requireConsumer)
+      throw new GatewayError("consumer_required", "No consumer identity: requests must come through the gateway's edge with a valid token");
     return undefined;
   }
   if (catalogue.tenants.size === 0) return undefined;

@@ -9,16 +9,20 @@ export function validateChatRequest(body: Record<string, unknown>): void {
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) throw invalidField("messages", "messages must be a non-empty array");
   messages.forEach((message, index) => {
-    if (!message || typeof message !== "object" || Array.isArray(message)) throw invalidField(`messages[${index}]`, `messages[${index}] must be an object`);
-    if (typeof (message as { role?: unknown }).role !== "string") throw invalidField(`messages[${index}].role`, `messages[${index}].role must be a string`);
+    if (!message || typeof message !== "object" || Array.isArray(message))
+      throw invalidField(`messages[${index}]`, `messages[${index}] must be an object`);
+    if (typeof (message as { role?: unknown }).role !== "string")
+      throw invalidField(`messages[${index}].role`, `messages[${index}].role must be a string`);
   });
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") throw invalidField("stream", "stream must be a boolean");
   for (const field of ["max_tokens", "max_completion_tokens"] as const) {
     const value = body[field];
-    if (value !== undefined && value !== null && !(Number.isInteger(value) && (value as number) > 0)) throw invalidField(field, `${field} must be a positive integer`);
+    if (value !== undefined && value !== null && !(Number.isInteger(value) && (value as number) > 0))
+      throw invalidField(field, `${field} must be a positive integer`);
   }
   const options = body.stream_options;
-  if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) throw invalidField("stream_options", "stream_options must be an object");
+  if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options)))
+    throw invalidField("stream_options", "stream_options must be an object");
 }
 
 export function validateEmbeddingsRequest(body: Record<string, unknown>): void {

@@ -4,7 +4,13 @@ import { jsonResponse, RecordingUpstream } from "./support/recording-upstream.js
 
 const CATALOGUE = {
   models: [
-    { name: "fast", upstream: "litellm", upstreamModel: "gemini-flash", limits: { maxOutputTokens: 1000 }, prices: { inputPerMillionTokens: 2, outputPerMillionTokens: 10 } },
+    {
+      name: "fast",
+      upstream: "litellm",
+      upstreamModel: "gemini-flash",
+      limits: { maxOutputTokens: 1000 },
+      prices: { inputPerMillionTokens: 2, outputPerMillionTokens: 10 },
+    },
     { name: "mock", upstream: "mock" },
   ],
 };
@@ -49,7 +55,13 @@ describe("happy path", () => {
   it("passes unknown fields through untouched and addresses the upstream model id", async () => {
     const upstream = new RecordingUpstream("litellm");
     const { app } = inProcessApp(CATALOGUE, { litellm: upstream });
-    const extra = { tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }], response_format: { type: "json_object" }, logprobs: true, something_new: { nested: [1, 2] }, max_tokens: 10 };
+    const extra = {
+      tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }],
+      response_format: { type: "json_object" },
+      logprobs: true,
+      something_new: { nested: [1, 2] },
+      max_tokens: 10,
+    };
     await app.request("/v1/chat/completions", postJson(chatBody("fast", extra)));
     expect(upstream.calls).toHaveLength(1);
     expect(upstream.calls[0].body).toEqual({ ...chatBody("fast", extra), model: "gemini-flash" });
@@ -64,7 +76,8 @@ describe("happy path", () => {
   });
 
   it("keeps the upstream's response shape byte for byte", async () => {
-    const answer = '{"id":"x","object":"chat.completion","vendor_field":{"a":1},"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}';
+    const answer =
+      '{"id":"x","object":"chat.completion","vendor_field":{"a":1},"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}';
     const { app } = inProcessApp(CATALOGUE, { litellm: new RecordingUpstream("litellm", () => jsonResponse(200, answer)) });
     const response = await app.request("/v1/chat/completions", postJson(chatBody("fast")));
     expect(await response.text()).toBe(answer);
@@ -109,7 +122,9 @@ describe("request ids", () => {
 describe("client errors", () => {
   it("400 on malformed JSON", async () => {
     const { app } = inProcessApp(CATALOGUE);
-    const error = await errorOf(await app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" }));
+    const error = await errorOf(
+      await app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" }),
+    );
     expect(error).toMatchObject({ status: 400, type: "invalid_request_error", code: "invalid_json" });
   });
 
@@ -123,9 +138,22 @@ describe("client errors", () => {
   it("413 on a body over the limit, declared or streamed", async () => {
     const { app } = inProcessApp(CATALOGUE, {}, { bodyLimitBytes: 100 });
     const big = JSON.stringify(chatBody("mock", { padding: "x".repeat(200) }));
-    expect((await errorOf(await app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: big }))).status).toBe(413);
-    const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(big)); c.close(); } });
-    const response = await app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" } as RequestInit);
+    expect(
+      (await errorOf(await app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: big })))
+        .status,
+    ).toBe(413);
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(big));
+        c.close();
+      },
+    });
+    const response = await app.request("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
     expect((await errorOf(response)).status).toBe(413);
   });
 
@@ -164,7 +192,10 @@ describe("client errors", () => {
   it("refuses max_tokens above the model's cap and applies the cap when absent", async () => {
     const upstream = new RecordingUpstream("litellm");
     const { app } = inProcessApp(CATALOGUE, { litellm: upstream });
-    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast", { max_tokens: 5000 }))))).toMatchObject({ status: 400, param: "max_tokens" });
+    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast", { max_tokens: 5000 }))))).toMatchObject({
+      status: 400,
+      param: "max_tokens",
+    });
     await app.request("/v1/chat/completions", postJson(chatBody("fast")));
     expect(upstream.calls.at(-1)!.body.max_tokens).toBe(1000);
   });
@@ -173,13 +204,23 @@ describe("client errors", () => {
 describe("tenants", () => {
   it("401 without a consumer identity when tenants are configured", async () => {
     const { app } = inProcessApp(TENANTS);
-    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast"))))).toMatchObject({ status: 401, type: "authentication_error", code: "consumer_required" });
+    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast"))))).toMatchObject({
+      status: 401,
+      type: "authentication_error",
+      code: "consumer_required",
+    });
   });
 
   it("403 for a model the tenant may not use, and for an unknown consumer", async () => {
     const { app } = inProcessApp(TENANTS, { litellm: new RecordingUpstream("litellm") });
-    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("mock"), { "x-consumer-username": "team-a" })))).toMatchObject({ status: 403, type: "permission_error", code: "model_not_allowed" });
-    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast"), { "x-consumer-username": "stranger" })))).toMatchObject({ status: 403 });
+    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("mock"), { "x-consumer-username": "team-a" })))).toMatchObject({
+      status: 403,
+      type: "permission_error",
+      code: "model_not_allowed",
+    });
+    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast"), { "x-consumer-username": "stranger" })))).toMatchObject(
+      { status: 403 },
+    );
     expect((await app.request("/v1/chat/completions", postJson(chatBody("fast"), { "x-consumer-username": "team-a" }))).status).toBe(200);
   });
 
@@ -204,22 +245,37 @@ describe("tenants", () => {
 
 describe("upstream errors", () => {
   it("passes an upstream 4xx through in the envelope", async () => {
-    const upstream = new RecordingUpstream("litellm", () => jsonResponse(422, { error: { message: "bad tool schema", type: "invalid_request_error", param: "tools", code: "bad_tools" } }));
+    const upstream = new RecordingUpstream("litellm", () =>
+      jsonResponse(422, { error: { message: "bad tool schema", type: "invalid_request_error", param: "tools", code: "bad_tools" } }),
+    );
     const { app } = inProcessApp(CATALOGUE, { litellm: upstream });
-    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast"))))).toEqual({ status: 422, message: "bad tool schema", type: "invalid_request_error", param: "tools", code: "bad_tools" });
+    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast"))))).toEqual({
+      status: 422,
+      message: "bad tool schema",
+      type: "invalid_request_error",
+      param: "tools",
+      code: "bad_tools",
+    });
   });
 
   it("turns an upstream 500 with a non-JSON body into a 502 envelope", async () => {
     const upstream = new RecordingUpstream("litellm", () => jsonResponse(500, "<html>oops</html>"));
     const { app } = inProcessApp(CATALOGUE, { litellm: upstream });
-    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast"))))).toMatchObject({ status: 502, type: "api_error", message: "upstream answered 500" });
+    expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast"))))).toMatchObject({
+      status: 502,
+      type: "api_error",
+      message: "upstream answered 500",
+    });
   });
 });
 
 describe("metrics and logs", () => {
   it("counts requests by route template and records tokens and cost after the response", async () => {
     const { app, registry, logs } = inProcessApp(TENANTS, { litellm: new RecordingUpstream("litellm") });
-    await app.request("/v1/chat/completions", postJson(chatBody("fast"), { "x-consumer-username": "team-a", authorization: "Bearer sk-secret-token" }));
+    await app.request(
+      "/v1/chat/completions",
+      postJson(chatBody("fast"), { "x-consumer-username": "team-a", authorization: "Bearer sk-secret-token" }),
+    );
     await settle();
     const text = await registry.metrics();
     expect(text).toMatch(/gateway_http_requests_total\{route="\/v1\/chat\/completions",method="POST",status="200"\} 1/);
@@ -228,7 +284,15 @@ describe("metrics and logs", () => {
     // 3 prompt tokens at $2/M + 2 completion tokens at $10/M
     expect(text).toMatch(/gateway_cost_usd_total\{model="fast",tenant="team-a"\} 0\.000026/);
     const [line] = parseLogs(logs);
-    expect(line).toMatchObject({ msg: "request", route: "/v1/chat/completions", status: 200, tenant: "team-a", model: "fast", prompt_tokens: 3, completion_tokens: 2 });
+    expect(line).toMatchObject({
+      msg: "request",
+      route: "/v1/chat/completions",
+      status: 200,
+      tenant: "team-a",
+      model: "fast",
+      prompt_tokens: 3,
+      completion_tokens: 2,
+    });
     expect(JSON.stringify(logs)).not.toMatch(/sk-secret-token|Say hello/);
   });
 

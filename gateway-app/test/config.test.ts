@@ -54,45 +54,65 @@ describe("catalogue", () => {
     const result = withCatalogue({ models: [{ name: "m1", upstream: "litellm" }] });
     expect(result.ok).toBe(true);
     const model = result.ok && result.config.catalogue.models.get("m1");
-    expect(model).toEqual({ name: "m1", upstream: "litellm", upstreamModel: "m1", fallbacks: [], maxOutputTokens: undefined, timeoutMs: undefined, inputPricePerMillion: 0, outputPricePerMillion: 0 });
+    expect(model).toEqual({
+      name: "m1",
+      upstream: "litellm",
+      upstreamModel: "m1",
+      fallbacks: [],
+      maxOutputTokens: undefined,
+      timeoutMs: undefined,
+      inputPricePerMillion: 0,
+      outputPricePerMillion: 0,
+    });
   });
 
   it("requires a consumer identity whenever tenants are configured", () => {
     const result = withCatalogue({ models: [{ name: "m1", upstream: "litellm" }], tenants: [{ name: "team-a", models: ["m1"] }] });
     expect(result.ok && result.config.catalogue.requireConsumer).toBe(true);
-    expect(problemsOf(withCatalogue({ models: [{ name: "m1", upstream: "litellm" }], tenants: [{ name: "team-a", models: ["m1"] }], requireConsumer: false })))
-      .toEqual([expect.stringMatching(/requireConsumer: cannot be false while tenants are configured/)]);
+    expect(
+      problemsOf(
+        withCatalogue({ models: [{ name: "m1", upstream: "litellm" }], tenants: [{ name: "team-a", models: ["m1"] }], requireConsumer: false }),
+      ),
+    ).toEqual([expect.stringMatching(/requireConsumer: cannot be false while tenants are configured/)]);
   });
 
   it("lists every problem at once, each naming its field", () => {
-    const problems = problemsOf(withCatalogue({
-      models: [
-        { name: "m1", upstream: "openai" },
-        { name: "m2", upstream: "litellm", prices: { inputPerMillionTokens: -1 }, extra: true },
-      ],
-    }));
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^GATEWAY_CONFIG: models\[0\]\.upstream: /),
-      expect.stringMatching(/^GATEWAY_CONFIG: models\[1\]\.prices\.inputPerMillionTokens: /),
-      expect.stringMatching(/^GATEWAY_CONFIG: models\[1\]: .*extra/),
-    ]));
+    const problems = problemsOf(
+      withCatalogue({
+        models: [
+          { name: "m1", upstream: "openai" },
+          { name: "m2", upstream: "litellm", prices: { inputPerMillionTokens: -1 }, extra: true },
+        ],
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^GATEWAY_CONFIG: models\[0\]\.upstream: /),
+        expect.stringMatching(/^GATEWAY_CONFIG: models\[1\]\.prices\.inputPerMillionTokens: /),
+        expect.stringMatching(/^GATEWAY_CONFIG: models\[1\]: .*extra/),
+      ]),
+    );
     expect(problems.length).toBeGreaterThanOrEqual(3);
   });
 
   it("rejects duplicate names, unknown and self fallbacks, unknown tenant models", () => {
-    const problems = problemsOf(withCatalogue({
-      models: [
-        { name: "m1", upstream: "litellm", fallbacks: ["ghost", "m1"] },
-        { name: "m1", upstream: "mock" },
-      ],
-      tenants: [{ name: "t", models: ["nope"] }],
-    }));
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/models\[1\]\.name: "m1" is defined twice/),
-      expect.stringMatching(/models\[0\]\.fallbacks\[0\]: unknown model "ghost"/),
-      expect.stringMatching(/models\[0\]\.fallbacks\[1\]: "m1" cannot fall back to itself/),
-      expect.stringMatching(/tenants\[0\]\.models\[0\]: unknown model "nope"/),
-    ]));
+    const problems = problemsOf(
+      withCatalogue({
+        models: [
+          { name: "m1", upstream: "litellm", fallbacks: ["ghost", "m1"] },
+          { name: "m1", upstream: "mock" },
+        ],
+        tenants: [{ name: "t", models: ["nope"] }],
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/models\[1\]\.name: "m1" is defined twice/),
+        expect.stringMatching(/models\[0\]\.fallbacks\[0\]: unknown model "ghost"/),
+        expect.stringMatching(/models\[0\]\.fallbacks\[1\]: "m1" cannot fall back to itself/),
+        expect.stringMatching(/tenants\[0\]\.models\[0\]: unknown model "nope"/),
+      ]),
+    );
   });
 
   it("reports an unreadable or malformed file", () => {
@@ -101,9 +121,13 @@ describe("catalogue", () => {
   });
 
   it("needs a Vertex endpoint for vertex models", () => {
-    expect(problemsOf(withCatalogue({ models: [{ name: "g", upstream: "vertex" }] }))[0]).toMatch(/VERTEX_BASE_URL: models with upstream "vertex" need/);
+    expect(problemsOf(withCatalogue({ models: [{ name: "g", upstream: "vertex" }] }))[0]).toMatch(
+      /VERTEX_BASE_URL: models with upstream "vertex" need/,
+    );
     const result = withCatalogue({ models: [{ name: "g", upstream: "vertex" }] }, { VERTEX_PROJECT: "acme", VERTEX_LOCATION: "europe-west4" });
-    expect(result.ok && result.config.vertex.baseUrl).toBe("https://europe-west4-aiplatform.googleapis.com/v1/projects/acme/locations/europe-west4/endpoints/openapi");
+    expect(result.ok && result.config.vertex.baseUrl).toBe(
+      "https://europe-west4-aiplatform.googleapis.com/v1/projects/acme/locations/europe-west4/endpoints/openapi",
+    );
   });
 });
 
@@ -114,17 +138,21 @@ describe("environment", () => {
   });
 
   it("refuses the key given both ways, or a missing key file", () => {
-    expect(problemsOf(load({ LITELLM_API_KEY: "a", LITELLM_API_KEY_FILE: "/k" }, { "/k": "b" }))).toEqual(["LITELLM_API_KEY: set either LITELLM_API_KEY or LITELLM_API_KEY_FILE, not both"]);
+    expect(problemsOf(load({ LITELLM_API_KEY: "a", LITELLM_API_KEY_FILE: "/k" }, { "/k": "b" }))).toEqual([
+      "LITELLM_API_KEY: set either LITELLM_API_KEY or LITELLM_API_KEY_FILE, not both",
+    ]);
     expect(problemsOf(load({ LITELLM_API_KEY_FILE: "/nope" }))).toEqual(['LITELLM_API_KEY_FILE: cannot read "/nope" (ENOENT)']);
   });
 
   it("lists every bad variable", () => {
     const problems = problemsOf(load({ PORT: "http", BODY_LIMIT_BYTES: "-5", LITELLM_BASE_URL: "ftp://x", LOG_PROMPTS: "yes" }));
-    expect([...problems].sort()).toEqual([
-      'PORT: must be a whole number from 0 to 65535 (received "http")',
-      'BODY_LIMIT_BYTES: must be a whole number from 1 to 67108864 (received "-5")',
-      'LOG_PROMPTS: must be "true" or "false" (received "yes")',
-      'LITELLM_BASE_URL: must be an http(s) URL (received "ftp://x")',
-    ].sort());
+    expect([...problems].sort()).toEqual(
+      [
+        'PORT: must be a whole number from 0 to 65535 (received "http")',
+        'BODY_LIMIT_BYTES: must be a whole number from 1 to 67108864 (received "-5")',
+        'LOG_PROMPTS: must be "true" or "false" (received "yes")',
+        'LITELLM_BASE_URL: must be an http(s) URL (received "ftp://x")',
+      ].sort(),
+    );
   });
 });

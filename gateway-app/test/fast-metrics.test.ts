@@ -9,15 +9,28 @@ describe("fast metrics", () => {
     const reference = new Registry();
     const labelNames = ["route", "status"];
     const buckets = [0.1, 1, 10];
-    const counters = [new FastCounter({ name: "c_total", help: "c", labelNames, registers: [fast] }), new Counter({ name: "c_total", help: "c", labelNames, registers: [reference] })];
-    const histograms = [new FastHistogram({ name: "h_seconds", help: "h", labelNames, buckets, registers: [fast] }), new Histogram({ name: "h_seconds", help: "h", labelNames, buckets, registers: [reference] })];
+    const counters = [
+      new FastCounter({ name: "c_total", help: "c", labelNames, registers: [fast] }),
+      new Counter({ name: "c_total", help: "c", labelNames, registers: [reference] }),
+    ];
+    const histograms = [
+      new FastHistogram({ name: "h_seconds", help: "h", labelNames, buckets, registers: [fast] }),
+      new Histogram({ name: "h_seconds", help: "h", labelNames, buckets, registers: [reference] }),
+    ];
     const gauges = [new FastGauge({ name: "g", help: "g", registers: [fast] }), new Gauge({ name: "g", help: "g", registers: [reference] })];
     for (const counter of counters) {
       counter.inc({ route: "/a", status: "200" });
       counter.inc({ route: "/a", status: "200" }, 2.5);
       counter.inc({ route: "/b", status: 500 });
     }
-    for (const histogram of histograms) for (const [route, value] of [["/a", 0.05], ["/a", 0.5], ["/a", 50], ["/b", 1]] as const) histogram.observe({ route, status: "200" }, value);
+    for (const histogram of histograms)
+      for (const [route, value] of [
+        ["/a", 0.05],
+        ["/a", 0.5],
+        ["/a", 50],
+        ["/b", 1],
+      ] as const)
+        histogram.observe({ route, status: "200" }, value);
     for (const gauge of gauges) {
       gauge.inc();
       gauge.inc();

@@ -5,7 +5,10 @@ import { chatBody, startTestGateway, type TestGateway } from "./support/harness.
 // Over real HTTP the gateway reads headers and the body from node:http's request, not from a
 // web Request, so what the in-process tests check about them is checked here again.
 const CATALOGUE = {
-  models: [{ name: "m", upstream: "mock" }, { name: "other", upstream: "mock" }],
+  models: [
+    { name: "m", upstream: "mock" },
+    { name: "other", upstream: "mock" },
+  ],
   tenants: [{ name: "team-a", models: ["m"] }],
 };
 
@@ -21,18 +24,27 @@ afterAll(async () => {
 function send(headers: [string, string][], body: string | string[]): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
   return new Promise((resolve, reject) => {
     const url = new URL(gw.url);
-    const req = http.request({ host: url.hostname, port: url.port, path: "/v1/chat/completions", method: "POST", headers: [["host", url.host], ...headers].flat() as unknown as http.OutgoingHttpHeaders }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (d) => (text += d));
-      res.on("end", () => {
-        try {
-          resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) });
-        } catch (error) {
-          reject(new Error(`${res.statusCode}: not JSON: ${text}`, { cause: error }));
-        }
-      });
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: "/v1/chat/completions",
+        method: "POST",
+        headers: [["host", url.host], ...headers].flat() as unknown as http.OutgoingHttpHeaders,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (text += d));
+        res.on("end", () => {
+          try {
+            resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) });
+          } catch (error) {
+            reject(new Error(`${res.statusCode}: not JSON: ${text}`, { cause: error }));
+          }
+        });
+      },
+    );
     req.on("error", reject);
     const parts = Array.isArray(body) ? body : [body];
     for (const part of parts.slice(0, -1)) req.write(part);
@@ -54,7 +66,13 @@ describe("request headers over HTTP", () => {
   });
 
   it("answers 415 for another content type and 413 for a declared length over the limit", async () => {
-    const wrongType = await send([["content-type", "text/plain"], ["x-consumer-username", "team-a"]], body);
+    const wrongType = await send(
+      [
+        ["content-type", "text/plain"],
+        ["x-consumer-username", "team-a"],
+      ],
+      body,
+    );
     expect(wrongType.status).toBe(415);
     expect(wrongType.body.error.message).toContain('"text/plain"');
     const tooLarge = await send([json, ["x-consumer-username", "team-a"]], JSON.stringify(chatBody("m", { padding: "x".repeat(4096) })));

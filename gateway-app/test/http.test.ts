@@ -21,18 +21,21 @@ let gw: TestGateway;
 beforeAll(async () => {
   const upstreamUrl = await fake.start();
   const metadataUrl = await metadata.start();
-  gw = await startTestGateway({
-    LITELLM_BASE_URL: `${upstreamUrl}/v1`,
-    LITELLM_API_KEY: API_KEY,
-    VERTEX_BASE_URL: `${upstreamUrl}/vertex`,
-    METADATA_BASE_URL: metadataUrl,
-    UPSTREAM_CONNECT_TIMEOUT_MS: "500",
-    UPSTREAM_FIRST_BYTE_TIMEOUT_MS: "400",
-    STREAM_IDLE_TIMEOUT_MS: "400",
-    UPSTREAM_MAX_RETRIES: "2",
-    BREAKER_FAILURE_THRESHOLD: "3",
-    BREAKER_COOLDOWN_MS: "60000",
-  }, CATALOGUE);
+  gw = await startTestGateway(
+    {
+      LITELLM_BASE_URL: `${upstreamUrl}/v1`,
+      LITELLM_API_KEY: API_KEY,
+      VERTEX_BASE_URL: `${upstreamUrl}/vertex`,
+      METADATA_BASE_URL: metadataUrl,
+      UPSTREAM_CONNECT_TIMEOUT_MS: "500",
+      UPSTREAM_FIRST_BYTE_TIMEOUT_MS: "400",
+      STREAM_IDLE_TIMEOUT_MS: "400",
+      UPSTREAM_MAX_RETRIES: "2",
+      BREAKER_FAILURE_THRESHOLD: "3",
+      BREAKER_COOLDOWN_MS: "60000",
+    },
+    CATALOGUE,
+  );
 });
 
 afterEach(() => {
@@ -101,7 +104,9 @@ describe("streaming", () => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.flushHeaders();
       await sleep(300);
-      res.write(`data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: "late" }, finish_reason: null }] })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: "late" }, finish_reason: null }] })}\n\n`,
+      );
       res.end("data: [DONE]\n\n");
     });
     const started = Date.now();
@@ -116,8 +121,17 @@ describe("streaming", () => {
   });
 
   it("never forwards the fields that would make LiteLLM retry or fall back behind gateway-app", async () => {
-    fake.queue(async (_req, res) => { res.writeHead(200, { "content-type": "application/json" }); res.end(JSON.stringify({ id: "c", object: "chat.completion", choices: [] })); });
-    const body = chatBody("solo", { num_retries: 5, fallbacks: [{ solo: ["other"] }], context_window_fallbacks: [], mock_response: "free", temperature: 0.2 });
+    fake.queue(async (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ id: "c", object: "chat.completion", choices: [] }));
+    });
+    const body = chatBody("solo", {
+      num_retries: 5,
+      fallbacks: [{ solo: ["other"] }],
+      context_window_fallbacks: [],
+      mock_response: "free",
+      temperature: 0.2,
+    });
     expect((await post("/v1/chat/completions", body)).status).toBe(200);
     const forwarded = fake.received[0].body;
     for (const field of ["num_retries", "fallbacks", "context_window_fallbacks", "mock_response"]) expect(forwarded, field).not.toHaveProperty(field);
@@ -156,9 +170,19 @@ describe("streaming", () => {
   });
 
   it("aborts the upstream request when the client disconnects", async () => {
-    fake.queue(streamChunks(Array.from({ length: 50 }, (_, i) => `w${i}`), { delayMs: 50 }));
+    fake.queue(
+      streamChunks(
+        Array.from({ length: 50 }, (_, i) => `w${i}`),
+        { delayMs: 50 },
+      ),
+    );
     const controller = new AbortController();
-    const response = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(chatBody("solo", { stream: true })), signal: controller.signal });
+    const response = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(chatBody("solo", { stream: true })),
+      signal: controller.signal,
+    });
     await response.body!.getReader().read();
     controller.abort();
     const upstreamSide = fake.received.at(-1)!;
@@ -208,7 +232,9 @@ describe("retries, timeouts, fallbacks", () => {
   });
 
   it("falls back to the configured model when the primary keeps failing", async () => {
-    fake.always((req, res) => (req.body.model === "primary" ? json(res, 503, { error: { message: "down" } }) : json(res, 200, completion(req.body.model, "from backup"))));
+    fake.always((req, res) =>
+      req.body.model === "primary" ? json(res, 503, { error: { message: "down" } }) : json(res, 200, completion(req.body.model, "from backup")),
+    );
     const response = await post("/v1/chat/completions", chatBody("primary"));
     expect(response.status).toBe(200);
     expect(response.headers.get("x-gateway-model")).toBe("backup");
@@ -272,7 +298,9 @@ describe("direct Vertex AI", () => {
 describe("logs", () => {
   it("never contain the API key, the Authorization header or prompt text", async () => {
     fake.queue(streamChunks(["secret-completion-words"]));
-    await post("/v1/chat/completions", chatBody("solo", { messages: [{ role: "user", content: "prompt-text-must-not-leak" }] }), { authorization: "Bearer client-jwt-should-not-leak" });
+    await post("/v1/chat/completions", chatBody("solo", { messages: [{ role: "user", content: "prompt-text-must-not-leak" }] }), {
+      authorization: "Bearer client-jwt-should-not-leak",
+    });
     await (await post("/v1/chat/completions", chatBody("solo", { stream: true }), { authorization: "Bearer client-jwt-should-not-leak" })).text();
     await sleep(10);
     const all = gw.logs.join("");
@@ -293,9 +321,16 @@ describe("connection failures", () => {
     await new Promise<void>((r) => dead.listen(0, "127.0.0.1", r));
     const port = (dead.address() as { port: number }).port;
     await new Promise<void>((r) => dead.close(() => r()));
-    const isolated = await startTestGateway({ LITELLM_BASE_URL: `http://127.0.0.1:${port}`, UPSTREAM_MAX_RETRIES: "1" }, { models: [{ name: "m", upstream: "litellm" }] });
+    const isolated = await startTestGateway(
+      { LITELLM_BASE_URL: `http://127.0.0.1:${port}`, UPSTREAM_MAX_RETRIES: "1" },
+      { models: [{ name: "m", upstream: "litellm" }] },
+    );
     try {
-      const response = await fetch(`${isolated.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(chatBody("m")) });
+      const response = await fetch(`${isolated.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(chatBody("m")),
+      });
       expect(response.status).toBe(502);
       expect(((await response.json()) as any).error).toMatchObject({ type: "api_error", code: "upstream_error" });
       const metrics = await (await fetch(`${isolated.url}/metrics`)).text();

@@ -9,7 +9,11 @@ import { describe, expect, it } from "vitest";
 const ROOT = resolve(__dirname, "../..");
 const dockerfile = readFileSync(join(ROOT, "gateway-app/Dockerfile"), "utf8");
 
-interface Stage { name: string; base: string; lines: string[] }
+interface Stage {
+  name: string;
+  base: string;
+  lines: string[];
+}
 
 function stages(): Stage[] {
   const result: Stage[] = [];
@@ -35,7 +39,8 @@ const runningMajor = Number(process.versions.node.split(".")[0]);
 
 describe("gateway-app Dockerfile", () => {
   it("copies only paths that exist in the repository", () => {
-    const sources = dockerfile.split("\n")
+    const sources = dockerfile
+      .split("\n")
       .filter((l) => /^COPY\s/.test(l) && !l.includes("--from="))
       .flatMap((l) => l.trim().split(/\s+/).slice(1, -1));
     expect(sources.length).toBeGreaterThan(3);
@@ -50,7 +55,11 @@ describe("gateway-app Dockerfile", () => {
     expect(runOf(final)).toEqual([]);
     const user = final.lines.find((l) => l.startsWith("USER "))!;
     expect(Number(user.split(/\s+/)[1].split(":")[0])).toBeGreaterThanOrEqual(10000);
-    expect(final.lines.filter((l) => l.startsWith("COPY --from=")).map((l) => l.split(/\s+/)[1])).toEqual(["--from=runtime-deps", "--from=runtime-deps", "--from=build"]);
+    expect(final.lines.filter((l) => l.startsWith("COPY --from=")).map((l) => l.split(/\s+/)[1])).toEqual([
+      "--from=runtime-deps",
+      "--from=runtime-deps",
+      "--from=build",
+    ]);
     expect(runOf(all[1])).toEqual([expect.stringMatching(/^npm ci --workspace gateway-app --omit=dev/)]);
   });
 
@@ -66,38 +75,51 @@ describe("gateway-app Dockerfile", () => {
   });
 
   // Booting on another major would prove nothing about the image, so off CI it needs the image's Node.
-  it.runIf(runningMajor === imageMajor || process.env.CI)("starts from the build output with only the runtime dependencies installed, and answers /healthz", async () => {
-    const app = mkdtempSync(join(tmpdir(), "gateway-image-"));
-    // The runtime-deps stage, as written in the Dockerfile, against the same lockfile.
-    cpSync(join(ROOT, "package.json"), join(app, "package.json"));
-    cpSync(join(ROOT, "package-lock.json"), join(app, "package-lock.json"));
-    mkdirSync(join(app, "gateway-app"));
-    cpSync(join(ROOT, "gateway-app/package.json"), join(app, "gateway-app/package.json"));
-    const [install] = runOf(stages()[1]);
-    execFileSync("sh", ["-c", `${install} --prefer-offline --ignore-scripts`], { cwd: app, stdio: "pipe" });
-    // The build stage: compile the sources into gateway-app/dist.
-    execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json"), "--outDir", join(app, "gateway-app/dist")], { stdio: "pipe" });
-
-    const installed = readdirSync(join(app, "node_modules")).concat(existsSync(join(app, "gateway-app/node_modules")) ? readdirSync(join(app, "gateway-app/node_modules")) : []);
-    expect(installed).toEqual(expect.arrayContaining(["hono", "@hono", "prom-client"]));
-    for (const forbidden of ["cdktf", "@cdktf", "typescript", "vitest", "openai", "autocannon", "tsx", "yaml"]) expect(installed).not.toContain(forbidden);
-
-    const child = spawn(process.execPath, ["gateway-app/dist/server.js"], { cwd: app, env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
-    try {
-      const port = await new Promise<number>((res, rej) => {
-        let out = "";
-        child.stdout.on("data", (d) => {
-          out += d;
-          const m = /"port":(\d+)/.exec(out);
-          if (m) res(Number(m[1]));
-        });
-        child.on("exit", (code) => rej(new Error(`exited ${code}`)));
+  it.runIf(runningMajor === imageMajor || process.env.CI)(
+    "starts from the build output with only the runtime dependencies installed, and answers /healthz",
+    async () => {
+      const app = mkdtempSync(join(tmpdir(), "gateway-image-"));
+      // The runtime-deps stage, as written in the Dockerfile, against the same lockfile.
+      cpSync(join(ROOT, "package.json"), join(app, "package.json"));
+      cpSync(join(ROOT, "package-lock.json"), join(app, "package-lock.json"));
+      mkdirSync(join(app, "gateway-app"));
+      cpSync(join(ROOT, "gateway-app/package.json"), join(app, "gateway-app/package.json"));
+      const [install] = runOf(stages()[1]);
+      execFileSync("sh", ["-c", `${install} --prefer-offline --ignore-scripts`], { cwd: app, stdio: "pipe" });
+      // The build stage: compile the sources into gateway-app/dist.
+      execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json"), "--outDir", join(app, "gateway-app/dist")], {
+        stdio: "pipe",
       });
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ status: "ok" });
-    } finally {
-      child.kill("SIGTERM");
-    }
-  }, 120_000);
+
+      const installed = readdirSync(join(app, "node_modules")).concat(
+        existsSync(join(app, "gateway-app/node_modules")) ? readdirSync(join(app, "gateway-app/node_modules")) : [],
+      );
+      expect(installed).toEqual(expect.arrayContaining(["hono", "@hono", "prom-client"]));
+      for (const forbidden of ["cdktf", "@cdktf", "typescript", "vitest", "openai", "autocannon", "tsx", "yaml"])
+        expect(installed).not.toContain(forbidden);
+
+      const child = spawn(process.execPath, ["gateway-app/dist/server.js"], {
+        cwd: app,
+        env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      try {
+        const port = await new Promise<number>((res, rej) => {
+          let out = "";
+          child.stdout.on("data", (d) => {
+            out += d;
+            const m = /"port":(\d+)/.exec(out);
+            if (m) res(Number(m[1]));
+          });
+          child.on("exit", (code) => rej(new Error(`exited ${code}`)));
+        });
+        const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({ status: "ok" });
+      } finally {
+        child.kill("SIGTERM");
+      }
+    },
+    120_000,
+  );
 });

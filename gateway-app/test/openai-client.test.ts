@@ -10,9 +10,15 @@ const fake = new FakeUpstream();
 
 beforeAll(async () => {
   const upstream = await fake.start();
-  gw = await startTestGateway({ LITELLM_BASE_URL: upstream, UPSTREAM_MAX_RETRIES: "0" }, {
-    models: [{ name: "mock", upstream: "mock" }, { name: "limited", upstream: "litellm" }],
-  });
+  gw = await startTestGateway(
+    { LITELLM_BASE_URL: upstream, UPSTREAM_MAX_RETRIES: "0" },
+    {
+      models: [
+        { name: "mock", upstream: "mock" },
+        { name: "limited", upstream: "litellm" },
+      ],
+    },
+  );
   client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "client-token", maxRetries: 0 });
 });
 
@@ -37,7 +43,12 @@ describe("official openai client", () => {
   });
 
   it("streams usage when the client asks for it", async () => {
-    const stream = await client.chat.completions.create({ model: "mock", messages: [{ role: "user", content: "Hello" }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: "mock",
+      messages: [{ role: "user", content: "Hello" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let usage: OpenAI.CompletionUsage | null | undefined;
     for await (const chunk of stream) usage = chunk.usage ?? usage;
     expect(usage?.completion_tokens).toBeGreaterThan(0);

@@ -17,7 +17,11 @@ afterAll(() => fake.stop());
 
 /** Starts the real server process and resolves with its port once it logs "listening". */
 function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], { cwd: APP_DIR, env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    cwd: APP_DIR,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
@@ -35,10 +39,12 @@ function startProcess(env: Record<string, string>) {
 
 function get(port: number, path: string, agent: http.Agent): Promise<{ status: number; connection?: string }> {
   return new Promise((res, rej) => {
-    http.get({ host: "127.0.0.1", port, path, agent }, (r) => {
-      r.resume();
-      r.on("end", () => res({ status: r.statusCode!, connection: r.headers.connection }));
-    }).on("error", rej);
+    http
+      .get({ host: "127.0.0.1", port, path, agent }, (r) => {
+        r.resume();
+        r.on("end", () => res({ status: r.statusCode!, connection: r.headers.connection }));
+      })
+      .on("error", rej);
   });
 }
 
@@ -46,12 +52,26 @@ describe("graceful shutdown", () => {
   it("on SIGTERM turns unready, refuses new connections, finishes the stream in flight, exits 0", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gw-"));
     writeFileSync(join(dir, "catalogue.json"), JSON.stringify({ models: [{ name: "slow", upstream: "litellm" }] }));
-    fake.queue(streamChunks(Array.from({ length: 8 }, (_, i) => `part${i} `), { delayMs: 100 }));
-    const gateway = startProcess({ GATEWAY_CONFIG: join(dir, "catalogue.json"), LITELLM_BASE_URL: upstreamUrl, SHUTDOWN_GRACE_MS: "5000", SHUTDOWN_DELAY_MS: "300" });
+    fake.queue(
+      streamChunks(
+        Array.from({ length: 8 }, (_, i) => `part${i} `),
+        { delayMs: 100 },
+      ),
+    );
+    const gateway = startProcess({
+      GATEWAY_CONFIG: join(dir, "catalogue.json"),
+      LITELLM_BASE_URL: upstreamUrl,
+      SHUTDOWN_GRACE_MS: "5000",
+      SHUTDOWN_DELAY_MS: "300",
+    });
     const port = await gateway.port;
     expect((await get(port, "/readyz", new http.Agent())).status).toBe(200);
 
-    const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "slow", stream: true, messages: [{ role: "user", content: "x" }] }) });
+    const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "slow", stream: true, messages: [{ role: "user", content: "x" }] }),
+    });
     const reader = response.body!.getReader();
     let text = new TextDecoder().decode((await reader.read()).value);
     gateway.child.kill("SIGTERM");

@@ -17,20 +17,42 @@ function recordingClient() {
 }
 
 function call(overrides: Partial<UpstreamCall> = {}): UpstreamCall {
-  return { path: "/chat/completions", body: Buffer.from('{"model":"m"}'), model: { name: "m" } as ModelConfig, stream: false, requestId: "req-1", signal: new ClientGone(), ...overrides };
+  return {
+    path: "/chat/completions",
+    body: Buffer.from('{"model":"m"}'),
+    model: { name: "m" } as ModelConfig,
+    stream: false,
+    requestId: "req-1",
+    signal: new ClientGone(),
+    ...overrides,
+  };
 }
 
 describe("OpenAI-compatible upstream", () => {
   it("sends the body's length, the request id and a key given as a plain value", async () => {
     const { client, sent } = recordingClient();
-    await new OpenAiCompatibleUpstream({ name: "litellm", baseUrl: "http://router:4000/v1", client, timeouts, token: () => "sk-static" }).send(call());
-    expect(sent[0].headers).toEqual({ "content-type": "application/json", "content-length": "13", accept: "application/json", "x-request-id": "req-1", authorization: "Bearer sk-static" });
+    await new OpenAiCompatibleUpstream({ name: "litellm", baseUrl: "http://router:4000/v1", client, timeouts, token: () => "sk-static" }).send(
+      call(),
+    );
+    expect(sent[0].headers).toEqual({
+      "content-type": "application/json",
+      "content-length": "13",
+      accept: "application/json",
+      "x-request-id": "req-1",
+      authorization: "Bearer sk-static",
+    });
     expect(sent[0].endpoint).toMatchObject({ hostname: "router", port: 4000, basePath: "/v1" });
   });
 
   it("waits for a token that needs fetching, and sends none when there is none", async () => {
     const { client, sent } = recordingClient();
-    await new OpenAiCompatibleUpstream({ name: "vertex", baseUrl: "https://vertex.example/v1", client, timeouts, token: async () => "ya29.fresh" }).send(call({ stream: true }));
+    await new OpenAiCompatibleUpstream({
+      name: "vertex",
+      baseUrl: "https://vertex.example/v1",
+      client,
+      timeouts,
+      token: async () => "ya29.fresh",
+    }).send(call({ stream: true }));
     await new OpenAiCompatibleUpstream({ name: "litellm", baseUrl: "http://router:4000", client, timeouts, token: () => undefined }).send(call());
     expect(sent[0].headers.authorization).toBe("Bearer ya29.fresh");
     expect(sent[0].headers.accept).toBe("text/event-stream");
@@ -39,7 +61,12 @@ describe("OpenAI-compatible upstream", () => {
 
   it("turns a token that cannot be had, thrown or rejected, into a connect failure that names the upstream", async () => {
     const { client, sent } = recordingClient();
-    const failing = [() => { throw new Error("metadata server down"); }, () => Promise.reject(new Error("metadata server down"))];
+    const failing = [
+      () => {
+        throw new Error("metadata server down");
+      },
+      () => Promise.reject(new Error("metadata server down")),
+    ];
     for (const token of failing) {
       const attempt = new OpenAiCompatibleUpstream({ name: "vertex", baseUrl: "https://vertex.example/v1", client, timeouts, token }).send(call());
       await expect(attempt).rejects.toBeInstanceOf(UpstreamFailure);
@@ -50,7 +77,9 @@ describe("OpenAI-compatible upstream", () => {
 
   it("applies a model's own total timeout", async () => {
     const { client, sent } = recordingClient();
-    await new OpenAiCompatibleUpstream({ name: "litellm", baseUrl: "http://router:4000", client, timeouts, token: () => undefined }).send(call({ model: { name: "slow", timeoutMs: 90_000 } as ModelConfig }));
+    await new OpenAiCompatibleUpstream({ name: "litellm", baseUrl: "http://router:4000", client, timeouts, token: () => undefined }).send(
+      call({ model: { name: "slow", timeoutMs: 90_000 } as ModelConfig }),
+    );
     expect(sent[0].timeouts).toEqual({ ...timeouts, totalMs: 90_000 });
   });
 });
@@ -59,13 +88,16 @@ describe("logger", () => {
   it("writes one JSON line per call with an ISO time, leaving out undefined fields", () => {
     const lines: string[] = [];
     const clock = [0, 0, 1500];
-    const logger = createLogger((line) => lines.push(line), () => clock.shift()!);
-    logger.info("request", { status: 200, model: undefined, tenant: "a\"b" });
+    const logger = createLogger(
+      (line) => lines.push(line),
+      () => clock.shift()!,
+    );
+    logger.info("request", { status: 200, model: undefined, tenant: 'a"b' });
     logger.warn("again");
     logger.error("later", { error: "x" });
     expect(lines.every((line) => line.endsWith("}\n"))).toBe(true);
     expect(lines.map((line) => JSON.parse(line))).toEqual([
-      { time: "1970-01-01T00:00:00.000Z", level: "info", msg: "request", status: 200, tenant: "a\"b" },
+      { time: "1970-01-01T00:00:00.000Z", level: "info", msg: "request", status: 200, tenant: 'a"b' },
       { time: "1970-01-01T00:00:00.000Z", level: "warn", msg: "again" },
       { time: "1970-01-01T00:00:01.500Z", level: "error", msg: "later", error: "x" },
     ]);

@@ -5,8 +5,17 @@ const bytes = (s: string) => Buffer.from(s);
 
 describe("usageFromBody", () => {
   it("reads usage with nested details", () => {
-    const body = JSON.stringify({ id: "x", choices: [{ message: { content: 'a "usage": {fake}' } }], usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15, prompt_tokens_details: { cached_tokens: 2 } } });
-    expect(usageFromBody(bytes(body))).toEqual({ prompt_tokens: 12, completion_tokens: 3, total_tokens: 15, prompt_tokens_details: { cached_tokens: 2 } });
+    const body = JSON.stringify({
+      id: "x",
+      choices: [{ message: { content: 'a "usage": {fake}' } }],
+      usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15, prompt_tokens_details: { cached_tokens: 2 } },
+    });
+    expect(usageFromBody(bytes(body))).toEqual({
+      prompt_tokens: 12,
+      completion_tokens: 3,
+      total_tokens: 15,
+      prompt_tokens_details: { cached_tokens: 2 },
+    });
   });
 
   it("falls back to a full parse when the last usage key is inside content", () => {

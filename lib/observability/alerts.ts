@@ -32,12 +32,17 @@ export interface AlertOptions {
   readonly latencyThresholdSeconds?: number;
   /**
    * Where the runbook lives; each alert links to its section.
-   * @default "https://github.com/ai-gateway/gke-ai-gateway/blob/main/README.md"
+   * @default "https://github.com/gke-ai-gateway/gke-ai-gateway/blob/main/README.md"
    */
   readonly runbookBaseUrl?: string;
 }
 
-export const ALERT_DEFAULTS = { errorRatio: 0.05, latencyObjective: 0.99, latencyThresholdSeconds: 2.5, runbookBaseUrl: "https://github.com/ai-gateway/gke-ai-gateway/blob/main/README.md" } as const;
+const ALERT_DEFAULTS = {
+  errorRatio: 0.05,
+  latencyObjective: 0.99,
+  latencyThresholdSeconds: 2.5,
+  runbookBaseUrl: "https://github.com/gke-ai-gateway/gke-ai-gateway/blob/main/README.md",
+} as const;
 
 /** Multi-window, multi-burn-rate pairs from the Google SRE workbook: (long, short, factor, severity). */
 const BURN_WINDOWS = [

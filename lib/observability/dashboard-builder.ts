@@ -56,7 +56,10 @@ export class DashboardBuilder {
   private y = 0;
   private rowHeight = 0;
 
-  constructor(private readonly uid: string, private readonly title: string) {}
+  constructor(
+    private readonly uid: string,
+    private readonly title: string,
+  ) {}
 
   /** Starts a titled row on a new line. */
   row(title: string): this {
@@ -71,7 +74,13 @@ export class DashboardBuilder {
   }
 
   stat(title: string, targets: Target[], options: PanelOptions = {}): this {
-    return this.add("stat", title, targets, { width: 6, height: 4, ...options }, { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false }, colorMode: "value", graphMode: "area" });
+    return this.add(
+      "stat",
+      title,
+      targets,
+      { width: 6, height: 4, ...options },
+      { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false }, colorMode: "value", graphMode: "area" },
+    );
   }
 
   render(): GrafanaDashboard {
@@ -86,7 +95,16 @@ export class DashboardBuilder {
       refresh: "30s",
       time: { from: "now-6h", to: "now" },
       templating: {
-        list: [{ name: "datasource", label: "Data source", type: "datasource", query: "prometheus", current: { text: "Prometheus", value: "prometheus" }, hide: 0 }],
+        list: [
+          {
+            name: "datasource",
+            label: "Data source",
+            type: "datasource",
+            query: "prometheus",
+            current: { text: "Prometheus", value: "prometheus" },
+            hide: 0,
+          },
+        ],
       },
       panels: this.panels,
     };
@@ -103,7 +121,12 @@ export class DashboardBuilder {
       description: options.description,
       gridPos: { x: this.x, y: this.y, w, h },
       datasource: DATASOURCE,
-      targets: targets.map((target, index) => ({ refId: String.fromCharCode(65 + index), expr: target.expr, legendFormat: target.legend, datasource: DATASOURCE })),
+      targets: targets.map((target, index) => ({
+        refId: String.fromCharCode(65 + index),
+        expr: target.expr,
+        legendFormat: target.legend,
+        datasource: DATASOURCE,
+      })),
       fieldConfig: { defaults: { unit: options.unit ?? "short" }, overrides: [] },
       options: panelOptions,
     });

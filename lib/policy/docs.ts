@@ -20,14 +20,18 @@ export function checkovMappings(rule: PolicyRule): CheckovMapping[] {
 
 /** "CKV_X", or "CKV_X (on a, b)" when the check evaluates only some of the rule's resource types. */
 function checkovCell(rule: PolicyRule): string {
-  const cells = checkovMappings(rule).map(({ id, covers }) => (covers && covers.length < rule.appliesTo.length ? `${id} (on ${covers.join(", ")})` : id));
+  const cells = checkovMappings(rule).map(({ id, covers }) =>
+    covers && covers.length < rule.appliesTo.length ? `${id} (on ${covers.join(", ")})` : id,
+  );
   return cells.length > 0 ? cells.join(", ") : "—";
 }
 
 /** POLICIES.md, generated from the rules (`npm run docs`); a test fails when the file is stale. */
 export function policiesMarkdown(): string {
   const escape = (text: string) => text.replace(/\|/g, "\\|");
-  const rows = POLICY_RULES.map((r) => `| ${r.id} | ${r.level} | ${escape(r.info)} | ${escape(r.explanation)} | ${checkovCell(r)} | ${r.cis ?? "—"} |`);
+  const rows = POLICY_RULES.map(
+    (r) => `| ${r.id} | ${r.level} | ${escape(r.info)} | ${escape(r.explanation)} | ${checkovCell(r)} | ${r.cis ?? "—"} |`,
+  );
   return [
     "# Policy pack",
     "",

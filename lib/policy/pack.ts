@@ -42,10 +42,21 @@ const SUPPRESSIONS = Symbol.for("ai-gateway.policy.suppressions");
  */
 export function suppressPolicy(scope: IConstruct, suppressions: Suppression[]): void {
   for (const s of suppressions) {
-    if (!POLICY_RULES.some((r) => r.id === s.id)) throw new InvalidPropsError(scope, `suppression ${s.id}`, "names no rule of the policy pack", `use one of ${POLICY_RULES.map((r) => r.id).join(", ")}`);
+    if (!POLICY_RULES.some((r) => r.id === s.id))
+      throw new InvalidPropsError(
+        scope,
+        `suppression ${s.id}`,
+        "names no rule of the policy pack",
+        `use one of ${POLICY_RULES.map((r) => r.id).join(", ")}`,
+      );
     const words = s.reason.trim().split(/\s+/).filter(Boolean);
     if (words.length < 5 || s.reason.trim().length < 30 || !/[.!]$/.test(s.reason.trim())) {
-      throw new InvalidPropsError(scope, `suppression ${s.id}.reason`, `is not a sentence ${JSON.stringify(s.reason)}`, "explain in at least one full sentence why the rule does not apply here");
+      throw new InvalidPropsError(
+        scope,
+        `suppression ${s.id}.reason`,
+        `is not a sentence ${JSON.stringify(s.reason)}`,
+        "explain in at least one full sentence why the rule does not apply here",
+      );
     }
   }
   const holder = scope as unknown as Record<symbol, Suppression[]>;
@@ -68,7 +79,12 @@ export function evaluate(rule: PolicyRule, type: string, config: Record<string, 
 
 /** The message a finding carries: rule, what is wrong, how to fix it. */
 export function findingMessage(rule: PolicyRule, verdict: Verdict): string {
-  const what = verdict.kind === "unresolved" ? `cannot be checked: ${verdict.field} is only known at apply time` : verdict.kind === "non-compliant" ? verdict.reason : "";
+  const what =
+    verdict.kind === "unresolved"
+      ? `cannot be checked: ${verdict.field} is only known at apply time`
+      : verdict.kind === "non-compliant"
+        ? verdict.reason
+        : "";
   const mapping = [rule.checkov?.join(", "), rule.cis ? `CIS GKE ${rule.cis}` : undefined].filter(Boolean).join("; ");
   return `[${rule.id}] ${rule.info} ${what}${mapping ? ` (${mapping})` : ""}. Fix: ${rule.fix}`;
 }
@@ -99,7 +115,13 @@ export class PolicyPack implements IAspect {
     for (const rule of this.rules) {
       const verdict = evaluate(rule, type, config);
       if (verdict.kind === "compliant" || verdict.kind === "not-applicable") continue;
-      const finding: Finding = { ruleId: rule.id, level: rule.level, path: node.node.path, resourceType: type, message: findingMessage(rule, verdict) };
+      const finding: Finding = {
+        ruleId: rule.id,
+        level: rule.level,
+        path: node.node.path,
+        resourceType: type,
+        message: findingMessage(rule, verdict),
+      };
       const suppression = suppressionFor(node, rule.id);
       if (suppression) {
         this.report.suppressed.push({ ...finding, reason: suppression.reason });

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TerraformStack, Testing } from "cdktf";
-import {
-  AiGatewayCluster,
-  CLUSTER_DEFAULTS,
-  NODE_POOL_DEFAULTS,
-  NODE_SERVICE_ACCOUNT_ROLES,
-  type AiGatewayClusterProps,
-} from "../../constructs/ai-gateway-cluster";
+import { AiGatewayCluster, NODE_SERVICE_ACCOUNT_ROLES, type AiGatewayClusterProps } from "../../constructs/ai-gateway-cluster";
 import { onlyResource, resourcesOf, synthJson } from "../support/terraform";
 import { minimumAvailabilityHours } from "../../lib/maintenance-window";
 import { GKE_FACTS, GOOGLE_PROVIDER_FACTS } from "../../lib/upstream-facts";
@@ -43,7 +37,7 @@ describe("AiGatewayCluster defaults", () => {
     expect(cluster.private_cluster_config).toEqual({
       enable_private_nodes: true,
       enable_private_endpoint: false,
-      master_ipv4_cidr_block: CLUSTER_DEFAULTS.masterCidr,
+      master_ipv4_cidr_block: "172.16.0.0/28",
       master_global_access_config: { enabled: true },
     });
     expect(cluster.master_authorized_networks_config).toEqual({ cidr_blocks: [], gcp_public_cidrs_access_enabled: false });
@@ -60,10 +54,10 @@ describe("AiGatewayCluster defaults", () => {
     expect(cluster.ip_allocation_policy).toEqual({ cluster_secondary_range_name: "pods", services_secondary_range_name: "services" });
     const subnet = onlyResource(json, "google_compute_subnetwork");
     expect(subnet.secondary_ip_range).toEqual([
-      { range_name: "pods", ip_cidr_range: CLUSTER_DEFAULTS.podsCidr },
-      { range_name: "services", ip_cidr_range: CLUSTER_DEFAULTS.servicesCidr },
+      { range_name: "pods", ip_cidr_range: "10.20.0.0/14" },
+      { range_name: "services", ip_cidr_range: "10.24.0.0/20" },
     ]);
-    expect(subnet.ip_cidr_range).toBe(CLUSTER_DEFAULTS.subnetCidr);
+    expect(subnet.ip_cidr_range).toBe("10.10.0.0/20");
   });
 
   it("creates a custom-mode VPC whose subnet has Private Google Access and flow logs", () => {
@@ -81,7 +75,9 @@ describe("AiGatewayCluster defaults", () => {
     expect(nat.router).toMatch(/^\$\{google_compute_router\.\w+\.name\}$/);
     expect(nat.region).toBe("europe-west4");
     expect(nat.source_subnetwork_ip_ranges_to_nat).toBe("LIST_OF_SUBNETWORKS");
-    expect(nat.subnetwork).toEqual([{ name: expect.stringMatching(/^\$\{google_compute_subnetwork\.\w+\.id\}$/), source_ip_ranges_to_nat: ["ALL_IP_RANGES"] }]);
+    expect(nat.subnetwork).toEqual([
+      { name: expect.stringMatching(/^\$\{google_compute_subnetwork\.\w+\.id\}$/), source_ip_ranges_to_nat: ["ALL_IP_RANGES"] },
+    ]);
     expect(nat.log_config).toEqual({ enable: true, filter: "ERRORS_ONLY" });
   });
 
@@ -156,9 +152,9 @@ describe("AiGatewayCluster defaults", () => {
     expect(pool.management).toEqual({ auto_repair: true, auto_upgrade: true });
     expect(pool.upgrade_settings).toEqual({ strategy: "SURGE", max_surge: 1, max_unavailable: 0 });
     expect(pool.node_config).toMatchObject({
-      machine_type: NODE_POOL_DEFAULTS.machineType,
-      disk_size_gb: NODE_POOL_DEFAULTS.diskSizeGb,
-      disk_type: NODE_POOL_DEFAULTS.diskType,
+      machine_type: "e2-standard-4",
+      disk_size_gb: 100,
+      disk_type: "pd-balanced",
       image_type: "COS_CONTAINERD",
       spot: false,
     });
@@ -212,7 +208,11 @@ describe("AiGatewayCluster options", () => {
     const { cluster, json } = build();
     cluster.addNodePool("HighMem", { machineType: "n2-highmem-4", nodeLabels: { workload: "router" } });
     const pool = resourcesOf(json(), "google_container_node_pool").find((p) => p.name === "gw-high-mem")!;
-    expect(pool.node_config).toMatchObject({ machine_type: "n2-highmem-4", labels: { workload: "router" }, workload_metadata_config: { mode: "GKE_METADATA" } });
+    expect(pool.node_config).toMatchObject({
+      machine_type: "n2-highmem-4",
+      labels: { workload: "router" },
+      workload_metadata_config: { mode: "GKE_METADATA" },
+    });
     expect(pool.management).toEqual({ auto_repair: true, auto_upgrade: true });
   });
 
@@ -226,10 +226,15 @@ describe("AiGatewayCluster options", () => {
     const json = build({ secretsEncryption: {} }).json();
     const key = onlyResource(json, "google_kms_crypto_key");
     expect(key.rotation_period).toBe("7776000s");
-    expect(onlyResource(json, "google_container_cluster").database_encryption).toEqual({ state: "ENCRYPTED", key_name: expect.stringMatching(/^\$\{google_kms_crypto_key\.\w+\.id\}$/) });
+    expect(onlyResource(json, "google_container_cluster").database_encryption).toEqual({
+      state: "ENCRYPTED",
+      key_name: expect.stringMatching(/^\$\{google_kms_crypto_key\.\w+\.id\}$/),
+    });
     const grant = onlyResource(json, "google_kms_crypto_key_iam_member");
     expect(grant.role).toBe("roles/cloudkms.cryptoKeyEncrypterDecrypter");
-    expect(grant.member).toMatch(/^serviceAccount:service-\$\{data\.google_project\.\w+\.number\}@container-engine-robot\.iam\.gserviceaccount\.com$/);
+    expect(grant.member).toMatch(
+      /^serviceAccount:service-\$\{data\.google_project\.\w+\.number\}@container-engine-robot\.iam\.gserviceaccount\.com$/,
+    );
   });
 
   it("can encrypt secrets with a given key", () => {
@@ -248,7 +253,14 @@ describe("AiGatewayCluster options", () => {
   });
 
   it("can run in an existing network without creating one", () => {
-    const json = build({ existingNetwork: { network: "projects/p/global/networks/shared", subnetwork: "projects/p/regions/europe-west4/subnetworks/gke", podsRangeName: "gke-pods", servicesRangeName: "gke-svc" } }).json();
+    const json = build({
+      existingNetwork: {
+        network: "projects/p/global/networks/shared",
+        subnetwork: "projects/p/regions/europe-west4/subnetworks/gke",
+        podsRangeName: "gke-pods",
+        servicesRangeName: "gke-svc",
+      },
+    }).json();
     expect(resourcesOf(json, "google_compute_network")).toHaveLength(0);
     expect(resourcesOf(json, "google_compute_router_nat")).toHaveLength(0);
     const cluster = onlyResource(json, "google_container_cluster");
@@ -266,9 +278,10 @@ describe("AiGatewayCluster options", () => {
 });
 
 describe("AiGatewayCluster validation", () => {
-  const throwsWith = (props: Partial<AiGatewayClusterProps>, message: RegExp) =>
-    expect(() => build(props)).toThrow(message);
-  const saturday = (end: string, recurrence = "FREQ=WEEKLY;BYDAY=SA") => ({ maintenanceWindow: { startTime: "2025-01-04T02:00:00Z", endTime: end, recurrence } });
+  const throwsWith = (props: Partial<AiGatewayClusterProps>, message: RegExp) => expect(() => build(props)).toThrow(message);
+  const saturday = (end: string, recurrence = "FREQ=WEEKLY;BYDAY=SA") => ({
+    maintenanceWindow: { startTime: "2025-01-04T02:00:00Z", endTime: end, recurrence },
+  });
 
   it("accepts a maintenance window of exactly 48 h in the worst 32 days", () => {
     // Saturdays 02:00-14:00: a 32-day span starting just after one holds exactly four more.
@@ -277,7 +290,10 @@ describe("AiGatewayCluster validation", () => {
   });
 
   it("throws if a maintenance window leaves less than 48 h in some 32 days", () => {
-    throwsWith(saturday("2025-01-04T13:45:00Z"), /^test\/Gateway: maintenanceWindow leaves 47 h of maintenance in the worst 32 days; GKE requires at least 48 h/);
+    throwsWith(
+      saturday("2025-01-04T13:45:00Z"),
+      /^test\/Gateway: maintenanceWindow leaves 47 h of maintenance in the worst 32 days; GKE requires at least 48 h/,
+    );
     // The old default: weekends 02:00-06:00 give 32 h.
     throwsWith(saturday("2025-01-04T06:00:00Z", "FREQ=WEEKLY;BYDAY=SA,SU"), /leaves 32 h of maintenance/);
   });
@@ -287,14 +303,20 @@ describe("AiGatewayCluster validation", () => {
   });
 
   it("throws on a maintenance window it cannot check", () => {
-    throwsWith(saturday("2025-01-04T14:00:00Z", "FREQ=MONTHLY;BYSETPOS=1;BYDAY=SA,SU"), /maintenanceWindow recurrence "FREQ=MONTHLY;BYSETPOS=1;BYDAY=SA,SU" is not one we can check/);
+    throwsWith(
+      saturday("2025-01-04T14:00:00Z", "FREQ=MONTHLY;BYSETPOS=1;BYDAY=SA,SU"),
+      /maintenanceWindow recurrence "FREQ=MONTHLY;BYSETPOS=1;BYDAY=SA,SU" is not one we can check/,
+    );
     throwsWith(saturday("2025-01-04 14:00"), /maintenanceWindow endTime is not an RFC 3339 timestamp/);
     throwsWith(saturday("2025-01-04T01:00:00Z"), /maintenanceWindow endTime is not after startTime/);
     throwsWith(saturday("2025-01-04T14:00:00Z", "FREQ=WEEKLY;BYDAY=SAT"), /BYDAY "SAT" names a day other than/);
   });
 
   it("throws if min nodes exceed max nodes, naming the pool", () => {
-    throwsWith({ nodePool: { minNodes: 5, maxNodes: 2 } }, /^test\/Gateway\/PrimaryNodePool: minNodes \(5\) is greater than maxNodes \(2\)\. Fix: make minNodes at most maxNodes$/);
+    throwsWith(
+      { nodePool: { minNodes: 5, maxNodes: 2 } },
+      /^test\/Gateway\/PrimaryNodePool: minNodes \(5\) is greater than maxNodes \(2\)\. Fix: make minNodes at most maxNodes$/,
+    );
   });
 
   it("throws if a node count is negative or fractional", () => {
@@ -303,13 +325,19 @@ describe("AiGatewayCluster validation", () => {
   });
 
   it("throws on a malformed CIDR", () => {
-    throwsWith({ subnetCidr: "10.10.0/20" }, /^test\/Gateway: subnetCidr is not an IPv4 CIDR block like 10\.0\.0\.0\/20 \(received "10\.10\.0\/20"\)/);
+    throwsWith(
+      { subnetCidr: "10.10.0/20" },
+      /^test\/Gateway: subnetCidr is not an IPv4 CIDR block like 10\.0\.0\.0\/20 \(received "10\.10\.0\/20"\)/,
+    );
     throwsWith({ podsCidr: "10.300.0.0/14" }, /podsCidr has an octet above 255/);
     throwsWith({ servicesCidr: "10.24.0.1/20" }, /servicesCidr has host bits set; the network address is 10\.24\.0\.0\/20/);
   });
 
   it("throws on overlapping ranges, naming both", () => {
-    throwsWith({ podsCidr: "10.10.0.0/16" }, /subnetCidr overlaps podsCidr \(10\.10\.0\.0\/20 and 10\.10\.0\.0\/16\)\. Fix: give every range its own address space/);
+    throwsWith(
+      { podsCidr: "10.10.0.0/16" },
+      /subnetCidr overlaps podsCidr \(10\.10\.0\.0\/20 and 10\.10\.0\.0\/16\)\. Fix: give every range its own address space/,
+    );
     throwsWith({ masterCidr: "10.24.0.0/28" }, /servicesCidr overlaps masterCidr \(10\.24\.0\.0\/20 and 10\.24\.0\.0\/28\)/);
   });
 
@@ -323,7 +351,10 @@ describe("AiGatewayCluster validation", () => {
   });
 
   it("throws on a prefix too long or badly formed", () => {
-    throwsWith({ prefix: "a-very-long-gateway-prefix" }, /prefix is 26 characters, more than 18 .*Fix: shorten it to at most 18 characters, so "<prefix>-gateway-app" fits GCP's 30-character service account ids/);
+    throwsWith(
+      { prefix: "a-very-long-gateway-prefix" },
+      /prefix is 26 characters, more than 18 .*Fix: shorten it to at most 18 characters, so "<prefix>-gateway-app" fits GCP's 30-character service account ids/,
+    );
     // 20 characters passed before, and "<prefix>-gateway-app" was then 32 characters long.
     throwsWith({ prefix: "abcdefghij-klmnopqrs" }, /prefix is 20 characters, more than 18/);
     throwsWith({ prefix: "Gateway" }, /prefix must be lowercase letters, digits and single hyphens/);
@@ -337,7 +368,10 @@ describe("AiGatewayCluster validation", () => {
   const authorize = (...cidrs: string[]) => ({ masterAuthorizedNetworks: cidrs.map((cidrBlock, i) => ({ cidrBlock, displayName: `n${i}` })) });
 
   it("refuses to open the control plane to the internet, however the ranges are split", () => {
-    throwsWith(authorize("0.0.0.0/0"), /^test\/Gateway: masterAuthorizedNetworks together open the control plane to 4277075968 public addresses, more than a \/8 \(16777216\)/);
+    throwsWith(
+      authorize("0.0.0.0/0"),
+      /^test\/Gateway: masterAuthorizedNetworks together open the control plane to 4277075968 public addresses, more than a \/8 \(16777216\)/,
+    );
     throwsWith(authorize("0.0.0.0/1", "128.0.0.0/1"), /masterAuthorizedNetworks together open the control plane to 4277075968 public addresses/);
     throwsWith(authorize("203.0.0.0/8", "198.0.0.0/16"), /to 16842752 public addresses, more than a \/8/);
     throwsWith(authorize("not-a-cidr"), /masterAuthorizedNetworks\[0\]\.cidrBlock is not an IPv4 CIDR block/);
@@ -346,7 +380,9 @@ describe("AiGatewayCluster validation", () => {
   it("accepts up to a /8 of public addresses, overlaps counted once, private ranges not counted", () => {
     expect(clusterOf(authorize("203.0.0.0/8")).master_authorized_networks_config.cidr_blocks).toHaveLength(1);
     expect(clusterOf(authorize("203.0.0.0/9", "203.0.0.0/8", "203.128.0.0/9")).master_authorized_networks_config.cidr_blocks).toHaveLength(3);
-    expect(clusterOf(authorize("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "198.51.100.0/24")).master_authorized_networks_config.cidr_blocks).toHaveLength(4);
+    expect(
+      clusterOf(authorize("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "198.51.100.0/24")).master_authorized_networks_config.cidr_blocks,
+    ).toHaveLength(4);
   });
 
   it("throws on invalid labels", () => {
@@ -356,10 +392,14 @@ describe("AiGatewayCluster validation", () => {
 
   it("throws on a duplicate or too long node pool name", () => {
     const { cluster } = build();
-    expect(() => cluster.addNodePool("Again", { name: "primary" })).toThrow(/test\/Gateway\/Again: name "gw-primary" is already used by another node pool/);
+    expect(() => cluster.addNodePool("Again", { name: "primary" })).toThrow(
+      /test\/Gateway\/Again: name "gw-primary" is already used by another node pool/,
+    );
     // "gw-" + 37 is exactly 40, GKE's limit.
     expect(cluster.addNodePool("AtLimit", { name: "x".repeat(37) })).toBeDefined();
-    expect(() => cluster.addNodePool("Long", { name: "x".repeat(38) })).toThrow(/test\/Gateway\/Long: name "gw-x{38}" is 41 characters; google_container_node_pool\.name takes 1 to 40/);
+    expect(() => cluster.addNodePool("Long", { name: "x".repeat(38) })).toThrow(
+      /test\/Gateway\/Long: name "gw-x{38}" is 41 characters; google_container_node_pool\.name takes 1 to 40/,
+    );
     expect(() => cluster.addNodePool("Bad", { name: "Pool_1" })).toThrow(/name "gw-Pool_1" does not match/);
   });
 });

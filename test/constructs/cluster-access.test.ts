@@ -28,8 +28,15 @@ describe("control plane access", () => {
 
   it("can keep the DNS endpoint to Google-managed services", () => {
     const stack = new TerraformStack(Testing.app(), "infra");
-    new AiGatewayCluster(stack, "Cluster", { projectId: "acme-ai-prod", region: "europe-west4", prefix: "gw", allowDnsEndpointExternalTraffic: false });
-    expect(onlyResource(synthJson(stack), "google_container_cluster").control_plane_endpoints_config).toEqual({ dns_endpoint_config: { allow_external_traffic: false } });
+    new AiGatewayCluster(stack, "Cluster", {
+      projectId: "acme-ai-prod",
+      region: "europe-west4",
+      prefix: "gw",
+      allowDnsEndpointExternalTraffic: false,
+    });
+    expect(onlyResource(synthJson(stack), "google_container_cluster").control_plane_endpoints_config).toEqual({
+      dns_endpoint_config: { allow_external_traffic: false },
+    });
   });
 
   it("connects the providers through the DNS endpoint with the caller's Google token by default", () => {
@@ -44,10 +51,12 @@ describe("control plane access", () => {
 
   it("can connect through the IP endpoint, verified with the cluster CA", () => {
     const { json, data } = providersOf("ip");
-    expect(json.provider!.kubernetes).toEqual([{
-      host: `https://\${${data}.endpoint}`,
-      token: expect.stringMatching(/access_token/),
-      cluster_ca_certificate: `\${base64decode(${data}.master_auth[0].cluster_ca_certificate)}`,
-    }]);
+    expect(json.provider!.kubernetes).toEqual([
+      {
+        host: `https://\${${data}.endpoint}`,
+        token: expect.stringMatching(/access_token/),
+        cluster_ca_certificate: `\${base64decode(${data}.master_auth[0].cluster_ca_certificate)}`,
+      },
+    ]);
   });
 });

@@ -1,13 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { TerraformStack, Testing } from "cdktf";
-import { HardenedWorkload, WORKLOAD_DEFAULTS } from "../../lib/workload";
+import { HardenedWorkload } from "../../lib/workload";
 import { synthesizeExample } from "../support/example";
 import { resourcesOf, synthJson } from "../support/terraform";
 
 // One assertion per documented default, so the JSDoc cannot drift from the code.
 describe("HardenedWorkload documented defaults", () => {
   const stack = new TerraformStack(Testing.app(), "test");
-  new HardenedWorkload(stack, "w", { namespace: "ns", name: "app", component: "c", image: "registry/app:1.0.0", port: { name: "http", containerPort: 8080 }, probes: { liveness: "/l", readiness: "/r" } });
+  new HardenedWorkload(stack, "w", {
+    namespace: "ns",
+    name: "app",
+    component: "c",
+    image: "registry/app:1.0.0",
+    port: { name: "http", containerPort: 8080 },
+    probes: { liveness: "/l", readiness: "/r" },
+  });
   const json = synthJson(stack);
   const deployment = resourcesOf(json, "kubernetes_deployment_v1")[0];
   const pod = deployment.spec.template.spec;
@@ -15,7 +22,6 @@ describe("HardenedWorkload documented defaults", () => {
 
   it("requests 250m CPU and 256Mi, limits 1 CPU and memory at the request", () => {
     expect(container.resources).toEqual({ requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "256Mi" } });
-    expect(WORKLOAD_DEFAULTS.resources).toEqual({ cpuRequest: "250m", cpuLimit: "1", memoryRequest: "256Mi" });
   });
 
   it("scales from 2 to 10 replicas at 70% CPU", () => {
@@ -53,7 +59,10 @@ describe("LiteLlmRouter and GatewayBackend documented defaults", () => {
   it("runs LiteLLM on 2 to 6 replicas with 500m/1 CPU and 1Gi", () => {
     const hpa = resourcesOf(example.platform, "kubernetes_horizontal_pod_autoscaler_v2").find((h) => h.metadata.name === "litellm")!;
     expect(hpa.spec).toMatchObject({ min_replicas: 2, max_replicas: 6 });
-    expect(example.deployment("litellm").spec.template.spec.container[0].resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } });
+    expect(example.deployment("litellm").spec.template.spec.container[0].resources).toEqual({
+      requests: { cpu: "500m", memory: "1Gi" },
+      limits: { cpu: "1", memory: "1Gi" },
+    });
   });
 
   it("gives LiteLLM's streams as long to finish as gateway-app waits for them", () => {

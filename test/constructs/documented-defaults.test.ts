@@ -14,7 +14,10 @@ describe("documented defaults, as synthesized", () => {
   it("gives pods 10.20.0.0/14, services 10.24.0.0/20 and nodes 10.10.0.0/20", () => {
     const subnet = resourcesOf(infra, "google_compute_subnetwork")[0];
     expect(subnet.ip_cidr_range).toBe("10.10.0.0/20");
-    expect(Object.fromEntries(subnet.secondary_ip_range.map((r: any) => [r.range_name, r.ip_cidr_range]))).toEqual({ pods: "10.20.0.0/14", services: "10.24.0.0/20" });
+    expect(Object.fromEntries(subnet.secondary_ip_range.map((r: any) => [r.range_name, r.ip_cidr_range]))).toEqual({
+      pods: "10.20.0.0/14",
+      services: "10.24.0.0/20",
+    });
   });
 
   it("runs the primary pool on e2-standard-4", () => {
@@ -33,7 +36,9 @@ describe("documented defaults, as synthesized", () => {
   });
 
   it("enforces restricted Pod Security everywhere but the observability tier", () => {
-    const levels = Object.fromEntries(resourcesOf(platform, "kubernetes_namespace_v1").map((n) => [n.metadata.name, n.metadata.labels["pod-security.kubernetes.io/enforce"]]));
+    const levels = Object.fromEntries(
+      resourcesOf(platform, "kubernetes_namespace_v1").map((n) => [n.metadata.name, n.metadata.labels["pod-security.kubernetes.io/enforce"]]),
+    );
     expect(levels).toEqual({
       "ai-gateway-edge": "restricted",
       "ai-gateway-app": "restricted",
@@ -46,11 +51,18 @@ describe("documented defaults, as synthesized", () => {
     const release = resourcesOf(platform, "helm_release").find((r) => r.chart === "kube-prometheus-stack")!;
     const spec = fromYaml(release.values[0]).prometheus.prometheusSpec;
     expect(spec.retention).toBe("15d");
-    expect(spec.storageSpec.volumeClaimTemplate.spec).toMatchObject({ storageClassName: "standard-rwo", resources: { requests: { storage: "50Gi" } } });
+    expect(spec.storageSpec.volumeClaimTemplate.spec).toMatchObject({
+      storageClassName: "standard-rwo",
+      resources: { requests: { storage: "50Gi" } },
+    });
   });
 
   it("enables exactly the thirteen project APIs the gateway uses", () => {
-    expect(resourcesOf(infra, "google_project_service").map((s) => s.service).sort()).toEqual([
+    expect(
+      resourcesOf(infra, "google_project_service")
+        .map((s) => s.service)
+        .sort(),
+    ).toEqual([
       "aiplatform.googleapis.com",
       "artifactregistry.googleapis.com",
       "cloudkms.googleapis.com",

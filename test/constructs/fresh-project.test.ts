@@ -60,8 +60,18 @@ describe("IAiGatewayCluster", () => {
 
   it("passes an existing network's id through", () => {
     const stack = new TerraformStack(Testing.app(), "test");
-    const network = { network: "projects/host/global/networks/shared", subnetwork: "projects/host/regions/europe-west4/subnetworks/gke", podsRangeName: "pods", servicesRangeName: "svc" };
-    const cluster = new AiGatewayCluster(stack, "Cluster", { projectId: "acme-ai-prod", region: "europe-west4", prefix: "gw", existingNetwork: network });
+    const network = {
+      network: "projects/host/global/networks/shared",
+      subnetwork: "projects/host/regions/europe-west4/subnetworks/gke",
+      podsRangeName: "pods",
+      servicesRangeName: "svc",
+    };
+    const cluster = new AiGatewayCluster(stack, "Cluster", {
+      projectId: "acme-ai-prod",
+      region: "europe-west4",
+      prefix: "gw",
+      existingNetwork: network,
+    });
     expect(cluster.networkId).toBe("projects/host/global/networks/shared");
     expect(cluster.dependables.network).toBeUndefined();
   });
@@ -71,7 +81,13 @@ describe("IAiGatewayCluster", () => {
     new GatewayInfrastructure(stack, "Gateway", {
       prefix: "gw",
       namespaces: { edge: "ai-gateway-edge", app: "ai-gateway-app", router: "ai-gateway-router" },
-      cluster: { projectId: "acme-ai-prod", location: "europe-west4", clusterName: "gw-gke", networkId: "projects/acme-ai-prod/global/networks/gw-vpc", workloadPool: "acme-ai-prod.svc.id.goog" },
+      cluster: {
+        projectId: "acme-ai-prod",
+        location: "europe-west4",
+        clusterName: "gw-gke",
+        networkId: "projects/acme-ai-prod/global/networks/gw-vpc",
+        workloadPool: "acme-ai-prod.svc.id.goog",
+      },
     });
     const json = synthJson(stack);
     expect(onlyResource(json, "google_compute_global_address").network).toBe("projects/acme-ai-prod/global/networks/gw-vpc");

@@ -49,25 +49,38 @@ describe("one spec for both stacks", () => {
   it("binds Workload Identity in the namespaces the platform stack creates, for the service accounts it runs", () => {
     const namespaces = resourcesOf(custom.platform, "kubernetes_namespace_v1").map((n) => n.metadata.name);
     const namespaceByReference = Object.fromEntries(
-      Object.entries(custom.platform.resource!.kubernetes_namespace_v1 as Record<string, any>).map(([key, n]) => [`\${kubernetes_namespace_v1.${key}.metadata[0].name}`, n.metadata.name]),
+      Object.entries(custom.platform.resource!.kubernetes_namespace_v1 as Record<string, any>).map(([key, n]) => [
+        `\${kubernetes_namespace_v1.${key}.metadata[0].name}`,
+        n.metadata.name,
+      ]),
     );
     const serviceAccounts = resourcesOf(custom.platform, "kubernetes_service_account_v1")
       .filter((sa) => sa.metadata.annotations?.["iam.gke.io/gcp-service-account"])
       .map((sa) => `${namespaceByReference[sa.metadata.namespace] ?? sa.metadata.namespace}/${sa.metadata.name}`);
     const kong = kongServiceAccount(custom.platform);
     const bindings = workloadIdentityMembers(custom.infra);
-    expect(bindings.map((b) => `${b.namespace}/${b.ksa}`).sort()).toEqual(["ai-gateway-edge/kong", "team-llm-app/gateway-app", "team-llm-router/litellm"]);
+    expect(bindings.map((b) => `${b.namespace}/${b.ksa}`).sort()).toEqual([
+      "ai-gateway-edge/kong",
+      "team-llm-app/gateway-app",
+      "team-llm-router/litellm",
+    ]);
     for (const binding of bindings) expect(namespaces).toContain(binding.namespace);
     expect([...serviceAccounts, `ai-gateway-edge/${kong.name}`].sort()).toEqual(bindings.map((b) => `${b.namespace}/${b.ksa}`).sort());
   });
 
   it("annotates each bound service account with the Google account the infrastructure stack created", () => {
     const emails = [
-      ...resourcesOf(custom.platform, "kubernetes_service_account_v1").map((sa) => sa.metadata.annotations?.["iam.gke.io/gcp-service-account"]).filter(Boolean),
+      ...resourcesOf(custom.platform, "kubernetes_service_account_v1")
+        .map((sa) => sa.metadata.annotations?.["iam.gke.io/gcp-service-account"])
+        .filter(Boolean),
       kongServiceAccount(custom.platform).annotations["iam.gke.io/gcp-service-account"],
     ].sort();
     const accounts = resourcesOf(custom.infra, "google_service_account").map((a) => `${a.account_id}@acme-ai-prod.iam.gserviceaccount.com`);
-    expect(emails).toEqual(["acme-gateway-app@acme-ai-prod.iam.gserviceaccount.com", "acme-kong@acme-ai-prod.iam.gserviceaccount.com", "acme-litellm@acme-ai-prod.iam.gserviceaccount.com"]);
+    expect(emails).toEqual([
+      "acme-gateway-app@acme-ai-prod.iam.gserviceaccount.com",
+      "acme-kong@acme-ai-prod.iam.gserviceaccount.com",
+      "acme-litellm@acme-ai-prod.iam.gserviceaccount.com",
+    ]);
     for (const email of emails) expect(accounts).toContain(email);
   });
 
@@ -104,17 +117,26 @@ describe("resolveGatewaySpec", () => {
 
   it("defaults the namespaces and the models", () => {
     const spec = resolveGatewaySpec(stack(), base);
-    expect(spec.namespaces).toEqual({ edge: "ai-gateway-edge", app: "ai-gateway-app", router: "ai-gateway-router", observability: "ai-gateway-observability" });
+    expect(spec.namespaces).toEqual({
+      edge: "ai-gateway-edge",
+      app: "ai-gateway-app",
+      router: "ai-gateway-router",
+      observability: "ai-gateway-observability",
+    });
     expect(spec.models.map((m) => m.name)).toEqual(["gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "text-embedding-005"]);
   });
 
   it("throws if a field is a token, naming the field and the stack", () => {
     const token = Token.asString(Lazy.stringValue({ produce: () => "acme-ai-prod" }));
-    expect(() => resolveGatewaySpec(stack(), { ...base, projectId: token })).toThrow(/^stack: spec\.projectId must be a non-empty literal string \(received "<token>"\)/);
+    expect(() => resolveGatewaySpec(stack(), { ...base, projectId: token })).toThrow(
+      /^stack: spec\.projectId must be a non-empty literal string \(received "<token>"\)/,
+    );
   });
 
   it("throws if two tiers share a namespace", () => {
-    expect(() => resolveGatewaySpec(stack(), { ...base, namespaces: { app: "shared", router: "shared" } })).toThrow(/spec\.namespaces\.router is "shared", the same as app's/);
+    expect(() => resolveGatewaySpec(stack(), { ...base, namespaces: { app: "shared", router: "shared" } })).toThrow(
+      /spec\.namespaces\.router is "shared", the same as app's/,
+    );
   });
 
   it("throws on a namespace for a tier that does not exist", () => {
@@ -122,6 +144,8 @@ describe("resolveGatewaySpec", () => {
   });
 
   it("throws on an invalid namespace name", () => {
-    expect(() => resolveGatewaySpec(stack(), { ...base, namespaces: { edge: "Edge_NS" } })).toThrow(/spec\.namespaces\.edge is not a valid Kubernetes namespace name \(received "Edge_NS"\)/);
+    expect(() => resolveGatewaySpec(stack(), { ...base, namespaces: { edge: "Edge_NS" } })).toThrow(
+      /spec\.namespaces\.edge is not a valid Kubernetes namespace name \(received "Edge_NS"\)/,
+    );
   });
 });

@@ -8,9 +8,15 @@ import { chartReadsKey, kongPodTemplateLabels, pdbRenderFailure, publicKeyPem, s
 import { resourcesOf, synthJson } from "../support/terraform";
 
 const example = synthesizeExample();
-const REDIS = { host: "10.0.0.3", port: "6378", caCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", passwordSecret: { name: "kong-redis", key: "password" } };
+const REDIS = {
+  host: "10.0.0.3",
+  port: "6378",
+  caCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+  passwordSecret: { name: "kong-redis", key: "password" },
+};
 const base: KongEdgeProps = { namespace: "edge", tls: { secretName: "kong-proxy-tls" }, loadBalancerIp: "203.0.113.10", rateLimitRedis: REDIS };
-const edge = (props: Partial<KongEdgeProps> = {}) => new KongEdge(new TerraformStack(new App({ outdir: "/tmp/unused" }), "test"), "edge", { ...base, ...props });
+const edge = (props: Partial<KongEdgeProps> = {}) =>
+  new KongEdge(new TerraformStack(new App({ outdir: "/tmp/unused" }), "test"), "edge", { ...base, ...props });
 const values = (props: Partial<KongEdgeProps> = {}) => edge(props).helmValues() as any;
 const single: Partial<KongEdgeProps> = { replicas: { min: 1, max: 1 }, rateLimitRedis: undefined };
 
@@ -45,10 +51,20 @@ describe("Kong pod labels on the real chart", () => {
   });
 
   it("can add pod labels, and throws on a key the chart or our policies own", () => {
-    expect(values({ podLabels: { team: "platform" } }).podLabels).toEqual({ "app.kubernetes.io/part-of": "ai-gateway", team: "platform", "ai-gateway/tier": "edge" });
-    expect(() => edge({ podLabels: { "app.kubernetes.io/component": "edge" } })).toThrow(/^test\/edge: podLabels would replace labels the Kong chart sets itself \(app\.kubernetes\.io\/component\)/);
-    expect(() => edge({ podLabels: { "app.kubernetes.io/managed-by": "cdktf" } })).toThrow(/podLabels would replace labels the Kong chart sets itself/);
-    expect(() => edge({ podLabels: { "ai-gateway/tier": "app" } })).toThrow(/podLabels would replace ai-gateway\/tier, which our NetworkPolicies and Prometheus select Kong by/);
+    expect(values({ podLabels: { team: "platform" } }).podLabels).toEqual({
+      "app.kubernetes.io/part-of": "ai-gateway",
+      team: "platform",
+      "ai-gateway/tier": "edge",
+    });
+    expect(() => edge({ podLabels: { "app.kubernetes.io/component": "edge" } })).toThrow(
+      /^test\/edge: podLabels would replace labels the Kong chart sets itself \(app\.kubernetes\.io\/component\)/,
+    );
+    expect(() => edge({ podLabels: { "app.kubernetes.io/managed-by": "cdktf" } })).toThrow(
+      /podLabels would replace labels the Kong chart sets itself/,
+    );
+    expect(() => edge({ podLabels: { "ai-gateway/tier": "app" } })).toThrow(
+      /podLabels would replace ai-gateway\/tier, which our NetworkPolicies and Prometheus select Kong by/,
+    );
   });
 });
 
@@ -64,7 +80,8 @@ describe("Kong TLS", () => {
 
   it("requests only the proxy certificate, its common name listed once", () => {
     const certificates = values({ tls: certManager }).certificates;
-    for (const name of KONG_CHART_FACTS.certManager.enabledByDefault.filter((n) => n !== "proxy")) expect(certificates[name]).toEqual({ enabled: false });
+    for (const name of KONG_CHART_FACTS.certManager.enabledByDefault.filter((n) => n !== "proxy"))
+      expect(certificates[name]).toEqual({ enabled: false });
     expect(certificates.proxy).toEqual({ enabled: true, commonName: "api.example.com", dnsNames: ["api2.example.com"] });
   });
 
@@ -86,15 +103,26 @@ describe("Kong TLS", () => {
 
   const secretManager = { secretManager: { projectId: "acme-prod", certificateSecret: "acme-edge-tls-cert", keySecret: "acme-edge-tls-key" } };
   const fromSecretManager = (version?: string) =>
-    edge({ tls: { secretManager: { ...secretManager.secretManager, version } }, workloadIdentityServiceAccount: "acme-kong@acme-prod.iam.gserviceaccount.com" });
+    edge({
+      tls: { secretManager: { ...secretManager.secretManager, version } },
+      workloadIdentityServiceAccount: "acme-kong@acme-prod.iam.gserviceaccount.com",
+    });
 
   it("mounts the certificate and key from Secret Manager through Kong's own Workload Identity", () => {
     const kong = fromSecretManager();
     const v = kong.helmValues() as any;
     expect(v.env.ssl_cert).toBe("/etc/secrets/kong-proxy-tls/tls.crt");
     expect(v.env.ssl_cert_key).toBe("/etc/secrets/kong-proxy-tls/tls.key");
-    expect(v.deployment.serviceAccount).toEqual({ create: true, automountServiceAccountToken: false, name: "kong", annotations: { "iam.gke.io/gcp-service-account": "acme-kong@acme-prod.iam.gserviceaccount.com" } });
-    expect(v.deployment.userDefinedVolumes).toContainEqual({ name: "proxy-tls", csi: { driver: "secrets-store-gke.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "kong-proxy-tls" } } });
+    expect(v.deployment.serviceAccount).toEqual({
+      create: true,
+      automountServiceAccountToken: false,
+      name: "kong",
+      annotations: { "iam.gke.io/gcp-service-account": "acme-kong@acme-prod.iam.gserviceaccount.com" },
+    });
+    expect(v.deployment.userDefinedVolumes).toContainEqual({
+      name: "proxy-tls",
+      csi: { driver: "secrets-store-gke.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "kong-proxy-tls" } },
+    });
     expect(v.deployment.userDefinedVolumeMounts).toContainEqual({ name: "proxy-tls", mountPath: "/etc/secrets/kong-proxy-tls", readOnly: true });
     expect(v.secretVolumes).toBeUndefined();
     const json = synthJson(kong.node.scope as TerraformStack);
@@ -105,7 +133,9 @@ describe("Kong TLS", () => {
     ]);
     // The release waits for what its pods mount, so its atomic install cannot time out on them.
     const [release] = Object.values(json.resource!.helm_release as Record<string, any>);
-    expect(release.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^kubernetes_manifest\./), expect.stringMatching(/^kubernetes_config_map_v1\./)]));
+    expect(release.depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^kubernetes_manifest\./), expect.stringMatching(/^kubernetes_config_map_v1\./)]),
+    );
   });
 
   it("rolls Kong when a pinned certificate version changes, through the pod template", () => {
@@ -127,7 +157,9 @@ describe("Kong TLS", () => {
     const configMap = resourcesOf(synthJson(kong.node.scope as TerraformStack), "kubernetes_config_map_v1")[0];
     expect(configMap.data["ca.pem"]).toBe(bundle);
     expect(KONG_FACTS.trustedCertificateFilesReadWhole).toBe(true);
-    expect(() => edge({ rateLimitRedis: { ...REDIS, caCertificate: "not a certificate" } })).toThrow(/rateLimitRedis\.caCertificate is not a bundle of PEM certificates/);
+    expect(() => edge({ rateLimitRedis: { ...REDIS, caCertificate: "not a certificate" } })).toThrow(
+      /rateLimitRedis\.caCertificate is not a bundle of PEM certificates/,
+    );
   });
 });
 
@@ -148,7 +180,9 @@ describe("Kong replicas on the chart's PDB template", () => {
   });
 
   it("throws on one minimum replica with more allowed, which the chart cannot render with a PDB", () => {
-    expect(() => edge({ replicas: { min: 1, max: 3 } })).toThrow(/^test\/edge: replicas\.min must be at least 2 when more than one replica can run \(replicas\.max is 3\).*Fix: set replicas\.min to 2 or more, or run a single pod with replicas \{ min: 1, max: 1 \}/);
+    expect(() => edge({ replicas: { min: 1, max: 3 } })).toThrow(
+      /^test\/edge: replicas\.min must be at least 2 when more than one replica can run \(replicas\.max is 3\).*Fix: set replicas\.min to 2 or more, or run a single pod with replicas \{ min: 1, max: 1 \}/,
+    );
   });
 
   it("leads a single-replica setup without Redis to a combination that renders", () => {
@@ -217,20 +251,25 @@ describe("Kong consumers", () => {
   it("throws on two consumers with the same issuer, which Kong rejects as a duplicate jwt_secrets.key", () => {
     const k = kong();
     k.addConsumer({ username: "team-a", issuer: "https://idp.example.com", rsaPublicKey: publicKeyPem() });
-    expect(() => k.addConsumer({ username: "team-b", issuer: "https://idp.example.com", rsaPublicKey: publicKeyPem() }))
-      .toThrow(/^test\/edge: consumer team-b\.issuer "https:\/\/idp\.example\.com" is already the issuer of consumer "team-a"/);
+    expect(() => k.addConsumer({ username: "team-b", issuer: "https://idp.example.com", rsaPublicKey: publicKeyPem() })).toThrow(
+      /^test\/edge: consumer team-b\.issuer "https:\/\/idp\.example\.com" is already the issuer of consumer "team-a"/,
+    );
   });
 
   it("throws on a default issuer equal to another consumer's issuer", () => {
     const k = kong();
     k.addConsumer({ username: "team-a", issuer: "team-b", rsaPublicKey: publicKeyPem() });
-    expect(() => k.addConsumer({ username: "team-b", rsaPublicKey: publicKeyPem() })).toThrow(/consumer team-b\.issuer "team-b" is already the issuer of consumer "team-a"/);
+    expect(() => k.addConsumer({ username: "team-b", rsaPublicKey: publicKeyPem() })).toThrow(
+      /consumer team-b\.issuer "team-b" is already the issuer of consumer "team-a"/,
+    );
   });
 
   it("throws on a repeated customId", () => {
     const k = kong();
     k.addConsumer({ username: "team-a", customId: "t1", rsaPublicKey: publicKeyPem() });
-    expect(() => k.addConsumer({ username: "team-b", customId: "t1", rsaPublicKey: publicKeyPem() })).toThrow(/consumer team-b\.customId "t1" is already the customId of consumer "team-a"/);
+    expect(() => k.addConsumer({ username: "team-b", customId: "t1", rsaPublicKey: publicKeyPem() })).toThrow(
+      /consumer team-b\.customId "t1" is already the customId of consumer "team-a"/,
+    );
   });
 
   it("throws on a key that does not parse", () => {
@@ -239,8 +278,12 @@ describe("Kong consumers", () => {
   });
 
   it("throws on an RSA key under 2048 bits and on a non-RSA key", () => {
-    expect(() => kong().addConsumer({ username: "x", rsaPublicKey: publicKeyPem("rsa-1024") })).toThrow(/consumer x\.rsaPublicKey is an RSA key of 1024 bits\. Fix: use an RSA key of at least 2048 bits/);
-    expect(() => kong().addConsumer({ username: "x", rsaPublicKey: publicKeyPem("ec") })).toThrow(/consumer x\.rsaPublicKey is a ec key, and RS256 needs RSA/);
+    expect(() => kong().addConsumer({ username: "x", rsaPublicKey: publicKeyPem("rsa-1024") })).toThrow(
+      /consumer x\.rsaPublicKey is an RSA key of 1024 bits\. Fix: use an RSA key of at least 2048 bits/,
+    );
+    expect(() => kong().addConsumer({ username: "x", rsaPublicKey: publicKeyPem("ec") })).toThrow(
+      /consumer x\.rsaPublicKey is a ec key, and RS256 needs RSA/,
+    );
   });
 
   it("accepts a 2048-bit RSA key", () => {
@@ -272,7 +315,11 @@ function accessPhase(config: any, request: Request): Outcome {
 }
 
 describe("Kong authentication and CORS preflights", () => {
-  const preflight: Request = { method: "OPTIONS", headers: { origin: "https://app.example.com", "access-control-request-method": "POST" }, token: false };
+  const preflight: Request = {
+    method: "OPTIONS",
+    headers: { origin: "https://app.example.com", "access-control-request-method": "POST" },
+    token: false,
+  };
   const anonymous: Request[] = [
     preflight,
     { method: "OPTIONS", headers: {}, token: false },
@@ -287,10 +334,13 @@ describe("Kong authentication and CORS preflights", () => {
     for (const plugin of (withCors as any).plugins) expect(KONG_FACTS.pluginPriorities).toHaveProperty([plugin.name]);
   });
 
-  it.each(anonymous.map((r) => [`${r.method} ${Object.keys(r.headers).join(",") || "(no headers)"}`, r]))("lets no unauthenticated request reach gateway-app: %s", (_name, request) => {
-    expect(accessPhase(withCors, request as Request)).not.toBe("proxied");
-    expect(accessPhase(withoutCors, request as Request)).not.toBe("proxied");
-  });
+  it.each(anonymous.map((r) => [`${r.method} ${Object.keys(r.headers).join(",") || "(no headers)"}`, r]))(
+    "lets no unauthenticated request reach gateway-app: %s",
+    (_name, request) => {
+      expect(accessPhase(withCors, request as Request)).not.toBe("proxied");
+      expect(accessPhase(withoutCors, request as Request)).not.toBe("proxied");
+    },
+  );
 
   it("answers a CORS preflight at Kong when origins are listed", () => {
     expect(accessPhase(withCors, preflight)).toBe("answered by cors");
@@ -302,13 +352,19 @@ describe("Kong authentication and CORS preflights", () => {
   });
 
   it("accepts only literal origins, which the cors plugin never reads as a regular expression", () => {
-    expect(() => edge({ corsOrigins: ["https://*.example.com"] })).toThrow(/corsOrigins holds "https:\/\/\*\.example\.com", which is not an explicit origin/);
+    expect(() => edge({ corsOrigins: ["https://*.example.com"] })).toThrow(
+      /corsOrigins holds "https:\/\/\*\.example\.com", which is not an explicit origin/,
+    );
     expect(() => edge({ corsOrigins: ["https://app.example.com:8443"] })).not.toThrow();
   });
 });
 
 /** Config keys outside the plugin's schema fields, as dotted paths. */
-function fieldsOutsideSchema(config: Record<string, unknown>, fields: readonly (string | Record<string, readonly string[]>)[], path = "config"): string[] {
+function fieldsOutsideSchema(
+  config: Record<string, unknown>,
+  fields: readonly (string | Record<string, readonly string[]>)[],
+  path = "config",
+): string[] {
   return Object.entries(config).flatMap(([key, value]) => {
     if (fields.includes(key)) return [];
     const nested = fields.find((f): f is Record<string, readonly string[]> => typeof f === "object" && key in f);
@@ -322,10 +378,19 @@ function duplicates(values: unknown[]): unknown[] {
 }
 
 describe("Kong declarative config against the 3.9.1 schemas", () => {
-  const full = edge({ corsOrigins: ["https://app.example.com"], routes: [{ name: "openai-api", url: "http://gateway-app.app.svc.cluster.local:8080", paths: ["/v1"] }, { name: "extra", url: "http://x.y.svc.cluster.local:80", paths: ["/x"] }] });
+  const full = edge({
+    corsOrigins: ["https://app.example.com"],
+    routes: [
+      { name: "openai-api", url: "http://gateway-app.app.svc.cluster.local:8080", paths: ["/v1"] },
+      { name: "extra", url: "http://x.y.svc.cluster.local:80", paths: ["/x"] },
+    ],
+  });
   full.addConsumer({ username: "team-a", customId: "tenant-a", rsaPublicKey: publicKeyPem() });
   full.addConsumer({ username: "team-b", issuer: "https://idp.example.com/b", rsaPublicKey: publicKeyPem() });
-  const configs: [string, any][] = [["example app", example.kongConfig()], ["every option", full.declarativeConfig()]];
+  const configs: [string, any][] = [
+    ["example app", example.kongConfig()],
+    ["every option", full.declarativeConfig()],
+  ];
 
   it.each(configs)("%s: every plugin field is in its plugin's schema", (_name, config) => {
     const fields: Record<string, readonly (string | Record<string, readonly string[]>)[]> = KONG_FACTS.pluginConfigFields;
@@ -337,7 +402,10 @@ describe("Kong declarative config against the 3.9.1 schemas", () => {
 
   it.each(configs)("%s: every entity field is in its entity's schema", (_name, config) => {
     const entity = (name: keyof typeof KONG_FACTS.entities) => KONG_FACTS.entities[name].fields as readonly string[];
-    const outside = (item: object, name: keyof typeof KONG_FACTS.entities) => Object.keys(item).filter((key) => !entity(name).includes(key)).map((key) => `${name}.${key}`);
+    const outside = (item: object, name: keyof typeof KONG_FACTS.entities) =>
+      Object.keys(item)
+        .filter((key) => !entity(name).includes(key))
+        .map((key) => `${name}.${key}`);
     const problems = [
       ...config.services.flatMap((s: any) => [...outside(s, "services"), ...s.routes.flatMap((r: any) => outside(r, "routes"))]),
       ...config.consumers.flatMap((c: any) => [...outside(c, "consumers"), ...c.jwt_secrets.flatMap((j: any) => outside(j, "jwt_secrets"))]),
@@ -359,7 +427,9 @@ describe("Kong declarative config against the 3.9.1 schemas", () => {
   });
 
   it("the schema check catches a field the plugin does not have", () => {
-    expect(fieldsOutsideSchema({ run_on_preflight: true, anonymous_consumer: "x" }, KONG_FACTS.pluginConfigFields.jwt)).toEqual(["config.anonymous_consumer"]);
+    expect(fieldsOutsideSchema({ run_on_preflight: true, anonymous_consumer: "x" }, KONG_FACTS.pluginConfigFields.jwt)).toEqual([
+      "config.anonymous_consumer",
+    ]);
     expect(fieldsOutsideSchema({ redis: { host: "h", tls: true } }, KONG_FACTS.pluginConfigFields["rate-limiting"])).toEqual(["config.redis.tls"]);
   });
 });
@@ -377,6 +447,8 @@ describe("Kong chart values keys", () => {
   });
 
   it("the key check catches a key the chart does not read", () => {
-    expect(valuesKeyPaths({ podDisruptionBudget: { enabled: true, maxUnavailabel: 1 }, env: { anything: "x" } }).filter((p) => !chartReadsKey(p))).toEqual(["podDisruptionBudget.maxUnavailabel"]);
+    expect(
+      valuesKeyPaths({ podDisruptionBudget: { enabled: true, maxUnavailabel: 1 }, env: { anything: "x" } }).filter((p) => !chartReadsKey(p)),
+    ).toEqual(["podDisruptionBudget.maxUnavailabel"]);
   });
 });

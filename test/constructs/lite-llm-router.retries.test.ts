@@ -19,10 +19,17 @@ function liteLlmCallsPerAttempt(config: any, model: string): number {
   const router = config.router_settings ?? {};
   const settings = config.litellm_settings ?? {};
   const retries = router.num_retries ?? settings.num_retries ?? LITELLM_FACTS.retries.routerNumRetriesDefault;
-  const groups: Record<string, string[]>[] = [...(router.fallbacks ?? settings.fallbacks ?? []), ...(router.context_window_fallbacks ?? []), ...(router.content_policy_fallbacks ?? [])];
+  const groups: Record<string, string[]>[] = [
+    ...(router.fallbacks ?? settings.fallbacks ?? []),
+    ...(router.context_window_fallbacks ?? []),
+    ...(router.content_policy_fallbacks ?? []),
+  ];
   const defaults: string[] = router.default_fallbacks ?? settings.default_fallbacks ?? [];
   const fallbackModels = [...groups.flatMap((g) => g[model] ?? []), ...defaults];
-  const clientRetries = Math.max(LITELLM_FACTS.retries.providerClientMaxRetries, ...config.model_list.filter((m: any) => m.model_name === model).map((m: any) => m.litellm_params.max_retries ?? 0));
+  const clientRetries = Math.max(
+    LITELLM_FACTS.retries.providerClientMaxRetries,
+    ...config.model_list.filter((m: any) => m.model_name === model).map((m: any) => m.litellm_params.max_retries ?? 0),
+  );
   return (1 + retries) * (1 + fallbackModels.length) * (1 + clientRetries);
 }
 
@@ -33,7 +40,9 @@ function compileGatewayApp(): string {
   cpSync(join(ROOT, "gateway-app/package.json"), join(app, "gateway-app/package.json"));
   symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"));
   symlinkSync(join(ROOT, "gateway-app/node_modules"), join(app, "gateway-app/node_modules"));
-  execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json"), "--outDir", join(app, "gateway-app/dist")], { stdio: "pipe" });
+  execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json"), "--outDir", join(app, "gateway-app/dist")], {
+    stdio: "pipe",
+  });
   return app;
 }
 
@@ -42,7 +51,16 @@ async function startRenderedGateway(app: string, renderedEnv: Record<string, str
   const files = mkdtempSync(join(tmpdir(), "gateway-files-"));
   writeFileSync(join(files, "catalogue.json"), JSON.stringify(catalogue));
   writeFileSync(join(files, "litellm-api-key"), "sk-test");
-  const env = { ...renderedEnv, PATH: process.env.PATH!, PORT: "0", HOST: "127.0.0.1", GATEWAY_CONFIG: join(files, "catalogue.json"), LITELLM_API_KEY_FILE: join(files, "litellm-api-key"), LITELLM_BASE_URL: litellmUrl, SHUTDOWN_DELAY_MS: "0" };
+  const env = {
+    ...renderedEnv,
+    PATH: process.env.PATH!,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    GATEWAY_CONFIG: join(files, "catalogue.json"),
+    LITELLM_API_KEY_FILE: join(files, "litellm-api-key"),
+    LITELLM_BASE_URL: litellmUrl,
+    SHUTDOWN_DELAY_MS: "0",
+  };
   const child = spawn(process.execPath, ["gateway-app/dist/server.js"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
@@ -62,7 +80,12 @@ describe("one failing request under a 503 storm: provider calls across gateway-a
   const example = synthesizeExample();
   const liteLlm = example.liteLlmConfig();
   const catalogue = example.gatewayConfig();
-  const renderedEnv = Object.fromEntries(example.deployment("gateway-app").spec.template.spec.container[0].env.filter((e: any) => typeof e.value === "string").map((e: any) => [e.name, e.value]));
+  const renderedEnv = Object.fromEntries(
+    example
+      .deployment("gateway-app")
+      .spec.template.spec.container[0].env.filter((e: any) => typeof e.value === "string")
+      .map((e: any) => [e.name, e.value]),
+  );
   // gateway-app's documented default when the Deployment does not set it.
   const gatewayRetries = Number(renderedEnv.UPSTREAM_MAX_RETRIES ?? 2);
   const fake = new FakeUpstream().always((_req, res) => json(res, 503, { error: { message: "overloaded" } }));
@@ -81,7 +104,11 @@ describe("one failing request under a 503 storm: provider calls across gateway-a
   it("gemini-2.5-pro: gateway-app's attempts over the model and its fallback are the only provider calls", async () => {
     const model = "gemini-2.5-pro";
     const chain = [model, ...(catalogue.models.find((m: any) => m.name === model).fallbacks ?? [])];
-    const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }) });
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+    });
     await response.text();
     expect(response.status).toBeGreaterThanOrEqual(500);
 

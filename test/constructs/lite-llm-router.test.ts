@@ -20,7 +20,14 @@ const CA = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2E=\n-----END CERT
 function router(overrides: Partial<LiteLlmRouterProps> = {}) {
   const stack = new TerraformStack(Testing.app(), "test");
   const catalogue = new ModelCatalogue(stack, [{ name: "m", model: "gemini-2.5-flash" }], { vertexProject: "acme-ai" });
-  return new LiteLlmRouter(stack, "Router", { catalogue, namespace: "router", projectId: "acme-ai", prefix: "gw", redis: { host: "10.0.0.3", port: "6378", caCertificate: CA }, ...overrides });
+  return new LiteLlmRouter(stack, "Router", {
+    catalogue,
+    namespace: "router",
+    projectId: "acme-ai",
+    prefix: "gw",
+    redis: { host: "10.0.0.3", port: "6378", caCertificate: CA },
+    ...overrides,
+  });
 }
 
 describe("LiteLlmRouter: the Router's own Redis client (issue 10 §3.1)", () => {
@@ -35,7 +42,9 @@ describe("LiteLlmRouter: the Router's own Redis client (issue 10 §3.1)", () => 
     expect(settings.cache_kwargs.ssl_cert_reqs).toBeUndefined();
     const caFile = settings.cache_kwargs.ssl_ca_certs as string;
     expect(caFile.startsWith(`${CONFIG_DIR}/`)).toBe(true);
-    expect(configMap.data[caFile.slice(CONFIG_DIR.length + 1)]).toMatch(/^\$\{join\("\\n", data\.google_redis_instance\.\w+\.server_ca_certs\[\*\]\.cert\)\}$/);
+    expect(configMap.data[caFile.slice(CONFIG_DIR.length + 1)]).toMatch(
+      /^\$\{join\("\\n", data\.google_redis_instance\.\w+\.server_ca_certs\[\*\]\.cert\)\}$/,
+    );
   });
 
   it("uses the same TLS settings for the response cache", () => {
@@ -44,8 +53,12 @@ describe("LiteLlmRouter: the Router's own Redis client (issue 10 §3.1)", () => 
 
   it("accepts a CA bundle of several certificates and refuses anything else", () => {
     expect(() => router({ redis: { host: "10.0.0.3", port: "6378", caCertificate: `${CA}\n${CA}\n` } })).not.toThrow();
-    expect(() => router({ redis: { host: "10.0.0.3", port: "6378", caCertificate: "not a certificate" } })).toThrow(/^test\/Router: redis\.caCertificate is not a bundle of PEM certificates\. Fix: pass Memorystore's server_ca_certs/);
-    expect(() => router({ redis: { host: "10.0.0.3", port: "6378", caCertificate: `${CA}\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----` } })).toThrow(/redis\.caCertificate is not a bundle/);
+    expect(() => router({ redis: { host: "10.0.0.3", port: "6378", caCertificate: "not a certificate" } })).toThrow(
+      /^test\/Router: redis\.caCertificate is not a bundle of PEM certificates\. Fix: pass Memorystore's server_ca_certs/,
+    );
+    expect(() =>
+      router({ redis: { host: "10.0.0.3", port: "6378", caCertificate: `${CA}\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----` } }),
+    ).toThrow(/redis\.caCertificate is not a bundle/);
   });
 });
 
@@ -59,7 +72,8 @@ describe("LiteLlmRouter: one tier of retries (issue 10 §3.3)", () => {
     const set = (section: Record<string, unknown>, keys: readonly string[]) => keys.filter((k) => k in section && k !== "num_retries");
     expect(set(config.router_settings, LITELLM_FACTS.retries.routerSettings)).toEqual([]);
     expect(set(config.litellm_settings, [...LITELLM_FACTS.retries.litellmSettings, "num_retries"])).toEqual([]);
-    for (const entry of config.model_list) expect(Object.keys(entry.litellm_params).filter((k) => (LITELLM_FACTS.retries.litellmParams as readonly string[]).includes(k))).toEqual([]);
+    for (const entry of config.model_list)
+      expect(Object.keys(entry.litellm_params).filter((k) => (LITELLM_FACTS.retries.litellmParams as readonly string[]).includes(k))).toEqual([]);
   });
 
   it("still lets a platform team opt into router retries, whole numbers only", () => {
@@ -135,7 +149,8 @@ describe("LiteLlmRouter: start-up", () => {
 
 describe("LiteLlmRouter: image", () => {
   const digest = `sha256:${"a".repeat(64)}`;
-  const image = (r: LiteLlmRouter) => resourcesOf(synthJson(r.node.scope as TerraformStack), "kubernetes_deployment_v1")[0].spec.template.spec.container[0].image;
+  const image = (r: LiteLlmRouter) =>
+    resourcesOf(synthJson(r.node.scope as TerraformStack), "kubernetes_deployment_v1")[0].spec.template.spec.container[0].image;
 
   it("defaults to ghcr.io/berriai/litellm:main-v1.80.12", () => {
     expect(container.image).toBe("ghcr.io/berriai/litellm:main-v1.80.12");
@@ -147,7 +162,9 @@ describe("LiteLlmRouter: image", () => {
   });
 
   it("throws on a malformed digest or a floating tag", () => {
-    expect(() => router({ image: "ghcr.io/berriai/litellm@sha256:abc" })).toThrow(/^test\/Router: image is not a usable pin: its digest "sha256:abc" is not sha256: and 64 lowercase hex digits/);
+    expect(() => router({ image: "ghcr.io/berriai/litellm@sha256:abc" })).toThrow(
+      /^test\/Router: image is not a usable pin: its digest "sha256:abc" is not sha256: and 64 lowercase hex digits/,
+    );
     expect(() => router({ image: "ghcr.io/berriai/litellm:latest" })).toThrow(/image is not a usable pin: it has neither a digest nor a fixed tag/);
   });
 });

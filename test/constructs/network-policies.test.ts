@@ -91,9 +91,17 @@ describe("NetworkPolicies against the flows the configuration implies (cluster m
   });
 
   it("allows no other flow between pods, nor from a stranger to any container port", () => {
-    const pods = model.workloads.map((w) => ({ key: `${w.namespace}/${w.name}`, endpoint: endpoint(`${w.namespace}/${w.name}`), ports: w.template.containers.flatMap((c) => c.ports.map((p) => Number(p.containerPort))) }));
+    const pods = model.workloads.map((w) => ({
+      key: `${w.namespace}/${w.name}`,
+      endpoint: endpoint(`${w.namespace}/${w.name}`),
+      ports: w.template.containers.flatMap((c) => c.ports.map((p) => Number(p.containerPort))),
+    }));
     const sources = [...pods, { key: "default/curious", endpoint: stranger }, { key: "ai-gateway-app/debug-shell", endpoint: intruderInApp }];
-    const allowed = sources.flatMap((from) => pods.flatMap((to) => to.ports.filter((port) => policies.allowed(from.endpoint, to.endpoint, port)).map((port) => `${from.key} → ${to.key}:${port}`)));
+    const allowed = sources.flatMap((from) =>
+      pods.flatMap((to) =>
+        to.ports.filter((port) => policies.allowed(from.endpoint, to.endpoint, port)).map((port) => `${from.key} → ${to.key}:${port}`),
+      ),
+    );
     expect([...new Set(allowed)].sort()).toEqual([...new Set(required.map(flowKey))].sort());
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TerraformStack, Testing } from "cdktf";
-import { ObservabilityStack, OBSERVABILITY_DEFAULTS, type ObservabilityStackProps } from "../../constructs/observability-stack";
+import { ObservabilityStack, type ObservabilityStackProps } from "../../constructs/observability-stack";
 import { fromYaml } from "../../lib/yaml";
 import { synthesizeExample } from "../support/example";
 import { resourcesOf } from "../support/terraform";
@@ -23,15 +23,20 @@ describe("ObservabilityStack values", () => {
 
   it("picks up every ServiceMonitor, PodMonitor and rule whatever their labels", () => {
     const spec = values.prometheus.prometheusSpec;
-    for (const key of ["serviceMonitorSelectorNilUsesHelmValues", "podMonitorSelectorNilUsesHelmValues", "ruleSelectorNilUsesHelmValues"]) expect(spec[key]).toBe(false);
+    for (const key of ["serviceMonitorSelectorNilUsesHelmValues", "podMonitorSelectorNilUsesHelmValues", "ruleSelectorNilUsesHelmValues"])
+      expect(spec[key]).toBe(false);
     expect(spec.serviceMonitorNamespaceSelector).toEqual({});
     expect(spec.ruleNamespaceSelector).toEqual({});
   });
 
   it("keeps data on a persistent volume for the documented retention", () => {
     const spec = values.prometheus.prometheusSpec;
-    expect(spec.retention).toBe(OBSERVABILITY_DEFAULTS.retention);
-    expect(spec.storageSpec.volumeClaimTemplate.spec).toEqual({ storageClassName: "standard-rwo", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } });
+    expect(spec.retention).toBe("15d");
+    expect(spec.storageSpec.volumeClaimTemplate.spec).toEqual({
+      storageClassName: "standard-rwo",
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "50Gi" } },
+    });
   });
 
   it("scrapes gateway-app, LiteLLM and Kong's status port from inside the release", () => {
@@ -39,8 +44,14 @@ describe("ObservabilityStack values", () => {
       ["gateway-app", ["ai-gateway-app"], "/metrics"],
       ["litellm", ["ai-gateway-router"], "/metrics/"],
     ]);
-    expect(values.prometheus.additionalPodMonitors[0]).toMatchObject({ name: "kong", namespaceSelector: { matchNames: ["ai-gateway-edge"] }, podMetricsEndpoints: [{ port: "status", path: "/metrics" }] });
-    expect(resourcesOf(example.platform, "kubernetes_manifest").filter((m) => /ServiceMonitor|PodMonitor|PrometheusRule/.test(m.manifest.kind))).toEqual([]);
+    expect(values.prometheus.additionalPodMonitors[0]).toMatchObject({
+      name: "kong",
+      namespaceSelector: { matchNames: ["ai-gateway-edge"] },
+      podMetricsEndpoints: [{ port: "status", path: "/metrics" }],
+    });
+    expect(
+      resourcesOf(example.platform, "kubernetes_manifest").filter((m) => /ServiceMonitor|PodMonitor|PrometheusRule/.test(m.manifest.kind)),
+    ).toEqual([]);
   });
 
   it("ships the alert rules in the release", () => {
@@ -58,9 +69,17 @@ describe("ObservabilityStack values", () => {
   });
 
   it("throws on bad retention and storage", () => {
-    const props: ObservabilityStackProps = { namespace: "obs", targets: { edge: { namespace: "e" }, backend: { namespace: "a" }, router: { namespace: "r" } }, models: [] };
-    expect(() => new ObservabilityStack(new TerraformStack(Testing.app(), "test"), "o", { ...props, retention: "two weeks" })).toThrow(/^test\/o: retention is not a Prometheus duration/);
-    expect(() => new ObservabilityStack(new TerraformStack(Testing.app(), "test"), "o", { ...props, storageGi: 0 })).toThrow(/storageGi must be a whole number of at least 1/);
+    const props: ObservabilityStackProps = {
+      namespace: "obs",
+      targets: { edge: { namespace: "e" }, backend: { namespace: "a" }, router: { namespace: "r" } },
+      models: [],
+    };
+    expect(() => new ObservabilityStack(new TerraformStack(Testing.app(), "test"), "o", { ...props, retention: "two weeks" })).toThrow(
+      /^test\/o: retention is not a Prometheus duration/,
+    );
+    expect(() => new ObservabilityStack(new TerraformStack(Testing.app(), "test"), "o", { ...props, storageGi: 0 })).toThrow(
+      /storageGi must be a whole number of at least 1/,
+    );
   });
 });
 

@@ -15,15 +15,19 @@ describe("GatewayNamespaces", () => {
   });
 
   it("throws on an invalid namespace name", () => {
-    expect(() => new GatewayNamespaces(stack(), "ns", { names: { edge: "Edge_NS" } }))
-      .toThrow(/^test\/ns: names\.edge is not a valid Kubernetes namespace name \(received "Edge_NS"\)\. Fix: /);
+    expect(() => new GatewayNamespaces(stack(), "ns", { names: { edge: "Edge_NS" } })).toThrow(
+      /^test\/ns: names\.edge is not a valid Kubernetes namespace name \(received "Edge_NS"\)\. Fix: /,
+    );
   });
 });
 
 describe("ProjectServices", () => {
   it("can enable a given list, deduplicated, and never disables on destroy", () => {
     const s = stack();
-    new ProjectServices(s, "apis", { projectId: "acme-ai-prod", services: ["container.googleapis.com", "container.googleapis.com", "compute.googleapis.com"] });
+    new ProjectServices(s, "apis", {
+      projectId: "acme-ai-prod",
+      services: ["container.googleapis.com", "container.googleapis.com", "compute.googleapis.com"],
+    });
     const services = resourcesOf(synthJson(s), "google_project_service");
     expect(services.map((x) => x.service)).toEqual(["compute.googleapis.com", "container.googleapis.com"]);
     expect(services.every((x) => x.disable_on_destroy === false && x.project === "acme-ai-prod")).toBe(true);

@@ -46,7 +46,9 @@ describe("LiteLLM config.yaml", () => {
     const annotation = (json: typeof example) => json.deployment("litellm").spec.template.metadata.annotations["checksum/config"];
     expect(annotation(example)).toBe(configChecksum(example.configMap("litellm-config").data));
     expect(configChecksum({ "config.yaml": "a" })).not.toBe(configChecksum({ "config.yaml": "b" }));
-    expect(example.deployment("gateway-app").spec.template.metadata.annotations["checksum/config"]).toBe(configChecksum(example.configMap("gateway-app-config").data));
+    expect(example.deployment("gateway-app").spec.template.metadata.annotations["checksum/config"]).toBe(
+      configChecksum(example.configMap("gateway-app-config").data),
+    );
   });
 
   it("probes liveliness and readiness, never /health", () => {
@@ -80,7 +82,10 @@ describe("Vertex AI through Workload Identity", () => {
     ]);
     expect(bindings.every((b) => b.role === "roles/iam.workloadIdentityUser")).toBe(true);
     const vertex = resourcesOf(infra, "google_project_iam_member").filter((m) => m.role === "roles/aiplatform.user");
-    expect(vertex.map((m) => m.member).sort()).toEqual([expect.stringContaining("Gateway_AppServiceAccount"), expect.stringContaining("Gateway_RouterServiceAccount")]);
+    expect(vertex.map((m) => m.member).sort()).toEqual([
+      expect.stringContaining("Gateway_AppServiceAccount"),
+      expect.stringContaining("Gateway_RouterServiceAccount"),
+    ]);
     expect(resourcesOf(infra, "google_service_account_key")).toEqual([]);
     const ksa = resourcesOf(example.platform, "kubernetes_service_account_v1").find((s) => s.metadata.name === "litellm")!;
     expect(ksa.metadata.annotations["iam.gke.io/gcp-service-account"]).toBe("ai-gw-litellm@ai-gateway-example.iam.gserviceaccount.com");
@@ -89,14 +94,26 @@ describe("Vertex AI through Workload Identity", () => {
 
   it("creates Memorystore with AUTH and in-transit encryption on private service access", () => {
     const [redis] = resourcesOf(infra, "google_redis_instance");
-    expect(redis).toMatchObject({ name: "ai-gw-redis", auth_enabled: true, transit_encryption_mode: "SERVER_AUTHENTICATION", connect_mode: "PRIVATE_SERVICE_ACCESS", tier: "STANDARD_HA" });
+    expect(redis).toMatchObject({
+      name: "ai-gw-redis",
+      auth_enabled: true,
+      transit_encryption_mode: "SERVER_AUTHENTICATION",
+      connect_mode: "PRIVATE_SERVICE_ACCESS",
+      tier: "STANDARD_HA",
+    });
     expect(resourcesOf(infra, "google_service_networking_connection")).toHaveLength(1);
   });
 
   it("declares secrets without values, but for Memorystore's AUTH string; only named workloads may read them", () => {
-    expect(resourcesOf(infra, "google_secret_manager_secret").map((s) => s.secret_id).sort()).toEqual(["ai-gw-edge-tls-cert", "ai-gw-edge-tls-key", "ai-gw-litellm-master-key", "ai-gw-redis-auth"]);
+    expect(
+      resourcesOf(infra, "google_secret_manager_secret")
+        .map((s) => s.secret_id)
+        .sort(),
+    ).toEqual(["ai-gw-edge-tls-cert", "ai-gw-edge-tls-key", "ai-gw-litellm-master-key", "ai-gw-redis-auth"]);
     // Only the AUTH string, which the instance already holds in state, is copied in by Terraform.
-    expect(resourcesOf(infra, "google_secret_manager_secret_version").map((v) => v.secret_data)).toEqual([expect.stringMatching(/^\$\{google_redis_instance\.\w+\.auth_string\}$/)]);
+    expect(resourcesOf(infra, "google_secret_manager_secret_version").map((v) => v.secret_data)).toEqual([
+      expect.stringMatching(/^\$\{google_redis_instance\.\w+\.auth_string\}$/),
+    ]);
     const grants = resourcesOf(infra, "google_secret_manager_secret_iam_member");
     expect(grants.every((g) => g.role === "roles/secretmanager.secretAccessor")).toBe(true);
     // Master key: LiteLLM and gateway-app; AUTH string: LiteLLM; certificate and key: Kong.
@@ -121,7 +138,9 @@ describe("gateway-app deployment", () => {
 
   it("drains streams: app-side delay, grace period longer than delay plus drain", () => {
     expect(Number(env.SHUTDOWN_DELAY_MS)).toBe(10_000);
-    expect(deployment.spec.template.spec.termination_grace_period_seconds * 1000).toBeGreaterThan(Number(env.SHUTDOWN_DELAY_MS) + Number(env.SHUTDOWN_GRACE_MS));
+    expect(deployment.spec.template.spec.termination_grace_period_seconds * 1000).toBeGreaterThan(
+      Number(env.SHUTDOWN_DELAY_MS) + Number(env.SHUTDOWN_GRACE_MS),
+    );
     expect(container.readiness_probe.http_get.path).toBe("/readyz");
     expect(container.liveness_probe.http_get.path).toBe("/healthz");
   });
@@ -146,7 +165,13 @@ describe("every workload we render", () => {
     expect(Number(pod.security_context.run_as_user)).toBeGreaterThanOrEqual(10000);
     expect(pod.topology_spread_constraint.map((t: any) => t.topology_key)).toEqual(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
     for (const container of pod.container) {
-      expect(container.security_context).toMatchObject({ allow_privilege_escalation: false, privileged: false, read_only_root_filesystem: true, run_as_non_root: true, capabilities: { drop: ["ALL"] } });
+      expect(container.security_context).toMatchObject({
+        allow_privilege_escalation: false,
+        privileged: false,
+        read_only_root_filesystem: true,
+        run_as_non_root: true,
+        capabilities: { drop: ["ALL"] },
+      });
       expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
       expect(container.resources.limits).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
       expect(container.liveness_probe).toBeDefined();
@@ -160,16 +185,42 @@ describe("every workload we render", () => {
 
   it("each has an HPA and a PDB", () => {
     const names = deployments.map((d) => d.metadata.name).sort();
-    expect(resourcesOf(example.platform, "kubernetes_horizontal_pod_autoscaler_v2").map((h) => h.spec.scale_target_ref.name).sort()).toEqual(names);
-    expect(resourcesOf(example.platform, "kubernetes_pod_disruption_budget_v1").map((p) => p.metadata.name).sort()).toEqual(names);
+    expect(
+      resourcesOf(example.platform, "kubernetes_horizontal_pod_autoscaler_v2")
+        .map((h) => h.spec.scale_target_ref.name)
+        .sort(),
+    ).toEqual(names);
+    expect(
+      resourcesOf(example.platform, "kubernetes_pod_disruption_budget_v1")
+        .map((p) => p.metadata.name)
+        .sort(),
+    ).toEqual(names);
   });
 
   it("refuses an unpinned image", () => {
     const stack = new TerraformStack(Testing.app(), "test");
-    expect(() => new HardenedWorkload(stack, "w", { namespace: "n", name: "w", component: "c", image: "nginx:latest", port: { name: "http", containerPort: 80 }, probes: { liveness: "/", readiness: "/" } }))
-      .toThrow(/^test\/w: image is not pinned \(received "nginx:latest"\)\. Fix: use a digest/);
-    expect(() => new HardenedWorkload(stack, "w2", { namespace: "n", name: "w", component: "c", image: "registry.local:5000/nginx", port: { name: "http", containerPort: 80 }, probes: { liveness: "/", readiness: "/" } }))
-      .toThrow(/image is not pinned/);
+    expect(
+      () =>
+        new HardenedWorkload(stack, "w", {
+          namespace: "n",
+          name: "w",
+          component: "c",
+          image: "nginx:latest",
+          port: { name: "http", containerPort: 80 },
+          probes: { liveness: "/", readiness: "/" },
+        }),
+    ).toThrow(/^test\/w: image is not pinned \(received "nginx:latest"\)\. Fix: use a digest/);
+    expect(
+      () =>
+        new HardenedWorkload(stack, "w2", {
+          namespace: "n",
+          name: "w",
+          component: "c",
+          image: "registry.local:5000/nginx",
+          port: { name: "http", containerPort: 80 },
+          probes: { liveness: "/", readiness: "/" },
+        }),
+    ).toThrow(/image is not pinned/);
   });
 });
 
@@ -187,7 +238,9 @@ describe("Kong declarative configuration", () => {
   });
 
   it("routes /v1 to gateway-app over HTTPS only, redirecting HTTP", () => {
-    expect(config.services[0].url).toMatch(/^http:\/\/gateway-app\.\$\{kubernetes_namespace_v1\.\w+\.metadata\[0\]\.name\}\.svc\.cluster\.local:8080$/);
+    expect(config.services[0].url).toMatch(
+      /^http:\/\/gateway-app\.\$\{kubernetes_namespace_v1\.\w+\.metadata\[0\]\.name\}\.svc\.cluster\.local:8080$/,
+    );
     expect(config.services[0].routes[0]).toMatchObject({ paths: ["/v1"], protocols: ["https"], https_redirect_status_code: 308 });
   });
 
@@ -203,10 +256,17 @@ describe("Kong declarative configuration", () => {
   });
 
   it("turns on every Prometheus metric family, echoes X-Request-ID, limits body size, adds security headers", () => {
-    expect(plugin("prometheus").config).toMatchObject({ status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, upstream_health_metrics: true });
+    expect(plugin("prometheus").config).toMatchObject({
+      status_code_metrics: true,
+      latency_metrics: true,
+      bandwidth_metrics: true,
+      upstream_health_metrics: true,
+    });
     expect(plugin("correlation-id").config).toMatchObject({ header_name: "X-Request-ID", echo_downstream: true });
     expect(plugin("request-size-limiting").config).toMatchObject({ allowed_payload_size: 1, size_unit: "megabytes" });
-    expect(plugin("response-transformer").config.add.headers).toEqual(expect.arrayContaining([expect.stringMatching(/^Strict-Transport-Security:/), "X-Content-Type-Options:nosniff"]));
+    expect(plugin("response-transformer").config.add.headers).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Strict-Transport-Security:/), "X-Content-Type-Options:nosniff"]),
+    );
   });
 
   it("sends no CORS headers unless origins are listed", () => {
@@ -214,7 +274,12 @@ describe("Kong declarative configuration", () => {
   });
 
   it("runs hardened, autoscaled, spread, with a PDB and a graceful kong quit (drain: kong-edge.test.ts)", () => {
-    expect(values.containerSecurityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+    expect(values.containerSecurityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+    });
     expect(values.deployment.serviceAccount.automountServiceAccountToken).toBe(false);
     expect(values.autoscaling).toMatchObject({ enabled: true, minReplicas: 2, maxReplicas: 10 });
     expect(values.podDisruptionBudget.enabled).toBe(true);
@@ -230,7 +295,8 @@ describe("Kong declarative configuration", () => {
 
 describe("KongEdge props", () => {
   const base: KongEdgeProps = { namespace: "edge", tls: { secretName: "tls" }, loadBalancerIp: "203.0.113.10", replicas: { max: 1, min: 1 } };
-  const edge = (props: Partial<KongEdgeProps> = {}) => new KongEdge(new TerraformStack(new App({ outdir: "/tmp/unused" }), "test"), "edge", { ...base, ...props });
+  const edge = (props: Partial<KongEdgeProps> = {}) =>
+    new KongEdge(new TerraformStack(new App({ outdir: "/tmp/unused" }), "test"), "edge", { ...base, ...props });
   /** The values as synthesized: consumers and routes added after construction must be there. */
   const synthesizedValues = (kong: KongEdge) => fromYaml(resourcesOf(synthJson(kong.node.scope as TerraformStack), "helm_release")[0].values[0]);
   const PUBLIC_KEY = publicKeyPem();
@@ -240,7 +306,9 @@ describe("KongEdge props", () => {
     kong.addConsumer({ username: "team-a", customId: "tenant-a", rsaPublicKey: PUBLIC_KEY });
     kong.addRoute({ name: "extra", url: "http://x.y.svc.cluster.local:80", paths: ["/extra"] });
     const config: any = kong.declarativeConfig();
-    expect(config.consumers).toEqual([{ username: "team-a", custom_id: "tenant-a", jwt_secrets: [{ key: "team-a", algorithm: "RS256", rsa_public_key: PUBLIC_KEY.trim() }] }]);
+    expect(config.consumers).toEqual([
+      { username: "team-a", custom_id: "tenant-a", jwt_secrets: [{ key: "team-a", algorithm: "RS256", rsa_public_key: PUBLIC_KEY.trim() }] },
+    ]);
     expect(config.services.map((s: any) => s.name)).toEqual(["extra"]);
     expect(fromYaml(synthesizedValues(kong).dblessConfig.config).consumers[0].username).toBe("team-a");
   });
@@ -268,11 +336,15 @@ describe("KongEdge props", () => {
   });
 
   it("throws when several replicas would count rate limits per pod", () => {
-    expect(() => edge({ replicas: { min: 2, max: 4 } })).toThrow(/^test\/edge: rateLimitRedis is required when more than one replica can run \(replicas\.max is 4\)/);
+    expect(() => edge({ replicas: { min: 2, max: 4 } })).toThrow(
+      /^test\/edge: rateLimitRedis is required when more than one replica can run \(replicas\.max is 4\)/,
+    );
   });
 
   it("throws on a private key or HMAC secret given as a consumer key", () => {
-    expect(() => edge().addConsumer({ username: "x", rsaPublicKey: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----" })).toThrow(/rsaPublicKey is not a PEM public key/);
+    expect(() => edge().addConsumer({ username: "x", rsaPublicKey: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----" })).toThrow(
+      /rsaPublicKey is not a PEM public key/,
+    );
     expect(() => edge().addConsumer({ username: "x", rsaPublicKey: "hmac-shared-secret" })).toThrow(/never a private key or an HMAC secret/);
   });
 
@@ -283,6 +355,10 @@ describe("KongEdge props", () => {
 
   it("can take its certificate from cert-manager", () => {
     const values = synthesizedValues(edge({ tls: { certManager: { clusterIssuer: "letsencrypt", dnsNames: ["api.example.com"] } } }));
-    expect(values.certificates).toMatchObject({ enabled: true, clusterIssuer: "letsencrypt", proxy: { enabled: true, commonName: "api.example.com", dnsNames: [] } });
+    expect(values.certificates).toMatchObject({
+      enabled: true,
+      clusterIssuer: "letsencrypt",
+      proxy: { enabled: true, commonName: "api.example.com", dnsNames: [] },
+    });
   });
 });

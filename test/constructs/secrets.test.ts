@@ -13,7 +13,15 @@ const MODELS: CatalogueModel[] = [
 ];
 const PUBLIC_KEY = publicKeyPem();
 // What a careless setup might leak: none of these may appear anywhere in what we synthesize.
-const SECRET_PATTERNS = [/secret_data/, /BEGIN (RSA |EC )?PRIVATE KEY/, /\bsk-[A-Za-z0-9]{10,}/, /secret_key_ref/, /google_secret_manager_secret_version/, /google_service_account_key/, /auth_string/];
+const SECRET_PATTERNS = [
+  /secret_data/,
+  /BEGIN (RSA |EC )?PRIVATE KEY/,
+  /\bsk-[A-Za-z0-9]{10,}/,
+  /secret_key_ref/,
+  /google_secret_manager_secret_version/,
+  /google_service_account_key/,
+  /auth_string/,
+];
 // Memorystore's AUTH string is a computed attribute: the instance (infrastructure) and its data
 // source (platform) put it in state whatever we do. Copying it where it is needed adds no
 // exposure, so it is the one secret value Terraform handles, in exactly these two places.
@@ -49,7 +57,18 @@ describe("secrets never pass through Terraform", () => {
   const stacks = synthesize();
 
   it("creates a Secret Manager secret per provider key, without a value", () => {
-    expect(resourcesOf(stacks.infra, "google_secret_manager_secret").map((s) => s.secret_id).sort()).toEqual(["acme-anthropic-api-key", "acme-edge-tls-cert", "acme-edge-tls-key", "acme-litellm-master-key", "acme-openai-api-key", "acme-redis-auth"]);
+    expect(
+      resourcesOf(stacks.infra, "google_secret_manager_secret")
+        .map((s) => s.secret_id)
+        .sort(),
+    ).toEqual([
+      "acme-anthropic-api-key",
+      "acme-edge-tls-cert",
+      "acme-edge-tls-key",
+      "acme-litellm-master-key",
+      "acme-openai-api-key",
+      "acme-redis-auth",
+    ]);
   });
 
   it("gives LiteLLM the provider keys as mounted files, referenced from config as environment", () => {
@@ -57,7 +76,12 @@ describe("secrets never pass through Terraform", () => {
     const config = fromYaml(resourcesOf(platform, "kubernetes_config_map_v1").find((c) => c.metadata.name === "litellm-config")!.data["config.yaml"]);
     expect(config.model_list.find((m: any) => m.model_name === "gpt").litellm_params.api_key).toBe("os.environ/OPENAI_API_KEY");
     const spc = resourcesOf(platform, "kubernetes_manifest").find((m) => m.manifest.metadata.name === "litellm-secrets")!;
-    expect(fromYaml(spc.manifest.spec.parameters.secrets).map((s: any) => s.path)).toEqual(["anthropic-api-key", "litellm-master-key", "openai-api-key", "redis-auth"]);
+    expect(fromYaml(spc.manifest.spec.parameters.secrets).map((s: any) => s.path)).toEqual([
+      "anthropic-api-key",
+      "litellm-master-key",
+      "openai-api-key",
+      "redis-auth",
+    ]);
   });
 
   it("refers to Kong's Redis password by Kubernetes Secret name only, and creates none when given one", () => {
@@ -65,7 +89,9 @@ describe("secrets never pass through Terraform", () => {
     const values = fromYaml(resourcesOf(own.platform, "helm_release").find((r) => r.chart === "kong")!.values[0]);
     expect(values.customEnv.kong_redis_password.valueFrom.secretKeyRef).toEqual({ name: "kong-redis-auth", key: "auth" });
     expect(own.platform.resource!.kubernetes_secret_v1).toBeUndefined();
-    expect(fromYaml(values.dblessConfig.config).plugins.find((p: any) => p.name === "rate-limiting").config.redis.password).toBe("{vault://env/kong-redis-password}");
+    expect(fromYaml(values.dblessConfig.config).plugins.find((p: any) => p.name === "rate-limiting").config.redis.password).toBe(
+      "{vault://env/kong-redis-password}",
+    );
   });
 
   it.each(["infra", "platform"] as const)("finds no secret material in the %s stack beyond Memorystore's AUTH string", (id) => {

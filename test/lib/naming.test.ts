@@ -15,7 +15,10 @@ const MODELS: CatalogueModel[] = [
 ];
 
 function infrastructure(prefix: string) {
-  return new InfrastructureStack(new App(), "infra", { spec: { projectId: "acme-ai-prod", region: "europe-west4", prefix, models: MODELS }, cluster: { secretsEncryption: {}, spotNodePool: {} } });
+  return new InfrastructureStack(new App(), "infra", {
+    spec: { projectId: "acme-ai-prod", region: "europe-west4", prefix, models: MODELS },
+    cluster: { secretsEncryption: {}, spotNodePool: {} },
+  });
 }
 
 /** Every name of a resource type with known limits: [type, value]. */

@@ -21,7 +21,10 @@ describe("state backend", () => {
   });
 
   it.each([
-    ["gs://acme-tfstate", /stateBackend\.bucket is a gs:\/\/ URL, not a bucket name \(received "gs:\/\/acme-tfstate"\)\. Fix: give the bare bucket name/],
+    [
+      "gs://acme-tfstate",
+      /stateBackend\.bucket is a gs:\/\/ URL, not a bucket name \(received "gs:\/\/acme-tfstate"\)\. Fix: give the bare bucket name/,
+    ],
     ["Acme-TFState", /must be lowercase letters, digits, dashes, underscores and dots/],
     ["acme-tfstate-", /starting and ending with a letter or digit/],
     ["ab", /must be 3 to 63 characters/],

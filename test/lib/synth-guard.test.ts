@@ -14,8 +14,13 @@ function consumerStack(id = "team-stack") {
   new KubernetesProvider(stack, "kubernetes", {});
   const workload = (command: string[]) =>
     new HardenedWorkload(stack, "Router", {
-      namespace: "router", name: "router", component: "router", image: "registry.example.com/router:1.0.0",
-      port: { name: "http", containerPort: 4000 }, probes: { liveness: "/l", readiness: "/r" }, command,
+      namespace: "router",
+      name: "router",
+      component: "router",
+      image: "registry.example.com/router:1.0.0",
+      port: { name: "http", containerPort: 4000 },
+      probes: { liveness: "/l", readiness: "/r" },
+      command,
     });
   return { app, stack, workload };
 }
@@ -51,16 +56,20 @@ describe("synthesis refuses values JavaScript produced by accident", () => {
     workload(["/bin/sh", "-c", "exec litellm"]);
     const config = { port: 4000 };
     new ConfigMapV1(stack, "Config", { metadata: { name: "c", namespace: "router" }, data: { url: `http://router:${config}`, also: `${[config]}` } });
-    expect(() => app.synth()).toThrow(/objects: kubernetes_config_map_v1\.Config\.data\.url renders "\[object Object\]".*; also kubernetes_config_map_v1\.Config\.data\.also renders "\[object Object\]"/);
+    expect(() => app.synth()).toThrow(
+      /objects: kubernetes_config_map_v1\.Config\.data\.url renders "\[object Object\]".*; also kubernetes_config_map_v1\.Config\.data\.also renders "\[object Object\]"/,
+    );
   });
 
   it("names data sources, providers and outputs by their Terraform address", () => {
-    expect(findBrokenValues({
-      data: { google_x: { y: { name: "a-undefined" } } },
-      provider: { google: [{ project: "NaN" }] },
-      output: { o: { value: Infinity } },
-      locals: { l: "fine" },
-    }).map((v) => `${location(v)}=${v.rendered}`)).toEqual(["data.google_x.y.name=undefined", "provider.google[0].project=NaN", "output.o.value=Infinity"]);
+    expect(
+      findBrokenValues({
+        data: { google_x: { y: { name: "a-undefined" } } },
+        provider: { google: [{ project: "NaN" }] },
+        output: { o: { value: Infinity } },
+        locals: { l: "fine" },
+      }).map((v) => `${location(v)}=${v.rendered}`),
+    ).toEqual(["data.google_x.y.name=undefined", "provider.google[0].project=NaN", "output.o.value=Infinity"]);
   });
 
   it("does not flag words that merely contain the patterns", () => {

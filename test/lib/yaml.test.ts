@@ -16,7 +16,9 @@ describe("inspectYaml", () => {
 
   it("shares a frozen value, so an inspector cannot change what the next one sees", () => {
     const inspected = inspectYaml(toYaml({ deep: { list: [1] } }));
-    expect(() => { inspected.deep.list.push(2); }).toThrow(TypeError);
+    expect(() => {
+      inspected.deep.list.push(2);
+    }).toThrow(TypeError);
     expect(Object.isFrozen(inspectYaml("parsed: {only: here}\n").parsed)).toBe(true);
   });
 
@@ -24,7 +26,11 @@ describe("inspectYaml", () => {
     const { platform } = synthesizeExample();
     const documents = [
       ...resourcesOf(platform, "helm_release").flatMap((r) => r.values as string[]),
-      ...resourcesOf(platform, "kubernetes_config_map_v1").flatMap((c) => Object.entries(c.data ?? {}).filter(([key]) => key.endsWith(".yaml")).map(([, text]) => text as string)),
+      ...resourcesOf(platform, "kubernetes_config_map_v1").flatMap((c) =>
+        Object.entries(c.data ?? {})
+          .filter(([key]) => key.endsWith(".yaml"))
+          .map(([, text]) => text as string),
+      ),
       ...resourcesOf(platform, "kubernetes_manifest").map((m) => m.manifest.spec.parameters.secrets as string),
     ];
     expect(documents.length).toBeGreaterThanOrEqual(4);
@@ -35,6 +41,10 @@ describe("inspectYaml", () => {
 describe("ordering", () => {
   it("sorts by code unit, whatever the machine's locale", () => {
     expect(["b", "B", "a", "_x", "A"].sort(compareOrdinal)).toEqual(["A", "B", "_x", "a", "b"]);
-    expect(sortedEntries({ b: 2, LOG_LEVEL: 1, a: 3 })).toEqual([["LOG_LEVEL", 1], ["a", 3], ["b", 2]]);
+    expect(sortedEntries({ b: 2, LOG_LEVEL: 1, a: 3 })).toEqual([
+      ["LOG_LEVEL", 1],
+      ["a", 3],
+      ["b", 2],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALERT_DEFAULTS, gatewayAlertGroups, type AlertRule } from "../../lib/observability/alerts";
+import { gatewayAlertGroups, type AlertRule } from "../../lib/observability/alerts";
 import { KNOWN_METRICS, metricNamesIn } from "../../lib/observability/metric-names";
 import { toYaml } from "../../lib/yaml";
 import { promtool } from "../support/processes";
@@ -16,7 +16,10 @@ function annotationsOf(rule: AlertRule, labels: Record<string, string> = {}) {
 }
 
 function unitTest(tests: unknown[]) {
-  return promtool(["test", "rules", "tests.yaml"], { "rules.yaml": ruleFile, "tests.yaml": toYaml({ rule_files: ["rules.yaml"], evaluation_interval: "1m", tests }) });
+  return promtool(["test", "rules", "tests.yaml"], {
+    "rules.yaml": ruleFile,
+    "tests.yaml": toYaml({ rule_files: ["rules.yaml"], evaluation_interval: "1m", tests }),
+  });
 }
 
 describe("alert rules", () => {
@@ -28,13 +31,20 @@ describe("alert rules", () => {
 
   it("cover every alert the runbook describes, each with summary, description and runbook", () => {
     expect([...new Set(rules.map((r) => r.alert))].sort()).toEqual([
-      "GatewayAutoscalerAtMaximum", "GatewayHighErrorRatio", "GatewayLatencyBudgetBurn", "GatewayPodRestarting",
-      "GatewayUpstreamCircuitOpen", "KongSustainedRateLimiting", "LiteLlmDeploymentCooledDown", "RedisUnreachable",
+      "GatewayAutoscalerAtMaximum",
+      "GatewayHighErrorRatio",
+      "GatewayLatencyBudgetBurn",
+      "GatewayPodRestarting",
+      "GatewayUpstreamCircuitOpen",
+      "KongSustainedRateLimiting",
+      "LiteLlmDeploymentCooledDown",
+      "RedisUnreachable",
     ]);
     for (const rule of rules) {
       expect(rule.annotations.summary.length).toBeGreaterThan(10);
       expect(rule.annotations.description.length).toBeGreaterThan(20);
-      expect(rule.annotations.runbook_url).toBe(`${ALERT_DEFAULTS.runbookBaseUrl}#${rule.alert.toLowerCase()}`);
+      // The repository's own README, where the runbook sections are (package.json's repository).
+      expect(rule.annotations.runbook_url).toBe(`https://github.com/gke-ai-gateway/gke-ai-gateway/blob/main/README.md#${rule.alert.toLowerCase()}`);
     }
   });
 
@@ -53,7 +63,11 @@ describe("alert rules", () => {
         ],
         alert_rule_test: [
           { eval_time: "3m", alertname: "GatewayHighErrorRatio", exp_alerts: [] },
-          { eval_time: "15m", alertname: "GatewayHighErrorRatio", exp_alerts: [{ exp_labels: { severity: "page" }, exp_annotations: annotationsOf(errorRule) }] },
+          {
+            eval_time: "15m",
+            alertname: "GatewayHighErrorRatio",
+            exp_alerts: [{ exp_labels: { severity: "page" }, exp_annotations: annotationsOf(errorRule) }],
+          },
         ],
       },
       {
@@ -83,7 +97,11 @@ describe("alert rules", () => {
         interval: "1m",
         input_series: latencySeries(80, 100),
         alert_rule_test: [
-          { eval_time: "45m", alertname: "GatewayLatencyBudgetBurn", exp_alerts: burnRules.map((r) => ({ exp_labels: { ...r.labels }, exp_annotations: annotationsOf(r) })) },
+          {
+            eval_time: "45m",
+            alertname: "GatewayLatencyBudgetBurn",
+            exp_alerts: burnRules.map((r) => ({ exp_labels: { ...r.labels }, exp_annotations: annotationsOf(r) })),
+          },
         ],
       },
       {
@@ -99,20 +117,32 @@ describe("alert rules", () => {
   it("fire when a circuit is open, naming the model", () => {
     const rule = rules.find((r) => r.alert === "GatewayUpstreamCircuitOpen")!;
     const labels = { upstream: "litellm", model: "gemini-2.5-pro" };
-    const result = unitTest([{
-      interval: "1m",
-      input_series: [
-        { series: 'gateway_circuit_breaker_state{upstream="litellm",model="gemini-2.5-pro",pod="a"}', values: "0 0 2 2 2 2 2" },
-        { series: 'gateway_circuit_breaker_state{upstream="litellm",model="gemini-2.5-flash",pod="a"}', values: "0 0 0 0 0 0 0" },
-      ],
-      alert_rule_test: [{ eval_time: "5m", alertname: "GatewayUpstreamCircuitOpen", exp_alerts: [{ exp_labels: { severity: "page", ...labels }, exp_annotations: annotationsOf(rule, labels) }] }],
-    }]);
+    const result = unitTest([
+      {
+        interval: "1m",
+        input_series: [
+          { series: 'gateway_circuit_breaker_state{upstream="litellm",model="gemini-2.5-pro",pod="a"}', values: "0 0 2 2 2 2 2" },
+          { series: 'gateway_circuit_breaker_state{upstream="litellm",model="gemini-2.5-flash",pod="a"}', values: "0 0 0 0 0 0 0" },
+        ],
+        alert_rule_test: [
+          {
+            eval_time: "5m",
+            alertname: "GatewayUpstreamCircuitOpen",
+            exp_alerts: [{ exp_labels: { severity: "page", ...labels }, exp_annotations: annotationsOf(rule, labels) }],
+          },
+        ],
+      },
+    ]);
     expect(result.stdout + result.stderr).toMatch(/SUCCESS/);
   });
 });
 
 describe("metricNamesIn", () => {
   it("finds metric names, not label names", () => {
-    expect(metricNamesIn('sum by (litellm_model_name) (increase(litellm_deployment_cooled_down_total{api_provider="vertex_ai"}[5m])) / on (kube_x) kube_pod_info')).toEqual(["litellm_deployment_cooled_down_total", "kube_pod_info"]);
+    expect(
+      metricNamesIn(
+        'sum by (litellm_model_name) (increase(litellm_deployment_cooled_down_total{api_provider="vertex_ai"}[5m])) / on (kube_x) kube_pod_info',
+      ),
+    ).toEqual(["litellm_deployment_cooled_down_total", "kube_pod_info"]);
   });
 });

@@ -10,11 +10,18 @@ import { createMetrics } from "../../gateway-app/src/metrics";
 
 const dashboards = gatewayDashboards({ models: ["gemini-2.5-flash", "gemini-2.5-pro"], namespaces: ["ai-gateway-edge", "ai-gateway-app"] });
 const entries = Object.entries(dashboards) as [string, GrafanaDashboard][];
-const overlaps = (a: GrafanaDashboard["panels"][number]["gridPos"], b: typeof a) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+const overlaps = (a: GrafanaDashboard["panels"][number]["gridPos"], b: typeof a) =>
+  a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 describe("dashboards", () => {
   it("include overview, model usage, Kong edge, LiteLLM and cluster resources", () => {
-    expect(entries.map(([, d]) => d.title)).toEqual(["AI gateway / overview", "AI gateway / model usage", "AI gateway / Kong edge", "AI gateway / LiteLLM", "AI gateway / cluster resources"]);
+    expect(entries.map(([, d]) => d.title)).toEqual([
+      "AI gateway / overview",
+      "AI gateway / model usage",
+      "AI gateway / Kong edge",
+      "AI gateway / LiteLLM",
+      "AI gateway / cluster resources",
+    ]);
     expect(new Set(entries.map(([, d]) => d.uid)).size).toBe(entries.length);
   });
 
@@ -30,20 +37,26 @@ describe("dashboards", () => {
       expect(panel.targets!.length).toBeGreaterThan(0);
       for (const target of panel.targets!) expect(target.datasource.uid).toBe("${datasource}");
     }
-    parsed.panels.forEach((a, i) => parsed.panels.slice(i + 1).forEach((b) => expect(overlaps(a.gridPos, b.gridPos), `${a.title} / ${b.title}`).toBe(false)));
+    parsed.panels.forEach((a, i) =>
+      parsed.panels.slice(i + 1).forEach((b) => expect(overlaps(a.gridPos, b.gridPos), `${a.title} / ${b.title}`).toBe(false)),
+    );
   });
 
   it("reference only metric names that exist", () => {
-    for (const [, dashboard] of entries) for (const panel of dashboard.panels) for (const target of panel.targets ?? []) {
-      for (const name of metricNamesIn(target.expr)) expect(KNOWN_METRICS.has(name), `${dashboard.title} / ${panel.title}: ${name}`).toBe(true);
-    }
+    for (const [, dashboard] of entries)
+      for (const panel of dashboard.panels)
+        for (const target of panel.targets ?? []) {
+          for (const name of metricNamesIn(target.expr)) expect(KNOWN_METRICS.has(name), `${dashboard.title} / ${panel.title}: ${name}`).toBe(true);
+        }
   });
 
   it("know gateway-app's metrics exactly as gateway-app registers them", async () => {
     const registry = new Registry();
     createMetrics(registry, { defaultMetrics: false });
     const families = (await registry.getMetricsAsJSON()).map((m) => ({ name: m.name, type: m.type as unknown as string }));
-    const exposed = new Set(families.flatMap(({ name, type }) => (type === "histogram" ? [`${name}_bucket`, `${name}_count`, `${name}_sum`] : [name])));
+    const exposed = new Set(
+      families.flatMap(({ name, type }) => (type === "histogram" ? [`${name}_bucket`, `${name}_count`, `${name}_sum`] : [name])),
+    );
     for (const name of GATEWAY_METRICS) expect(exposed.has(name), name).toBe(true);
   });
 

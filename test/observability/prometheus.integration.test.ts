@@ -11,7 +11,9 @@ import { startPrometheus, type RunningPrometheus } from "../support/processes";
 const MODELS = ["primary", "backup"];
 const dashboards = gatewayDashboards({ models: MODELS, namespaces: ["ai-gateway-app"] });
 const alerts = gatewayAlertGroups({ namespaces: ["ai-gateway-app"] }).flatMap((g) => g.rules);
-const dashboardExprs = Object.values(dashboards).flatMap((d) => d.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: `${d.title} / ${p.title}`, expr: t.expr }))));
+const dashboardExprs = Object.values(dashboards).flatMap((d) =>
+  d.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: `${d.title} / ${p.title}`, expr: t.expr }))),
+);
 const onlyGateway = (expr: string) => metricNamesIn(expr).every((name) => name.startsWith("gateway_"));
 
 const fake = new FakeUpstream();
@@ -19,7 +21,11 @@ let gateway: TestGateway;
 let prometheus: RunningPrometheus;
 
 async function post(body: unknown) {
-  const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   await response.text();
   return response.status;
 }
@@ -38,18 +44,23 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 
 beforeAll(async () => {
   const upstream = await fake.start();
-  gateway = await startTestGateway({ LITELLM_BASE_URL: upstream, UPSTREAM_MAX_RETRIES: "2" }, {
-    models: [
-      { name: "primary", upstream: "litellm", fallbacks: ["backup"], prices: { inputPerMillionTokens: 1, outputPerMillionTokens: 2 } },
-      { name: "backup", upstream: "litellm", prices: { inputPerMillionTokens: 3, outputPerMillionTokens: 4 } },
-    ],
-  });
-  prometheus = await startPrometheus([
-    "global: { scrape_interval: 1s, evaluation_interval: 1s }",
-    "scrape_configs:",
-    "  - job_name: gateway-app",
-    `    static_configs: [{ targets: ["${gateway.url.replace("http://", "")}"] }]`,
-  ].join("\n"));
+  gateway = await startTestGateway(
+    { LITELLM_BASE_URL: upstream, UPSTREAM_MAX_RETRIES: "2" },
+    {
+      models: [
+        { name: "primary", upstream: "litellm", fallbacks: ["backup"], prices: { inputPerMillionTokens: 1, outputPerMillionTokens: 2 } },
+        { name: "backup", upstream: "litellm", prices: { inputPerMillionTokens: 3, outputPerMillionTokens: 4 } },
+      ],
+    },
+  );
+  prometheus = await startPrometheus(
+    [
+      "global: { scrape_interval: 1s, evaluation_interval: 1s }",
+      "scrape_configs:",
+      "  - job_name: gateway-app",
+      `    static_configs: [{ targets: ["${gateway.url.replace("http://", "")}"] }]`,
+    ].join("\n"),
+  );
   await waitFor(async () => ((await prometheus.query('up{job="gateway-app"} == 1')).data?.result.length ?? 0) > 0, "the first scrape");
 
   // Traffic after the first scrape, so every counter moves between samples.
@@ -65,9 +76,17 @@ beforeAll(async () => {
   fake.queue((_req, res) => json(res, 500, { error: { message: "boom" } }));
   expect(await post(chat("backup"))).toBe(502);
   expect(await post(chat("nope"))).toBe(404);
-  await waitFor(async () => ((await prometheus.query("sum(gateway_fallbacks_total)")).data?.result.length ?? 0) > 0 && ((await prometheus.query('sum(gateway_http_requests_total{status="502"}) > 0')).data?.result.length ?? 0) > 0, "scrapes after the traffic");
+  await waitFor(
+    async () =>
+      ((await prometheus.query("sum(gateway_fallbacks_total)")).data?.result.length ?? 0) > 0 &&
+      ((await prometheus.query('sum(gateway_http_requests_total{status="502"}) > 0')).data?.result.length ?? 0) > 0,
+    "scrapes after the traffic",
+  );
   // rate() needs two samples of a series; the newest series appeared with the last traffic.
-  await waitFor(async () => ((await prometheus.query('rate(gateway_http_requests_total{status="404"}[5m])')).data?.result.length ?? 0) > 0, "a second sample of every series");
+  await waitFor(
+    async () => ((await prometheus.query('rate(gateway_http_requests_total{status="404"}[5m])')).data?.result.length ?? 0) > 0,
+    "a second sample of every series",
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -88,15 +107,18 @@ describe("PromQL against a real Prometheus scraping gateway-app", () => {
     expect(answer.status, answer.error).toBe("success");
   });
 
-  it.each(alerts.map((r) => ({ alert: r.alert, expr: r.expr })))("alert $alert parses, and each gateway-app selector in it finds series", async ({ expr }) => {
-    const answer = await prometheus.query(expr);
-    expect(answer.status, answer.error).toBe("success");
-    if (!onlyGateway(expr)) return;
-    const selectors = [...expr.matchAll(/\b(gateway_[a-z0-9_]+)(\{[^}]*\})?/g)].map((m) => m[0]);
-    expect(selectors.length).toBeGreaterThan(0);
-    for (const selector of selectors) {
-      const series = await prometheus.query(selector);
-      expect(series.data!.result.length, selector).toBeGreaterThan(0);
-    }
-  });
+  it.each(alerts.map((r) => ({ alert: r.alert, expr: r.expr })))(
+    "alert $alert parses, and each gateway-app selector in it finds series",
+    async ({ expr }) => {
+      const answer = await prometheus.query(expr);
+      expect(answer.status, answer.error).toBe("success");
+      if (!onlyGateway(expr)) return;
+      const selectors = [...expr.matchAll(/\b(gateway_[a-z0-9_]+)(\{[^}]*\})?/g)].map((m) => m[0]);
+      expect(selectors.length).toBeGreaterThan(0);
+      for (const selector of selectors) {
+        const series = await prometheus.query(selector);
+        expect(series.data!.result.length, selector).toBeGreaterThan(0);
+      }
+    },
+  );
 });

@@ -25,7 +25,9 @@ function sh(command: string, args: string[], cwd: string): string {
 
 /** The README's ```ts blocks that are whole programs using the library: they import it and synthesize an App. */
 function readmePrograms(readme: string): string[] {
-  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1]).filter((code) => code.includes(`from "gke-ai-gateway"`) && /new App\(/.test(code));
+  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)]
+    .map((m) => m[1])
+    .filter((code) => code.includes(`from "gke-ai-gateway"`) && /new App\(/.test(code));
 }
 
 const OFFLINE_FIRST = ["--prefer-offline", "--no-audit", "--no-fund"];
@@ -53,20 +55,44 @@ describe("the npm package, installed from a clean clone's tarball", () => {
     mkdirSync(join(consumer, "src"), { recursive: true });
     writeFileSync(join(consumer, "package.json"), `${JSON.stringify({ name: "consumer", version: "1.0.0", private: true }, null, 2)}\n`);
     // The peer dependencies (cdktf, constructs, the three providers) come with the package, as npm installs peers.
-    timed("npm install", () => sh("npm", ["install", ...OFFLINE_FIRST, tarball, `typescript@${devDependencies.typescript}`, `@types/node@${devDependencies["@types/node"]}`], consumer));
+    timed("npm install", () =>
+      sh(
+        "npm",
+        ["install", ...OFFLINE_FIRST, tarball, `typescript@${devDependencies.typescript}`, `@types/node@${devDependencies["@types/node"]}`],
+        consumer,
+      ),
+    );
 
     programs = readmePrograms(readFileSync(join(clone, "README.md"), "utf8"));
     for (const [index, code] of programs.entries()) writeFileSync(join(consumer, "src", `readme-${index + 1}.ts`), code);
-    writeFileSync(join(consumer, "tsconfig.json"), JSON.stringify({
-      compilerOptions: { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", strict: true, types: ["node"], outDir: "dist", rootDir: "src" },
-      include: ["src"],
-    }));
+    writeFileSync(
+      join(consumer, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          strict: true,
+          types: ["node"],
+          outDir: "dist",
+          rootDir: "src",
+        },
+        include: ["src"],
+      }),
+    );
     writeFileSync(join(consumer, "team-a.pub"), PUBLIC_KEY);
   }, 600_000);
 
   it("packs the compiled library and the license, built by prepack in a clone without dist/", () => {
     const entries = sh("tar", ["-tzf", tarball], work).split("\n");
-    expect(entries).toEqual(expect.arrayContaining(["package/LICENSE", "package/dist/constructs/index.js", "package/dist/constructs/index.d.ts", "package/dist/lib/synth-guard.js"]));
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        "package/LICENSE",
+        "package/dist/constructs/index.js",
+        "package/dist/constructs/index.d.ts",
+        "package/dist/lib/synth-guard.js",
+      ]),
+    );
     expect(entries.filter((e) => /\.ts$/.test(e) && !e.endsWith(".d.ts"))).toEqual([]);
   });
 

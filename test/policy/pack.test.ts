@@ -22,8 +22,12 @@ describe("the policy pack as an Aspect", () => {
   it("fails synth on an error, naming the rule, the construct path and the fix", () => {
     const { app } = stackWithEditorGrant();
     const pack = PolicyPack.applyTo(app);
-    expect(() => app.synth()).toThrow(/\[team\/Editor\] \[AIG-IAM-1\] No primitive roles .* grants roles\/editor.*Fix: Grant predefined or custom roles/);
-    expect(pack.report.findings).toEqual([expect.objectContaining({ ruleId: "AIG-IAM-1", level: "error", path: "team/Editor", resourceType: "google_project_iam_member" })]);
+    expect(() => app.synth()).toThrow(
+      /\[team\/Editor\] \[AIG-IAM-1\] No primitive roles .* grants roles\/editor.*Fix: Grant predefined or custom roles/,
+    );
+    expect(pack.report.findings).toEqual([
+      expect.objectContaining({ ruleId: "AIG-IAM-1", level: "error", path: "team/Editor", resourceType: "google_project_iam_member" }),
+    ]);
   });
 
   it("reports warnings without failing", () => {
@@ -45,18 +49,31 @@ describe("the policy pack as an Aspect", () => {
     const pack = PolicyPack.applyTo(app);
     app.synth();
     expect(pack.report.findings).toEqual([]);
-    expect(pack.report.suppressed).toEqual([expect.objectContaining({ ruleId: "AIG-GKE-20", path: "team/Cluster/Cluster", reason: "This development cluster holds no secrets worth a KMS key." })]);
+    expect(pack.report.suppressed).toEqual([
+      expect.objectContaining({
+        ruleId: "AIG-GKE-20",
+        path: "team/Cluster/Cluster",
+        reason: "This development cluster holds no secrets worth a KMS key.",
+      }),
+    ]);
   });
 
   it("refuses a suppression without a real reason, or for an unknown rule", () => {
     const { stack } = stackWithEditorGrant();
-    expect(() => suppressPolicy(stack, [{ id: "AIG-IAM-1", reason: "legacy" }])).toThrow(/^team: suppression AIG-IAM-1\.reason is not a sentence "legacy"\. Fix: explain in at least one full sentence/);
-    expect(() => suppressPolicy(stack, [{ id: "AIG-NOPE", reason: "This rule does not exist in the pack at all." }])).toThrow(/suppression AIG-NOPE names no rule of the policy pack/);
+    expect(() => suppressPolicy(stack, [{ id: "AIG-IAM-1", reason: "legacy" }])).toThrow(
+      /^team: suppression AIG-IAM-1\.reason is not a sentence "legacy"\. Fix: explain in at least one full sentence/,
+    );
+    expect(() => suppressPolicy(stack, [{ id: "AIG-NOPE", reason: "This rule does not exist in the pack at all." }])).toThrow(
+      /suppression AIG-NOPE names no rule of the policy pack/,
+    );
   });
 
   it("finds nothing in the example app but the one suppression it explains, and its tag-only image pins", () => {
     const app = tempApp();
-    const { policy } = buildExampleApp(app, readExampleConfig(() => undefined, {}));
+    const { policy } = buildExampleApp(
+      app,
+      readExampleConfig(() => undefined, {}),
+    );
     app.synth();
     // No published digest of LiteLLM main-v1.80.12 or of the user-built gateway-app is known to the
     // example, and KongEdge renders the chart's image.tag: these stay warnings, never errors.

@@ -47,19 +47,39 @@ const withPrometheusValues = (change: (values: any) => void) => {
 type Case = { type: string; good: any; bad: any };
 const CASES: Record<string, Case> = {
   "AIG-GKE-1": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "private_cluster_config.enable_private_nodes", false) },
-  "AIG-GKE-2": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "master_authorized_networks_config.cidr_blocks", [{ cidr_block: "0.0.0.0/0", display_name: "all" }]) },
+  "AIG-GKE-2": {
+    type: "google_container_cluster",
+    good: cluster,
+    bad: withValue(cluster, "master_authorized_networks_config.cidr_blocks", [{ cidr_block: "0.0.0.0/0", display_name: "all" }]),
+  },
   "AIG-GKE-3": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "ip_allocation_policy", undefined) },
   "AIG-GKE-4": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "datapath_provider", "LEGACY_DATAPATH") },
   "AIG-GKE-5": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "workload_identity_config", undefined) },
   "AIG-GKE-6": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "node_config.workload_metadata_config.mode", "GCE_METADATA") },
-  "AIG-GKE-7": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "node_config.service_account", "123456789-compute@developer.gserviceaccount.com") },
+  "AIG-GKE-7": {
+    type: "google_container_node_pool",
+    good: pool,
+    bad: withValue(pool, "node_config.service_account", "123456789-compute@developer.gserviceaccount.com"),
+  },
   "AIG-GKE-8": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "management.auto_repair", false) },
   "AIG-GKE-9": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "management.auto_upgrade", false) },
   "AIG-GKE-10": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "release_channel.channel", "UNSPECIFIED") },
   "AIG-GKE-11": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "enable_shielded_nodes", false) },
-  "AIG-GKE-12": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "node_config.shielded_instance_config.enable_secure_boot", false) },
-  "AIG-GKE-13": { type: "google_container_node_pool", good: pool, bad: withValue(pool, "node_config.shielded_instance_config.enable_integrity_monitoring", false) },
-  "AIG-GKE-14": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "master_auth.client_certificate_config.issue_client_certificate", true) },
+  "AIG-GKE-12": {
+    type: "google_container_node_pool",
+    good: pool,
+    bad: withValue(pool, "node_config.shielded_instance_config.enable_secure_boot", false),
+  },
+  "AIG-GKE-13": {
+    type: "google_container_node_pool",
+    good: pool,
+    bad: withValue(pool, "node_config.shielded_instance_config.enable_integrity_monitoring", false),
+  },
+  "AIG-GKE-14": {
+    type: "google_container_cluster",
+    good: cluster,
+    bad: withValue(cluster, "master_auth.client_certificate_config.issue_client_certificate", true),
+  },
   "AIG-GKE-15": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "enable_legacy_abac", true) },
   "AIG-GKE-16": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "enable_kubernetes_alpha", true) },
   "AIG-GKE-17": { type: "google_container_cluster", good: cluster, bad: withValue(cluster, "resource_labels", {}) },
@@ -69,22 +89,78 @@ const CASES: Record<string, Case> = {
   "AIG-K8S-1": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.readiness_probe`, undefined) },
   "AIG-K8S-2": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.resources.limits`, undefined) },
   "AIG-K8S-3": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.image`, "gateway-app:latest") },
-  "AIG-K8S-4": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.security_context.allow_privilege_escalation`, true) },
-  "AIG-K8S-5": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.security_context.read_only_root_filesystem`, false) },
-  "AIG-K8S-6": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(withValue(deployment, `${container}.security_context.run_as_user`, "1000"), "spec.template.spec.security_context.run_as_user", "1000") },
-  "AIG-K8S-7": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.security_context.capabilities`, { drop: ["ALL"], add: ["NET_ADMIN"] }) },
-  "AIG-K8S-8": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(withValue(deployment, "spec.template.spec.security_context.seccomp_profile", undefined), `${container}.security_context.seccomp_profile`, undefined) },
-  "AIG-K8S-9": { type: "kubernetes_service_v1", good: resourcesOf(platform, "kubernetes_service_v1")[0], bad: withValue(resourcesOf(platform, "kubernetes_service_v1")[0], "metadata.namespace", "default") },
-  "AIG-K8S-10": { type: "kubernetes_service_account_v1", good: serviceAccount, bad: withValue(serviceAccount, "automount_service_account_token", true) },
-  "AIG-K8S-11": { type: "kubernetes_deployment_v1", good: deployment, bad: withValue(deployment, `${container}.env`, [{ name: "KEY", value_from: { secret_key_ref: { name: "s", key: "k" } } }]) },
-  "AIG-K8S-12": { type: "helm_release", good: withKongValues((v) => delete v.customEnv), bad: withKongValues((v) => (v.containerSecurityContext.readOnlyRootFilesystem = false)) },
+  "AIG-K8S-4": {
+    type: "kubernetes_deployment_v1",
+    good: deployment,
+    bad: withValue(deployment, `${container}.security_context.allow_privilege_escalation`, true),
+  },
+  "AIG-K8S-5": {
+    type: "kubernetes_deployment_v1",
+    good: deployment,
+    bad: withValue(deployment, `${container}.security_context.read_only_root_filesystem`, false),
+  },
+  "AIG-K8S-6": {
+    type: "kubernetes_deployment_v1",
+    good: deployment,
+    bad: withValue(
+      withValue(deployment, `${container}.security_context.run_as_user`, "1000"),
+      "spec.template.spec.security_context.run_as_user",
+      "1000",
+    ),
+  },
+  "AIG-K8S-7": {
+    type: "kubernetes_deployment_v1",
+    good: deployment,
+    bad: withValue(deployment, `${container}.security_context.capabilities`, { drop: ["ALL"], add: ["NET_ADMIN"] }),
+  },
+  "AIG-K8S-8": {
+    type: "kubernetes_deployment_v1",
+    good: deployment,
+    bad: withValue(
+      withValue(deployment, "spec.template.spec.security_context.seccomp_profile", undefined),
+      `${container}.security_context.seccomp_profile`,
+      undefined,
+    ),
+  },
+  "AIG-K8S-9": {
+    type: "kubernetes_service_v1",
+    good: resourcesOf(platform, "kubernetes_service_v1")[0],
+    bad: withValue(resourcesOf(platform, "kubernetes_service_v1")[0], "metadata.namespace", "default"),
+  },
+  "AIG-K8S-10": {
+    type: "kubernetes_service_account_v1",
+    good: serviceAccount,
+    bad: withValue(serviceAccount, "automount_service_account_token", true),
+  },
+  "AIG-K8S-11": {
+    type: "kubernetes_deployment_v1",
+    good: deployment,
+    bad: withValue(deployment, `${container}.env`, [{ name: "KEY", value_from: { secret_key_ref: { name: "s", key: "k" } } }]),
+  },
+  "AIG-K8S-12": {
+    type: "helm_release",
+    good: withKongValues((v) => delete v.customEnv),
+    bad: withKongValues((v) => (v.containerSecurityContext.readOnlyRootFilesystem = false)),
+  },
   "AIG-K8S-13": { type: "helm_release", good: prometheusStack, bad: withPrometheusValues((v) => (v.grafana.adminPassword = "prom-operator")) },
-  "AIG-K8S-14": { type: "kubernetes_deployment_v1", good: withValue(deployment, `${container}.image`, `gateway-app:0.1.0@sha256:${"0".repeat(64)}`), bad: withValue(deployment, `${container}.image`, "gateway-app:0.1.0") },
+  "AIG-K8S-14": {
+    type: "kubernetes_deployment_v1",
+    good: withValue(deployment, `${container}.image`, `gateway-app:0.1.0@sha256:${"0".repeat(64)}`),
+    bad: withValue(deployment, `${container}.image`, "gateway-app:0.1.0"),
+  },
   "AIG-IAM-1": { type: "google_project_iam_member", good: iamMember, bad: { ...iamMember, role: "roles/editor" } },
   "AIG-IAM-2": { type: "google_service_account_key", good: undefined, bad: { service_account_id: "x" } },
-  "AIG-IAM-3": { type: "google_service_account_iam_member", good: wiBinding, bad: { ...wiBinding, member: "serviceAccount:ai-gateway-example.svc.id.goog[ai-gateway-app/*]" } },
+  "AIG-IAM-3": {
+    type: "google_service_account_iam_member",
+    good: wiBinding,
+    bad: { ...wiBinding, member: "serviceAccount:ai-gateway-example.svc.id.goog[ai-gateway-app/*]" },
+  },
   "AIG-DATA-1": { type: "google_redis_instance", good: redis, bad: { ...redis, transit_encryption_mode: "DISABLED" } },
-  "AIG-DATA-2": { type: "kubernetes_config_map_v1", good: configMap, bad: { ...configMap, data: { ...configMap.data, "config.yaml": "general_settings:\n  master_key: sk-live-1234567890abcdefghijklmnop\n" } } },
+  "AIG-DATA-2": {
+    type: "kubernetes_config_map_v1",
+    good: configMap,
+    bad: { ...configMap, data: { ...configMap.data, "config.yaml": "general_settings:\n  master_key: sk-live-1234567890abcdefghijklmnop\n" } },
+  },
 };
 
 describe("every rule", () => {
@@ -114,7 +190,12 @@ describe.each(POLICY_RULES.map((rule): [string, PolicyRule] => [rule.id, rule]))
 
 describe("AIG-GKE-2 authorized networks", () => {
   const rule = POLICY_RULES.find((r) => r.id === "AIG-GKE-2")!;
-  const authorize = (...cidrs: string[]) => withValue(cluster, "master_authorized_networks_config.cidr_blocks", cidrs.map((cidr_block) => ({ cidr_block, display_name: "x" })));
+  const authorize = (...cidrs: string[]) =>
+    withValue(
+      cluster,
+      "master_authorized_networks_config.cidr_blocks",
+      cidrs.map((cidr_block) => ({ cidr_block, display_name: "x" })),
+    );
 
   it("flags 0.0.0.0/0 split in halves, which checkov CKV_GCP_18 lets through", () => {
     expect(evaluate(rule, "google_container_cluster", authorize("0.0.0.0/1", "128.0.0.0/1")).kind).toBe("non-compliant");
@@ -129,7 +210,10 @@ describe("AIG-GKE-4 network policy", () => {
   const rule = POLICY_RULES.find((r) => r.id === "AIG-GKE-4")!;
 
   it("flags Dataplane V2 without the explicit network_policy block, as checkov CKV_GCP_12 does", () => {
-    expect(evaluate(rule, "google_container_cluster", withValue(cluster, "network_policy", undefined))).toEqual({ kind: "non-compliant", reason: "network_policy is not written out (checkov CKV_GCP_12 fails without it)" });
+    expect(evaluate(rule, "google_container_cluster", withValue(cluster, "network_policy", undefined))).toEqual({
+      kind: "non-compliant",
+      reason: "network_policy is not written out (checkov CKV_GCP_12 fails without it)",
+    });
   });
 
   it("accepts Calico without Dataplane V2", () => {
@@ -141,7 +225,10 @@ describe("AIG-GKE-4 network policy", () => {
 describe("undecidable values", () => {
   it("are findings, not passes", () => {
     const gke1 = POLICY_RULES.find((r) => r.id === "AIG-GKE-1")!;
-    expect(evaluate(gke1, "google_container_cluster", withValue(cluster, "private_cluster_config.enable_private_nodes", "${var.private}"))).toEqual({ kind: "unresolved", field: "private_cluster_config.enable_private_nodes" });
+    expect(evaluate(gke1, "google_container_cluster", withValue(cluster, "private_cluster_config.enable_private_nodes", "${var.private}"))).toEqual({
+      kind: "unresolved",
+      field: "private_cluster_config.enable_private_nodes",
+    });
     const iam1 = POLICY_RULES.find((r) => r.id === "AIG-IAM-1")!;
     expect(evaluate(iam1, "google_project_iam_member", { ...iamMember, role: "${var.role}" }).kind).toBe("unresolved");
   });
@@ -161,7 +248,14 @@ describe("AIG-DATA-2 secret detection", () => {
   });
 
   it.each([
-    ["references", { password: "{vault://env/kong-redis-password}", master_key: "os.environ/LITELLM_MASTER_KEY", token: "${data.google_client_config.x.access_token}" }],
+    [
+      "references",
+      {
+        password: "{vault://env/kong-redis-password}",
+        master_key: "os.environ/LITELLM_MASTER_KEY",
+        token: "${data.google_client_config.x.access_token}",
+      },
+    ],
     ["key names", { passwordKey: "admin-password", existingSecret: "grafana-admin" }],
   ])("accepts %s", (_what, config) => {
     expect(check(config)).toEqual({ kind: "compliant" });
@@ -191,11 +285,23 @@ describe("AIG-K8S-14 digest pins", () => {
   });
 
   it("reads Helm values' image settings: repository/tag objects, digest fields and image strings", () => {
-    expect(evaluate(rule, "helm_release", kongWith({ repository: "kong", tag: "3.9.1" }))).toEqual({ kind: "non-compliant", reason: "image kong:3.9.1 is pinned by tag only" });
+    expect(evaluate(rule, "helm_release", kongWith({ repository: "kong", tag: "3.9.1" }))).toEqual({
+      kind: "non-compliant",
+      reason: "image kong:3.9.1 is pinned by tag only",
+    });
     expect(evaluate(rule, "helm_release", kongWith({ repository: "kong", tag: `3.9.1@${digest}` }))).toEqual({ kind: "compliant" });
     expect(evaluate(rule, "helm_release", kongWith({ unifiedRepoTag: `kong:3.9.1@${digest}` }))).toEqual({ kind: "compliant" });
     expect(evaluate(rule, "helm_release", kongWith({ repository: "kong", tag: "3.9.1", digest }))).toEqual({ kind: "compliant" });
-    expect(evaluate(rule, "helm_release", kongWith({ unifiedRepoTag: "kong:3.9.1" }))).toEqual({ kind: "non-compliant", reason: "image kong:3.9.1 is pinned by tag only" });
-    expect(evaluate(rule, "helm_release", withPrometheusValues((v) => (v.grafana.sidecarImage = "quay.io/kiwigrid/k8s-sidecar:1.30.0"))).kind).toBe("non-compliant");
+    expect(evaluate(rule, "helm_release", kongWith({ unifiedRepoTag: "kong:3.9.1" }))).toEqual({
+      kind: "non-compliant",
+      reason: "image kong:3.9.1 is pinned by tag only",
+    });
+    expect(
+      evaluate(
+        rule,
+        "helm_release",
+        withPrometheusValues((v) => (v.grafana.sidecarImage = "quay.io/kiwigrid/k8s-sidecar:1.30.0")),
+      ).kind,
+    ).toBe("non-compliant");
   });
 });

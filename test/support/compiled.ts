@@ -33,7 +33,10 @@ export function staleOutputs(): string[] {
  */
 export function ensureCompiled(): void {
   if (staleOutputs().length === 0) return;
-  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
 }
 
 const requireFromRoot = createRequire(join(ROOT, "package.json"));

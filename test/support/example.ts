@@ -7,9 +7,13 @@ import { readSynthesized, resourcesOf, tempApp, type TerraformJson } from "./ter
  * to read what the platform stack renders.
  */
 export function synthesizeExample() {
-  const { buildExampleApp, INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID, readExampleConfig } = compiled<typeof import("../../lib/example-app")>("lib/example-app");
+  const { buildExampleApp, INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID, readExampleConfig } =
+    compiled<typeof import("../../lib/example-app")>("lib/example-app");
   const app = tempApp();
-  buildExampleApp(app, readExampleConfig(() => undefined, {}));
+  buildExampleApp(
+    app,
+    readExampleConfig(() => undefined, {}),
+  );
   app.synth();
   const { stacks } = readSynthesized(app.outdir);
   const platform: TerraformJson = stacks[PLATFORM_STACK_ID];

@@ -11,7 +11,10 @@ import { KONG_CHART_FACTS } from "../../lib/upstream-facts";
  * appended to the same map; of a repeated key the last one stays.
  */
 export function kongPodTemplateLabels(values: { podLabels?: Record<string, string> }): Record<string, string> {
-  const lines: [string, string][] = [...KONG_CHART_FACTS.podLabels.chartRendered.map(([k, v]) => [k, v] as [string, string]), ...Object.entries(values.podLabels ?? {})];
+  const lines: [string, string][] = [
+    ...KONG_CHART_FACTS.podLabels.chartRendered.map(([k, v]) => [k, v] as [string, string]),
+    ...Object.entries(values.podLabels ?? {}),
+  ];
   return Object.fromEntries(lines);
 }
 
@@ -25,7 +28,8 @@ export function pdbRenderFailure(values: any): string | undefined {
   if (!values.podDisruptionBudget?.enabled) return undefined;
   const facts = KONG_CHART_FACTS.podDisruptionBudget;
   if (!values.autoscaling?.enabled && values.replicaCount < facts.smallestReplicaCount) return "PDB with replicaCount 1 and no autoscaling";
-  if (values.autoscaling?.enabled && values.autoscaling.minReplicas < facts.smallestAutoscalingMinReplicas) return "PDB with autoscaling.minReplicas 1";
+  if (values.autoscaling?.enabled && values.autoscaling.minReplicas < facts.smallestAutoscalingMinReplicas)
+    return "PDB with autoscaling.minReplicas 1";
   return undefined;
 }
 
@@ -49,7 +53,10 @@ const keys = new Map<string, string>();
 /** A PEM public key of the given type, generated once per process. */
 export function publicKeyPem(type: "rsa-2048" | "rsa-1024" | "ec" = "rsa-2048"): string {
   if (!keys.has(type)) {
-    const pair = type === "ec" ? generateKeyPairSync("ec", { namedCurve: "P-256" }) : generateKeyPairSync("rsa", { modulusLength: type === "rsa-1024" ? 1024 : 2048 });
+    const pair =
+      type === "ec"
+        ? generateKeyPairSync("ec", { namedCurve: "P-256" })
+        : generateKeyPairSync("rsa", { modulusLength: type === "rsa-1024" ? 1024 : 2048 });
     keys.set(type, pair.publicKey.export({ type: "spki", format: "pem" }).toString());
   }
   return keys.get(type)!;

@@ -16,10 +16,14 @@ export class PolicyEvaluator {
   }
 
   /** `namespaceLabels`: labels of the namespaces we create; every namespace also has its name label. */
-  constructor(private readonly policies: readonly NetworkPolicy[], private readonly namespaceLabels: ReadonlyMap<string, Labels> = new Map()) {
+  constructor(
+    private readonly policies: readonly NetworkPolicy[],
+    private readonly namespaceLabels: ReadonlyMap<string, Labels> = new Map(),
+  ) {
     for (const policy of policies) {
       for (const rule of [...policy.ingress, ...policy.egress]) {
-        if (rule.ports.some((p) => !/^\d+$/.test(String(p.port)))) throw new Error(`NetworkPolicy ${policy.namespace}/${policy.name}: named ports are not modelled`);
+        if (rule.ports.some((p) => !/^\d+$/.test(String(p.port))))
+          throw new Error(`NetworkPolicy ${policy.namespace}/${policy.name}: named ports are not modelled`);
       }
     }
   }
@@ -30,9 +34,15 @@ export class PolicyEvaluator {
 
   private directionAllows(subject: Endpoint, type: "Ingress" | "Egress", peer: Endpoint, port: number, protocol: string): boolean {
     if ("ip" in subject) return true;
-    const selecting = this.policies.filter((p) => p.namespace === subject.namespace && p.types.includes(type) && matches(p.podSelector, subject.labels));
+    const selecting = this.policies.filter(
+      (p) => p.namespace === subject.namespace && p.types.includes(type) && matches(p.podSelector, subject.labels),
+    );
     if (selecting.length === 0) return true;
-    return selecting.some((p) => (type === "Ingress" ? p.ingress : p.egress).some((rule) => portMatches(rule, port, protocol) && rule.peers.some((r) => this.peerMatches(r, peer))));
+    return selecting.some((p) =>
+      (type === "Ingress" ? p.ingress : p.egress).some(
+        (rule) => portMatches(rule, port, protocol) && rule.peers.some((r) => this.peerMatches(r, peer)),
+      ),
+    );
   }
 
   private peerMatches(peer: PolicyPeer, endpoint: Endpoint): boolean {

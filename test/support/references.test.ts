@@ -4,13 +4,26 @@ import { declaredAddresses, referencedAddresses, type TerraformJson } from "./te
 // The reference checker is what stands in for `terraform validate`; it must itself be right.
 describe("reference checker", () => {
   const json: TerraformJson = {
-    resource: { google_compute_network: { net: {} }, google_container_cluster: { c: { network: "${google_compute_network.net.id}", depends_on: ["google_project_service.missing"] } } },
+    resource: {
+      google_compute_network: { net: {} },
+      google_container_cluster: { c: { network: "${google_compute_network.net.id}", depends_on: ["google_project_service.missing"] } },
+    },
     data: { google_client_config: { cfg: {} } },
-    provider: { kubernetes: [{ token: "${data.google_client_config.cfg.access_token}", host: "https://${google_container_cluster.c.endpoint}", ca: "${base64decode(data.google_container_cluster.gone.master_auth[0].cluster_ca_certificate)}" }] },
+    provider: {
+      kubernetes: [
+        {
+          token: "${data.google_client_config.cfg.access_token}",
+          host: "https://${google_container_cluster.c.endpoint}",
+          ca: "${base64decode(data.google_container_cluster.gone.master_auth[0].cluster_ca_certificate)}",
+        },
+      ],
+    },
   };
 
   it("finds references in interpolations, inside function calls and in depends_on", () => {
-    const addresses = referencedAddresses(json).map((r) => r.address).sort();
+    const addresses = referencedAddresses(json)
+      .map((r) => r.address)
+      .sort();
     expect(addresses).toEqual([
       "data.google_client_config.cfg",
       "data.google_container_cluster.gone",

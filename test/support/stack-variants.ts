@@ -5,17 +5,30 @@
 import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
-import { ClusterAccess, InfrastructureStack, KongEdge, PlatformStack, type GatewaySpec, type InfrastructureStackProps, type PlatformStackProps } from "../../constructs";
+import {
+  ClusterAccess,
+  InfrastructureStack,
+  KongEdge,
+  PlatformStack,
+  type GatewaySpec,
+  type InfrastructureStackProps,
+  type PlatformStackProps,
+} from "../../constructs";
 import { buildExampleApp, readExampleConfig } from "../../lib/example-app";
 
 // A fixed 2048-bit RSA key: both sides of the byte comparison must render the same consumer.
-const PUBLIC_KEY = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAhYOrvQ37jR1DLggGsDIZ\nS1SMm3KCiBv4QNZgwFv+qIv0sX2WDR1rczonTESSQ2Nw9LpN0A46FLdiXqseZzYB\niEpTgskIRcxYvBq4w2rEEA4ACt6FXBdKBVimt068D9Yaff9IZNZnqPfwif3uIlyd\nXEcSIiILRKunj/4IzbhWeikehP20iPHX9rdIcbRd40i0qfheAlFVpq3LNnPQSypc\n0pFteBJ7UHVlN0+slxXj0AZeUQIuI8JZuNkz+ltuwhaYYllxhqtvoV3GaiYayRCa\nIfRJ1XuFTyosJ7BlatSRKGxCJIhr4K1LPhqTDh3hsD5WJrO8bD3hwMIssBmhXyrB\nxQIDAQAB\n-----END PUBLIC KEY-----";
+const PUBLIC_KEY =
+  "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAhYOrvQ37jR1DLggGsDIZ\nS1SMm3KCiBv4QNZgwFv+qIv0sX2WDR1rczonTESSQ2Nw9LpN0A46FLdiXqseZzYB\niEpTgskIRcxYvBq4w2rEEA4ACt6FXBdKBVimt068D9Yaff9IZNZnqPfwif3uIlyd\nXEcSIiILRKunj/4IzbhWeikehP20iPHX9rdIcbRd40i0qfheAlFVpq3LNnPQSypc\n0pFteBJ7UHVlN0+slxXj0AZeUQIuI8JZuNkz+ltuwhaYYllxhqtvoV3GaiYayRCa\nIfRJ1XuFTyosJ7BlatSRKGxCJIhr4K1LPhqTDh3hsD5WJrO8bD3hwMIssBmhXyrB\nxQIDAQAB\n-----END PUBLIC KEY-----";
 const LOCATION = { projectId: "variant-project", region: "us-central1", prefix: "variant" } as const;
 
 /** The two stacks of a deployment from one spec, each side overridable. */
 function gatewayApp(
   app: App,
-  overrides: { spec?: Partial<GatewaySpec>; infrastructure?: Omit<Partial<InfrastructureStackProps>, "spec">; platform?: Omit<Partial<PlatformStackProps>, "spec"> },
+  overrides: {
+    spec?: Partial<GatewaySpec>;
+    infrastructure?: Omit<Partial<InfrastructureStackProps>, "spec">;
+    platform?: Omit<Partial<PlatformStackProps>, "spec">;
+  },
 ): void {
   const spec: GatewaySpec = { ...LOCATION, ...overrides.spec };
   const infrastructure = new InfrastructureStack(app, "infrastructure", { spec, ...overrides.infrastructure });
@@ -39,15 +52,24 @@ function singleReplicaEdge(app: App): void {
 
 /** Every variant by name; each builds one app. */
 export const STACK_VARIANTS: Readonly<Record<string, (app: App) => void>> = {
-  example: (app) => buildExampleApp(app, readExampleConfig(() => undefined, {})),
-  "custom-namespaces": (app) => gatewayApp(app, { spec: { namespaces: { edge: "team-edge", app: "team-app", router: "team-router", observability: "team-obs" } } }),
-  "cert-manager-tls": (app) => gatewayApp(app, { platform: { gateway: { tls: { certManager: { clusterIssuer: "letsencrypt", dnsNames: ["api.example.com"] } } } } }),
+  example: (app) =>
+    buildExampleApp(
+      app,
+      readExampleConfig(() => undefined, {}),
+    ),
+  "custom-namespaces": (app) =>
+    gatewayApp(app, { spec: { namespaces: { edge: "team-edge", app: "team-app", router: "team-router", observability: "team-obs" } } }),
+  "cert-manager-tls": (app) =>
+    gatewayApp(app, { platform: { gateway: { tls: { certManager: { clusterIssuer: "letsencrypt", dnsNames: ["api.example.com"] } } } } }),
   "single-replica-edge": singleReplicaEdge,
   "consumers-and-cors": (app) =>
     gatewayApp(app, {
       platform: {
         gateway: {
-          consumers: [{ username: "team-a", customId: "tenant-a", rsaPublicKey: PUBLIC_KEY }, { username: "team-b", issuer: "https://issuer.example.com", rsaPublicKey: PUBLIC_KEY }],
+          consumers: [
+            { username: "team-a", customId: "tenant-a", rsaPublicKey: PUBLIC_KEY },
+            { username: "team-b", issuer: "https://issuer.example.com", rsaPublicKey: PUBLIC_KEY },
+          ],
           corsOrigins: ["https://app.example.com"],
           sourceRanges: ["203.0.113.0/24"],
         },
@@ -56,7 +78,11 @@ export const STACK_VARIANTS: Readonly<Record<string, (app: App) => void>> = {
   "spot-node-pool": (app) => gatewayApp(app, { infrastructure: { cluster: { spotNodePool: { maxNodes: 3 } } } }),
   "secrets-encryption-created-key": (app) => gatewayApp(app, { infrastructure: { cluster: { secretsEncryption: {} } } }),
   "secrets-encryption-own-key": (app) =>
-    gatewayApp(app, { infrastructure: { cluster: { secretsEncryption: { kmsKeyId: "projects/variant-project/locations/us-central1/keyRings/gke/cryptoKeys/secrets" } } } }),
+    gatewayApp(app, {
+      infrastructure: {
+        cluster: { secretsEncryption: { kmsKeyId: "projects/variant-project/locations/us-central1/keyRings/gke/cryptoKeys/secrets" } },
+      },
+    }),
   "secrets-encryption-off": (app) => gatewayApp(app, { infrastructure: { cluster: {} } }),
 };
 

@@ -46,7 +46,14 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     if (stream && !clientWantsUsage) overrides.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
 
     const { response, served } = await deps.dispatcher.dispatch({
-      path, stream, requestId: state.requestId, signal: clientGone(c), model, body, rawBody: raw, overrides,
+      path,
+      stream,
+      requestId: state.requestId,
+      signal: clientGone(c),
+      model,
+      body,
+      rawBody: raw,
+      overrides,
     });
     state.servedBy = served.name;
     state.upstream = served.upstream;
@@ -56,7 +63,12 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     const payload = await response.readAll();
     // Usage is read after the response has gone out, off the hot path.
     state.usageSource = payload;
-    return sendBytes(c, response.status, { "content-type": response.headers["content-type"] ?? "application/json", "x-gateway-model": served.name }, payload);
+    return sendBytes(
+      c,
+      response.status,
+      { "content-type": response.headers["content-type"] ?? "application/json", "x-gateway-model": served.name },
+      payload,
+    );
   };
 }
 
@@ -90,14 +102,26 @@ function isEventStream(response: UpstreamResponse): boolean {
 }
 
 /** Forwards each upstream chunk as it arrives; a client that leaves aborts the upstream call. */
-function relayStream(c: Context<GatewayEnv>, state: RequestState, response: UpstreamResponse, served: ModelConfig, hideUsage: boolean, deps: InferenceDeps) {
+function relayStream(
+  c: Context<GatewayEnv>,
+  state: RequestState,
+  response: UpstreamResponse,
+  served: ModelConfig,
+  hideUsage: boolean,
+  deps: InferenceDeps,
+) {
   const relay = new SseRelay({
     hideUsage,
     onFirstToken: () => deps.metrics.timeToFirstToken.observe({ model: served.name }, (deps.now() - state.started) / 1000),
   });
   let finish!: (result: { status: number; aborted?: boolean }) => void;
   state.streamDone = new Promise((resolve) => (finish = resolve));
-  const headers = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no", "x-gateway-model": served.name };
+  const headers = {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    "x-accel-buffering": "no",
+    "x-gateway-model": served.name,
+  };
   return sendStream(c, headers, async (sink: ByteSink) => {
     let aborted = false;
     try {
@@ -113,7 +137,9 @@ function relayStream(c: Context<GatewayEnv>, state: RequestState, response: Upst
         // Headers are gone already: tell the client in the stream, as OpenAI does.
         state.errorCode = "upstream_stream_broken";
         const message = error instanceof Error ? error.message : String(error);
-        await sink.write(Buffer.from(`data: ${JSON.stringify(new GatewayError("upstream_error", `The upstream stream broke: ${message}`).toEnvelope())}\n\n`));
+        await sink.write(
+          Buffer.from(`data: ${JSON.stringify(new GatewayError("upstream_error", `The upstream stream broke: ${message}`).toEnvelope())}\n\n`),
+        );
       }
     } finally {
       sink.end();

@@ -74,9 +74,13 @@ export class Dispatcher {
       return { response: bufferedResponse(status, headers, body), served: request.model };
     }
     if (lastFailure?.kind === "aborted" || request.signal.aborted) throw new GatewayError("upstream_error", "the client closed the connection");
-    if (lastFailure?.isTimeout) throw new GatewayError("upstream_timeout", `the model "${request.model.name}" did not answer in time: ${lastFailure.message}`);
+    if (lastFailure?.isTimeout)
+      throw new GatewayError("upstream_timeout", `the model "${request.model.name}" did not answer in time: ${lastFailure.message}`);
     if (lastFailure) throw new GatewayError("upstream_error", `could not reach the model "${request.model.name}": ${lastFailure.message}`);
-    if (circuitOpen) throw new GatewayError("upstream_unavailable", `the model "${request.model.name}" is failing and temporarily disabled; retry later`, { retryAfter: String(Math.ceil(this.deps.breaker.cooldownMs / 1000)) });
+    if (circuitOpen)
+      throw new GatewayError("upstream_unavailable", `the model "${request.model.name}" is failing and temporarily disabled; retry later`, {
+        retryAfter: String(Math.ceil(this.deps.breaker.cooldownMs / 1000)),
+      });
     throw new GatewayError("upstream_unavailable", `no upstream is configured for "${request.model.name}"`);
   }
 
@@ -85,7 +89,14 @@ export class Dispatcher {
     const upstream = this.deps.upstreams[model.upstream];
     if (!upstream) return { kind: "circuit_open" };
     const { breaker, labels } = this.routeFor(upstream.name, model.name);
-    const call: UpstreamCall = { path: request.path, body: encodeBody(request, model), model, stream: request.stream, requestId: request.requestId, signal: request.signal };
+    const call: UpstreamCall = {
+      path: request.path,
+      body: encodeBody(request, model),
+      model,
+      stream: request.stream,
+      requestId: request.requestId,
+      signal: request.signal,
+    };
 
     for (let attempt = 0; ; attempt++) {
       if (!breaker.tryAcquire()) {
@@ -126,7 +137,8 @@ export class Dispatcher {
       observe(outcome);
       this.deps.metrics.upstreamErrors.inc(labels(outcome));
       const retryAfter = response.headers["retry-after"];
-      const delay = RETRYABLE_STATUSES.has(status) && attempt < this.deps.maxRetries ? retryDelayMs(attempt, retryAfter, this.deps.backoff) : undefined;
+      const delay =
+        RETRYABLE_STATUSES.has(status) && attempt < this.deps.maxRetries ? retryDelayMs(attempt, retryAfter, this.deps.backoff) : undefined;
       let body: Buffer;
       try {
         body = await response.readAll();

@@ -80,7 +80,14 @@ class Exchange implements UpstreamResponse {
   ) {
     const { endpoint, timeouts } = req;
     const transport = endpoint.https ? https : http;
-    this.outgoing = transport.request({ hostname: endpoint.hostname, port: endpoint.port, path: endpoint.basePath + req.path, method: "POST", agent, headers: req.headers });
+    this.outgoing = transport.request({
+      hostname: endpoint.hostname,
+      port: endpoint.port,
+      path: endpoint.basePath + req.path,
+      method: "POST",
+      agent,
+      headers: req.headers,
+    });
     // Static handlers with the exchange as argument: no closures per request for the timers.
     this.totalTimer = setTimeout(Exchange.totalTimeout, timeouts.totalMs, this);
     this.firstByteTimer = setTimeout(Exchange.firstByteTimeout, timeouts.firstByteMs, this);
@@ -132,7 +139,10 @@ class Exchange implements UpstreamResponse {
     if (this.settled) return;
     this.settled = true;
     const kind: FailureKind = isConnectError(error) ? "connect" : "reset";
-    this.reject(this.failure ?? new UpstreamFailure(kind, `${this.req.endpoint.hostname}:${this.req.endpoint.port}: ${error.code ?? error.message}`, { cause: error }));
+    this.reject(
+      this.failure ??
+        new UpstreamFailure(kind, `${this.req.endpoint.hostname}:${this.req.endpoint.port}: ${error.code ?? error.message}`, { cause: error }),
+    );
   };
 
   private readonly onResponse = (incoming: http.IncomingMessage) => {

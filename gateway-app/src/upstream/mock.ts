@@ -35,14 +35,16 @@ export class MockUpstream implements Upstream {
 
   private completion(request: Record<string, any>, id: string): Buffer {
     const text = REPLY_WORDS.join(" ");
-    return Buffer.from(JSON.stringify({
-      id: `chatcmpl-mock-${id}`,
-      object: "chat.completion",
-      created: Math.floor(this.now() / 1000),
-      model: request.model,
-      choices: [{ index: 0, message: { role: "assistant", content: text, refusal: null }, logprobs: null, finish_reason: "stop" }],
-      usage: usage(request),
-    }));
+    return Buffer.from(
+      JSON.stringify({
+        id: `chatcmpl-mock-${id}`,
+        object: "chat.completion",
+        created: Math.floor(this.now() / 1000),
+        model: request.model,
+        choices: [{ index: 0, message: { role: "assistant", content: text, refusal: null }, logprobs: null, finish_reason: "stop" }],
+        usage: usage(request),
+      }),
+    );
   }
 
   private async *stream(request: Record<string, any>, id: string): AsyncIterable<Uint8Array> {
@@ -62,7 +64,9 @@ export class MockUpstream implements Upstream {
     const inputs: unknown[] = Array.isArray(request.input) ? request.input : [request.input];
     const data = inputs.map((input, index) => ({ object: "embedding", index, embedding: vectorOf(JSON.stringify(input)) }));
     const promptTokens = inputs.reduce<number>((sum, input) => sum + estimateTokens(JSON.stringify(input)), 0);
-    return Buffer.from(JSON.stringify({ object: "list", data, model: request.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } }));
+    return Buffer.from(
+      JSON.stringify({ object: "list", data, model: request.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } }),
+    );
   }
 }
 

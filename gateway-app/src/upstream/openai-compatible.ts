@@ -30,7 +30,11 @@ export class OpenAiCompatibleUpstream implements Upstream {
       return Promise.reject(noToken(this.name, error));
     }
     // A static key comes back at once; only a Workload Identity token may need a round trip.
-    if (isPromiseLike(token)) return Promise.resolve(token).then((value) => this.request(call, value), (error) => Promise.reject(noToken(this.name, error)));
+    if (isPromiseLike(token))
+      return Promise.resolve(token).then(
+        (value) => this.request(call, value),
+        (error) => Promise.reject(noToken(this.name, error)),
+      );
     return this.request(call, token);
   }
 

@@ -36,7 +36,11 @@ export interface Upstream {
 export type FailureKind = "connect" | "connect_timeout" | "first_byte_timeout" | "total_timeout" | "idle_timeout" | "reset" | "aborted";
 
 export class UpstreamFailure extends Error {
-  constructor(readonly kind: FailureKind, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = "UpstreamFailure";
   }

@@ -67,7 +67,15 @@ export class FakeUpstream {
       res.once("finish", () => resolve("finished"));
       res.once("close", () => resolve(res.writableFinished ? "finished" : "aborted"));
     });
-    const received: ReceivedRequest = { method: req.method!, url: req.url!, headers: req.headers, body, rawBody, remotePort: req.socket.remotePort!, closed };
+    const received: ReceivedRequest = {
+      method: req.method!,
+      url: req.url!,
+      headers: req.headers,
+      body,
+      rawBody,
+      remotePort: req.socket.remotePort!,
+      closed,
+    };
     this.received.push(received);
     const handler = this.handlers.shift() ?? this.fallback;
     await handler(received, res);
@@ -94,7 +102,10 @@ export function completion(model: string, content: string, usage = { prompt_toke
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Streams chat chunks with a pause between them; usage last when the request asked for it. */
-export function streamChunks(words: string[], options: { delayMs?: number; usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number } } = {}): FakeHandler {
+export function streamChunks(
+  words: string[],
+  options: { delayMs?: number; usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number } } = {},
+): FakeHandler {
   return async (req, res) => {
     res.writeHead(200, { "content-type": "text/event-stream" });
     const withUsage = req.body?.stream_options?.include_usage === true;
@@ -106,7 +117,10 @@ export function streamChunks(words: string[], options: { delayMs?: number; usage
       if (res.destroyed) return;
     }
     send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
-    if (withUsage) res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: options.usage ?? { prompt_tokens: 5, completion_tokens: words.length, total_tokens: 5 + words.length } })}\n\n`);
+    if (withUsage)
+      res.write(
+        `data: ${JSON.stringify({ ...base, choices: [], usage: options.usage ?? { prompt_tokens: 5, completion_tokens: words.length, total_tokens: 5 + words.length } })}\n\n`,
+      );
     res.end("data: [DONE]\n\n");
   };
 }

@@ -36,7 +36,11 @@ export async function startTestGateway(env: Record<string, string>, catalogue?: 
 }
 
 /** The app in-process (`app.request`), with upstreams the test provides. */
-export function inProcessApp(catalogue: unknown, upstreams: Partial<Record<"litellm" | "vertex" | "mock", Upstream>> = {}, options: { bodyLimitBytes?: number; isReady?: () => boolean; logPrompts?: boolean } = {}) {
+export function inProcessApp(
+  catalogue: unknown,
+  upstreams: Partial<Record<"litellm" | "vertex" | "mock", Upstream>> = {},
+  options: { bodyLimitBytes?: number; isReady?: () => boolean; logPrompts?: boolean } = {},
+) {
   const problems: string[] = [];
   const parsed = parseCatalogue(catalogue, problems);
   if (!parsed) throw new Error(problems.join("\n"));

@@ -6,7 +6,13 @@ export class RecordingUpstream implements Upstream {
 
   constructor(
     readonly name: "litellm" | "vertex",
-    private readonly answer: (call: UpstreamCall, body: any) => UpstreamResponse | Promise<UpstreamResponse> = (_call, body) => jsonResponse(200, { object: "chat.completion", model: body.model, choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } }),
+    private readonly answer: (call: UpstreamCall, body: any) => UpstreamResponse | Promise<UpstreamResponse> = (_call, body) =>
+      jsonResponse(200, {
+        object: "chat.completion",
+        model: body.model,
+        choices: [],
+        usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+      }),
   ) {}
 
   async send(call: UpstreamCall): Promise<UpstreamResponse> {
@@ -17,5 +23,9 @@ export class RecordingUpstream implements Upstream {
 }
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): UpstreamResponse {
-  return bufferedResponse(status, { "content-type": "application/json", ...headers }, Buffer.from(typeof body === "string" ? body : JSON.stringify(body)));
+  return bufferedResponse(
+    status,
+    { "content-type": "application/json", ...headers },
+    Buffer.from(typeof body === "string" ? body : JSON.stringify(body)),
+  );
 }

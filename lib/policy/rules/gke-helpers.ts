@@ -1,4 +1,15 @@
-import { COMPLIANT, NOT_APPLICABLE, at, expectValue, isReference, unresolved, violation, type PolicyRule, type ResourceUnderTest, type Verdict } from "../rule";
+import {
+  COMPLIANT,
+  NOT_APPLICABLE,
+  at,
+  expectValue,
+  isReference,
+  unresolved,
+  violation,
+  type PolicyRule,
+  type ResourceUnderTest,
+  type Verdict,
+} from "../rule";
 
 export const CLUSTER = ["google_container_cluster"];
 export const POOL = ["google_container_node_pool"];
@@ -6,8 +17,6 @@ export const BOTH = [...CLUSTER, ...POOL];
 
 export const isTrue = (v: unknown) => v === true;
 export const isFalse = (v: unknown) => v === false;
-
-
 
 export { COMPLIANT, NOT_APPLICABLE, at, expectValue, isReference, unresolved, violation };
 export type { PolicyRule, ResourceUnderTest, Verdict };

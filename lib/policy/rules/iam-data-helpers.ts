@@ -1,11 +1,33 @@
-import { COMPLIANT, NOT_APPLICABLE, at, expectValue, isReference, unresolved, violation, type PolicyRule, type ResourceUnderTest, type Verdict } from "../rule";
+import {
+  COMPLIANT,
+  NOT_APPLICABLE,
+  at,
+  expectValue,
+  isReference,
+  unresolved,
+  violation,
+  type PolicyRule,
+  type ResourceUnderTest,
+  type Verdict,
+} from "../rule";
 import { inspectYaml } from "../../yaml";
 
 export const PRIMITIVE_ROLES = new Set(["roles/owner", "roles/editor", "roles/viewer"]);
-export const IAM_GRANTS = ["google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy", "google_service_account_iam_member", "google_service_account_iam_binding", "google_secret_manager_secret_iam_member", "google_kms_crypto_key_iam_member", "google_storage_bucket_iam_member", "google_artifact_registry_repository_iam_member"];
+export const IAM_GRANTS = [
+  "google_project_iam_member",
+  "google_project_iam_binding",
+  "google_project_iam_policy",
+  "google_service_account_iam_member",
+  "google_service_account_iam_binding",
+  "google_secret_manager_secret_iam_member",
+  "google_kms_crypto_key_iam_member",
+  "google_storage_bucket_iam_member",
+  "google_artifact_registry_repository_iam_member",
+];
 
 /** Keys whose literal values are credentials. */
-export const SECRET_KEY = /^(secret|client_secret|token|api_?key|apikey|access_key|private_key|auth_string|master_key|secret_data)$|(password|passwd)$|(_secret|_token|Token|ClientSecret)$/i;
+export const SECRET_KEY =
+  /^(secret|client_secret|token|api_?key|apikey|access_key|private_key|auth_string|master_key|secret_data)$|(password|passwd)$|(_secret|_token|Token|ClientSecret)$/i;
 /** Values that look like credentials wherever they appear. */
 export const SECRET_VALUE_PATTERNS: [RegExp, string][] = [
   [/-----BEGIN (RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----/, "a private key"],
@@ -18,7 +40,6 @@ export const SECRET_VALUE_PATTERNS: [RegExp, string][] = [
 ];
 /** References that point at a secret instead of holding it. */
 export const SECRET_REFERENCE = /^(\$\{.*\}|\{vault:\/\/.+\}|os\.environ\/.+|\$\(cat .+\))$/;
-
 
 /** Walks a value (and YAML documents inside strings) for credentials; returns where it found one. */
 export function findSecretLiteral(value: unknown, path: string): string | undefined {
@@ -45,14 +66,14 @@ export function findSecretLiteral(value: unknown, path: string): string | undefi
     for (const [key, child] of Object.entries(value)) {
       if (key === "//") continue;
       const childPath = path ? `${path}.${key}` : key;
-      if (SECRET_KEY.test(key) && typeof child === "string" && child.length > 0 && !SECRET_REFERENCE.test(child.trim())) return `${childPath} is a literal credential`;
+      if (SECRET_KEY.test(key) && typeof child === "string" && child.length > 0 && !SECRET_REFERENCE.test(child.trim()))
+        return `${childPath} is a literal credential`;
       const found = findSecretLiteral(child, childPath);
       if (found) return found;
     }
   }
   return undefined;
 }
-
 
 export { COMPLIANT, NOT_APPLICABLE, at, expectValue, isReference, unresolved, violation };
 export type { PolicyRule, ResourceUnderTest, Verdict };

@@ -25,7 +25,11 @@ export const chartFacts = {
       "app.kubernetes.io/version": majorMinor(imageTag),
     }),
     /** `kong.selectorLabels`: the Deployment's and the proxy Service's selector. _helpers.tpl:40-44 */
-    selectorLabels: (release: string) => ({ "app.kubernetes.io/name": "kong", "app.kubernetes.io/component": "app", "app.kubernetes.io/instance": release }),
+    selectorLabels: (release: string) => ({
+      "app.kubernetes.io/name": "kong",
+      "app.kubernetes.io/component": "app",
+      "app.kubernetes.io/instance": release,
+    }),
     /**
      * Pod template labels, in template order: metaLabels, component app, `app: <fullname>`,
      * `version`, then `podLabels` appended as more lines of the same mapping.
@@ -55,7 +59,10 @@ export const chartFacts = {
     /** Each `secretVolumes` entry: a Secret volume of that name mounted at /etc/secrets/<name>. _helpers.tpl:730-734, 807-809 */
     secretVolumeMountPath: (secret: string) => `/etc/secrets/${secret}`,
     /** Prefix and tmp emptyDirs. _helpers.tpl:599-604, 766-770 */
-    emptyDirs: (fullname: string) => [{ name: `${fullname}-prefix-dir`, mountPath: "/kong_prefix/" }, { name: `${fullname}-tmp`, mountPath: "/tmp" }],
+    emptyDirs: (fullname: string) => [
+      { name: `${fullname}-prefix-dir`, mountPath: "/kong_prefix/" },
+      { name: `${fullname}-tmp`, mountPath: "/tmp" },
+    ],
     /**
      * With cert-manager.io/v1 served and `certificates.enabled`, each enabled certificate is a
      * Secret `<fullname>-<service>-cert` mounted at /etc/cert-manager/<service>/ (admin and
@@ -82,7 +89,8 @@ export const chartFacts = {
      * `<release>-kube-prometheus-stack`, cut to 26 characters; the Prometheus resource is
      * `<fullname>-prometheus`. charts/kube-prometheus-stack/templates/_helpers.tpl:14-25, 38-44
      */
-    fullname: (release: string) => (release.includes("kube-prometheus-stack") ? release : `${release}-kube-prometheus-stack`).slice(0, 26).replace(/-$/, ""),
+    fullname: (release: string) =>
+      (release.includes("kube-prometheus-stack") ? release : `${release}-kube-prometheus-stack`).slice(0, 26).replace(/-$/, ""),
     prometheusName: (fullname: string) => `${fullname}-prometheus`,
     /**
      * The operator (appVersion v0.93.1; v0.93.0 read, the nearest tag in the snapshot) runs a

@@ -25,7 +25,10 @@ export interface ClusterModelOptions {
 }
 
 /** The objects the two stacks create once applied: the platform stack's directly and through its charts. */
-export function buildClusterModel(stacks: { platform: TerraformJson; infrastructure?: TerraformJson }, options: ClusterModelOptions = {}): ClusterModel {
+export function buildClusterModel(
+  stacks: { platform: TerraformJson; infrastructure?: TerraformJson },
+  options: ClusterModelOptions = {},
+): ClusterModel {
   const objects = objectsFromTerraform(stacks.platform);
   const releases = helmReleases(stacks.platform, fromYaml);
   const context: ChartContext = { apiVersions: new Set(options.apiVersions ?? []) };

@@ -8,7 +8,10 @@ export interface ChartContext {
   readonly apiVersions: ReadonlySet<string>;
 }
 
-export interface ChartRender { readonly objects: ObjectSet; readonly failures: string[] }
+export interface ChartRender {
+  readonly objects: ObjectSet;
+  readonly failures: string[];
+}
 
 /**
  * What Kong's chart renders from our values (the pieces we use: DB-less, no ingress
@@ -20,7 +23,13 @@ export function kongChart(release: HelmRelease, context: ChartContext): ChartRen
   const name = release.name;
   const fullname = FACTS.fullname(name);
   const metaLabels: Labels = FACTS.metaLabels(name, String(values.image?.tag ?? ""));
-  const meta = (objectName: string, extra: Labels = {}) => ({ namespace: release.namespace, name: objectName, labels: { ...metaLabels, ...extra }, annotations: {}, origin: `helm_release ${name}` });
+  const meta = (objectName: string, extra: Labels = {}) => ({
+    namespace: release.namespace,
+    name: objectName,
+    labels: { ...metaLabels, ...extra },
+    annotations: {},
+    origin: `helm_release ${name}`,
+  });
   const set = emptyObjectSet();
   const certificates = enabledCertificates(values, context);
 
@@ -31,7 +40,9 @@ export function kongChart(release: HelmRelease, context: ChartContext): ChartRen
     ["version", metaLabels["app.kubernetes.io/version"]],
     ...Object.entries<string>(values.podLabels ?? {}),
   ]);
-  const serviceAccountName = values.deployment?.serviceAccount?.create ? values.deployment.serviceAccount.name ?? FACTS.serviceAccountName(fullname) : values.deployment?.serviceAccount?.name;
+  const serviceAccountName = values.deployment?.serviceAccount?.create
+    ? (values.deployment.serviceAccount.name ?? FACTS.serviceAccountName(fullname))
+    : values.deployment?.serviceAccount?.name;
   set.workloads.push({
     ...meta(fullname, { "app.kubernetes.io/component": "app" }),
     kind: "Deployment",
@@ -52,15 +63,40 @@ export function kongChart(release: HelmRelease, context: ChartContext): ChartRen
       type: values.proxy.type ?? "LoadBalancer",
       selector: FACTS.selectorLabels(name),
       ports: [
-        ...(values.proxy.http?.enabled ? [{ name: FACTS.proxyServicePortNames.http, port: values.proxy.http.servicePort, targetPort: values.proxy.http.containerPort, protocol: "TCP" }] : []),
-        ...(values.proxy.tls?.enabled ? [{ name: FACTS.proxyServicePortNames.tls, port: values.proxy.tls.servicePort, targetPort: values.proxy.tls.containerPort, protocol: "TCP" }] : []),
+        ...(values.proxy.http?.enabled
+          ? [
+              {
+                name: FACTS.proxyServicePortNames.http,
+                port: values.proxy.http.servicePort,
+                targetPort: values.proxy.http.containerPort,
+                protocol: "TCP",
+              },
+            ]
+          : []),
+        ...(values.proxy.tls?.enabled
+          ? [
+              {
+                name: FACTS.proxyServicePortNames.tls,
+                port: values.proxy.tls.servicePort,
+                targetPort: values.proxy.tls.containerPort,
+                protocol: "TCP",
+              },
+            ]
+          : []),
       ],
     });
   }
-  if (values.deployment?.serviceAccount?.create) set.serviceAccounts.push({ ...meta(serviceAccountName), annotations: values.deployment.serviceAccount.annotations ?? {} });
-  if (values.dblessConfig?.config) set.configMaps.push({ ...meta(FACTS.dblessConfigMap(fullname)), data: { "kong.yml": values.dblessConfig.config } });
+  if (values.deployment?.serviceAccount?.create)
+    set.serviceAccounts.push({ ...meta(serviceAccountName), annotations: values.deployment.serviceAccount.annotations ?? {} });
+  if (values.dblessConfig?.config)
+    set.configMaps.push({ ...meta(FACTS.dblessConfigMap(fullname)), data: { "kong.yml": values.dblessConfig.config } });
   for (const service of certificates) {
-    set.customObjects.push({ ...meta(`${fullname}-${service}`), apiVersion: "cert-manager.io/v1", kind: "Certificate", spec: { secretName: `${fullname}-${service}-cert` } });
+    set.customObjects.push({
+      ...meta(`${fullname}-${service}`),
+      apiVersion: "cert-manager.io/v1",
+      kind: "Certificate",
+      spec: { secretName: `${fullname}-${service}-cert` },
+    });
   }
   const failures: string[] = [];
   if (values.podDisruptionBudget?.enabled) {
@@ -69,7 +105,12 @@ export function kongChart(release: HelmRelease, context: ChartContext): ChartRen
     set.disruptionBudgets.push({ ...meta(fullname), selector: { ...metaLabels, "app.kubernetes.io/component": "app" } });
   }
   if (values.autoscaling?.enabled) {
-    set.autoscalers.push({ ...meta(fullname), target: { kind: "Deployment", name: fullname }, minReplicas: values.autoscaling.minReplicas, maxReplicas: values.autoscaling.maxReplicas });
+    set.autoscalers.push({
+      ...meta(fullname),
+      target: { kind: "Deployment", name: fullname },
+      minReplicas: values.autoscaling.minReplicas,
+      maxReplicas: values.autoscaling.maxReplicas,
+    });
   }
   return { objects: set, failures: failures.map((f) => `${release.origin} (kong chart): ${f}`) };
 }
@@ -77,11 +118,18 @@ export function kongChart(release: HelmRelease, context: ChartContext): ChartRen
 /** Values the model does not follow; it refuses them rather than model them wrongly. */
 function refuseUnmodelled(values: any): void {
   const unmodelled = [
-    ["nameOverride", values.nameOverride], ["fullnameOverride", values.fullnameOverride], ["namespace", values.namespace],
-    ["ingressController.enabled", values.ingressController?.enabled], ["deployment.daemonset", values.deployment?.daemonset],
-    ["dblessConfig.configMap", values.dblessConfig?.configMap], ["dblessConfig.secret", values.dblessConfig?.secret],
+    ["nameOverride", values.nameOverride],
+    ["fullnameOverride", values.fullnameOverride],
+    ["namespace", values.namespace],
+    ["ingressController.enabled", values.ingressController?.enabled],
+    ["deployment.daemonset", values.deployment?.daemonset],
+    ["dblessConfig.configMap", values.dblessConfig?.configMap],
+    ["dblessConfig.secret", values.dblessConfig?.secret],
   ].filter(([, value]) => value);
-  if (unmodelled.length > 0) throw new Error(`Kong chart model: ${unmodelled.map(([key]) => key).join(", ")} not modelled; extend test/support/cluster-model/kong-chart.ts from the chart's templates`);
+  if (unmodelled.length > 0)
+    throw new Error(
+      `Kong chart model: ${unmodelled.map(([key]) => key).join(", ")} not modelled; extend test/support/cluster-model/kong-chart.ts from the chart's templates`,
+    );
   for (const key of ["proxy.http.containerPort", "proxy.tls.containerPort", "status.http.containerPort"]) {
     const value = key.split(".").reduce((v: any, k) => v?.[k], values);
     if (value === undefined) throw new Error(`Kong chart model: ${key} is left to the chart default; the model reads it from the values`);
@@ -124,10 +172,12 @@ function env(values: any, certificates: string[]): EnvVar[] {
   }
   const user = Object.fromEntries(Object.entries(values.env ?? {}).map(([k, v]) => [`${FACTS.envPrefix}${k.toUpperCase()}`, v]));
   const custom = Object.fromEntries(Object.entries(values.customEnv ?? {}).map(([k, v]) => [k.toUpperCase(), v]));
-  return Object.entries({ ...auto, ...user, ...custom }).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]: [string, any]) => {
-    const ref = value?.valueFrom?.secretKeyRef;
-    return ref ? { name, secretKeyRef: { name: ref.name, key: ref.key } } : { name, value: String(value) };
-  });
+  return Object.entries({ ...auto, ...user, ...custom })
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]: [string, any]) => {
+      const ref = value?.valueFrom?.secretKeyRef;
+      return ref ? { name, secretKeyRef: { name: ref.name, key: ref.key } } : { name, value: String(value) };
+    });
 }
 
 function volumes(values: any, fullname: string, certificates: string[]): Volume[] {
@@ -141,7 +191,8 @@ function volumes(values: any, fullname: string, certificates: string[]): Volume[
     if (v.configMap) list.push({ name: v.name, source: { configMap: v.configMap.name } });
     else if (v.secret) list.push({ name: v.name, source: { secret: v.secret.secretName } });
     else if (v.emptyDir) list.push({ name: v.name, source: { emptyDir: true } });
-    else if (v.csi?.volumeAttributes?.secretProviderClass) list.push({ name: v.name, source: { secretProviderClass: v.csi.volumeAttributes.secretProviderClass } });
+    else if (v.csi?.volumeAttributes?.secretProviderClass)
+      list.push({ name: v.name, source: { secretProviderClass: v.csi.volumeAttributes.secretProviderClass } });
     else throw new Error(`Kong chart model: userDefinedVolumes ${v.name} has a source the model does not know`);
   }
   return list;

@@ -19,13 +19,25 @@ export interface LocalPod {
  * from `secretValues`, each emptyDir as a directory. Returns the env the container would get,
  * translated only where this machine differs from the pod: mount paths and in-cluster hosts.
  */
-export function layOutPod(model: ClusterModel, workload: Workload, container: Container, root: string, peers: LoopbackPeers, secretValues: Readonly<Record<string, string>>): LocalPod {
+export function layOutPod(
+  model: ClusterModel,
+  workload: Workload,
+  container: Container,
+  root: string,
+  peers: LoopbackPeers,
+  secretValues: Readonly<Record<string, string>>,
+): LocalPod {
   const mounts = container.volumeMounts.map((m) => ({ ...m, local: join(root, "mounts", m.mountPath) }));
   const localPath = (podPath: string) => {
     const mount = mounts.find((m) => podPath === m.mountPath || podPath.startsWith(`${m.mountPath.replace(/\/$/, "")}/`));
     return mount ? join(mount.local, podPath.slice(mount.mountPath.replace(/\/$/, "").length)) : podPath;
   };
-  const translate = (text: string) => rewriteMountedPaths(rewriteInClusterUrls(text, peers), mounts.map((m) => m.mountPath), localPath);
+  const translate = (text: string) =>
+    rewriteMountedPaths(
+      rewriteInClusterUrls(text, peers),
+      mounts.map((m) => m.mountPath),
+      localPath,
+    );
   for (const mount of mounts) {
     mkdirSync(mount.local, { recursive: true });
     for (const [file, content] of Object.entries(mountedFiles(model, workload, mount.name, secretValues))) {
@@ -35,13 +47,19 @@ export function layOutPod(model: ClusterModel, workload: Workload, container: Co
   }
   const env: Record<string, string> = {};
   for (const variable of container.env) {
-    if (variable.value === undefined) throw new Error(`local pod: env ${variable.name} comes from ${JSON.stringify(variable)}, which the boot test does not fake`);
+    if (variable.value === undefined)
+      throw new Error(`local pod: env ${variable.name} comes from ${JSON.stringify(variable)}, which the boot test does not fake`);
     env[variable.name] = translate(variable.value);
   }
   return { env, localPath };
 }
 
-function mountedFiles(model: ClusterModel, workload: Workload, volumeName: string, secretValues: Readonly<Record<string, string>>): Record<string, string> {
+function mountedFiles(
+  model: ClusterModel,
+  workload: Workload,
+  volumeName: string,
+  secretValues: Readonly<Record<string, string>>,
+): Record<string, string> {
   const source = workload.template.volumes.find((v) => v.name === volumeName)?.source;
   if (!source || "emptyDir" in source) return {};
   if ("configMap" in source) {
@@ -50,12 +68,16 @@ function mountedFiles(model: ClusterModel, workload: Workload, volumeName: strin
     return { ...configMap.data };
   }
   if ("secretProviderClass" in source) {
-    const spc = model.customObjects.find((o) => o.kind === "SecretProviderClass" && o.namespace === workload.namespace && o.name === source.secretProviderClass);
+    const spc = model.customObjects.find(
+      (o) => o.kind === "SecretProviderClass" && o.namespace === workload.namespace && o.name === source.secretProviderClass,
+    );
     if (!spc) throw new Error(`local pod: SecretProviderClass ${source.secretProviderClass} is not in the model`);
-    return Object.fromEntries(providerClassFiles(spc).map(({ secretId, path }) => {
-      if (!(secretId in secretValues)) throw new Error(`local pod: no fake value for Secret Manager secret ${secretId}`);
-      return [path, secretValues[secretId]];
-    }));
+    return Object.fromEntries(
+      providerClassFiles(spc).map(({ secretId, path }) => {
+        if (!(secretId in secretValues)) throw new Error(`local pod: no fake value for Secret Manager secret ${secretId}`);
+        return [path, secretValues[secretId]];
+      }),
+    );
   }
   throw new Error(`local pod: volume ${volumeName} has a source the boot test does not lay out`);
 }
@@ -73,5 +95,7 @@ export function rewriteInClusterUrls(text: string, peers: LoopbackPeers): string
 
 function rewriteMountedPaths(text: string, mountPaths: string[], localPath: (p: string) => string): string {
   const longestFirst = [...mountPaths].sort((a, b) => b.length - a.length);
-  return text.replace(/(?<![\w:/.-])\/[\w./-]+/g, (path) => (longestFirst.some((m) => path === m || path.startsWith(`${m.replace(/\/$/, "")}/`)) ? localPath(path) : path));
+  return text.replace(/(?<![\w:/.-])\/[\w./-]+/g, (path) =>
+    longestFirst.some((m) => path === m || path.startsWith(`${m.replace(/\/$/, "")}/`)) ? localPath(path) : path,
+  );
 }

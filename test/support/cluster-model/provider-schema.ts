@@ -38,7 +38,8 @@ function resourceSchema(resourceType: string): { root: Block; blocks: ReadonlyMa
   const files = [join(dir, "index.js"), ...(existsSync(structsDir) ? readdirSync(structsDir).map((f) => join(structsDir, f)) : [])];
   const source = files.map((f) => readFileSync(f, "utf8")).join("\n");
   const blocks = new Map<string, Block>();
-  for (const m of source.matchAll(/function (\w+ToTerraform)\(struct\) \{[\s\S]*?return \{\n([\s\S]*?)\n\s+\};\n\}/g)) blocks.set(m[1], new Map(entries(m[2])));
+  for (const m of source.matchAll(/function (\w+ToTerraform)\(struct\) \{[\s\S]*?return \{\n([\s\S]*?)\n\s+\};\n\}/g))
+    blocks.set(m[1], new Map(entries(m[2])));
   const root = /synthesizeAttributes\(\) \{\n\s+return \{\n([\s\S]*?)\n\s+\};/.exec(source);
   return root ? { root: new Map(entries(root[1])), blocks } : undefined;
 }
@@ -67,7 +68,10 @@ function walk(value: any, block: Block, blocks: ReadonlyMap<string, Block>, at: 
     if (typeof type === "object") {
       const nested = blocks.get(type.block);
       if (!nested) continue;
-      if (Array.isArray(child)) child.forEach((item, index) => { walk(item, nested, blocks, `${at}.${key}[${index}]`, problems); });
+      if (Array.isArray(child))
+        child.forEach((item, index) => {
+          walk(item, nested, blocks, `${at}.${key}[${index}]`, problems);
+        });
       else walk(child, nested, blocks, `${at}.${key}`, problems);
       continue;
     }
@@ -108,14 +112,18 @@ const REFERENCE = /^(?:\$\{[^}]+\}|os\.environ\/\w+)$/;
 export function numericKeysThatAreNotNumbers(document: unknown, at: string): string[] {
   const problems: string[] = [];
   const visit = (value: unknown, path: string) => {
-    if (Array.isArray(value)) value.forEach((item, index) => { visit(item, `${path}[${index}]`); });
+    if (Array.isArray(value))
+      value.forEach((item, index) => {
+        visit(item, `${path}[${index}]`);
+      });
     else if (value && typeof value === "object") {
       for (const [key, child] of Object.entries(value)) {
         // Environment variables are strings whatever they hold (Kong's `env`, `customEnv`).
         if (key === "env" || key === "customEnv") continue;
         // A monitor endpoint's `port` names a port (prometheus-operator's ServiceMonitor/PodMonitor API).
         const portName = key === "port" && /(?:endpoints|podMetricsEndpoints)\[\d+\]$/.test(path);
-        if (NUMERIC_KEY.test(key) && !portName && (typeof child === "string" || typeof child === "boolean") && !REFERENCE.test(String(child))) problems.push(`${path}.${key} is ${JSON.stringify(child)}, not a number`);
+        if (NUMERIC_KEY.test(key) && !portName && (typeof child === "string" || typeof child === "boolean") && !REFERENCE.test(String(child)))
+          problems.push(`${path}.${key} is ${JSON.stringify(child)}, not a number`);
         visit(child, `${path}.${key}`);
       }
     }
@@ -125,11 +133,17 @@ export function numericKeysThatAreNotNumbers(document: unknown, at: string): str
 }
 
 /** Both checks over a deployment: the Terraform JSON against the schema, and every config document we render. */
-export function numbersAreNumbers(stacks: { readonly platform: TerraformJson; readonly infrastructure?: TerraformJson }, model: ClusterModel): string[] {
+export function numbersAreNumbers(
+  stacks: { readonly platform: TerraformJson; readonly infrastructure?: TerraformJson },
+  model: ClusterModel,
+): string[] {
   return [
     ...[stacks.platform, stacks.infrastructure ?? {}].flatMap(numbersThatAreNotNumbers),
     ...model.releases.flatMap((r) => numericKeysThatAreNotNumbers(r.values, `${r.origin} values`)),
-    ...model.configMaps.flatMap((c) => Object.entries(c.data).filter(([file]) => /\.(ya?ml|json)$/.test(file))
-      .flatMap(([file, text]) => numericKeysThatAreNotNumbers(fromYaml(text), `ConfigMap ${c.namespace}/${c.name} ${file}`))),
+    ...model.configMaps.flatMap((c) =>
+      Object.entries(c.data)
+        .filter(([file]) => /\.(ya?ml|json)$/.test(file))
+        .flatMap(([file, text]) => numericKeysThatAreNotNumbers(fromYaml(text), `ConfigMap ${c.namespace}/${c.name} ${file}`)),
+    ),
   ];
 }

@@ -1,8 +1,18 @@
 import type { TerraformJson } from "../terraform";
 import { resourcesOf } from "../terraform";
 import {
-  emptyObjectSet, type Container, type HelmRelease, type Labels, type ObjectMeta, type ObjectSet, type PodTemplate, type PolicyPeer,
-  type PolicyRule, type Volume, type VolumeSource, type GoogleSide,
+  emptyObjectSet,
+  type Container,
+  type HelmRelease,
+  type Labels,
+  type ObjectMeta,
+  type ObjectSet,
+  type PodTemplate,
+  type PolicyPeer,
+  type PolicyRule,
+  type Volume,
+  type VolumeSource,
+  type GoogleSide,
 } from "./types";
 
 /** A nested block as cdktf writes it: an object for one, a list for several, absent for none. */
@@ -91,31 +101,56 @@ function policyRules(rules: unknown, key: "from" | "to"): PolicyRule[] {
 /** The Kubernetes objects the kubernetes provider's resources create. */
 export function objectsFromTerraform(json: TerraformJson): ObjectSet {
   const set = emptyObjectSet();
-  for (const [, ns] of addressesOf(json, "kubernetes_namespace_v1")) set.namespaces.push({ name: ns.metadata.name, labels: ns.metadata.labels ?? {} });
+  for (const [, ns] of addressesOf(json, "kubernetes_namespace_v1"))
+    set.namespaces.push({ name: ns.metadata.name, labels: ns.metadata.labels ?? {} });
   for (const [origin, d] of addressesOf(json, "kubernetes_deployment_v1")) {
     const spec = blocks(d.spec)[0];
-    set.workloads.push({ ...meta(d.metadata, origin), kind: "Deployment", selector: matchLabels(spec.selector), replicas: spec.replicas, template: podTemplate(blocks(spec.template)[0]) });
+    set.workloads.push({
+      ...meta(d.metadata, origin),
+      kind: "Deployment",
+      selector: matchLabels(spec.selector),
+      replicas: spec.replicas,
+      template: podTemplate(blocks(spec.template)[0]),
+    });
   }
   for (const [origin, s] of addressesOf(json, "kubernetes_service_v1")) {
     const spec = blocks(s.spec)[0];
-    set.services.push({ ...meta(s.metadata, origin), type: spec.type ?? "ClusterIP", selector: spec.selector ?? {}, ports: blocks(spec.port).map((p) => ({ name: p.name, port: p.port, targetPort: p.target_port ?? p.port, protocol: p.protocol ?? "TCP" })) });
+    set.services.push({
+      ...meta(s.metadata, origin),
+      type: spec.type ?? "ClusterIP",
+      selector: spec.selector ?? {},
+      ports: blocks(spec.port).map((p) => ({ name: p.name, port: p.port, targetPort: p.target_port ?? p.port, protocol: p.protocol ?? "TCP" })),
+    });
   }
   for (const [origin, a] of addressesOf(json, "kubernetes_service_account_v1")) set.serviceAccounts.push(meta(a.metadata, origin));
   for (const [origin, c] of addressesOf(json, "kubernetes_config_map_v1")) set.configMaps.push({ ...meta(c.metadata, origin), data: c.data ?? {} });
-  for (const [origin, s] of addressesOf(json, "kubernetes_secret_v1")) set.secrets.push({ ...meta(s.metadata, origin), keys: Object.keys({ ...s.data, ...s.binary_data }) });
+  for (const [origin, s] of addressesOf(json, "kubernetes_secret_v1"))
+    set.secrets.push({ ...meta(s.metadata, origin), keys: Object.keys({ ...s.data, ...s.binary_data }) });
   for (const [origin, m] of addressesOf(json, "kubernetes_manifest")) {
     const manifest = m.manifest;
     set.customObjects.push({ ...meta(manifest.metadata, origin), apiVersion: manifest.apiVersion, kind: manifest.kind, spec: manifest.spec });
   }
-  for (const [origin, p] of addressesOf(json, "kubernetes_pod_disruption_budget_v1")) set.disruptionBudgets.push({ ...meta(p.metadata, origin), selector: matchLabels(blocks(p.spec)[0].selector) });
+  for (const [origin, p] of addressesOf(json, "kubernetes_pod_disruption_budget_v1"))
+    set.disruptionBudgets.push({ ...meta(p.metadata, origin), selector: matchLabels(blocks(p.spec)[0].selector) });
   for (const [origin, h] of addressesOf(json, "kubernetes_horizontal_pod_autoscaler_v2")) {
     const spec = blocks(h.spec)[0];
     const target = blocks(spec.scale_target_ref)[0];
-    set.autoscalers.push({ ...meta(h.metadata, origin), target: { kind: target.kind, name: target.name }, minReplicas: spec.min_replicas, maxReplicas: spec.max_replicas });
+    set.autoscalers.push({
+      ...meta(h.metadata, origin),
+      target: { kind: target.kind, name: target.name },
+      minReplicas: spec.min_replicas,
+      maxReplicas: spec.max_replicas,
+    });
   }
   for (const [origin, n] of addressesOf(json, "kubernetes_network_policy_v1")) {
     const spec = blocks(n.spec)[0];
-    set.networkPolicies.push({ ...meta(n.metadata, origin), podSelector: matchLabels(spec.pod_selector), types: spec.policy_types ?? [], ingress: policyRules(spec.ingress, "from"), egress: policyRules(spec.egress, "to") });
+    set.networkPolicies.push({
+      ...meta(n.metadata, origin),
+      podSelector: matchLabels(spec.pod_selector),
+      types: spec.policy_types ?? [],
+      ingress: policyRules(spec.ingress, "from"),
+      egress: policyRules(spec.egress, "to"),
+    });
   }
   return set;
 }
@@ -149,17 +184,24 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * email, as the provider computes it (`<account_id>@<project>.iam.gserviceaccount.com`).
  */
 export function googleSide(json: TerraformJson): GoogleSide {
-  const emails = new Map(Object.entries(json.resource?.google_service_account ?? {}).map(([id, sa]) => [id, `${sa.account_id}@${sa.project}.iam.gserviceaccount.com`]));
+  const emails = new Map(
+    Object.entries(json.resource?.google_service_account ?? {}).map(([id, sa]) => [id, `${sa.account_id}@${sa.project}.iam.gserviceaccount.com`]),
+  );
   const email = (ref: string) => {
     const match = /^(?:serviceAccount:)?\$\{google_service_account\.([\w-]+)\.(?:name|email|id|member)\}$/.exec(ref);
-    return match ? emails.get(match[1]) ?? ref : ref.replace(/^serviceAccount:/, "");
+    return match ? (emails.get(match[1]) ?? ref) : ref.replace(/^serviceAccount:/, "");
   };
   const workloadIdentity = Object.entries(json.resource?.google_service_account_iam_member ?? {})
     .filter(([, m]) => m.role === "roles/iam.workloadIdentityUser")
     .map(([id, m]) => {
       const ksa = /^serviceAccount:[^[]+\.svc\.id\.goog\[([^/]+)\/([^\]]+)\]$/.exec(m.member);
       if (!ksa) throw new Error(`cluster model: google_service_account_iam_member.${id} has a member the model cannot read: ${m.member}`);
-      return { gcpServiceAccount: email(m.service_account_id), namespace: ksa[1], serviceAccount: ksa[2], origin: `google_service_account_iam_member.${id}` };
+      return {
+        gcpServiceAccount: email(m.service_account_id),
+        namespace: ksa[1],
+        serviceAccount: ksa[2],
+        origin: `google_service_account_iam_member.${id}`,
+      };
     });
   const secretIds = new Map(Object.entries(json.resource?.google_secret_manager_secret ?? {}).map(([id, s]) => [id, s.secret_id as string]));
   const secrets = new Map<string, string[]>([...secretIds.values()].map((secretId) => [secretId, []]));

@@ -14,13 +14,20 @@ export interface ObjectMeta {
   readonly origin: string;
 }
 
-export interface ContainerPort { readonly name?: string; readonly containerPort: unknown; readonly protocol: string }
+export interface ContainerPort {
+  readonly name?: string;
+  readonly containerPort: unknown;
+  readonly protocol: string;
+}
 export interface EnvVar {
   readonly name: string;
   readonly value?: string;
   readonly secretKeyRef?: { readonly name: string; readonly key: string };
 }
-export interface VolumeMount { readonly name: string; readonly mountPath: string }
+export interface VolumeMount {
+  readonly name: string;
+  readonly mountPath: string;
+}
 export interface Container {
   readonly name: string;
   readonly image: string;
@@ -37,7 +44,10 @@ export type VolumeSource =
   | { readonly secretProviderClass: string }
   | { readonly emptyDir: true }
   | { readonly projected: true };
-export interface Volume { readonly name: string; readonly source: VolumeSource }
+export interface Volume {
+  readonly name: string;
+  readonly source: VolumeSource;
+}
 
 export interface PodTemplate {
   readonly labels: Labels;
@@ -55,18 +65,48 @@ export interface Workload extends ObjectMeta {
   readonly template: PodTemplate;
 }
 
-export interface ServicePort { readonly name?: string; readonly port: unknown; readonly targetPort: unknown; readonly protocol: string }
-export interface Service extends ObjectMeta { readonly type: string; readonly selector: Labels; readonly ports: readonly ServicePort[] }
+export interface ServicePort {
+  readonly name?: string;
+  readonly port: unknown;
+  readonly targetPort: unknown;
+  readonly protocol: string;
+}
+export interface Service extends ObjectMeta {
+  readonly type: string;
+  readonly selector: Labels;
+  readonly ports: readonly ServicePort[];
+}
 export type ServiceAccount = ObjectMeta;
-export interface ConfigMap extends ObjectMeta { readonly data: Readonly<Record<string, string>> }
-export interface Secret extends ObjectMeta { readonly keys: readonly string[] }
+export interface ConfigMap extends ObjectMeta {
+  readonly data: Readonly<Record<string, string>>;
+}
+export interface Secret extends ObjectMeta {
+  readonly keys: readonly string[];
+}
 /** A custom resource (SecretProviderClass, ServiceMonitor, PodMonitor, Certificate, …). */
-export interface CustomObject extends ObjectMeta { readonly apiVersion: string; readonly kind: string; readonly spec: any }
-export interface DisruptionBudget extends ObjectMeta { readonly selector: Labels }
-export interface Autoscaler extends ObjectMeta { readonly target: { readonly kind: string; readonly name: string }; readonly minReplicas: unknown; readonly maxReplicas: unknown }
+export interface CustomObject extends ObjectMeta {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly spec: any;
+}
+export interface DisruptionBudget extends ObjectMeta {
+  readonly selector: Labels;
+}
+export interface Autoscaler extends ObjectMeta {
+  readonly target: { readonly kind: string; readonly name: string };
+  readonly minReplicas: unknown;
+  readonly maxReplicas: unknown;
+}
 
-export interface PolicyPeer { readonly ipBlock?: { readonly cidr: string; readonly except: readonly string[] }; readonly namespaceSelector?: Labels; readonly podSelector?: Labels }
-export interface PolicyRule { readonly peers: readonly PolicyPeer[]; readonly ports: readonly { readonly port: unknown; readonly protocol: string }[] }
+export interface PolicyPeer {
+  readonly ipBlock?: { readonly cidr: string; readonly except: readonly string[] };
+  readonly namespaceSelector?: Labels;
+  readonly podSelector?: Labels;
+}
+export interface PolicyRule {
+  readonly peers: readonly PolicyPeer[];
+  readonly ports: readonly { readonly port: unknown; readonly protocol: string }[];
+}
 export interface NetworkPolicy extends ObjectMeta {
   readonly podSelector: Labels;
   readonly types: readonly string[];
@@ -74,10 +114,20 @@ export interface NetworkPolicy extends ObjectMeta {
   readonly egress: readonly PolicyRule[];
 }
 
-export interface Namespace { readonly name: string; readonly labels: Labels }
+export interface Namespace {
+  readonly name: string;
+  readonly labels: Labels;
+}
 
 /** A helm_release: what we asked of the chart. */
-export interface HelmRelease { readonly name: string; readonly namespace: string; readonly chart: string; readonly version: string; readonly values: any; readonly origin: string }
+export interface HelmRelease {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: string;
+  readonly version: string;
+  readonly values: any;
+  readonly origin: string;
+}
 
 /** A `roles/iam.workloadIdentityUser` grant: this Kubernetes service account may act as that Google one. */
 export interface WorkloadIdentityBinding {
@@ -120,5 +170,16 @@ export interface ClusterModel extends Readonly<ClusterObjects> {
 export type ObjectSet = ClusterObjects;
 
 export function emptyObjectSet(): ObjectSet {
-  return { namespaces: [], workloads: [], services: [], serviceAccounts: [], configMaps: [], secrets: [], customObjects: [], disruptionBudgets: [], autoscalers: [], networkPolicies: [] };
+  return {
+    namespaces: [],
+    workloads: [],
+    services: [],
+    serviceAccounts: [],
+    configMaps: [],
+    secrets: [],
+    customObjects: [],
+    disruptionBudgets: [],
+    autoscalers: [],
+    networkPolicies: [],
+  };
 }

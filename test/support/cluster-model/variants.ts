@@ -15,7 +15,10 @@ import type { ClusterModel } from "./types";
 /** A real RS256 public key: KongEdge may parse what it is given. */
 export const PUBLIC_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
 
-interface TwoStacks { platform: TerraformJson; infrastructure: TerraformJson }
+interface TwoStacks {
+  platform: TerraformJson;
+  infrastructure: TerraformJson;
+}
 
 /** Both stacks as a user wires them: one spec for both, and the platform stack's gateway options. */
 function twoStacks(spec: Partial<GatewaySpec>, gateway: PlatformStackProps["gateway"] = {}): TwoStacks {
@@ -34,8 +37,17 @@ function singleReplicaEdge(): TwoStacks {
   const app = tempApp();
   const stack = new TerraformStack(app, "edge");
   const namespaces = new GatewayNamespaces(stack, "Namespaces");
-  new SecretV1(stack, "ProxyTls", { metadata: { name: "kong-proxy-tls", namespace: namespaces.refs.edge }, type: "kubernetes.io/tls", data: { "tls.crt": "<certificate>", "tls.key": "<key>" } });
-  new KongEdge(stack, "Edge", { namespace: namespaces.refs.edge, tls: { secretName: "kong-proxy-tls" }, loadBalancerIp: "203.0.113.10", replicas: { min: 1, max: 1 } });
+  new SecretV1(stack, "ProxyTls", {
+    metadata: { name: "kong-proxy-tls", namespace: namespaces.refs.edge },
+    type: "kubernetes.io/tls",
+    data: { "tls.crt": "<certificate>", "tls.key": "<key>" },
+  });
+  new KongEdge(stack, "Edge", {
+    namespace: namespaces.refs.edge,
+    tls: { secretName: "kong-proxy-tls" },
+    loadBalancerIp: "203.0.113.10",
+    replicas: { min: 1, max: 1 },
+  });
   return { platform: synthJson(stack), infrastructure: {} };
 }
 
@@ -43,17 +55,30 @@ const OPENAI: CatalogueModel = { name: "gpt", provider: "openai", model: "gpt-4o
 
 /** The deployments the invariants are checked on: the example app and construct variants. */
 export const VARIANTS: Record<string, { stacks: () => TwoStacks; options?: ClusterModelOptions }> = {
-  "the example app": { stacks: () => { const { platform, infrastructure } = synthesizeExample(); return { platform, infrastructure }; } },
+  "the example app": {
+    stacks: () => {
+      const { platform, infrastructure } = synthesizeExample();
+      return { platform, infrastructure };
+    },
+  },
   // Each variant joins options whose known defects break different invariants, to synthesize less.
   "custom namespaces and a provider model given only to the platform stack": {
-    stacks: () => twoStacks({ namespaces: { edge: "acme-edge", app: "acme-app", router: "acme-router", observability: "acme-obs" }, models: [...DEFAULT_MODELS, OPENAI] }),
+    stacks: () =>
+      twoStacks({
+        namespaces: { edge: "acme-edge", app: "acme-app", router: "acme-router", observability: "acme-obs" },
+        models: [...DEFAULT_MODELS, OPENAI],
+      }),
   },
   "cert-manager TLS, consumers, CORS and a provider model in both stacks": {
-    stacks: () => twoStacks({ models: [...DEFAULT_MODELS, OPENAI] }, {
-      tls: { certManager: { clusterIssuer: "letsencrypt", dnsNames: ["api.example.com"] } },
-      consumers: [{ username: "team-a", rsaPublicKey: PUBLIC_KEY }],
-      corsOrigins: ["https://app.example.com"],
-    }),
+    stacks: () =>
+      twoStacks(
+        { models: [...DEFAULT_MODELS, OPENAI] },
+        {
+          tls: { certManager: { clusterIssuer: "letsencrypt", dnsNames: ["api.example.com"] } },
+          consumers: [{ username: "team-a", rsaPublicKey: PUBLIC_KEY }],
+          corsOrigins: ["https://app.example.com"],
+        },
+      ),
     options: { apiVersions: ["cert-manager.io/v1"] },
   },
   "Kong at one replica": { stacks: singleReplicaEdge },

@@ -2,7 +2,10 @@ import { CLUSTER, COMPLIANT, at, isReference, unresolved, violation } from "../g
 import { defineRule } from "../../rule";
 
 export const rule = defineRule({
-  id: "AIG-GKE-17", level: "error", appliesTo: CLUSTER, checkov: ["CKV_GCP_21"],
+  id: "AIG-GKE-17",
+  level: "error",
+  appliesTo: CLUSTER,
+  checkov: ["CKV_GCP_21"],
   info: "The cluster carries labels.",
   explanation: "Labels attribute cost and ownership; unlabelled clusters are orphans in billing.",
   fix: "Set resource_labels (AiGatewayCluster's labels prop).",

@@ -2,7 +2,10 @@ import { CLUSTER, at, expectValue, isTrue, violation } from "../gke-helpers";
 import { defineRule } from "../../rule";
 
 export const rule = defineRule({
-  id: "AIG-GKE-19", level: "error", appliesTo: CLUSTER, checkov: ["CKV_GCP_123"],
+  id: "AIG-GKE-19",
+  level: "error",
+  appliesTo: CLUSTER,
+  checkov: ["CKV_GCP_123"],
   info: "Node pools are separate resources, the default pool removed.",
   explanation: "Inline node pools cannot be hardened or replaced independently of the cluster.",
   fix: "Set remove_default_node_pool = true and manage pools with google_container_node_pool.",

@@ -3,7 +3,11 @@ import { defineRule } from "../../rule";
 import { MAX_AUTHORIZED_PUBLIC_ADDRESSES, parseIpv4Cidr, publicAddressCount, type Ipv4Range } from "../../../cidr";
 
 export const rule = defineRule({
-  id: "AIG-GKE-2", level: "error", appliesTo: CLUSTER, checkov: ["CKV_GCP_20", "CKV_GCP_18"], cis: "5.6.3",
+  id: "AIG-GKE-2",
+  level: "error",
+  appliesTo: CLUSTER,
+  checkov: ["CKV_GCP_20", "CKV_GCP_18"],
+  cis: "5.6.3",
   info: "The control plane accepts only authorized networks, together at most a /8 of public addresses.",
   explanation: "An API server open to the internet is one credential leak away from a compromised cluster.",
   fix: "Set master_authorized_networks_config with specific CIDR blocks (masterAuthorizedNetworks).",

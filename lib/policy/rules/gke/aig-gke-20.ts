@@ -2,7 +2,10 @@ import { CLUSTER, COMPLIANT, at, violation } from "../gke-helpers";
 import { defineRule } from "../../rule";
 
 export const rule = defineRule({
-  id: "AIG-GKE-20", level: "warning", appliesTo: CLUSTER, cis: "5.3.1",
+  id: "AIG-GKE-20",
+  level: "warning",
+  appliesTo: CLUSTER,
+  cis: "5.3.1",
   info: "Kubernetes Secrets are encrypted with a Cloud KMS key.",
   explanation: "Application-layer encryption protects Secrets in etcd with a key you control and can revoke.",
   fix: "Set secretsEncryption on AiGatewayCluster.",

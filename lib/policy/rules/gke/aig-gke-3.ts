@@ -2,7 +2,11 @@ import { CLUSTER, COMPLIANT, at, violation } from "../gke-helpers";
 import { defineRule } from "../../rule";
 
 export const rule = defineRule({
-  id: "AIG-GKE-3", level: "error", appliesTo: CLUSTER, checkov: ["CKV_GCP_23"], cis: "5.6.2",
+  id: "AIG-GKE-3",
+  level: "error",
+  appliesTo: CLUSTER,
+  checkov: ["CKV_GCP_23"],
+  cis: "5.6.2",
   info: "The cluster is VPC-native (alias IPs).",
   explanation: "VPC-native clusters get pod addresses from the VPC, which firewalls, flow logs and private access understand.",
   fix: "Set ip_allocation_policy with secondary ranges for pods and services.",

@@ -2,9 +2,14 @@ import { CLUSTER, COMPLIANT, at, isReference, isTrue, unresolved, violation } fr
 import { defineRule } from "../../rule";
 
 export const rule = defineRule({
-  id: "AIG-GKE-4", level: "error", appliesTo: CLUSTER, checkov: ["CKV_GCP_12"], cis: "4.3.2",
+  id: "AIG-GKE-4",
+  level: "error",
+  appliesTo: CLUSTER,
+  checkov: ["CKV_GCP_12"],
+  cis: "4.3.2",
   info: "Network policies are enforced (Dataplane V2 or Calico), with an explicit network_policy block.",
-  explanation: "Without enforcement NetworkPolicies are ignored and every pod can reach every other pod. Like checkov CKV_GCP_12, the rule wants the network_policy block written out: enabled = false beside Dataplane V2.",
+  explanation:
+    "Without enforcement NetworkPolicies are ignored and every pod can reach every other pod. Like checkov CKV_GCP_12, the rule wants the network_policy block written out: enabled = false beside Dataplane V2.",
   fix: 'Set datapath_provider = "ADVANCED_DATAPATH" with network_policy { enabled = false }, or network_policy { enabled = true }.',
   check: ({ config }) => {
     const datapath = at(config, "datapath_provider");

@@ -2,7 +2,9 @@ import { COMPLIANT, violation } from "../iam-data-helpers";
 import { defineRule } from "../../rule";
 
 export const rule = defineRule({
-  id: "AIG-DATA-1", level: "error", appliesTo: ["google_redis_instance"],
+  id: "AIG-DATA-1",
+  level: "error",
+  appliesTo: ["google_redis_instance"],
   info: "Memorystore requires AUTH and encrypts traffic in transit.",
   explanation: "Without AUTH any pod in the VPC can read the cache; without TLS the AUTH string crosses the network in clear.",
   fix: 'Set auth_enabled = true and transit_encryption_mode = "SERVER_AUTHENTICATION".',

@@ -2,7 +2,9 @@ import { COMPLIANT, IAM_GRANTS, PRIMITIVE_ROLES, isReference, unresolved, violat
 import { defineRule } from "../../rule";
 
 export const rule = defineRule({
-  id: "AIG-IAM-1", level: "error", appliesTo: IAM_GRANTS,
+  id: "AIG-IAM-1",
+  level: "error",
+  appliesTo: IAM_GRANTS,
   info: "No primitive roles (owner, editor, viewer) are granted.",
   explanation: "Primitive roles grant thousands of permissions across every service of the project.",
   fix: "Grant predefined or custom roles with only the permissions needed.",

@@ -2,7 +2,9 @@ import { COMPLIANT, NOT_APPLICABLE, helmValues, violation } from "../kubernetes-
 import { defineRule } from "../../rule";
 
 export const rule = defineRule({
-  id: "AIG-K8S-12", level: "error", appliesTo: ["helm_release"],
+  id: "AIG-K8S-12",
+  level: "error",
+  appliesTo: ["helm_release"],
   info: "The Kong chart runs hardened: read-only, non-root, no escalation, no capabilities, no token, admin API off.",
   explanation: "checkov's Terraform scan cannot see inside Helm values, so we check the values we pass to Kong's chart ourselves.",
   fix: "Keep KongEdge's containerSecurityContext and deployment.serviceAccount settings; keep the admin API disabled.",
@@ -17,7 +19,8 @@ export const rule = defineRule({
     if (!(sc.capabilities?.drop ?? []).includes("ALL")) return violation("capabilities are not dropped");
     if (values.deployment?.serviceAccount?.automountServiceAccountToken !== false) return violation("the service-account token is mounted");
     if (values.admin?.enabled !== false) return violation("the admin API Service is enabled");
-    if (values.customEnv && JSON.stringify(values.customEnv).includes("secretKeyRef")) return violation("a secret reaches Kong as an environment variable (customEnv)");
+    if (values.customEnv && JSON.stringify(values.customEnv).includes("secretKeyRef"))
+      return violation("a secret reaches Kong as an environment variable (customEnv)");
     return COMPLIANT;
   },
 });
