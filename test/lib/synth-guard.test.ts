@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
@@ -40,6 +42,19 @@ describe("synthesis refuses values JavaScript produced by accident", () => {
     const { app, workload } = consumerStack();
     workload(["/bin/sh", "-c", `exec litellm --port ${4000}`]);
     expect(() => app.synth()).not.toThrow();
+  });
+
+  it("writes exactly what it checked, and renders afresh when asked again after synth", () => {
+    const { app, stack, workload } = consumerStack();
+    workload(["/bin/sh", "-c", "exec litellm --port 4000"]);
+    app.synth();
+    const written = JSON.parse(readFileSync(join(app.outdir, "stacks", "team-stack", "cdk.tf.json"), "utf8"));
+    const { "//": _written, ...writtenBlocks } = written;
+    const again = stack.toTerraform() as Record<string, unknown>;
+    const { "//": _again, ...againBlocks } = again;
+    expect(againBlocks).toEqual(writtenBlocks);
+    new ConfigMapV1(stack, "Later", { metadata: { name: "later" }, data: { a: "b" } });
+    expect(Object.keys((stack.toTerraform() as any).resource.kubernetes_config_map_v1 ?? {})).toHaveLength(1);
   });
 
   it("refuses NaN, which JSON would silently write as null, in a stack holding only a library cluster", () => {
