@@ -136,6 +136,7 @@ export class AiGateway extends Construct {
     suppressPolicy(this.edge, [
       {
         id: "AIG-K8S-12",
+        appliesTo: ["no-secret-env"],
         reason:
           "Kong's rate-limiting plugin reads the Redis password through its env vault, and open-source Kong has no file-based vault, so this one secret must arrive as an environment variable.",
       },

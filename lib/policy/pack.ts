@@ -15,10 +15,18 @@ export interface Suppression {
   readonly id: string;
   /** Why this is acceptable here: at least one full sentence. */
   readonly reason: string;
+  /**
+   * Which of the rule's `checks` this covers (cdk-nag's `appliesTo`). Required for a rule that
+   * bundles several checks, so that suppressing one never hides the others.
+   * @default - the whole rule, allowed only for a rule with one check
+   */
+  readonly appliesTo?: readonly string[];
 }
 
 export interface Finding {
   readonly ruleId: string;
+  /** Which of the rule's checks failed, for a rule that bundles several. */
+  readonly check?: string;
   readonly level: "error" | "warning";
   readonly path: string;
   readonly resourceType: string;
@@ -49,6 +57,7 @@ export function suppressPolicy(scope: IConstruct, suppressions: Suppression[]): 
         "names no rule of the policy pack",
         `use one of ${POLICY_RULES.map((r) => r.id).join(", ")}`,
       );
+    checkAppliesTo(scope, s);
     const words = s.reason.trim().split(/\s+/).filter(Boolean);
     if (words.length < 5 || s.reason.trim().length < 30 || !/[.!]$/.test(s.reason.trim())) {
       throw new InvalidPropsError(
@@ -63,18 +72,54 @@ export function suppressPolicy(scope: IConstruct, suppressions: Suppression[]): 
   holder[SUPPRESSIONS] = [...(holder[SUPPRESSIONS] ?? []), ...suppressions];
 }
 
-function suppressionFor(node: IConstruct, ruleId: string): Suppression | undefined {
+/** A suppression of a bundled rule names the checks it covers, each one the rule has. */
+function checkAppliesTo(scope: IConstruct, s: Suppression): void {
+  const checks = POLICY_RULES.find((r) => r.id === s.id)?.checks;
+  if (!checks) {
+    if (s.appliesTo)
+      throw new InvalidPropsError(scope, `suppression ${s.id}.appliesTo`, "is given, but the rule has a single check", "leave appliesTo out");
+    return;
+  }
+  if (!s.appliesTo || s.appliesTo.length === 0) {
+    throw new InvalidPropsError(
+      scope,
+      `suppression ${s.id}.appliesTo`,
+      `is missing, and ${s.id} bundles ${checks.length} checks`,
+      `name the checks this covers, from ${checks.join(", ")}`,
+    );
+  }
+  for (const check of s.appliesTo) {
+    if (!checks.includes(check))
+      throw new InvalidPropsError(
+        scope,
+        `suppression ${s.id}.appliesTo`,
+        `names "${check}", which is not a check of ${s.id}`,
+        `use ${checks.join(", ")}`,
+      );
+  }
+}
+
+function suppressionFor(node: IConstruct, ruleId: string, check: string | undefined): Suppression | undefined {
   for (const scope of node.node.scopes.slice().reverse()) {
-    const found = (scope as unknown as Record<symbol, Suppression[] | undefined>)[SUPPRESSIONS]?.find((s) => s.id === ruleId);
+    const found = (scope as unknown as Record<symbol, Suppression[] | undefined>)[SUPPRESSIONS]?.find(
+      (s) => s.id === ruleId && (s.appliesTo === undefined || (check !== undefined && s.appliesTo.includes(check))),
+    );
     if (found) return found;
   }
   return undefined;
 }
 
-/** Runs a rule over one resource's synthesized configuration. */
+/** Every verdict of a rule over one resource's synthesized configuration: one per failed check. */
+export function evaluateAll(rule: PolicyRule, type: string, config: Record<string, any>): readonly Verdict[] {
+  if (!rule.appliesTo.includes("*") && !rule.appliesTo.includes(type)) return [{ kind: "not-applicable" }];
+  const verdicts = rule.check({ type, config });
+  return Array.isArray(verdicts) ? (verdicts.length > 0 ? verdicts : [{ kind: "compliant" }]) : [verdicts as Verdict];
+}
+
+/** A rule's verdict over one resource: its first finding, or compliant / not applicable. */
 export function evaluate(rule: PolicyRule, type: string, config: Record<string, any>): Verdict {
-  if (!rule.appliesTo.includes("*") && !rule.appliesTo.includes(type)) return { kind: "not-applicable" };
-  return rule.check({ type, config });
+  const verdicts = evaluateAll(rule, type, config);
+  return verdicts.find((v) => v.kind === "non-compliant" || v.kind === "unresolved") ?? verdicts[0];
 }
 
 /** The message a finding carries: rule, what is wrong, how to fix it. */
@@ -86,7 +131,8 @@ export function findingMessage(rule: PolicyRule, verdict: Verdict): string {
         ? verdict.reason
         : "";
   const mapping = [rule.checkov?.join(", "), rule.cis ? `CIS GKE ${rule.cis}` : undefined].filter(Boolean).join("; ");
-  return `[${rule.id}] ${rule.info} ${what}${mapping ? ` (${mapping})` : ""}. Fix: ${rule.fix}`;
+  const check = verdict.kind === "non-compliant" && verdict.check ? ` ${verdict.check}` : "";
+  return `[${rule.id}${check}] ${rule.info} ${what}${mapping ? ` (${mapping})` : ""}. Fix: ${rule.fix}`;
 }
 
 /**
@@ -113,23 +159,28 @@ export class PolicyPack implements IAspect {
     const json = resolve(node, node.toTerraform()) as { resource: Record<string, Record<string, Record<string, any>>> };
     const config = Object.values(json.resource[type])[0];
     for (const rule of this.rules) {
-      const verdict = evaluate(rule, type, config);
-      if (verdict.kind === "compliant" || verdict.kind === "not-applicable") continue;
-      const finding: Finding = {
-        ruleId: rule.id,
-        level: rule.level,
-        path: node.node.path,
-        resourceType: type,
-        message: findingMessage(rule, verdict),
-      };
-      const suppression = suppressionFor(node, rule.id);
-      if (suppression) {
-        this.report.suppressed.push({ ...finding, reason: suppression.reason });
-        continue;
-      }
-      this.report.findings.push(finding);
-      if (rule.level === "error") Annotations.of(node).addError(finding.message);
-      else Annotations.of(node).addWarning(finding.message);
+      for (const verdict of evaluateAll(rule, type, config)) this.record(node, rule, type, verdict);
     }
+  }
+
+  private record(node: IConstruct, rule: PolicyRule, type: string, verdict: Verdict): void {
+    if (verdict.kind === "compliant" || verdict.kind === "not-applicable") return;
+    const check = verdict.kind === "non-compliant" ? verdict.check : undefined;
+    const finding: Finding = {
+      ruleId: rule.id,
+      ...(check ? { check } : {}),
+      level: rule.level,
+      path: node.node.path,
+      resourceType: type,
+      message: findingMessage(rule, verdict),
+    };
+    const suppression = suppressionFor(node, rule.id, check);
+    if (suppression) {
+      this.report.suppressed.push({ ...finding, reason: suppression.reason });
+      return;
+    }
+    this.report.findings.push(finding);
+    if (rule.level === "error") Annotations.of(node).addError(finding.message);
+    else Annotations.of(node).addWarning(finding.message);
   }
 }

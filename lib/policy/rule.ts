@@ -2,13 +2,14 @@
 export type Verdict =
   | { readonly kind: "compliant" }
   | { readonly kind: "not-applicable" }
-  | { readonly kind: "non-compliant"; readonly reason: string }
+  /** `check` names which of the rule's `checks` failed, for rules that bundle several. */
+  | { readonly kind: "non-compliant"; readonly reason: string; readonly check?: string }
   /** The deciding value is only known at apply time: reported, never passed. */
   | { readonly kind: "unresolved"; readonly field: string };
 
 export const COMPLIANT: Verdict = { kind: "compliant" };
 export const NOT_APPLICABLE: Verdict = { kind: "not-applicable" };
-export const violation = (reason: string): Verdict => ({ kind: "non-compliant", reason });
+export const violation = (reason: string, check?: string): Verdict => ({ kind: "non-compliant", reason, ...(check ? { check } : {}) });
 export const unresolved = (field: string): Verdict => ({ kind: "unresolved", field });
 
 /** A synthesized resource as Terraform JSON sees it (snake_case attributes, references as `${…}`). */
@@ -32,8 +33,15 @@ export interface PolicyRule {
   readonly cis?: string;
   /** Terraform resource types it looks at; `*` for all. */
   readonly appliesTo: readonly string[];
-  /** A pure check. */
-  check(resource: ResourceUnderTest): Verdict;
+  /**
+   * The separate checks of a rule that bundles several. Each violation names one, and a
+   * suppression must name the ones it covers (`appliesTo`), so suppressing one never hides
+   * another.
+   * @default - one check: the rule itself
+   */
+  readonly checks?: readonly string[];
+  /** A pure check; a rule with `checks` returns every violation it finds. */
+  check(resource: ResourceUnderTest): Verdict | readonly Verdict[];
 }
 
 /** True when a value is a Terraform reference that only apply time resolves. */

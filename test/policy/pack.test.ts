@@ -8,6 +8,10 @@ import { AiGatewayCluster } from "../../constructs/ai-gateway-cluster";
 import { buildExampleApp, readExampleConfig } from "../../lib/example-app";
 import { policiesMarkdown } from "../../lib/policy/docs";
 import { PolicyPack, suppressPolicy } from "../../lib/policy/pack";
+import { KongEdge } from "../../constructs/kong-edge";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { toYaml } from "../../lib/yaml";
 import { tempApp } from "../support/terraform";
 
 function stackWithEditorGrant() {
@@ -65,6 +69,49 @@ describe("the policy pack as an Aspect", () => {
     );
     expect(() => suppressPolicy(stack, [{ id: "AIG-NOPE", reason: "This rule does not exist in the pack at all." }])).toThrow(
       /suppression AIG-NOPE names no rule of the policy pack/,
+    );
+  });
+
+  it("suppresses only the checks a suppression names: Kong's env secret, never a writable root filesystem", () => {
+    const app = tempApp();
+    const stack = new TerraformStack(app, "edge");
+    new KubernetesProvider(stack, "kubernetes", {});
+    new HelmProvider(stack, "helm", {});
+    const edge = new KongEdge(stack, "Edge", {
+      namespace: "edge",
+      tls: { secretName: "kong-proxy-tls" },
+      loadBalancerIp: "203.0.113.10",
+      rateLimitRedis: {
+        host: "10.0.0.3",
+        port: "6378",
+        caCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+        passwordSecret: { name: "kong-redis", key: "password" },
+      },
+    });
+    suppressPolicy(edge, [
+      { id: "AIG-K8S-12", appliesTo: ["no-secret-env"], reason: "Kong's env vault is the only way open-source Kong reads the Redis password." },
+    ]);
+    const values = edge.helmValues() as any;
+    edge.release.addOverride("values", [
+      toYaml({ ...values, containerSecurityContext: { ...values.containerSecurityContext, readOnlyRootFilesystem: false } }),
+    ]);
+    const pack = PolicyPack.applyTo(app);
+    expect(() => app.synth()).toThrow(/\[AIG-K8S-12 read-only-root\].*readOnlyRootFilesystem is not true/);
+    expect(pack.report.findings.filter((f) => f.ruleId === "AIG-K8S-12").map((f) => f.check)).toEqual(["read-only-root"]);
+    expect(pack.report.suppressed.map((f) => `${f.ruleId} ${f.check}`)).toEqual(["AIG-K8S-12 no-secret-env"]);
+  });
+
+  it("refuses a suppression of a bundled rule that does not name its checks, or names one it lacks", () => {
+    const { stack } = stackWithEditorGrant();
+    const reason = "Kong's env vault is the only way open-source Kong reads the Redis password.";
+    expect(() => suppressPolicy(stack, [{ id: "AIG-K8S-12", reason }])).toThrow(
+      /^team: suppression AIG-K8S-12\.appliesTo is missing, and AIG-K8S-12 bundles 7 checks\. Fix: name the checks this covers, from read-only-root, /,
+    );
+    expect(() => suppressPolicy(stack, [{ id: "AIG-K8S-12", appliesTo: ["secret-env"], reason }])).toThrow(
+      /names "secret-env", which is not a check of AIG-K8S-12/,
+    );
+    expect(() => suppressPolicy(stack, [{ id: "AIG-IAM-1", appliesTo: ["x"], reason }])).toThrow(
+      /suppression AIG-IAM-1\.appliesTo is given, but the rule has a single check/,
     );
   });
 
