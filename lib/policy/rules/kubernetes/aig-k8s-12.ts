@@ -30,12 +30,17 @@ export const rule = defineRule({
     demand(sc.allowPrivilegeEscalation === false, "no-privilege-escalation", "containerSecurityContext.allowPrivilegeEscalation is not false");
     demand(sc.runAsNonRoot === true, "non-root", "containerSecurityContext.runAsNonRoot is not true");
     demand((sc.capabilities?.drop ?? []).includes("ALL"), "drop-capabilities", "capabilities are not dropped");
-    demand(values.deployment?.serviceAccount?.automountServiceAccountToken ===
-      false, "no-service-account-token", "the service-account token is mounted");
+    demand(
+      values.deployment?.serviceAccount?.automountServiceAccountToken === false,
+      "no-service-account-token",
+      "the service-account token is mounted",
+    );
     demand(values.admin?.enabled === false, "admin-api-off", "the admin API Service is enabled");
-    demand(!(
-      values.customEnv && JSON.stringify(values.customEnv).includes("secretKeyRef")
-    ), "no-secret-env", "a secret reaches Kong as an environment variable (customEnv)");
+    demand(
+      !(values.customEnv && JSON.stringify(values.customEnv).includes("secretKeyRef")),
+      "no-secret-env",
+      "a secret reaches Kong as an environment variable (customEnv)",
+    );
     return found.length > 0 ? found : COMPLIANT;
   },
 });
