@@ -25,8 +25,26 @@ const knownDocuments = new Map<string, unknown>();
  * array items), and the copy is frozen because inspectors share it.
  */
 function rememberDocument(text: string, value: unknown): void {
-  if (knownDocuments.has(text)) return;
+  if (knownDocuments.has(text) || !survivesJson(value)) return;
+  // Bounded: one synth renders a few dozen documents; a long-lived process (tests, watch)
+  // renders many more, and an old one is only ever parsed again.
+  if (knownDocuments.size >= MAX_KNOWN_DOCUMENTS) knownDocuments.clear();
   knownDocuments.set(text, value === undefined ? undefined : deepFreeze(JSON.parse(JSON.stringify(value))));
+}
+
+const MAX_KNOWN_DOCUMENTS = 256;
+
+/**
+ * Whether the JSON copy reads back as YAML would: NaN and ±Infinity become null in JSON but
+ * `.nan`/`.inf` in YAML, and a Date becomes a string in JSON but a timestamp in YAML 1.1.
+ * Such documents are parsed instead.
+ */
+function survivesJson(value: unknown): boolean {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) return value.every(survivesJson);
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
+  return Object.values(value).every(survivesJson);
 }
 
 function deepFreeze<T>(value: T): T {

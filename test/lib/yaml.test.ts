@@ -14,6 +14,15 @@ describe("inspectYaml", () => {
     expect(inspected).toEqual({ a: 1, list: [1, null, "x"], off: "off", nested: { text: "line 1\nline 2\n" } });
   });
 
+  it.each([
+    ["NaN", { ratio: Number.NaN }],
+    ["Infinity", { limit: Number.POSITIVE_INFINITY }],
+    ["a date", { since: new Date(0) }],
+  ])("reads %s back as the parser does, not as its JSON copy", (_name, source) => {
+    const text = toYaml(source);
+    expect(inspectYaml(text)).toEqual(fromYaml(text));
+  });
+
   it("shares a frozen value, so an inspector cannot change what the next one sees", () => {
     const inspected = inspectYaml(toYaml({ deep: { list: [1] } }));
     expect(() => {
