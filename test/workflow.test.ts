@@ -19,8 +19,8 @@ describe("GitHub Actions workflow", () => {
   });
 
   it("tests, synthesizes, reviews and comments on pull requests", () => {
-    expect(runs("test")).toEqual(expect.arrayContaining(["npm ci", "npm test", "npm run synth", "npm run review"]));
-    const order = ["npm ci", "npm test", "npm run synth", "npm run review"].map((cmd) => runs("test").indexOf(cmd));
+    expect(runs("test")).toEqual(expect.arrayContaining(["npm ci", "npm test", "npm run test:package", "npm run synth", "npm run review"]));
+    const order = ["npm ci", "npm test", "npm run test:package", "npm run synth", "npm run review"].map((cmd) => runs("test").indexOf(cmd));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     const comment = steps("test").find((s) => s.uses?.startsWith("actions/github-script"))!;
     expect(comment.if).toBe("github.event_name == 'pull_request'");
