@@ -15,6 +15,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { MAX_AUTHORIZED_PUBLIC_ADDRESSES, parseIpv4Cidr, publicAddressCount, rangesOverlap, type Ipv4Range } from "../lib/cidr";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gcpLabels } from "../lib/labels";
+import { gatewayNames } from "../lib/gateway-names";
 import { checkedName, physicalName, validatePhysicalName, validatePrefix, validateProjectId } from "../lib/naming";
 import { isKnownRegion } from "../lib/regions";
 import { isUnresolved } from "../lib/tokens";
@@ -322,7 +323,8 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     this.labels = gcpLabels(this, props.labels);
     this.projectId = props.projectId;
     this.location = props.region;
-    this.clusterName = checkedName(this, "google_container_cluster", props.prefix, "gke");
+    // The platform stack looks the cluster up by this same derived name.
+    this.clusterName = validatePhysicalName(this, "google_container_cluster", gatewayNames(props.prefix, props.projectId).cluster);
     this.workloadPool = `${props.projectId}.svc.id.goog`;
     const dependsOn = props.dependsOn ?? [];
 
