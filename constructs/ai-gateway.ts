@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { dependable, Fn, Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { DataGoogleComputeAddress } from "@cdktf/provider-google/lib/data-google-compute-address";
 import { DataGoogleRedisInstance } from "@cdktf/provider-google/lib/data-google-redis-instance";
@@ -128,11 +128,10 @@ export class AiGateway extends Construct {
       sourceRanges: props.sourceRanges,
       corsOrigins: props.corsOrigins,
       rateLimits: props.rateLimits,
-      rateLimitRedis: { ...redisEndpoint, passwordSecret: kongRedisSecret },
+      rateLimitRedis: { ...redisEndpoint, passwordSecret: kongRedisSecret, passwordSecretResource: this.kongRedisSecret },
       routes: [{ name: "openai-api", url: `http://${this.backend.workload.serviceHost}:${BACKEND_PORT}`, paths: ["/v1"] }],
       consumers: props.consumers,
     });
-    if (this.kongRedisSecret) this.edge.release.dependsOn = [...(this.edge.release.dependsOn ?? []), dependable(this.kongRedisSecret)];
     suppressPolicy(this.edge, [
       {
         id: "AIG-K8S-12",

@@ -62,6 +62,12 @@ export interface RateLimitRedis {
    * (e.g. from `gcloud redis instances get-auth-string`); Kong reads it through its env vault.
    */
   readonly passwordSecret: { readonly name: string; readonly key: string };
+  /**
+   * The resource that creates `passwordSecret`, when the same stack does: Kong's release waits
+   * for it like for everything else its pods read.
+   * @default - none: the Secret exists beforehand
+   */
+  readonly passwordSecretResource?: ITerraformDependable;
 }
 
 /**
@@ -237,6 +243,7 @@ export class KongEdge extends Construct {
           data: { "ca.pem": props.rateLimitRedis.caCertificate },
         }),
       );
+      if (props.rateLimitRedis.passwordSecretResource) prerequisites.push(props.rateLimitRedis.passwordSecretResource);
     }
     if ("secretManager" in props.tls) {
       const tls = props.tls.secretManager;
