@@ -22,6 +22,7 @@ import { isUnresolved } from "../lib/tokens";
 import { minimumAvailabilityHours } from "../lib/maintenance-window";
 import { GKE_FACTS } from "../lib/upstream-facts";
 import { guardRenderedValues } from "../lib/synth-guard";
+import { suppressPolicy } from "../lib/policy/pack";
 
 /**
  * What other constructs need to know about the gateway's cluster. Every field is a plain
@@ -226,7 +227,7 @@ export interface AiGatewayClusterProps {
   readonly maintenanceWindow?: MaintenanceWindow;
   /**
    * Encrypt Kubernetes Secrets in etcd with Cloud KMS.
-   * @default - off: Google-managed encryption at rest only
+   * @default - off: Google-managed encryption at rest only; the policy report lists AIG-GKE-20 as suppressed, with why
    */
   readonly secretsEncryption?: SecretsEncryptionOptions;
   /**
@@ -358,6 +359,15 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
     // GKE checks its agent's access to the key when it creates the cluster, so the grant comes first.
     const clusterDependsOn = this.secretsKeyGrant ? [...dependsOn, this.secretsKeyGrant] : dependsOn;
     this.cluster = this.createCluster(props, network, ranges.master.cidr, secretsKeyId, clusterDependsOn);
+    if (!props.secretsEncryption) {
+      suppressPolicy(this.cluster, [
+        {
+          id: "AIG-GKE-20",
+          reason:
+            "KMS encryption of Secrets is opt-in (secretsEncryption) because a Cloud KMS key ring can never be deleted, so a default would leave one in every project that tries the construct; Secrets stay encrypted at rest by Google meanwhile.",
+        },
+      ]);
+    }
     this.dependables = { network: this.network, cluster: this.cluster };
 
     this.primaryNodePool = this.addNodePool("PrimaryNodePool", { name: "primary", ...props.nodePool });

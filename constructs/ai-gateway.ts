@@ -12,7 +12,6 @@ import { ObservabilityStack, type ObservabilityStackProps } from "./observabilit
 import { DEFAULT_MODELS, ModelCatalogue, type CatalogueModel } from "../lib/catalogue";
 import { gatewayNames } from "../lib/gateway-names";
 import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
-import { suppressPolicy } from "../lib/policy/pack";
 import { guardRenderedValues } from "../lib/synth-guard";
 
 export interface AiGatewayProps {
@@ -132,14 +131,6 @@ export class AiGateway extends Construct {
       routes: [{ name: "openai-api", url: `http://${this.backend.workload.serviceHost}:${BACKEND_PORT}`, paths: ["/v1"] }],
       consumers: props.consumers,
     });
-    suppressPolicy(this.edge, [
-      {
-        id: "AIG-K8S-12",
-        appliesTo: ["no-secret-env"],
-        reason:
-          "Kong's rate-limiting plugin reads the Redis password through its env vault, and open-source Kong has no file-based vault, so this one secret must arrive as an environment variable.",
-      },
-    ]);
     if (props.observability !== false) {
       const names = props.namespaces.names;
       this.observability = new ObservabilityStack(this, "Observability", {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evaluate, POLICY_RULES } from "../../lib/policy/pack";
+import { evaluate as evaluateIn, POLICY_RULES } from "../../lib/policy/pack";
+import { stackIndexOfJson } from "../../lib/policy/references";
 import type { PolicyRule } from "../../lib/policy/rule";
 import { fromYaml, toYaml } from "../../lib/yaml";
 import { synthesizeExample } from "../support/example";
@@ -19,6 +20,11 @@ const iamMember = resourcesOf(infra, "google_project_iam_member")[0];
 const wiBinding = resourcesOf(infra, "google_service_account_iam_member")[0];
 const redis = resourcesOf(infra, "google_redis_instance")[0];
 const configMap = example.configMap("litellm-config");
+
+// References resolve against the stack each input comes from: Google resources are the infrastructure stack's, the rest the platform's.
+const stacks = { infrastructure: stackIndexOfJson(infra), platform: stackIndexOfJson(platform) };
+const evaluate = (rule: PolicyRule, type: string, config: any) =>
+  evaluateIn(rule, type, config, type.startsWith("google_") ? stacks.infrastructure : stacks.platform);
 
 /** A deep copy with `path` (dots; numbers index lists) set to `value`, or deleted when undefined. */
 function withValue(config: any, path: string, value: unknown): any {
@@ -228,6 +234,7 @@ describe("undecidable values", () => {
     expect(evaluate(gke1, "google_container_cluster", withValue(cluster, "private_cluster_config.enable_private_nodes", "${var.private}"))).toEqual({
       kind: "unresolved",
       field: "private_cluster_config.enable_private_nodes",
+      reference: "${var.private}",
     });
     const iam1 = POLICY_RULES.find((r) => r.id === "AIG-IAM-1")!;
     expect(evaluate(iam1, "google_project_iam_member", { ...iamMember, role: "${var.role}" }).kind).toBe("unresolved");

@@ -47,7 +47,7 @@ export function everyContainer(
 export const securityContext = (container: Record<string, any>) => (at(container, "security_context") ?? {}) as Record<string, any>;
 export const podSecurityContext = (pod: Record<string, any>) => (at(pod, "security_context") ?? {}) as Record<string, any>;
 
-export { helmReleaseValues as helmValues } from "../../helm-values";
+export { helmValues } from "../rule";
 
 export { COMPLIANT, NOT_APPLICABLE, at, expectValue, isReference, unresolved, violation };
 export type { PolicyRule, ResourceUnderTest, Verdict };

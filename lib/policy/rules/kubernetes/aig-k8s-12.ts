@@ -1,5 +1,5 @@
-import { COMPLIANT, NOT_APPLICABLE, helmValues, violation } from "../kubernetes-helpers";
-import { defineRule, type Verdict } from "../../rule";
+import { NOT_APPLICABLE, helmValues } from "../kubernetes-helpers";
+import { defineRule, eachCheck } from "../../rule";
 
 export const rule = defineRule({
   id: "AIG-K8S-12",
@@ -22,25 +22,19 @@ export const rule = defineRule({
     const values = helmValues(config);
     if (values === undefined) return { kind: "unresolved", field: "values" };
     const sc = values.containerSecurityContext ?? {};
-    const found: Verdict[] = [];
-    const demand = (ok: boolean, check: string, reason: string) => {
-      if (!ok) found.push(violation(reason, check));
-    };
-    demand(sc.readOnlyRootFilesystem === true, "read-only-root", "containerSecurityContext.readOnlyRootFilesystem is not true");
-    demand(sc.allowPrivilegeEscalation === false, "no-privilege-escalation", "containerSecurityContext.allowPrivilegeEscalation is not false");
-    demand(sc.runAsNonRoot === true, "non-root", "containerSecurityContext.runAsNonRoot is not true");
-    demand((sc.capabilities?.drop ?? []).includes("ALL"), "drop-capabilities", "capabilities are not dropped");
-    demand(
-      values.deployment?.serviceAccount?.automountServiceAccountToken === false,
-      "no-service-account-token",
-      "the service-account token is mounted",
-    );
-    demand(values.admin?.enabled === false, "admin-api-off", "the admin API Service is enabled");
-    demand(
-      !(values.customEnv && JSON.stringify(values.customEnv).includes("secretKeyRef")),
-      "no-secret-env",
-      "a secret reaches Kong as an environment variable (customEnv)",
-    );
-    return found.length > 0 ? found : COMPLIANT;
+    return eachCheck(config, {
+      "read-only-root": () => (sc.readOnlyRootFilesystem === true ? undefined : "containerSecurityContext.readOnlyRootFilesystem is not true"),
+      "no-privilege-escalation": () =>
+        sc.allowPrivilegeEscalation === false ? undefined : "containerSecurityContext.allowPrivilegeEscalation is not false",
+      "non-root": () => (sc.runAsNonRoot === true ? undefined : "containerSecurityContext.runAsNonRoot is not true"),
+      "drop-capabilities": () => ((sc.capabilities?.drop ?? []).includes("ALL") ? undefined : "capabilities are not dropped"),
+      "no-service-account-token": () =>
+        values.deployment?.serviceAccount?.automountServiceAccountToken === false ? undefined : "the service-account token is mounted",
+      "admin-api-off": () => (values.admin?.enabled === false ? undefined : "the admin API Service is enabled"),
+      "no-secret-env": () =>
+        values.customEnv && JSON.stringify(values.customEnv).includes("secretKeyRef")
+          ? "a secret reaches Kong as an environment variable (customEnv)"
+          : undefined,
+    });
   },
 });

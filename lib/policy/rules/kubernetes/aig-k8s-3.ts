@@ -1,4 +1,4 @@
-import { WORKLOADS, everyContainer, isReference } from "../kubernetes-helpers";
+import { WORKLOADS, everyContainer } from "../kubernetes-helpers";
 import { defineRule } from "../../rule";
 import { isPinnedImage } from "../../../images";
 
@@ -13,7 +13,7 @@ export const rule = defineRule({
   check: (r) =>
     everyContainer(r, (c) => {
       const image = String(c.image ?? "");
-      if (isReference(image) || isPinnedImage(image)) return undefined;
+      if (isPinnedImage(image)) return undefined;
       return `image ${image} is not pinned`;
     }),
 });

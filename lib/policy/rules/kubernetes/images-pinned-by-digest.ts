@@ -11,6 +11,7 @@ import {
   type Verdict,
 } from "../kubernetes-helpers";
 import { defineRule } from "../../rule";
+import { rawOf } from "../../references";
 import { isDigestPinned, isSha256Digest } from "../../../images";
 
 /**
@@ -18,13 +19,18 @@ import { isDigestPinned, isSha256Digest } from "../../../images";
  * `{ repository, tag }` (or `{ unifiedRepoTag }`) objects under a key naming an image (`image`, `sidecarImage`, …).
  */
 function helmImages(values: unknown, path = ""): { path: string; value: unknown }[] {
-  if (values === null || typeof values !== "object") return [];
-  return Object.entries(values as Record<string, unknown>).flatMap(([key, value]) => {
+  // Walked on the raw values, so that only the image settings are read (a reference elsewhere is not this rule's business).
+  const raw = rawOf(values);
+  if (raw === null || typeof raw !== "object") return [];
+  return Object.keys(raw).flatMap((key) => {
     const here = path ? `${path}.${key}` : key;
+    const rawValue = (raw as Record<string, unknown>)[key];
     const namesImage = /image$/i.test(key);
-    if (namesImage && typeof value === "string") return [{ path: here, value }];
-    if (namesImage && value && typeof value === "object" && ("repository" in value || "unifiedRepoTag" in value)) return [{ path: here, value }];
-    return helmImages(value, here);
+    const isImage =
+      namesImage &&
+      (typeof rawValue === "string" || (rawValue && typeof rawValue === "object" && ("repository" in rawValue || "unifiedRepoTag" in rawValue)));
+    if (isImage) return [{ path: here, value: (values as Record<string, unknown>)[key] }];
+    return rawValue !== null && typeof rawValue === "object" ? helmImages((values as Record<string, unknown>)[key], here) : [];
   });
 }
 
