@@ -18,5 +18,13 @@ export { resolveGatewaySpec, type GatewaySpec, type ResolvedGatewaySpec } from "
 export { HardenedWorkload, type HardenedWorkloadProps } from "../lib/workload";
 export { VERSIONS } from "../lib/versions";
 export type { StateBackendOptions } from "../lib/state-backend";
-export { PolicyPack, POLICY_RULES, suppressPolicy, type Finding, type PolicyReport, type Suppression } from "../lib/policy/pack";
+export {
+  PolicyPack,
+  POLICY_RULES,
+  suppressPolicy,
+  type Finding,
+  type PolicyPackOptions,
+  type PolicyReport,
+  type Suppression,
+} from "../lib/policy/pack";
 export type { PolicyRule, Verdict } from "../lib/policy/rule";

@@ -1,6 +1,7 @@
 import { TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
 import { InvalidPropsError } from "./errors";
+import { installPolicyPack } from "./policy/pack";
 
 /** A value that JavaScript produced by accident and Terraform would apply as if it were meant. */
 export interface BrokenValue {
@@ -85,11 +86,13 @@ export function location(value: BrokenValue): string {
 const guarded = new WeakSet<TerraformStack>();
 
 /**
- * Makes the stack that holds `scope` refuse to synthesize broken values. Every library construct
- * calls it, so stacks that consumers build themselves are checked too. It runs with cdktf's
- * validations (`app.synth()`, `cdktf synth`); an App created with `skipValidation: true` skips it.
+ * Makes the stack that holds `scope` refuse to synthesize broken values, and installs the policy
+ * pack on it. Every library construct calls it, so stacks that consumers build themselves are
+ * checked too. It runs with cdktf's validations (`app.synth()`, `cdktf synth`); an App created
+ * with `skipValidation: true` skips the value check (not the policy pack's error annotations).
  */
 export function guardRenderedValues(scope: IConstruct): void {
+  installPolicyPack(scope);
   const stack = TerraformStack.of(scope);
   if (guarded.has(stack)) return;
   guarded.add(stack);
