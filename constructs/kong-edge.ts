@@ -369,7 +369,7 @@ export class KongEdge extends Construct {
 
   /** The values as YAML; cdktf resolves the release more than once per synth (the policy pack, then the output). */
   private renderedValues(): string {
-    if (this.rendered?.revision !== this.revision) this.rendered = { revision: this.revision, yaml: toYaml(this.helmValues()) };
+    if (this.rendered?.revision !== this.revision) this.rendered = { revision: this.revision, yaml: toYaml(this.helmValues(), this) };
     return this.rendered.yaml;
   }
 
@@ -535,7 +535,7 @@ export class KongEdge extends Construct {
         ? { customEnv: { kong_redis_password: { valueFrom: { secretKeyRef: { name: redis.passwordSecret.name, key: redis.passwordSecret.key } } } } }
         : {}),
       ingressController: { enabled: false },
-      dblessConfig: { config: toYaml(this.declarativeConfig()) },
+      dblessConfig: { config: toYaml(this.declarativeConfig(), this) },
       admin: { enabled: false, http: { enabled: false } },
       manager: { enabled: false },
       status: { enabled: true, http: { enabled: true, containerPort: STATUS_PORT } },

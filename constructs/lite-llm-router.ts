@@ -183,7 +183,7 @@ export class LiteLlmRouter extends Construct {
       component: "router",
       image,
       port: { name: "http", containerPort: ROUTER_PORT },
-      config: { mountPath: CONFIG_DIR, data: { "config.yaml": toYaml(this.liteLlmConfig), [REDIS_CA_FILE]: props.redis.caCertificate } },
+      config: { mountPath: CONFIG_DIR, data: { "config.yaml": toYaml(this.liteLlmConfig, this), [REDIS_CA_FILE]: props.redis.caCertificate } },
       secrets: { mountPath: SECRET_FILES_DIR, files: secretFiles },
       // Secrets arrive as files (never env valueFrom) and become the environment LiteLLM's
       // `os.environ/` references read, only inside the process.

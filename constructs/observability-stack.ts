@@ -179,13 +179,13 @@ export class ObservabilityStack extends Construct {
       atomic: true,
       cleanupOnFail: true,
       timeout: 900,
-      values: [toYaml(this.values)],
+      values: [toYaml(this.values, this)],
     });
   }
 
   /** The alerts as a Prometheus rule file, for promtool and reviews. */
   ruleFile(): string {
-    return toYaml({ groups: this.ruleGroups });
+    return toYaml({ groups: this.ruleGroups }, this);
   }
 }
 

@@ -42,7 +42,7 @@ export class SecretFiles extends Construct {
         apiVersion: "secrets-store.csi.x-k8s.io/v1",
         kind: "SecretProviderClass",
         metadata: { name: props.name, namespace: props.namespace, labels: { ...KUBERNETES_COMMON_LABELS } },
-        spec: { provider: "gke", parameters: { secrets: toYaml(secrets) } },
+        spec: { provider: "gke", parameters: { secrets: toYaml(secrets, this) } },
       },
     });
   }

@@ -1,3 +1,4 @@
+import type { IConstruct } from "constructs";
 import { parse, stringify } from "yaml";
 
 /**
@@ -6,9 +7,9 @@ import { parse, stringify } from "yaml";
  * are booleans, so strings like Kong's `database: "off"` must come out quoted. Multi-line
  * strings are literal blocks, which every parser reads back byte for byte.
  */
-export function toYaml(value: unknown): string {
+export function toYaml(value: unknown, owner?: IConstruct): string {
   const text = stringify(value, { version: "1.1", blockQuote: "literal", lineWidth: 0 });
-  rememberDocument(text, value);
+  if (owner) rememberDocument(documentsOf(owner), text, value);
   return text;
 }
 
@@ -17,22 +18,33 @@ export function fromYaml(text: string): any {
   return parse(text, { version: "1.1" });
 }
 
-const knownDocuments = new Map<string, unknown>();
+type Documents = Map<string, unknown>;
+
+/**
+ * Rendered documents, per construct tree: one synth's documents live and die with its App, so
+ * nothing carries over to another app in the same process (tests, watch mode).
+ */
+const documentsByTree = new WeakMap<IConstruct, Documents>();
+
+function documentsOf(scope: IConstruct): Documents {
+  const root = scope.node.root;
+  let documents = documentsByTree.get(root);
+  if (!documents) {
+    documents = new Map();
+    documentsByTree.set(root, documents);
+  }
+  return documents;
+}
 
 /**
  * What a rendered document reads back as, so inspecting it needs no parse. The value is
  * copied through JSON, which drops and nulls exactly what YAML does (undefined keys, undefined
  * array items), and the copy is frozen because inspectors share it.
  */
-function rememberDocument(text: string, value: unknown): void {
-  if (knownDocuments.has(text) || !survivesJson(value)) return;
-  // Bounded: one synth renders a few dozen documents; a long-lived process (tests, watch)
-  // renders many more, and an old one is only ever parsed again.
-  if (knownDocuments.size >= MAX_KNOWN_DOCUMENTS) knownDocuments.clear();
-  knownDocuments.set(text, value === undefined ? undefined : deepFreeze(JSON.parse(JSON.stringify(value))));
+function rememberDocument(documents: Documents, text: string, value: unknown): void {
+  if (documents.has(text) || !survivesJson(value)) return;
+  documents.set(text, value === undefined ? undefined : deepFreeze(JSON.parse(JSON.stringify(value))));
 }
-
-const MAX_KNOWN_DOCUMENTS = 256;
 
 /**
  * Whether the JSON copy reads back as YAML would: NaN and ±Infinity become null in JSON but
@@ -55,12 +67,29 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+let inspected: Documents | undefined;
+
 /**
- * fromYaml for read-only inspection (the policy pack): a document rendered by toYaml in this
- * process reads back as the value it came from; any other is parsed once, since several
- * rules look into the same Helm values. The result is shared: callers must not mutate it.
+ * Runs `inspect` with the documents of the construct tree holding `scope`: inside it,
+ * inspectYaml reads a document that tree rendered as the value it came from, and parses any
+ * other once. Synthesis is synchronous, so one scope is active at a time.
+ */
+export function inspectingYamlOf<T>(scope: IConstruct, inspect: () => T): T {
+  const outer = inspected;
+  inspected = documentsOf(scope);
+  try {
+    return inspect();
+  } finally {
+    inspected = outer;
+  }
+}
+
+/**
+ * fromYaml for read-only inspection (the policy pack, the review): see inspectingYamlOf.
+ * Outside a scope every call parses. The result is shared: callers must not mutate it.
  */
 export function inspectYaml(text: string): any {
-  if (!knownDocuments.has(text)) knownDocuments.set(text, deepFreeze(fromYaml(text)));
-  return knownDocuments.get(text);
+  if (!inspected) return deepFreeze(fromYaml(text));
+  if (!inspected.has(text)) inspected.set(text, deepFreeze(fromYaml(text)));
+  return inspected.get(text);
 }

@@ -3,6 +3,7 @@ import { Annotations, Aspects, TerraformResource, TerraformStack, type IAspect }
 import { resolve } from "cdktf/lib/_tokens";
 import type { IConstruct } from "constructs";
 import { InvalidPropsError } from "../errors";
+import { inspectingYamlOf } from "../yaml";
 import { COMPLIANT, type PolicyRule, type Verdict } from "./rule";
 import { EMPTY_STACK_INDEX, Reading, type StackIndex, type UnresolvedRead } from "./references";
 import { GKE_RULES } from "./rules/gke/index";
@@ -245,9 +246,11 @@ export class PolicyPack implements IAspect {
     const type = node.terraformResourceType;
     const config = this.configOf(node);
     const stack = this.stackIndex(TerraformStack.of(node));
-    for (const rule of this.rules) {
-      for (const verdict of evaluateAll(rule, type, config, stack)) this.record(node, rule, type, verdict);
-    }
+    inspectingYamlOf(node, () => {
+      for (const rule of this.rules) {
+        for (const verdict of evaluateAll(rule, type, config, stack)) this.record(node, rule, type, verdict);
+      }
+    });
   }
 
   /** A resource's configuration as it is written out, resolved once per synth. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { fromYaml, inspectYaml, toYaml } from "../../lib/yaml";
+import { App } from "cdktf";
+import { fromYaml, inspectYaml, inspectingYamlOf, toYaml } from "../../lib/yaml";
 import { compareOrdinal, sortedEntries } from "../../lib/ordering";
 import { resourcesOf } from "../support/terraform";
+import { compiled } from "../support/compiled";
 import { synthesizeExample } from "../support/example";
 
 describe("inspectYaml", () => {
@@ -31,8 +33,24 @@ describe("inspectYaml", () => {
     expect(Object.isFrozen(inspectYaml("parsed: {only: here}\n").parsed)).toBe(true);
   });
 
+  it("reads a document as rendered only within the app that rendered it", () => {
+    const [first, second] = [new App(), new App()];
+    const text = toYaml({ release: { replicas: 2 } }, first);
+    const inFirst = inspectingYamlOf(first, () => [inspectYaml(text), inspectYaml(text)]);
+    const inSecond = inspectingYamlOf(second, () => inspectYaml(text));
+    expect(inFirst[0]).toBe(inFirst[1]);
+    expect(inSecond).toEqual(inFirst[0]);
+    expect(inSecond).not.toBe(inFirst[0]);
+    expect(inspectingYamlOf(second, () => inspectYaml(text))).toBe(inSecond);
+  });
+
+  it("keeps nothing outside a scope: each inspection is a fresh parse", () => {
+    const text = toYaml({ only: "parsed" });
+    expect(inspectYaml(text)).not.toBe(inspectYaml(text));
+  });
+
   it("agrees with the parser on every YAML document the example app synthesizes", () => {
-    const { platform } = synthesizeExample();
+    const { app, platform } = synthesizeExample();
     const documents = [
       ...resourcesOf(platform, "helm_release").flatMap((r) => r.values as string[]),
       ...resourcesOf(platform, "kubernetes_config_map_v1").flatMap((c) =>
@@ -43,7 +61,14 @@ describe("inspectYaml", () => {
       ...resourcesOf(platform, "kubernetes_manifest").map((m) => m.manifest.spec.parameters.secrets as string),
     ];
     expect(documents.length).toBeGreaterThanOrEqual(4);
-    for (const text of documents) expect(inspectYaml(text)).toEqual(fromYaml(text));
+    // The example is built by the compiled library, so its documents are in dist's yaml module.
+    const shipped = compiled<typeof import("../../lib/yaml")>("lib/yaml");
+    const remembered = shipped.inspectingYamlOf(app, () => documents.map((text) => [shipped.inspectYaml(text), shipped.inspectYaml(text)]));
+    for (const [index, text] of documents.entries()) {
+      const [first, again] = remembered[index];
+      expect(first).toBe(again);
+      expect(first).toEqual(fromYaml(text));
+    }
   });
 });
 

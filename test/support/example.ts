@@ -22,6 +22,7 @@ export function synthesizeExample() {
   const deployment = (name: string) => resourcesOf(platform, "kubernetes_deployment_v1").find((d) => d.metadata.name === name)!;
   const kongValues = () => fromYaml(resourcesOf(platform, "helm_release").find((r) => r.chart === "kong")!.values[0]);
   return {
+    app,
     platform,
     infrastructure,
     configMap,
