@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { GatewayError } from "./errors.js";
 import { collectBody } from "./message-body.js";
-import { requestHeader, type GatewayEnv } from "./middleware/request-context.js";
+import { nodeRequest, requestHeader, type GatewayEnv } from "./middleware/request-context.js";
 
 /** The JSON body as parsed, and as received. */
 export interface JsonBody {
@@ -20,13 +20,8 @@ export async function readJsonBody(c: Context<GatewayEnv>, limitBytes: number): 
   }
   const declared = Number(requestHeader(c, "content-length"));
   if (declared > limitBytes) throw tooLarge(limitBytes);
-  // On Node straight from node:http: no copy into a web ArrayBuffer, and reading stops at the limit.
-  const incoming = c.env?.incoming;
-  const raw = incoming
-    ? await collectBody(incoming, { limit: { bytes: limitBytes, error: () => tooLarge(limitBytes) }, broken: incompleteBody })
-    : Number.isFinite(declared) && declared > 0
-      ? new Uint8Array(await c.req.arrayBuffer())
-      : await readLimited(c.req.raw, limitBytes);
+  // Straight from node:http: no copy into a web ArrayBuffer, and reading stops at the limit.
+  const raw = await collectBody(nodeRequest(c), { limit: { bytes: limitBytes, error: () => tooLarge(limitBytes) }, broken: incompleteBody });
   if (raw.byteLength > limitBytes) throw tooLarge(limitBytes);
   let value: unknown;
   try {
@@ -38,25 +33,6 @@ export async function readJsonBody(c: Context<GatewayEnv>, limitBytes: number): 
     throw new GatewayError("invalid_json", "The body must be a JSON object");
   }
   return { value: value as Record<string, unknown>, raw };
-}
-
-/** Streams a body of unknown length, stopping as soon as it passes the limit. */
-async function readLimited(request: Request, limitBytes: number): Promise<Uint8Array> {
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limitBytes) {
-      await reader.cancel();
-      throw tooLarge(limitBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 function tooLarge(limitBytes: number): GatewayError {

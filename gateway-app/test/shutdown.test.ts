@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeUpstream, streamChunks } from "./support/fake-upstream.js";
+import { compiledGateway, imageCommand } from "./support/harness.js";
 
 const APP_DIR = resolve(__dirname, "..");
 const fake = new FakeUpstream();
@@ -15,9 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => fake.stop());
 
-/** Starts the real server process and resolves with its port once it logs "listening". */
+/** Starts the compiled server as the image does and resolves with its port once it logs "listening". */
 function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const args = imageCommand().map((arg) => (arg === "gateway-app/dist/server.js" ? join(compiledGateway(), "server.js") : arg));
+  const child = spawn(process.execPath, args, {
     cwd: APP_DIR,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],

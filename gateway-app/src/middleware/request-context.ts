@@ -31,28 +31,38 @@ export interface RequestState {
 
 export type GatewayEnv = {
   Variables: { state: RequestState };
-  /** Set by @hono/node-server; absent when the app runs in-process (`app.request`). */
-  Bindings: { incoming?: IncomingMessage; outgoing?: ServerResponse };
+  /** Set by @hono/node-server, the only way the app is served (tests included). */
+  Bindings: { incoming: IncomingMessage; outgoing: ServerResponse };
 };
 
+/** node:http's request. The app has no web-Request path: tests run it over real HTTP too. */
+export function nodeRequest(c: Context<GatewayEnv>): IncomingMessage {
+  const incoming = c.env?.incoming;
+  if (!incoming) throw new Error("gateway-app is served by @hono/node-server only; app.request() has no node:http request");
+  return incoming;
+}
+
+export function nodeResponse(c: Context<GatewayEnv>): ServerResponse {
+  const outgoing = c.env?.outgoing;
+  if (!outgoing) throw new Error("gateway-app is served by @hono/node-server only; app.request() has no node:http response");
+  return outgoing;
+}
+
 /**
- * A request header. On Node it comes from the headers node:http already parsed (lower-case
- * names, repeated values joined with ", " as a web Headers would); in-process from the Request.
+ * A request header, from the headers node:http already parsed: lower-case names, repeated
+ * values joined with ", " as a web Headers would.
  */
 export function requestHeader(c: Context<GatewayEnv>, name: Lowercase<string>): string | undefined {
-  const incoming = c.env?.incoming;
-  if (!incoming) return c.req.header(name);
-  const value = incoming.headers[name];
+  const value = nodeRequest(c).headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
 /**
- * Aborted when the client goes away before its response is complete. On Node it listens on
- * the response directly: reading `c.req.raw.signal` would build a full web Request per call.
+ * Aborted when the client goes away before its response is complete. It listens on the
+ * response directly: reading `c.req.raw.signal` would build a full web Request per call.
  */
 export function clientGone(c: Context<GatewayEnv>): ClientGone {
-  const outgoing = c.env?.outgoing;
-  if (!outgoing) return ClientGone.fromSignal(c.req.raw.signal);
+  const outgoing = nodeResponse(c);
   const gone = new ClientGone();
   // "close" comes once per response; `on` spares the wrapper `once` would allocate.
   outgoing.on("close", () => {
