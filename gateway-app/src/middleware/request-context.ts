@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
-import { ClientGone } from "../client-gone.js";
 import type { Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { Usage } from "../sse.js";
@@ -61,14 +60,14 @@ export function requestHeader(c: Context<GatewayEnv>, name: Lowercase<string>): 
  * Aborted when the client goes away before its response is complete. It listens on the
  * response directly: reading `c.req.raw.signal` would build a full web Request per call.
  */
-export function clientGone(c: Context<GatewayEnv>): ClientGone {
+export function clientGone(c: Context<GatewayEnv>): AbortSignal {
   const outgoing = nodeResponse(c);
-  const gone = new ClientGone();
+  const gone = new AbortController();
   // "close" comes once per response; `on` spares the wrapper `once` would allocate.
   outgoing.on("close", () => {
-    if (!outgoing.writableFinished) gone.abort();
+    if (!outgoing.writableFinished) gone.abort(new Error("the client closed the connection"));
   });
-  return gone;
+  return gone.signal;
 }
 
 // Printable, bounded, no spaces: safe to echo, to log and to pass upstream.

@@ -1,4 +1,3 @@
-import type { ClientGone } from "../client-gone.js";
 import type { GatewayConfig, ModelConfig } from "../config.js";
 import { GatewayError } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
@@ -10,7 +9,7 @@ export interface DispatchRequest {
   readonly path: UpstreamCall["path"];
   readonly stream: boolean;
   readonly requestId: string;
-  readonly signal: ClientGone;
+  readonly signal: AbortSignal;
   readonly model: ModelConfig;
   /** The client's body as parsed, and as received (sent on untouched when nothing changes). */
   readonly body: Record<string, unknown>;

@@ -1,4 +1,3 @@
-import type { ClientGone } from "../client-gone.js";
 import type { ModelConfig } from "../config.js";
 
 /** One attempt against one upstream for one model. */
@@ -11,7 +10,7 @@ export interface UpstreamCall {
   readonly stream: boolean;
   readonly requestId: string;
   /** Aborted when the client goes away. */
-  readonly signal: ClientGone;
+  readonly signal: AbortSignal;
 }
 
 /** What came back: headers first, then the body as it arrives. */
