@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { Admission, type AdmissionLimits } from "./admission.js";
 import type { Registry } from "prom-client";
 import type { Catalogue } from "./config.js";
 import { GatewayError } from "./errors.js";
@@ -20,6 +21,10 @@ export interface AppDeps {
   readonly logger: Logger;
   /** @default 1 MiB */
   readonly bodyLimitBytes?: number;
+  /** Per-process budgets (config.ts, AI_GATEWAY_MAX_IN_FLIGHT_*); past them model requests get 503. */
+  readonly admission: AdmissionLimits;
+  /** Largest non-streamed upstream answer (AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES). */
+  readonly maxUpstreamResponseBytes: number;
   /** Log prompt and completion text. @default false */
   readonly logPrompts?: boolean;
   /** False once shutdown has begun: /readyz fails so the pod leaves the Service. */
@@ -37,6 +42,8 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     dispatcher: deps.dispatcher,
     metrics: deps.metrics,
     bodyLimitBytes: deps.bodyLimitBytes ?? 1024 * 1024,
+    admission: new Admission(deps.admission),
+    maxUpstreamResponseBytes: deps.maxUpstreamResponseBytes,
     logPrompts: deps.logPrompts ?? false,
     now,
   };

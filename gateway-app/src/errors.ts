@@ -15,7 +15,9 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, type: "rate_limit_error" },
   internal_error: { status: 500, type: "api_error" },
   upstream_error: { status: 502, type: "api_error" },
+  upstream_response_too_large: { status: 502, type: "api_error" },
   upstream_unavailable: { status: 503, type: "api_error" },
+  overloaded: { status: 503, type: "api_error" },
   shutting_down: { status: 503, type: "api_error" },
   upstream_timeout: { status: 504, type: "api_error" },
 } as const;

@@ -64,6 +64,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     logPrompts: config.logPrompts,
+    admission: config.admission,
+    maxUpstreamResponseBytes: config.maxUpstreamResponseBytes,
     isReady: () => ready,
   });
 

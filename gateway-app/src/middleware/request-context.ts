@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
-import type { Logger } from "../logger.js";
+import { boundForLog, type Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { Usage } from "../sse.js";
 
@@ -26,6 +26,8 @@ export interface RequestState {
   prompt?: unknown;
   /** Set by streaming handlers: resolves when the last byte went out (or the client left). */
   streamDone?: Promise<{ status: number; aborted?: boolean }>;
+  /** Gives back what admission control lent the request; called once its response is complete. */
+  release?: () => void;
 }
 
 export type GatewayEnv = {
@@ -108,6 +110,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
   };
   const complete = (state: RequestState, route: string, method: string, status: number, aborted: boolean) => {
     metrics.inFlight.dec();
+    state.release?.();
     finished.push({ state, route, method, status, aborted, ended: options.now() });
     if (!scheduled) {
       scheduled = true;
@@ -135,6 +138,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       draining: options.isDraining(),
       prompt: undefined,
       streamDone: undefined,
+      release: undefined,
     };
     c.set("state", state);
     metrics.inFlight.inc();
@@ -186,6 +190,6 @@ function logFields(done: Completion, seconds: number) {
     cost_usd: state.costUsd,
     error: state.errorCode,
     client_aborted: done.aborted || undefined,
-    prompt: state.prompt,
+    prompt: state.prompt === undefined ? undefined : boundForLog(state.prompt),
   };
 }

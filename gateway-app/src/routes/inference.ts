@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { Admission } from "../admission.js";
 import type { Catalogue, ModelConfig } from "../config.js";
 import { GatewayError, invalidField, upstreamErrorEnvelope } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
@@ -16,6 +17,9 @@ export interface InferenceDeps {
   readonly dispatcher: Dispatcher;
   readonly metrics: GatewayMetrics;
   readonly bodyLimitBytes: number;
+  readonly admission: Admission;
+  /** Largest non-streamed answer held before it is relayed (AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES). */
+  readonly maxUpstreamResponseBytes: number;
   readonly logPrompts: boolean;
   readonly now: () => number;
 }
@@ -30,7 +34,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
   const path = kind === "chat" ? "/chat/completions" : "/embeddings";
   return async (c: Context<GatewayEnv>) => {
     const state = c.get("state");
-    const { value: body, raw } = await readJsonBody(c, deps.bodyLimitBytes);
+    const { value: body, raw } = await readJsonBody(c, deps.bodyLimitBytes, admit(state, deps.admission));
     validate(body);
     const tenant = resolveTenant(deps.catalogue, (name) => requestHeader(c, name));
     if (tenant) state.tenant = tenant.name;
@@ -60,7 +64,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
 
     if (response.status >= 400) return relayError(c, state, response, served);
     if (stream && isEventStream(response)) return relayStream(c, state, response, served, !clientWantsUsage, deps);
-    const payload = await response.readAll();
+    const payload = await readAnswer(response, deps.maxUpstreamResponseBytes);
     // Usage is read after the response has gone out, off the hot path.
     state.usageSource = payload;
     return sendBytes(
@@ -70,6 +74,43 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
       payload,
     );
   };
+}
+
+/**
+ * Takes a request slot and returns how the body's bytes are reserved; both are given back when
+ * the response is complete (for a stream, its last byte).
+ */
+function admit(state: RequestState, admission: Admission): (bytes: number) => void {
+  admission.admitRequest();
+  let held = 0;
+  state.release = () => {
+    admission.releaseRequest();
+    admission.releaseBytes(held);
+  };
+  return (bytes) => {
+    admission.reserveBytes(bytes);
+    held += bytes;
+  };
+}
+
+/** A non-streamed answer, whole, within the cap; a larger one stops the upstream call. */
+async function readAnswer(response: UpstreamResponse, maxBytes: number): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new GatewayError(
+      "upstream_response_too_large",
+      `The upstream's answer is larger than ${maxBytes} bytes (AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES); ask for less, stream it, or raise the setting`,
+    );
+  const declared = Number(response.headers["content-length"]);
+  if (declared > maxBytes) {
+    response.abort();
+    throw tooLarge();
+  }
+  try {
+    return await response.readAll({ bytes: maxBytes, error: tooLarge });
+  } catch (error) {
+    response.abort();
+    throw error;
+  }
 }
 
 function applyTokenCap(body: Record<string, unknown>, cap: number | undefined, overrides: Record<string, unknown>): void {

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { UpstreamTimeouts } from "../config.js";
-import { collectBody } from "../message-body.js";
+import { collectBody, type BodyLimit } from "../message-body.js";
 import { UpstreamFailure, type FailureKind, type UpstreamResponse } from "./types.js";
 
 /** Where requests go, parsed once rather than per request. */
@@ -107,9 +107,9 @@ class Exchange implements UpstreamResponse {
     return (this.chunks ??= this.stream(this.incoming));
   }
 
-  readAll(): Promise<Buffer> {
+  readAll(limit?: BodyLimit): Promise<Buffer> {
     if (!this.incoming) return Promise.reject(new Error("the response has not arrived"));
-    return collectBody(this.incoming, { broken: () => this.brokenBody() });
+    return collectBody(this.incoming, { broken: () => this.brokenBody(), limit });
   }
 
   abort(): void {

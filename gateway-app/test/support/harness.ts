@@ -37,6 +37,9 @@ export function imageCommand(): string[] {
   return JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
 }
 
+/** The production defaults (config.ts), as literals. */
+const SERVED_APP_DEFAULTS = { admission: { maxRequests: 10_000, maxBodyBytes: 64 * 1024 * 1024 }, maxUpstreamResponseBytes: 32 * 1024 * 1024 };
+
 let compiledDir: string | undefined;
 
 /**
@@ -141,7 +144,7 @@ export interface ServedApp {
 export function servedApp(
   catalogue: unknown,
   upstreams: Partial<Record<"litellm" | "vertex" | "mock", Upstream>> = {},
-  options: Pick<AppDeps, "bodyLimitBytes" | "isReady" | "logPrompts"> = {},
+  options: Partial<Pick<AppDeps, "bodyLimitBytes" | "isReady" | "logPrompts" | "admission" | "maxUpstreamResponseBytes">> = {},
 ) {
   const problems: string[] = [];
   const parsed = parseCatalogue(catalogue, problems);
@@ -157,7 +160,15 @@ export function servedApp(
     breaker: { failureThreshold: 3, cooldownMs: 60_000 },
     backoff: { baseMs: 1, capMs: 5 },
   });
-  const hono = createApp({ catalogue: parsed, dispatcher, metrics, registry, logger: createLogger((line) => logs.push(line)), ...options });
+  const hono = createApp({
+    catalogue: parsed,
+    dispatcher,
+    metrics,
+    registry,
+    logger: createLogger((line) => logs.push(line)),
+    ...SERVED_APP_DEFAULTS,
+    ...options,
+  });
   let base: Promise<string> | undefined;
   const url = () =>
     (base ??= new Promise<string>((resolveUrl) => {
