@@ -154,7 +154,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
           ({ status: s, aborted }) => complete(state, route, method, s, aborted ?? false),
           () => complete(state, route, method, status, true),
         );
-      } else complete(state, route, method, status, false);
+      } else complete(state, route, method, status, status === 499);
     }
   };
 }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { Admission } from "../admission.js";
+import type { LiveStreams } from "../live-streams.js";
 import type { Catalogue, ModelConfig } from "../config.js";
 import { GatewayError, invalidField, upstreamErrorEnvelope } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
@@ -9,7 +10,7 @@ import { sendBytes, sendJson, sendStream, type ByteSink } from "../respond.js";
 import { SseRelay } from "../sse.js";
 import { authorizeModel, outputTokenCap, resolveTenant } from "../tenancy.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
-import type { UpstreamResponse } from "../upstream/types.js";
+import { UpstreamFailure, type UpstreamResponse } from "../upstream/types.js";
 import { dropLiteLlmControls } from "../upstream/litellm-controls.js";
 
 export interface InferenceDeps {
@@ -22,6 +23,8 @@ export interface InferenceDeps {
   readonly maxUpstreamResponseBytes: number;
   readonly logPrompts: boolean;
   readonly now: () => number;
+  /** Streams in flight, which shutdown ends with an error event. */
+  readonly streams: LiveStreams;
 }
 
 type Kind = "chat" | "embeddings";
@@ -64,7 +67,13 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
 
     if (response.status >= 400) return relayError(c, state, response, served);
     if (stream && isEventStream(response)) return relayStream(c, state, response, served, !clientWantsUsage, deps);
-    const payload = await readAnswer(response, deps.maxUpstreamResponseBytes);
+    let payload: Uint8Array;
+    try {
+      payload = await readAnswer(response, deps.maxUpstreamResponseBytes);
+      deps.dispatcher.reportAnswered(served);
+    } catch (error) {
+      throw brokenAnswer(error, served, deps.dispatcher);
+    }
     // Usage is read after the response has gone out, off the hot path.
     state.usageSource = payload;
     return sendBytes(
@@ -111,6 +120,19 @@ async function readAnswer(response: UpstreamResponse, maxBytes: number): Promise
     response.abort();
     throw error;
   }
+}
+
+/**
+ * What the client gets for an answer that broke after its headers: the upstream's failure is
+ * recorded (the attempt counted a success at its headers), a hang is a 504, a cut a 502, and a
+ * client that left is a 499.
+ */
+function brokenAnswer(error: unknown, served: ModelConfig, dispatcher: Dispatcher): unknown {
+  if (!(error instanceof UpstreamFailure)) return error;
+  dispatcher.reportBrokenBody(served, error);
+  if (error.kind === "aborted") return new GatewayError("client_closed", "The client closed the connection before the answer was complete");
+  if (error.isTimeout) return new GatewayError("upstream_timeout", `The upstream stopped sending its answer: ${error.message}`);
+  return new GatewayError("upstream_error", `The upstream's answer broke off after its headers: ${error.message}`);
 }
 
 function applyTokenCap(body: Record<string, unknown>, cap: number | undefined, overrides: Record<string, unknown>): void {
@@ -163,8 +185,14 @@ function relayStream(
     "x-accel-buffering": "no",
     "x-gateway-model": served.name,
   };
+  let shutDown = false;
+  const unregister = deps.streams.add(() => {
+    shutDown = true;
+    response.abort();
+  });
   return sendStream(c, headers, async (sink: ByteSink) => {
     let aborted = false;
+    let status = 200;
     try {
       for await (const chunk of response.body) {
         const out = relay.push(chunk);
@@ -172,20 +200,33 @@ function relayStream(
       }
       const rest = relay.flush();
       if (rest.byteLength) await sink.write(rest);
+      deps.dispatcher.reportAnswered(served);
     } catch (error) {
-      aborted = (error as { kind?: string }).kind === "aborted";
-      if (!aborted) {
-        // Headers are gone already: tell the client in the stream, as OpenAI does.
+      const failure = error instanceof UpstreamFailure ? error : new UpstreamFailure("reset", String(error), { cause: error });
+      if (shutDown) {
+        status = 503;
+        state.errorCode = "shutting_down";
+        await sink.write(errorEvent(new GatewayError("shutting_down", "The gateway instance shut down before the stream ended; retry the request")));
+      } else if (failure.kind === "aborted") {
+        aborted = true;
+        status = 499;
+      } else {
+        // Headers are gone already: tell the client in the stream, as OpenAI does, and count the failure.
+        deps.dispatcher.reportBrokenBody(served, failure);
+        status = failure.isTimeout ? 504 : 502;
         state.errorCode = "upstream_stream_broken";
-        const message = error instanceof Error ? error.message : String(error);
-        await sink.write(
-          Buffer.from(`data: ${JSON.stringify(new GatewayError("upstream_error", `The upstream stream broke: ${message}`).toEnvelope())}\n\n`),
-        );
+        await sink.write(errorEvent(new GatewayError("upstream_error", `The upstream stream broke: ${failure.message}`)));
       }
     } finally {
+      unregister();
       sink.end();
       state.usage = relay.usage;
-      finish({ status: 200, aborted });
+      finish({ status, aborted });
     }
   });
+}
+
+/** An error inside a stream whose headers went out: a `data:` event with the envelope, as OpenAI sends. */
+function errorEvent(error: GatewayError): Buffer {
+  return Buffer.from(`data: ${JSON.stringify(error.toEnvelope())}\n\n`);
 }
