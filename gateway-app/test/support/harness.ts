@@ -1,17 +1,14 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { Registry } from "prom-client";
-import { createApp, type AppDeps } from "../../src/app.js";
-import { loadConfig, parseCatalogue, type GatewayConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
-import { createMetrics } from "../../src/metrics.js";
-import { Dispatcher } from "../../src/upstream/dispatcher.js";
-import { MockUpstream } from "../../src/upstream/mock.js";
+import type { AppDeps } from "../../src/app.js";
+import { loadConfig, type GatewayConfig } from "../../src/config.js";
 import type { Upstream } from "../../src/upstream/types.js";
 
 const APP_DIR = resolve(__dirname, "../..");
@@ -129,6 +126,14 @@ export async function startTestGateway(env: Record<string, string>, catalogue?: 
   };
 }
 
+/**
+ * A module of the compiled gateway, loaded by Node itself (no test transform): what the image
+ * runs. Synchronous: Node 24 requires ES modules without top-level await.
+ */
+function compiledModule<T>(path: string): T {
+  return createRequire(__filename)(join(compiledGateway(), path)) as T;
+}
+
 export interface ServedApp {
   /** Like Hono's `app.request`, but over real HTTP to the app served as production serves it. */
   request(path: string, init?: RequestInit): Promise<Response>;
@@ -137,8 +142,8 @@ export interface ServedApp {
 }
 
 /**
- * The app served by @hono/node-server on a loopback port, the way server.ts serves it, with
- * upstreams the test provides. The server starts on the first request and never keeps the
+ * The compiled app served by @hono/node-server on a loopback port, the way server.ts serves it,
+ * with upstreams the test provides. The server starts on the first request and never keeps the
  * test process alive.
  */
 export function servedApp(
@@ -146,6 +151,12 @@ export function servedApp(
   upstreams: Partial<Record<"litellm" | "vertex" | "mock", Upstream>> = {},
   options: Partial<Pick<AppDeps, "bodyLimitBytes" | "isReady" | "logPrompts" | "admission" | "maxUpstreamResponseBytes">> = {},
 ) {
+  const { createApp } = compiledModule<typeof import("../../src/app.js")>("app.js");
+  const { parseCatalogue } = compiledModule<typeof import("../../src/config.js")>("config.js");
+  const { createLogger } = compiledModule<typeof import("../../src/logger.js")>("logger.js");
+  const { createMetrics } = compiledModule<typeof import("../../src/metrics.js")>("metrics.js");
+  const { Dispatcher } = compiledModule<typeof import("../../src/upstream/dispatcher.js")>("upstream/dispatcher.js");
+  const { MockUpstream } = compiledModule<typeof import("../../src/upstream/mock.js")>("upstream/mock.js");
   const problems: string[] = [];
   const parsed = parseCatalogue(catalogue, problems);
   if (!parsed) throw new Error(problems.join("\n"));
