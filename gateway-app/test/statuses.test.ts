@@ -1,4 +1,6 @@
+import http from "node:http";
 import net from "node:net";
+import { answerProtocolErrors } from "../src/client-error.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { completion, FakeUpstream, json, sleep, streamChunks } from "./support/fake-upstream.js";
 import { chatBody, parseLogs, startTestGateway, type TestGateway } from "./support/harness.js";
@@ -166,10 +168,9 @@ describe("the breaker's Retry-After", () => {
 });
 
 /** Raw bytes to the server, and whatever it answers before closing. */
-function raw(request: string): Promise<string> {
+function raw(request: string, port = Number(new URL(gw.url).port), end = true): Promise<string> {
   return new Promise((resolve, reject) => {
-    const url = new URL(gw.url);
-    const socket = net.connect(Number(url.port), url.hostname, () => socket.end(request));
+    const socket = net.connect(port, "127.0.0.1", () => (end ? socket.end(request) : socket.write(request)));
     let text = "";
     socket.on("data", (d) => (text += d));
     socket.on("close", () => resolve(text));
@@ -189,6 +190,19 @@ describe("protocol errors", () => {
     const answer = await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 431 /);
     expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).error.code).toBe("request_header_fields_too_large");
+  });
+
+  it("answers a request that does not arrive in time with a 408 in the envelope", async () => {
+    const server = http.createServer({ requestTimeout: 200, headersTimeout: 200, connectionsCheckingInterval: 50 }, (_req, res) => res.end());
+    answerProtocolErrors(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const answer = await raw("GET /healthz HTTP/1.1\r\nHost: x\r\n", (server.address() as net.AddressInfo).port, false);
+      expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).error.code).toBe("request_timeout");
+    } finally {
+      server.close();
+    }
   });
 
   it("sends Allow with a 405", async () => {
