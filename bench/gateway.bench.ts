@@ -2,10 +2,12 @@
 // a bare node:http reference proxy, then measures all of them in one run. Targets on the 2-core
 // reference machine: JSON throughput at 50 connections >= 0.5x the reference proxy; added p50
 // latency at 1 connection <= 0.5 ms over direct; added time to first streamed byte <= 1 ms;
-// peak RSS <= 100 MB and no growth over the soak.
+// peak RSS <= 100 MB and no growth over the soak. Big bodies: 300 concurrent 1 MiB requests never
+// take RSS past the pod's 512 Mi, the excess answered 503. BENCH_BASELINE_REF=<git rev> adds that
+// revision's gateway as a target taking turns with this one, for an interleaved A/B.
 import { execFileSync } from "node:child_process";
 import http from "node:http";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -19,6 +21,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 120);
 const TTFB_SAMPLES = Number(process.env.BENCH_TTFB_SAMPLES ?? 300);
+const BASELINE_REF = process.env.BENCH_BASELINE_REF;
+const POD_LIMIT_MIB = 512;
 
 const jsonBody = JSON.stringify({ model: "bench", messages: [{ role: "user", content: "Say something short." }] });
 const streamBody = JSON.stringify({ model: "bench", stream: true, messages: [{ role: "user", content: "Say something short." }] });
@@ -79,6 +83,46 @@ async function sequentialLatency(
   return Object.fromEntries(Object.entries(times).map(([name, t]) => [name, median(t.slice(Math.floor(samples / 10)))]));
 }
 
+/**
+ * gateway-app's sources at another revision, compiled next to this one (under gateway-app/dist,
+ * so its node_modules resolve as the image's do). Returns its server.js.
+ */
+function compileRevision(rev: string): string {
+  const dir = join(ROOT, "gateway-app/dist/bench-baseline");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "src"), { recursive: true });
+  execFileSync("sh", ["-c", `git -C "${ROOT}" archive "${rev}" gateway-app/src | tar -x --strip-components=2 -C "${dir}/src"`], { stdio: "inherit" });
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ extends: "../../tsconfig.json", compilerOptions: { rootDir: "src", outDir: "out" }, include: ["src/**/*.ts"] }),
+  );
+  execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(dir, "tsconfig.json")], { stdio: "inherit" });
+  return join(dir, "out/server.js");
+}
+
+/**
+ * Many concurrent 1 MiB bodies, more than the admission budget holds: counts the answers by
+ * status and reads the gateway's peak RSS, which must stay under the pod's limit.
+ */
+async function bigBodies(target: Started, connections = 300, seconds = 5) {
+  const body = JSON.stringify({ model: "bench", messages: [{ role: "user", content: "x".repeat(1024 * 1024 - 100) }] });
+  const result = await autocannon({
+    url: `http://127.0.0.1:${target.port}/v1/chat/completions`,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    connections,
+    duration: seconds,
+  });
+  const byStatus = Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => `${status}: ${count}`);
+  return {
+    byStatus: byStatus.join(", "),
+    errors: result.errors,
+    peakMiB: memoryOf(target.child.pid!).peakMiB,
+    alive: target.child.exitCode === null,
+  };
+}
+
 /** The node arguments of the image's CMD, so the benchmark runs what the image runs. */
 function imageCommand(): string[] {
   const dockerfile = readFileSync(join(ROOT, "gateway-app/Dockerfile"), "utf8");
@@ -106,6 +150,13 @@ async function main() {
   );
   const reference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], { UPSTREAM_URL: upstreamUrl });
   const targets: Record<string, Started> = { direct: upstream, reference, gateway };
+  if (BASELINE_REF) {
+    const server = compileRevision(BASELINE_REF);
+    targets.baseline = await startNode(
+      imageCommand().map((arg) => (arg.endsWith(".js") ? server : arg)),
+      { PORT: "0", HOST: "127.0.0.1", GATEWAY_CONFIG: join(dir, "catalogue.json"), LITELLM_BASE_URL: `${upstreamUrl}/v1` },
+    );
+  }
 
   try {
     for (const t of Object.values(targets)) await load(t.port, 10, jsonBody, 2); // warm-up
@@ -162,6 +213,8 @@ async function main() {
     clearInterval(sampler);
     await pause();
     const afterSoak = memoryOf(gateway.child.pid!);
+    // Last, so that the soak's RSS readings are not this scenario's.
+    const big = await bigBodies(gateway);
     const half = Math.floor(during.length / 2);
     const firstHalf = median(during.slice(0, half));
     const secondHalf = median(during.slice(half));
@@ -180,6 +233,14 @@ async function main() {
     const addedP50 = latency.gateway - latency.direct;
     const addedTtfb = ttfb.gateway - ttfb.direct;
     const growth = afterSoak.rssMiB - beforeSoak.rssMiB;
+    if (results["JSON, 50 conn"].baseline) {
+      const versus = (scenario: string) => results[scenario].gateway.ratio / results[scenario].baseline.ratio;
+      printTable(
+        ["scenario", `gateway vs baseline ${BASELINE_REF} (ratio of medians vs reference)`],
+        Object.keys(results).map((scenario) => [scenario, `${versus(scenario).toFixed(3)}x`]),
+      );
+      console.log("");
+    }
     printTable(
       ["target", "limit", "measured", "met"],
       [
@@ -198,6 +259,12 @@ async function main() {
           "no growth",
           `${firstHalf.toFixed(1)} -> ${secondHalf.toFixed(1)} MiB (min ${Math.min(...during).toFixed(1)}, max ${Math.max(...during).toFixed(1)})`,
           secondHalf - firstHalf <= 5 ? "yes" : "NO",
+        ],
+        [
+          "300 concurrent 1 MiB bodies: peak RSS, answers",
+          `<= ${POD_LIMIT_MIB} MiB, alive`,
+          `${big.peakMiB.toFixed(1)} MiB; ${big.byStatus}; ${big.errors} errors`,
+          big.peakMiB <= POD_LIMIT_MIB && big.alive ? "yes" : "NO",
         ],
       ],
     );

@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { Admission, type AdmissionLimits } from "./admission.js";
+import { LiveStreams } from "./live-streams.js";
 import type { Registry } from "prom-client";
 import type { Catalogue } from "./config.js";
 import { GatewayError } from "./errors.js";
@@ -20,13 +22,29 @@ export interface AppDeps {
   readonly logger: Logger;
   /** @default 1 MiB */
   readonly bodyLimitBytes?: number;
+  /** Per-process budgets (config.ts, AI_GATEWAY_MAX_IN_FLIGHT_*); past them model requests get 503. */
+  readonly admission: AdmissionLimits;
+  /** Largest non-streamed upstream answer (AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES). */
+  readonly maxUpstreamResponseBytes: number;
   /** Log prompt and completion text. @default false */
   readonly logPrompts?: boolean;
   /** False once shutdown has begun: /readyz fails so the pod leaves the Service. */
   readonly isReady?: () => boolean;
   readonly now?: () => number;
   readonly newRequestId?: () => string;
+  /** Streams in flight, for shutdown to end. @default a set of this app's own */
+  readonly streams?: LiveStreams;
 }
+
+/** The methods each route answers (GET routes answer HEAD too), for 405's `Allow`. */
+const ROUTE_METHODS: Readonly<Record<string, string>> = {
+  "/v1/chat/completions": "POST",
+  "/v1/embeddings": "POST",
+  "/v1/models": "GET, HEAD",
+  "/healthz": "GET, HEAD",
+  "/readyz": "GET, HEAD",
+  "/metrics": "GET, HEAD",
+};
 
 /** The gateway's HTTP app: no I/O of its own, everything it touches is injected. */
 export function createApp(deps: AppDeps): Hono<GatewayEnv> {
@@ -37,8 +55,11 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     dispatcher: deps.dispatcher,
     metrics: deps.metrics,
     bodyLimitBytes: deps.bodyLimitBytes ?? 1024 * 1024,
+    admission: new Admission(deps.admission),
+    maxUpstreamResponseBytes: deps.maxUpstreamResponseBytes,
     logPrompts: deps.logPrompts ?? false,
     now,
+    streams: deps.streams ?? new LiveStreams(),
   };
   const app = new Hono<GatewayEnv>();
 
@@ -66,9 +87,9 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.get("/healthz", (c) => sendJson(c, 200, { status: "ok" }));
   app.get("/readyz", (c) => (isReady() ? sendJson(c, 200, { status: "ready" }) : sendJson(c, 503, { status: "draining" })));
   app.get("/metrics", async (c) => sendBytes(c, 200, { "content-type": deps.registry.contentType }, await deps.registry.metrics()));
-  for (const path of ["/v1/chat/completions", "/v1/embeddings", "/v1/models", "/healthz", "/readyz", "/metrics"]) {
-    app.all(path, () => {
-      throw new GatewayError("method_not_allowed", "Method not allowed on this path");
+  for (const [path, allow] of Object.entries(ROUTE_METHODS)) {
+    app.all(path, (c) => {
+      throw new GatewayError("method_not_allowed", `${c.req.method} is not allowed on ${path}; use ${allow}`, { headers: { allow } });
     });
   }
 
@@ -77,7 +98,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     const state = c.get("state");
     if (error instanceof GatewayError) {
       state.errorCode = error.code;
-      return sendJson(c, error.status, error.toEnvelope(), error.retryAfter ? { "retry-after": error.retryAfter } : {});
+      return sendJson(c, error.status, error.toEnvelope(), error.retryAfter ? { ...error.headers, "retry-after": error.retryAfter } : error.headers);
     }
     state.errorCode = "internal_error";
     deps.logger.error("unhandled error", { request_id: state.requestId, error: error instanceof Error ? error.message : String(error) });

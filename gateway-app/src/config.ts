@@ -95,6 +95,10 @@ export interface GatewayConfig {
   /** How long /readyz reports draining while connections are still accepted (0 when a preStop hook waits instead). */
   readonly shutdownDelayMs: number;
   readonly logPrompts: boolean;
+  /** Admission control per process: past either budget, model requests get 503 with Retry-After. */
+  readonly admission: { readonly maxRequests: number; readonly maxBodyBytes: number };
+  /** Largest non-streamed upstream answer relayed; a larger one is a 502 naming the setting. */
+  readonly maxUpstreamResponseBytes: number;
 }
 
 export interface UpstreamTimeouts {
@@ -122,6 +126,15 @@ const NUMERIC_SETTINGS = {
   BREAKER_COOLDOWN_MS: { default: 30_000, min: 1, max: 3_600_000 },
   SHUTDOWN_GRACE_MS: { default: 25_000, min: 0, max: 3_600_000 },
   SHUTDOWN_DELAY_MS: { default: 0, min: 0, max: 600_000 },
+  // Model requests (streams included) one process serves at once. Idle streams cost little
+  // memory; 10,000 is what one process was measured to hold within the pod's 512 Mi.
+  AI_GATEWAY_MAX_IN_FLIGHT_REQUESTS: { default: 10_000, min: 1, max: 1_000_000 },
+  // Request body bytes one process holds at once. A body lives as its bytes, its parsed form and,
+  // when the gateway changes a field, its re-encoding: about 4x on top of the ~100 MiB baseline,
+  // so 64 MiB of bodies stays inside the 256 MiB heap and the pod's 512 Mi limit.
+  AI_GATEWAY_MAX_IN_FLIGHT_BODY_BYTES: { default: 64 * 1024 * 1024, min: 1024, max: 4 * 1024 * 1024 * 1024 },
+  // A non-streamed answer is held whole before it is relayed; large embedding batches stay under this.
+  AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES: { default: 32 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024 },
 } as const;
 
 export interface ConfigSources {
@@ -174,6 +187,8 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
     shutdownGraceMs: number("SHUTDOWN_GRACE_MS"),
     shutdownDelayMs: number("SHUTDOWN_DELAY_MS"),
     logPrompts: logPrompts === "true",
+    admission: { maxRequests: number("AI_GATEWAY_MAX_IN_FLIGHT_REQUESTS"), maxBodyBytes: number("AI_GATEWAY_MAX_IN_FLIGHT_BODY_BYTES") },
+    maxUpstreamResponseBytes: number("AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES"),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
 }

@@ -13,9 +13,15 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, type: "invalid_request_error" },
   unsupported_media_type: { status: 415, type: "invalid_request_error" },
   rate_limited: { status: 429, type: "rate_limit_error" },
+  /** nginx's convention: the client closed the connection before the answer; never sent, only recorded. */
+  client_closed: { status: 499, type: "invalid_request_error" },
+  request_timeout: { status: 408, type: "invalid_request_error" },
+  request_header_fields_too_large: { status: 431, type: "invalid_request_error" },
   internal_error: { status: 500, type: "api_error" },
   upstream_error: { status: 502, type: "api_error" },
+  upstream_response_too_large: { status: 502, type: "api_error" },
   upstream_unavailable: { status: 503, type: "api_error" },
+  overloaded: { status: 503, type: "api_error" },
   shutting_down: { status: 503, type: "api_error" },
   upstream_timeout: { status: 504, type: "api_error" },
 } as const;
@@ -31,13 +37,20 @@ export class GatewayError extends Error {
   readonly param: string | null;
   /** Seconds, passed on as `Retry-After`. */
   readonly retryAfter?: string;
+  /** Other headers the answer needs, e.g. `Allow` on a 405. */
+  readonly headers?: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string, options: { param?: string; retryAfter?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { param?: string; retryAfter?: string; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "GatewayError";
     this.code = code;
     this.param = options.param ?? null;
     this.retryAfter = options.retryAfter;
+    this.headers = options.headers;
   }
 
   get status(): number {

@@ -4,7 +4,14 @@ export interface CollectOptions {
   /** The error when the message closes before its body is complete. */
   readonly broken: () => Error;
   /** Past this many bytes: stop collecting, discard the rest, reject with `error()`. */
-  readonly limit?: { readonly bytes: number; readonly error: () => Error };
+  readonly limit?: BodyLimit;
+  /** Called with each chunk's size before it is kept; throwing stops collecting and rejects with that error. */
+  readonly onChunk?: (bytes: number) => void;
+}
+
+export interface BodyLimit {
+  readonly bytes: number;
+  readonly error: () => Error;
 }
 
 /**
@@ -18,10 +25,18 @@ export function collectBody(message: IncomingMessage, options: CollectOptions): 
     let total = 0;
     const onData = (chunk: Buffer) => {
       total += chunk.byteLength;
-      if (options.limit && total > options.limit.bytes) {
+      let refused: unknown;
+      if (options.limit && total > options.limit.bytes) refused = options.limit.error();
+      else
+        try {
+          options.onChunk?.(chunk.byteLength);
+        } catch (error) {
+          refused = error;
+        }
+      if (refused) {
         stop();
         message.resume();
-        reject(options.limit.error());
+        reject(refused);
         return;
       }
       chunks.push(chunk);

@@ -1,5 +1,4 @@
-import { collectDefaultMetrics, Gauge, type Registry } from "prom-client";
-import { FastCounter, FastGauge, FastHistogram } from "./fast-metrics.js";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 /** Buckets for whole requests and upstream calls: model calls run from milliseconds to minutes. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -8,64 +7,66 @@ const TTFT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
 /**
  * Every metric gateway-app exports, on an injected registry. Label values come from bounded
  * sets only: route templates, statuses, configured model and tenant names, fixed outcomes.
+ * prom-client's own classes: they refuse a label that is not declared (a hand-made fast path
+ * measured 1.02x end to end and silently dropped mistyped labels).
  */
 export function createMetrics(registry: Registry, options: { defaultMetrics?: boolean } = {}) {
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
-    requests: new FastCounter({
+    requests: new Counter({
       name: "gateway_http_requests_total",
       help: "HTTP requests by route template, method and status.",
       labelNames: ["route", "method", "status"],
       registers,
     }),
-    requestDuration: new FastHistogram({
+    requestDuration: new Histogram({
       name: "gateway_http_request_duration_seconds",
       help: "Time from request to the last byte of the response.",
       labelNames: ["route", "method", "status"],
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    inFlight: new FastGauge({ name: "gateway_http_requests_in_flight", help: "Requests being served, streams included.", registers }),
-    upstreamDuration: new FastHistogram({
+    inFlight: new Gauge({ name: "gateway_http_requests_in_flight", help: "Requests being served, streams included.", registers }),
+    upstreamDuration: new Histogram({
       name: "gateway_upstream_request_duration_seconds",
       help: "Duration of one upstream attempt until its response headers, by upstream, model and outcome.",
       labelNames: ["upstream", "model", "outcome"],
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    upstreamErrors: new FastCounter({
+    upstreamErrors: new Counter({
       name: "gateway_upstream_errors_total",
       help: "Failed upstream attempts by upstream, model and outcome.",
       labelNames: ["upstream", "model", "outcome"],
       registers,
     }),
-    upstreamRetries: new FastCounter({
+    upstreamRetries: new Counter({
       name: "gateway_upstream_retries_total",
       help: "Retries of upstream calls by upstream, model and the outcome that caused them.",
       labelNames: ["upstream", "model", "outcome"],
       registers,
     }),
-    fallbacks: new FastCounter({
+    fallbacks: new Counter({
       name: "gateway_fallbacks_total",
       help: "Requests served by a fallback model, by the requested and the serving model.",
       labelNames: ["model", "fallback"],
       registers,
     }),
-    timeToFirstToken: new FastHistogram({
+    timeToFirstToken: new Histogram({
       name: "gateway_time_to_first_token_seconds",
       help: "Time from request to the first streamed content chunk.",
       labelNames: ["model"],
       buckets: TTFT_BUCKETS,
       registers,
     }),
-    tokens: new FastCounter({
+    tokens: new Counter({
       name: "gateway_tokens_total",
       help: "Tokens by model, tenant and kind (prompt, completion).",
       labelNames: ["model", "tenant", "kind"],
       registers,
     }),
-    cost: new FastCounter({
+    cost: new Counter({
       name: "gateway_cost_usd_total",
       help: "Estimated cost in US dollars from the catalogue's prices, by model and tenant.",
       labelNames: ["model", "tenant"],

@@ -3,34 +3,44 @@ import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Context } from "hono";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import type { GatewayEnv } from "./middleware/request-context.js";
+import { nodeResponse, type GatewayEnv } from "./middleware/request-context.js";
 
 /**
- * Every response leaves through these helpers, which add the request id (and `connection:
- * close` while draining) and record the status. On Node they write to the socket's response
- * directly: building a web Response with several headers costs more than the proxying itself.
- * In-process (`app.request`) they build an ordinary Response.
+ * Sent with every response. Kong's response-transformer adds the edge's own set; these hold when
+ * gateway-app is reached some other way (port-forward, a misrouted Service), and cost one header
+ * object per response instead of a middleware. An API never renders, frames or shares a page.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+  "cross-origin-resource-policy": "same-origin",
+});
+
+/**
+ * Every response leaves through these helpers, which add the request id, the security headers
+ * (and `connection: close` while draining) and record the status. They write to node's
+ * ServerResponse directly, in tests as in production: building a web Response with several
+ * headers costs more than the proxying itself, and one path means the tests see what ships.
  */
 export function sendBytes(c: Context<GatewayEnv>, status: number, headers: Record<string, string>, payload: Uint8Array | string): Response {
   const all = withCommonHeaders(c, status, headers);
-  const outgoing = c.env?.outgoing;
-  if (outgoing) {
-    // An error after a stream began cannot change the status any more; end what was sent.
-    if (outgoing.headersSent) outgoing.end();
-    else {
-      outgoing.writeHead(status, all);
-      outgoing.end(payload);
-    }
-    return RESPONSE_ALREADY_SENT;
+  const outgoing = nodeResponse(c);
+  // An error after a stream began cannot change the status any more; end what was sent.
+  if (outgoing.headersSent) outgoing.end();
+  else {
+    outgoing.writeHead(status, all);
+    outgoing.end(payload);
   }
-  return c.body(payload as string, status as 200, all);
+  return RESPONSE_ALREADY_SENT;
 }
 
 export function sendJson(c: Context<GatewayEnv>, status: number, value: unknown, headers: Record<string, string> = {}): Response {
   return sendBytes(c, status, { "content-type": "application/json", ...headers }, JSON.stringify(value));
 }
 
-/** Where a stream's bytes go: the Node response, or a web ReadableStream in-process. */
+/** Where a stream's bytes go. */
 export interface ByteSink {
   /** Resolves when it is fine to write more (backpressure). */
   write(chunk: Uint8Array): Promise<void> | void;
@@ -43,39 +53,28 @@ export interface ByteSink {
  */
 export function sendStream(c: Context<GatewayEnv>, headers: Record<string, string>, pump: (sink: ByteSink) => Promise<void>): Response {
   const all = withCommonHeaders(c, 200, headers);
-  const outgoing = c.env?.outgoing;
-  if (outgoing) {
-    const batch = turnBatcher(outgoing);
-    batch();
-    outgoing.writeHead(200, all);
-    outgoing.flushHeaders();
-    void pump({
-      write: (chunk) => {
-        if (outgoing.destroyed) return;
-        batch();
-        if (!outgoing.write(chunk))
-          return once(outgoing, "drain").then(
-            () => undefined,
-            () => undefined,
-          );
-        return undefined;
-      },
-      end: () => {
-        batch();
-        outgoing.end();
-      },
-    });
-    return RESPONSE_ALREADY_SENT;
-  }
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      void pump({
-        write: (chunk) => controller.enqueue(chunk),
-        end: () => controller.close(),
-      });
+  const outgoing = nodeResponse(c);
+  const batch = turnBatcher(outgoing);
+  batch();
+  outgoing.writeHead(200, all);
+  outgoing.flushHeaders();
+  void pump({
+    write: (chunk) => {
+      if (outgoing.destroyed) return;
+      batch();
+      if (!outgoing.write(chunk))
+        return once(outgoing, "drain").then(
+          () => undefined,
+          () => undefined,
+        );
+      return undefined;
+    },
+    end: () => {
+      batch();
+      outgoing.end();
     },
   });
-  return c.body(body, 200, all);
+  return RESPONSE_ALREADY_SENT;
 }
 
 /**
@@ -102,7 +101,7 @@ function turnBatcher(outgoing: ServerResponse): () => void {
 function withCommonHeaders(c: Context<GatewayEnv>, status: number, headers: Record<string, string>): Record<string, string> {
   const state = c.get("state");
   state.status = status;
-  const all: Record<string, string> = { ...headers, "x-request-id": state.requestId };
+  const all: Record<string, string> = { ...SECURITY_HEADERS, ...headers, "x-request-id": state.requestId };
   if (state.draining) all.connection = "close";
   return all;
 }

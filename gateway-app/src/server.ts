@@ -5,6 +5,8 @@ import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { Registry } from "prom-client";
 import { createApp } from "./app.js";
+import { answerProtocolErrors } from "./client-error.js";
+import { LiveStreams } from "./live-streams.js";
 import { loadConfig, type GatewayConfig } from "./config.js";
 import { bufferedSink, createLogger, type LogSink } from "./logger.js";
 import { createMetrics } from "./metrics.js";
@@ -56,7 +58,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   };
   const dispatcher = new Dispatcher({ upstreams, models: config.catalogue.models, metrics, maxRetries: config.maxRetries, breaker: config.breaker });
   let ready = true;
+  const streams = new LiveStreams();
   const app = createApp({
+    streams,
     catalogue: config.catalogue,
     dispatcher,
     metrics,
@@ -64,6 +68,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     logPrompts: config.logPrompts,
+    admission: config.admission,
+    maxUpstreamResponseBytes: config.maxUpstreamResponseBytes,
     isReady: () => ready,
   });
 
@@ -71,6 +77,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server;
   });
+  answerProtocolErrors(server);
   server.on("request", (_req, res) => {
     active += 1;
     res.once("close", () => (active -= 1));
@@ -89,7 +96,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       server.close();
       const deadline = Date.now() + config.shutdownGraceMs;
       while (active > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      if (active > 0) logger.warn("grace period over, closing remaining connections", { in_flight: active });
+      if (active > 0) {
+        logger.warn("grace period over, closing remaining connections", { in_flight: active, streams: streams.size });
+        await endLiveStreams(streams, () => active);
+      }
       server.closeAllConnections();
       client.close();
       logger.info("stopped");
@@ -98,6 +108,18 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     return shuttingDown;
   };
   return { server, port, shutdown, flushLogs: stdout.flush };
+}
+
+/**
+ * Ends the streams still running with an error event, and gives their last bytes a moment to
+ * leave (and their log lines and usage to be accounted) before the connections close.
+ */
+async function endLiveStreams(streams: LiveStreams, active: () => number): Promise<void> {
+  if (streams.interruptAll() === 0) return;
+  const deadline = Date.now() + 1000;
+  while (active() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  // Accounting runs once per event-loop turn after a response ends.
+  await new Promise((r) => setImmediate(r));
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chatBody, inProcessApp, parseLogs, postJson, settle } from "./support/harness.js";
+import { chatBody, servedApp, parseLogs, postJson, settle } from "./support/harness.js";
 import { jsonResponse, RecordingUpstream } from "./support/recording-upstream.js";
 
 const CATALOGUE = {
@@ -30,7 +30,7 @@ async function errorOf(response: Response) {
 
 describe("happy path", () => {
   it("lists the catalogue as OpenAI models", async () => {
-    const { app } = inProcessApp(CATALOGUE);
+    const { app } = servedApp(CATALOGUE);
     const response = await app.request("/v1/models");
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
@@ -43,7 +43,7 @@ describe("happy path", () => {
   });
 
   it("answers a chat completion from the mock with usage", async () => {
-    const { app } = inProcessApp(CATALOGUE);
+    const { app } = servedApp(CATALOGUE);
     const response = await app.request("/v1/chat/completions", postJson(chatBody("mock")));
     expect(response.status).toBe(200);
     const body = (await response.json()) as any;
@@ -54,7 +54,7 @@ describe("happy path", () => {
 
   it("passes unknown fields through untouched and addresses the upstream model id", async () => {
     const upstream = new RecordingUpstream("litellm");
-    const { app } = inProcessApp(CATALOGUE, { litellm: upstream });
+    const { app } = servedApp(CATALOGUE, { litellm: upstream });
     const extra = {
       tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }],
       response_format: { type: "json_object" },
@@ -69,7 +69,7 @@ describe("happy path", () => {
 
   it("sends the client's bytes as they are when nothing changes", async () => {
     const upstream = new RecordingUpstream("litellm");
-    const { app } = inProcessApp({ models: [{ name: "plain", upstream: "litellm" }] }, { litellm: upstream });
+    const { app } = servedApp({ models: [{ name: "plain", upstream: "litellm" }] }, { litellm: upstream });
     const raw = '{"model":"plain",  "messages":[{"role":"user","content":"x"}],"seed":1.50}';
     await app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: raw });
     expect(Buffer.from(upstream.calls[0].call.body).toString("utf8")).toBe(raw);
@@ -78,13 +78,13 @@ describe("happy path", () => {
   it("keeps the upstream's response shape byte for byte", async () => {
     const answer =
       '{"id":"x","object":"chat.completion","vendor_field":{"a":1},"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}';
-    const { app } = inProcessApp(CATALOGUE, { litellm: new RecordingUpstream("litellm", () => jsonResponse(200, answer)) });
+    const { app } = servedApp(CATALOGUE, { litellm: new RecordingUpstream("litellm", () => jsonResponse(200, answer)) });
     const response = await app.request("/v1/chat/completions", postJson(chatBody("fast")));
     expect(await response.text()).toBe(answer);
   });
 
   it("answers embeddings", async () => {
-    const { app } = inProcessApp(CATALOGUE);
+    const { app } = servedApp(CATALOGUE);
     const response = await app.request("/v1/embeddings", postJson({ model: "mock", input: ["a", "b"] }));
     const body = (await response.json()) as any;
     expect(response.status).toBe(200);
@@ -94,7 +94,7 @@ describe("happy path", () => {
 
   it("reports liveness and readiness, and readiness false while draining", async () => {
     let ready = true;
-    const { app } = inProcessApp(CATALOGUE, {}, { isReady: () => ready });
+    const { app } = servedApp(CATALOGUE, {}, { isReady: () => ready });
     expect((await app.request("/healthz")).status).toBe(200);
     expect((await app.request("/readyz")).status).toBe(200);
     ready = false;
@@ -106,14 +106,14 @@ describe("happy path", () => {
 describe("request ids", () => {
   it("echoes a valid X-Request-ID and forwards it upstream", async () => {
     const upstream = new RecordingUpstream("litellm");
-    const { app } = inProcessApp(CATALOGUE, { litellm: upstream });
+    const { app } = servedApp(CATALOGUE, { litellm: upstream });
     const response = await app.request("/v1/chat/completions", postJson(chatBody("fast"), { "x-request-id": "abc-123.def" }));
     expect(response.headers.get("x-request-id")).toBe("abc-123.def");
     expect(upstream.calls[0].call.requestId).toBe("abc-123.def");
   });
 
   it("replaces an invalid one with a fresh id", async () => {
-    const { app } = inProcessApp(CATALOGUE);
+    const { app } = servedApp(CATALOGUE);
     const response = await app.request("/healthz", { headers: { "x-request-id": "bad id with spaces <script>" } });
     expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -121,7 +121,7 @@ describe("request ids", () => {
 
 describe("client errors", () => {
   it("400 on malformed JSON", async () => {
-    const { app } = inProcessApp(CATALOGUE);
+    const { app } = servedApp(CATALOGUE);
     const error = await errorOf(
       await app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" }),
     );
@@ -129,14 +129,14 @@ describe("client errors", () => {
   });
 
   it("415 on a wrong content type", async () => {
-    const { app } = inProcessApp(CATALOGUE);
+    const { app } = servedApp(CATALOGUE);
     const error = await errorOf(await app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" }));
     expect(error).toMatchObject({ status: 415, code: "unsupported_media_type" });
     expect(error.message).toMatch(/text\/plain/);
   });
 
   it("413 on a body over the limit, declared or streamed", async () => {
-    const { app } = inProcessApp(CATALOGUE, {}, { bodyLimitBytes: 100 });
+    const { app } = servedApp(CATALOGUE, {}, { bodyLimitBytes: 100 });
     const big = JSON.stringify(chatBody("mock", { padding: "x".repeat(200) }));
     expect(
       (await errorOf(await app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: big })))
@@ -158,7 +158,7 @@ describe("client errors", () => {
   });
 
   it("404 on an unknown model, naming the param", async () => {
-    const { app } = inProcessApp(CATALOGUE);
+    const { app } = servedApp(CATALOGUE);
     const error = await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("gpt-9"))));
     expect(error).toMatchObject({ status: 404, code: "model_not_found", param: "model" });
     expect(error.message).toMatch(/"gpt-9" does not exist/);
@@ -173,25 +173,25 @@ describe("client errors", () => {
     [{ ...chatBody("mock"), max_tokens: -1 }, "max_tokens"],
     [{ ...chatBody("mock"), stream_options: "x" }, "stream_options"],
   ])("400 naming the invalid field (%j → %s)", async (body, param) => {
-    const { app } = inProcessApp(CATALOGUE);
+    const { app } = servedApp(CATALOGUE);
     const error = await errorOf(await app.request("/v1/chat/completions", postJson(body)));
     expect(error).toMatchObject({ status: 400, type: "invalid_request_error", code: "invalid_request", param });
   });
 
   it("400 on embeddings without input", async () => {
-    const { app } = inProcessApp(CATALOGUE);
+    const { app } = servedApp(CATALOGUE);
     expect(await errorOf(await app.request("/v1/embeddings", postJson({ model: "mock" })))).toMatchObject({ status: 400, param: "input" });
   });
 
   it("404 and 405 in the OpenAI envelope", async () => {
-    const { app } = inProcessApp(CATALOGUE);
+    const { app } = servedApp(CATALOGUE);
     expect(await errorOf(await app.request("/v2/nothing"))).toMatchObject({ status: 404, code: "not_found" });
     expect(await errorOf(await app.request("/v1/chat/completions"))).toMatchObject({ status: 405, code: "method_not_allowed" });
   });
 
   it("refuses max_tokens above the model's cap and applies the cap when absent", async () => {
     const upstream = new RecordingUpstream("litellm");
-    const { app } = inProcessApp(CATALOGUE, { litellm: upstream });
+    const { app } = servedApp(CATALOGUE, { litellm: upstream });
     expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast", { max_tokens: 5000 }))))).toMatchObject({
       status: 400,
       param: "max_tokens",
@@ -203,7 +203,7 @@ describe("client errors", () => {
 
 describe("tenants", () => {
   it("401 without a consumer identity when tenants are configured", async () => {
-    const { app } = inProcessApp(TENANTS);
+    const { app } = servedApp(TENANTS);
     expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast"))))).toMatchObject({
       status: 401,
       type: "authentication_error",
@@ -212,7 +212,7 @@ describe("tenants", () => {
   });
 
   it("403 for a model the tenant may not use, and for an unknown consumer", async () => {
-    const { app } = inProcessApp(TENANTS, { litellm: new RecordingUpstream("litellm") });
+    const { app } = servedApp(TENANTS, { litellm: new RecordingUpstream("litellm") });
     expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("mock"), { "x-consumer-username": "team-a" })))).toMatchObject({
       status: 403,
       type: "permission_error",
@@ -225,19 +225,19 @@ describe("tenants", () => {
   });
 
   it("identifies the tenant by custom id when the username is not a tenant", async () => {
-    const { app } = inProcessApp(TENANTS, { litellm: new RecordingUpstream("litellm") });
+    const { app } = servedApp(TENANTS, { litellm: new RecordingUpstream("litellm") });
     expect((await app.request("/v1/chat/completions", postJson(chatBody("fast"), { "x-consumer-custom-id": "team-b" }))).status).toBe(200);
   });
 
   it("shows each tenant only its models", async () => {
-    const { app } = inProcessApp(TENANTS);
+    const { app } = servedApp(TENANTS);
     const body = (await (await app.request("/v1/models", { headers: { "x-consumer-username": "team-a" } })).json()) as any;
     expect(body.data.map((m: any) => m.id)).toEqual(["fast"]);
   });
 
   it("applies the tighter of the tenant's and the model's caps", async () => {
     const upstream = new RecordingUpstream("litellm");
-    const { app } = inProcessApp(TENANTS, { litellm: upstream });
+    const { app } = servedApp(TENANTS, { litellm: upstream });
     await app.request("/v1/chat/completions", postJson(chatBody("fast"), { "x-consumer-username": "team-a" }));
     expect(upstream.calls[0].body.max_tokens).toBe(500);
   });
@@ -248,7 +248,7 @@ describe("upstream errors", () => {
     const upstream = new RecordingUpstream("litellm", () =>
       jsonResponse(422, { error: { message: "bad tool schema", type: "invalid_request_error", param: "tools", code: "bad_tools" } }),
     );
-    const { app } = inProcessApp(CATALOGUE, { litellm: upstream });
+    const { app } = servedApp(CATALOGUE, { litellm: upstream });
     expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast"))))).toEqual({
       status: 422,
       message: "bad tool schema",
@@ -260,7 +260,7 @@ describe("upstream errors", () => {
 
   it("turns an upstream 500 with a non-JSON body into a 502 envelope", async () => {
     const upstream = new RecordingUpstream("litellm", () => jsonResponse(500, "<html>oops</html>"));
-    const { app } = inProcessApp(CATALOGUE, { litellm: upstream });
+    const { app } = servedApp(CATALOGUE, { litellm: upstream });
     expect(await errorOf(await app.request("/v1/chat/completions", postJson(chatBody("fast"))))).toMatchObject({
       status: 502,
       type: "api_error",
@@ -271,7 +271,7 @@ describe("upstream errors", () => {
 
 describe("metrics and logs", () => {
   it("counts requests by route template and records tokens and cost after the response", async () => {
-    const { app, registry, logs } = inProcessApp(TENANTS, { litellm: new RecordingUpstream("litellm") });
+    const { app, registry, logs } = servedApp(TENANTS, { litellm: new RecordingUpstream("litellm") });
     await app.request(
       "/v1/chat/completions",
       postJson(chatBody("fast"), { "x-consumer-username": "team-a", authorization: "Bearer sk-secret-token" }),
@@ -297,21 +297,21 @@ describe("metrics and logs", () => {
   });
 
   it("labels unmatched paths with a fixed value, not the raw path", async () => {
-    const { app, registry } = inProcessApp(CATALOGUE);
+    const { app, registry } = servedApp(CATALOGUE);
     await app.request("/random/user/input/123");
     await settle();
     expect(await registry.metrics()).toMatch(/gateway_http_requests_total\{route="unmatched",method="GET",status="404"\} 1/);
   });
 
   it("logs prompts only when asked to", async () => {
-    const { app, logs } = inProcessApp(CATALOGUE, {}, { logPrompts: true });
+    const { app, logs } = servedApp(CATALOGUE, {}, { logPrompts: true });
     await app.request("/v1/chat/completions", postJson(chatBody("mock")));
     await settle();
     expect(parseLogs(logs)[0].prompt).toEqual([{ role: "user", content: "Say hello" }]);
   });
 
   it("serves Prometheus text on /metrics", async () => {
-    const { app } = inProcessApp(CATALOGUE);
+    const { app } = servedApp(CATALOGUE);
     const response = await app.request("/metrics");
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
     expect(await response.text()).toMatch(/# TYPE gateway_http_requests_total counter/);

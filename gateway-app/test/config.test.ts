@@ -43,6 +43,20 @@ describe("configuration defaults", () => {
     expect(config.metadataBaseUrl).toBe("http://metadata.google.internal");
   });
 
+  it("bounds memory per process by default, as the README documents", () => {
+    expect(config.admission).toEqual({ maxRequests: 10000, maxBodyBytes: 67108864 });
+    expect(config.maxUpstreamResponseBytes).toBe(33554432);
+    const custom = load({
+      AI_GATEWAY_MAX_IN_FLIGHT_REQUESTS: "50",
+      AI_GATEWAY_MAX_IN_FLIGHT_BODY_BYTES: "2048",
+      AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES: "4096",
+    });
+    expect(custom.ok && custom.config.admission).toEqual({ maxRequests: 50, maxBodyBytes: 2048 });
+    expect(custom.ok && custom.config.maxUpstreamResponseBytes).toBe(4096);
+    const bad = load({ AI_GATEWAY_MAX_IN_FLIGHT_BODY_BYTES: "lots" });
+    expect(!bad.ok && bad.problems).toEqual([expect.stringMatching(/^AI_GATEWAY_MAX_IN_FLIGHT_BODY_BYTES: must be a whole number/)]);
+  });
+
   it("takes PORT from the environment", () => {
     const r = load({ PORT: "9090" });
     expect(r.ok && r.config.port).toBe(9090);

@@ -114,3 +114,31 @@ describe("request bodies over HTTP", () => {
     expect(response.body.error.message).toMatch(/^The body is not valid JSON/);
   });
 });
+
+describe("one response path", () => {
+  const security = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    "referrer-policy": "no-referrer",
+    "cross-origin-resource-policy": "same-origin",
+  };
+
+  it("sends the security headers over real HTTP from the compiled server, on answers, errors and streams", async () => {
+    const answer = await send([json, ["x-consumer-username", "team-a"]], body);
+    expect(answer.status).toBe(200);
+    expect(answer.headers).toMatchObject(security);
+    const refused = await send([["content-type", "text/plain"]], body);
+    expect(refused.status).toBe(415);
+    expect(refused.headers).toMatchObject(security);
+    const stream = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-consumer-username": "team-a" },
+      body: JSON.stringify(chatBody("m", { stream: true })),
+    });
+    await stream.text();
+    expect(Object.fromEntries(Object.keys(security).map((name) => [name, stream.headers.get(name)]))).toEqual(security);
+    const metrics = await fetch(`${gw.url}/metrics`);
+    expect(metrics.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+});

@@ -302,7 +302,7 @@ describe("logs", () => {
       authorization: "Bearer client-jwt-should-not-leak",
     });
     await (await post("/v1/chat/completions", chatBody("solo", { stream: true }), { authorization: "Bearer client-jwt-should-not-leak" })).text();
-    await sleep(10);
+    await gw.logsSettled();
     const all = gw.logs.join("");
     expect(all).not.toContain(API_KEY);
     expect(all).not.toContain("client-jwt-should-not-leak");

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeUpstream, streamChunks } from "./support/fake-upstream.js";
+import { compiledGateway, imageCommand } from "./support/harness.js";
 
 const APP_DIR = resolve(__dirname, "..");
 const fake = new FakeUpstream();
@@ -15,9 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => fake.stop());
 
-/** Starts the real server process and resolves with its port once it logs "listening". */
+/** Starts the compiled server as the image does and resolves with its port once it logs "listening". */
 function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const args = imageCommand().map((arg) => (arg === "gateway-app/dist/server.js" ? join(compiledGateway(), "server.js") : arg));
+  const child = spawn(process.execPath, args, {
     cwd: APP_DIR,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -48,6 +50,27 @@ function get(port: number, path: string, agent: http.Agent): Promise<{ status: n
   });
 }
 
+/** Starts a streamed chat completion and reads its first chunk. */
+async function openStream(port: number, model: string) {
+  const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model, stream: true, messages: [{ role: "user", content: "x" }] }),
+  });
+  const reader = response.body!.getReader();
+  return { reader, first: new TextDecoder().decode((await reader.read()).value) };
+}
+
+/** What is left of a stream, as text. */
+async function rest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return text;
+    text += new TextDecoder().decode(value);
+  }
+}
+
 describe("graceful shutdown", () => {
   it("on SIGTERM turns unready, refuses new connections, finishes the stream in flight, exits 0", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gw-"));
@@ -67,13 +90,8 @@ describe("graceful shutdown", () => {
     const port = await gateway.port;
     expect((await get(port, "/readyz", new http.Agent())).status).toBe(200);
 
-    const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "slow", stream: true, messages: [{ role: "user", content: "x" }] }),
-    });
-    const reader = response.body!.getReader();
-    let text = new TextDecoder().decode((await reader.read()).value);
+    const { reader, first } = await openStream(port, "slow");
+    let text = first;
     gateway.child.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 100));
     // During the delay: still answering, but unready, and asking clients to reconnect elsewhere.
@@ -82,11 +100,7 @@ describe("graceful shutdown", () => {
     // After it: no new connections.
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
 
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
+    text += await rest(reader);
     expect(text).toContain("part7");
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
     expect(await gateway.exited).toBe(0);
@@ -94,6 +108,32 @@ describe("graceful shutdown", () => {
     expect(gateway.output()).toMatch(/"msg":"stopped"/);
     // Log lines are written in batches: the stream's own line was still flushed before exit.
     expect(gateway.output()).toMatch(/"msg":"request","request_id":"[^"]+","method":"POST","route":"\/v1\/chat\/completions","status":200/);
+  });
+
+  it("ends a stream still alive when the grace period is over with an error event, and logs and accounts for it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gw-"));
+    writeFileSync(join(dir, "catalogue.json"), JSON.stringify({ models: [{ name: "long", upstream: "litellm" }] }));
+    fake.queue(
+      streamChunks(
+        Array.from({ length: 100 }, (_, i) => `tick${i} `),
+        { delayMs: 100 },
+      ),
+    );
+    const gateway = startProcess({ GATEWAY_CONFIG: join(dir, "catalogue.json"), LITELLM_BASE_URL: upstreamUrl, SHUTDOWN_GRACE_MS: "300" });
+    const port = await gateway.port;
+    const { reader, first } = await openStream(port, "long");
+    let text = first;
+    gateway.child.kill("SIGTERM");
+    text += await rest(reader);
+    expect(text).toContain("tick1 ");
+    expect(text).not.toContain("tick99");
+    const events = text.split("\n\n").filter(Boolean);
+    expect(JSON.parse(events.at(-1)!.replace(/^data: /, "")).error).toMatchObject({ type: "api_error", code: "shutting_down" });
+    expect(await gateway.exited).toBe(0);
+    expect(gateway.output()).toMatch(/"msg":"grace period over, closing remaining connections","in_flight":1,"streams":1/);
+    expect(gateway.output()).toMatch(
+      /"msg":"request","request_id":"[^"]+","method":"POST","route":"\/v1\/chat\/completions","status":503,[^\n]*"error":"shutting_down"/,
+    );
   });
 
   it("lists every configuration problem and exits non-zero", async () => {

@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
-import { ClientGone } from "../src/client-gone.js";
+import { describe, expect, it, vi } from "vitest";
 import type { ModelConfig, TenantConfig } from "../src/config.js";
 import { outputTokenCap } from "../src/tenancy.js";
 import { createLogger } from "../src/logger.js";
-import type { HttpClient, HttpRequest } from "../src/upstream/http-client.js";
+import { HttpClient, parseEndpoint, type HttpRequest } from "../src/upstream/http-client.js";
 import { OpenAiCompatibleUpstream } from "../src/upstream/openai-compatible.js";
+import { FakeUpstream } from "./support/fake-upstream.js";
 import { UpstreamFailure, type UpstreamCall, type UpstreamResponse } from "../src/upstream/types.js";
 
 const timeouts = { connectMs: 1000, firstByteMs: 2000, totalMs: 3000, streamIdleMs: 4000 };
@@ -23,7 +23,7 @@ function call(overrides: Partial<UpstreamCall> = {}): UpstreamCall {
     model: { name: "m" } as ModelConfig,
     stream: false,
     requestId: "req-1",
-    signal: new ClientGone(),
+    signal: new AbortController().signal,
     ...overrides,
   };
 }
@@ -104,26 +104,6 @@ describe("logger", () => {
   });
 });
 
-describe("client gone", () => {
-  it("calls each listener once when the client leaves, not the removed ones, and late ones at once", () => {
-    const gone = new ClientGone();
-    const calls: string[] = [];
-    const a = () => calls.push("a");
-    const b = () => calls.push("b");
-    gone.onAbort(a);
-    gone.onAbort(b);
-    gone.offAbort(a);
-    gone.offAbort(() => undefined);
-    expect(gone.aborted).toBe(false);
-    gone.abort();
-    gone.abort();
-    expect(calls).toEqual(["b"]);
-    gone.onAbort(() => calls.push("late"));
-    expect(calls).toEqual(["b", "late"]);
-    expect(gone.aborted).toBe(true);
-  });
-});
-
 describe("output token cap", () => {
   const model = (maxOutputTokens?: number) => ({ maxOutputTokens }) as ModelConfig;
   const tenant = (maxOutputTokens?: number) => ({ maxOutputTokens }) as TenantConfig;
@@ -134,5 +114,31 @@ describe("output token cap", () => {
     expect(outputTokenCap(model(), tenant(300))).toBe(300);
     expect(outputTokenCap(model(1000), tenant(300))).toBe(300);
     expect(outputTokenCap(model(200), tenant(300))).toBe(200);
+  });
+});
+
+describe("aborting an upstream call with a standard AbortSignal", () => {
+  const hanging = new FakeUpstream().always(() => undefined);
+  const request = async (signal: AbortSignal) => {
+    const client = new HttpClient();
+    const endpoint = parseEndpoint(await hanging.start());
+    const body = Buffer.from("{}");
+    const headers = { "content-type": "application/json", "content-length": String(body.byteLength) };
+    const sent = client.request({ endpoint, path: "/chat/completions", headers, body, signal, timeouts });
+    return { sent, close: () => (client.close(), hanging.stop()) };
+  };
+
+  it("fails the call as aborted, and closes the upstream request, when the signal fires mid-call or had fired", async () => {
+    const controller = new AbortController();
+    const midCall = await request(controller.signal);
+    await vi.waitFor(() => expect(hanging.received).toHaveLength(1));
+    controller.abort();
+    await expect(midCall.sent).rejects.toMatchObject({ kind: "aborted" });
+    await expect(hanging.received[0].closed).resolves.toBe("aborted");
+    await midCall.close();
+
+    const before = await request(AbortSignal.abort());
+    await expect(before.sent).rejects.toMatchObject({ kind: "aborted" });
+    await before.close();
   });
 });

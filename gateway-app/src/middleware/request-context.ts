@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
-import { ClientGone } from "../client-gone.js";
-import type { Logger } from "../logger.js";
+import { boundForLog, type Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { Usage } from "../sse.js";
 
@@ -27,38 +26,50 @@ export interface RequestState {
   prompt?: unknown;
   /** Set by streaming handlers: resolves when the last byte went out (or the client left). */
   streamDone?: Promise<{ status: number; aborted?: boolean }>;
+  /** Gives back what admission control lent the request; called once its response is complete. */
+  release?: () => void;
 }
 
 export type GatewayEnv = {
   Variables: { state: RequestState };
-  /** Set by @hono/node-server; absent when the app runs in-process (`app.request`). */
-  Bindings: { incoming?: IncomingMessage; outgoing?: ServerResponse };
+  /** Set by @hono/node-server, the only way the app is served (tests included). */
+  Bindings: { incoming: IncomingMessage; outgoing: ServerResponse };
 };
 
+/** node:http's request. The app has no web-Request path: tests run it over real HTTP too. */
+export function nodeRequest(c: Context<GatewayEnv>): IncomingMessage {
+  const incoming = c.env?.incoming;
+  if (!incoming) throw new Error("gateway-app is served by @hono/node-server only; app.request() has no node:http request");
+  return incoming;
+}
+
+export function nodeResponse(c: Context<GatewayEnv>): ServerResponse {
+  const outgoing = c.env?.outgoing;
+  if (!outgoing) throw new Error("gateway-app is served by @hono/node-server only; app.request() has no node:http response");
+  return outgoing;
+}
+
 /**
- * A request header. On Node it comes from the headers node:http already parsed (lower-case
- * names, repeated values joined with ", " as a web Headers would); in-process from the Request.
+ * A request header, from the headers node:http already parsed: lower-case names, repeated
+ * values joined with ", " as a web Headers would.
  */
 export function requestHeader(c: Context<GatewayEnv>, name: Lowercase<string>): string | undefined {
-  const incoming = c.env?.incoming;
-  if (!incoming) return c.req.header(name);
-  const value = incoming.headers[name];
+  const value = nodeRequest(c).headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
 /**
- * Aborted when the client goes away before its response is complete. On Node it listens on
- * the response directly: reading `c.req.raw.signal` would build a full web Request per call.
+ * Aborted when the client goes away before its response is complete. It listens on the
+ * response directly: reading `c.req.raw.signal` would build a full web Request per call.
  */
-export function clientGone(c: Context<GatewayEnv>): ClientGone {
-  const outgoing = c.env?.outgoing;
-  if (!outgoing) return ClientGone.fromSignal(c.req.raw.signal);
-  const gone = new ClientGone();
+export function clientGone(c: Context<GatewayEnv>): AbortSignal {
+  const outgoing = nodeResponse(c);
+  const gone = new AbortController();
   // "close" comes once per response; `on` spares the wrapper `once` would allocate.
   outgoing.on("close", () => {
-    if (!outgoing.writableFinished) gone.abort();
+    if (!outgoing.writableFinished) gone.abort(new Error("the client closed the connection"));
   });
-  return gone;
+  return gone.signal;
 }
 
 // Printable, bounded, no spaces: safe to echo, to log and to pass upstream.
@@ -99,6 +110,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
   };
   const complete = (state: RequestState, route: string, method: string, status: number, aborted: boolean) => {
     metrics.inFlight.dec();
+    state.release?.();
     finished.push({ state, route, method, status, aborted, ended: options.now() });
     if (!scheduled) {
       scheduled = true;
@@ -126,6 +138,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       draining: options.isDraining(),
       prompt: undefined,
       streamDone: undefined,
+      release: undefined,
     };
     c.set("state", state);
     metrics.inFlight.inc();
@@ -141,7 +154,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
           ({ status: s, aborted }) => complete(state, route, method, s, aborted ?? false),
           () => complete(state, route, method, status, true),
         );
-      } else complete(state, route, method, status, false);
+      } else complete(state, route, method, status, status === 499);
     }
   };
 }
@@ -177,6 +190,6 @@ function logFields(done: Completion, seconds: number) {
     cost_usd: state.costUsd,
     error: state.errorCode,
     client_aborted: done.aborted || undefined,
-    prompt: state.prompt,
+    prompt: state.prompt === undefined ? undefined : boundForLog(state.prompt),
   };
 }

@@ -1,4 +1,6 @@
 import type { Context } from "hono";
+import type { Admission } from "../admission.js";
+import type { LiveStreams } from "../live-streams.js";
 import type { Catalogue, ModelConfig } from "../config.js";
 import { GatewayError, invalidField, upstreamErrorEnvelope } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
@@ -8,7 +10,7 @@ import { sendBytes, sendJson, sendStream, type ByteSink } from "../respond.js";
 import { SseRelay } from "../sse.js";
 import { authorizeModel, outputTokenCap, resolveTenant } from "../tenancy.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
-import type { UpstreamResponse } from "../upstream/types.js";
+import { UpstreamFailure, type UpstreamResponse } from "../upstream/types.js";
 import { dropLiteLlmControls } from "../upstream/litellm-controls.js";
 
 export interface InferenceDeps {
@@ -16,8 +18,13 @@ export interface InferenceDeps {
   readonly dispatcher: Dispatcher;
   readonly metrics: GatewayMetrics;
   readonly bodyLimitBytes: number;
+  readonly admission: Admission;
+  /** Largest non-streamed answer held before it is relayed (AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES). */
+  readonly maxUpstreamResponseBytes: number;
   readonly logPrompts: boolean;
   readonly now: () => number;
+  /** Streams in flight, which shutdown ends with an error event. */
+  readonly streams: LiveStreams;
 }
 
 type Kind = "chat" | "embeddings";
@@ -30,7 +37,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
   const path = kind === "chat" ? "/chat/completions" : "/embeddings";
   return async (c: Context<GatewayEnv>) => {
     const state = c.get("state");
-    const { value: body, raw } = await readJsonBody(c, deps.bodyLimitBytes);
+    const { value: body, raw } = await readJsonBody(c, deps.bodyLimitBytes, admit(state, deps.admission));
     validate(body);
     const tenant = resolveTenant(deps.catalogue, (name) => requestHeader(c, name));
     if (tenant) state.tenant = tenant.name;
@@ -60,7 +67,13 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
 
     if (response.status >= 400) return relayError(c, state, response, served);
     if (stream && isEventStream(response)) return relayStream(c, state, response, served, !clientWantsUsage, deps);
-    const payload = await response.readAll();
+    let payload: Uint8Array;
+    try {
+      payload = await readAnswer(response, deps.maxUpstreamResponseBytes);
+      deps.dispatcher.reportAnswered(served);
+    } catch (error) {
+      throw brokenAnswer(error, served, deps.dispatcher);
+    }
     // Usage is read after the response has gone out, off the hot path.
     state.usageSource = payload;
     return sendBytes(
@@ -70,6 +83,56 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
       payload,
     );
   };
+}
+
+/**
+ * Takes a request slot and returns how the body's bytes are reserved; both are given back when
+ * the response is complete (for a stream, its last byte).
+ */
+function admit(state: RequestState, admission: Admission): (bytes: number) => void {
+  admission.admitRequest();
+  let held = 0;
+  state.release = () => {
+    admission.releaseRequest();
+    admission.releaseBytes(held);
+  };
+  return (bytes) => {
+    admission.reserveBytes(bytes);
+    held += bytes;
+  };
+}
+
+/** A non-streamed answer, whole, within the cap; a larger one stops the upstream call. */
+async function readAnswer(response: UpstreamResponse, maxBytes: number): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new GatewayError(
+      "upstream_response_too_large",
+      `The upstream's answer is larger than ${maxBytes} bytes (AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES); ask for less, stream it, or raise the setting`,
+    );
+  const declared = Number(response.headers["content-length"]);
+  if (declared > maxBytes) {
+    response.abort();
+    throw tooLarge();
+  }
+  try {
+    return await response.readAll({ bytes: maxBytes, error: tooLarge });
+  } catch (error) {
+    response.abort();
+    throw error;
+  }
+}
+
+/**
+ * What the client gets for an answer that broke after its headers: the upstream's failure is
+ * recorded (the attempt counted a success at its headers), a hang is a 504, a cut a 502, and a
+ * client that left is a 499.
+ */
+function brokenAnswer(error: unknown, served: ModelConfig, dispatcher: Dispatcher): unknown {
+  if (!(error instanceof UpstreamFailure)) return error;
+  dispatcher.reportBrokenBody(served, error);
+  if (error.kind === "aborted") return new GatewayError("client_closed", "The client closed the connection before the answer was complete");
+  if (error.isTimeout) return new GatewayError("upstream_timeout", `The upstream stopped sending its answer: ${error.message}`);
+  return new GatewayError("upstream_error", `The upstream's answer broke off after its headers: ${error.message}`);
 }
 
 function applyTokenCap(body: Record<string, unknown>, cap: number | undefined, overrides: Record<string, unknown>): void {
@@ -122,8 +185,14 @@ function relayStream(
     "x-accel-buffering": "no",
     "x-gateway-model": served.name,
   };
+  let shutDown = false;
+  const unregister = deps.streams.add(() => {
+    shutDown = true;
+    response.abort();
+  });
   return sendStream(c, headers, async (sink: ByteSink) => {
     let aborted = false;
+    let status = 200;
     try {
       for await (const chunk of response.body) {
         const out = relay.push(chunk);
@@ -131,20 +200,33 @@ function relayStream(
       }
       const rest = relay.flush();
       if (rest.byteLength) await sink.write(rest);
+      deps.dispatcher.reportAnswered(served);
     } catch (error) {
-      aborted = (error as { kind?: string }).kind === "aborted";
-      if (!aborted) {
-        // Headers are gone already: tell the client in the stream, as OpenAI does.
+      const failure = error instanceof UpstreamFailure ? error : new UpstreamFailure("reset", String(error), { cause: error });
+      if (shutDown) {
+        status = 503;
+        state.errorCode = "shutting_down";
+        await sink.write(errorEvent(new GatewayError("shutting_down", "The gateway instance shut down before the stream ended; retry the request")));
+      } else if (failure.kind === "aborted") {
+        aborted = true;
+        status = 499;
+      } else {
+        // Headers are gone already: tell the client in the stream, as OpenAI does, and count the failure.
+        deps.dispatcher.reportBrokenBody(served, failure);
+        status = failure.isTimeout ? 504 : 502;
         state.errorCode = "upstream_stream_broken";
-        const message = error instanceof Error ? error.message : String(error);
-        await sink.write(
-          Buffer.from(`data: ${JSON.stringify(new GatewayError("upstream_error", `The upstream stream broke: ${message}`).toEnvelope())}\n\n`),
-        );
+        await sink.write(errorEvent(new GatewayError("upstream_error", `The upstream stream broke: ${failure.message}`)));
       }
     } finally {
+      unregister();
       sink.end();
       state.usage = relay.usage;
-      finish({ status: 200, aborted });
+      finish({ status, aborted });
     }
   });
+}
+
+/** An error inside a stream whose headers went out: a `data:` event with the envelope, as OpenAI sends. */
+function errorEvent(error: GatewayError): Buffer {
+  return Buffer.from(`data: ${JSON.stringify(error.toEnvelope())}\n\n`);
 }

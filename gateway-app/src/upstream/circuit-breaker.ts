@@ -31,6 +31,11 @@ export class CircuitBreaker {
     return this.state;
   }
 
+  /** Milliseconds until an open circuit lets a probe through (0 when it is not open). */
+  get msUntilProbe(): number {
+    return this.state === "open" ? Math.max(0, this.options.cooldownMs - (this.now() - this.openedAt)) : 0;
+  }
+
   /** Whether a request may go out now; in half-open state only one probe at a time. */
   tryAcquire(): boolean {
     if (this.state === "closed") return true;

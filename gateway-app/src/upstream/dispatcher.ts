@@ -1,4 +1,3 @@
-import type { ClientGone } from "../client-gone.js";
 import type { GatewayConfig, ModelConfig } from "../config.js";
 import { GatewayError } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
@@ -10,7 +9,7 @@ export interface DispatchRequest {
   readonly path: UpstreamCall["path"];
   readonly stream: boolean;
   readonly requestId: string;
-  readonly signal: ClientGone;
+  readonly signal: AbortSignal;
   readonly model: ModelConfig;
   /** The client's body as parsed, and as received (sent on untouched when nothing changes). */
   readonly body: Record<string, unknown>;
@@ -53,7 +52,8 @@ export class Dispatcher {
   async dispatch(request: DispatchRequest): Promise<DispatchResult> {
     let lastFailure: UpstreamFailure | undefined;
     let lastError: { status: number; headers: UpstreamResponse["headers"]; body: Buffer } | undefined;
-    let circuitOpen = false;
+    /** The soonest an open circuit among the candidates lets a probe through. */
+    let circuitOpenForMs: number | undefined;
 
     const fallbacks = request.model.fallbacks;
     for (let index = -1; index < fallbacks.length; index++) {
@@ -65,7 +65,7 @@ export class Dispatcher {
       }
       if (outcome.kind === "failure") lastFailure = outcome.failure;
       if (outcome.kind === "http_error") lastError = outcome.error;
-      if (outcome.kind === "circuit_open") circuitOpen = true;
+      if (outcome.kind === "circuit_open") circuitOpenForMs = Math.min(circuitOpenForMs ?? Infinity, outcome.retryAfterMs);
       if (request.signal.aborted) break;
     }
 
@@ -73,13 +73,14 @@ export class Dispatcher {
       const { status, headers, body } = lastError;
       return { response: bufferedResponse(status, headers, body), served: request.model };
     }
-    if (lastFailure?.kind === "aborted" || request.signal.aborted) throw new GatewayError("upstream_error", "the client closed the connection");
+    if (lastFailure?.kind === "aborted" || request.signal.aborted) throw new GatewayError("client_closed", "the client closed the connection");
     if (lastFailure?.isTimeout)
       throw new GatewayError("upstream_timeout", `the model "${request.model.name}" did not answer in time: ${lastFailure.message}`);
     if (lastFailure) throw new GatewayError("upstream_error", `could not reach the model "${request.model.name}": ${lastFailure.message}`);
-    if (circuitOpen)
+    if (circuitOpenForMs !== undefined)
       throw new GatewayError("upstream_unavailable", `the model "${request.model.name}" is failing and temporarily disabled; retry later`, {
-        retryAfter: String(Math.ceil(this.deps.breaker.cooldownMs / 1000)),
+        // The time left until a probe, not the whole cool-down: clients come back when it can succeed.
+        retryAfter: String(Math.max(1, Math.ceil(circuitOpenForMs / 1000))),
       });
     throw new GatewayError("upstream_unavailable", `no upstream is configured for "${request.model.name}"`);
   }
@@ -87,7 +88,7 @@ export class Dispatcher {
   /** Attempts one model, retrying what is worth retrying. */
   private async tryModel(request: DispatchRequest, model: ModelConfig): Promise<ModelOutcome> {
     const upstream = this.deps.upstreams[model.upstream];
-    if (!upstream) return { kind: "circuit_open" };
+    if (!upstream) return { kind: "circuit_open", retryAfterMs: this.deps.breaker.cooldownMs };
     const { breaker, labels } = this.routeFor(upstream.name, model.name);
     const call: UpstreamCall = {
       path: request.path,
@@ -101,7 +102,7 @@ export class Dispatcher {
     for (let attempt = 0; ; attempt++) {
       if (!breaker.tryAcquire()) {
         this.deps.metrics.upstreamErrors.inc(labels("circuit_open"));
-        return { kind: "circuit_open" };
+        return { kind: "circuit_open", retryAfterMs: breaker.msUntilProbe };
       }
       const started = this.now();
       const observe = (outcome: string) => this.deps.metrics.upstreamDuration.observe(labels(outcome), (this.now() - started) / 1000);
@@ -126,7 +127,9 @@ export class Dispatcher {
 
       const status = response.status;
       if (status < 500 && status !== 429) {
-        breaker.recordSuccess();
+        // A 2xx is a success only once its body arrived whole (reportAnswered); a half-open
+        // circuit closes at the headers, so that a long stream does not hold every other request out.
+        if (status >= 400 || breaker.current === "half_open") breaker.recordSuccess();
         observe(status < 400 ? "success" : "client_error");
         return { kind: "response", response };
       }
@@ -149,6 +152,25 @@ export class Dispatcher {
       this.deps.metrics.upstreamRetries.inc(labels(outcome));
       await sleep(delay, request.signal);
     }
+  }
+
+  /**
+   * An answer that broke after its headers (reset, hang, a stream cut midway): the attempt was
+   * counted a success when the headers came, so the failure is recorded now, as
+   * `outcome="body_<kind>"`. A client that left tells nothing about the upstream.
+   */
+  /** A 2xx answer arrived whole (its body read, its stream ended): the attempt succeeded. */
+  reportAnswered(model: ModelConfig): void {
+    const upstream = this.deps.upstreams[model.upstream];
+    if (upstream) this.routeFor(upstream.name, model.name).breaker.recordSuccess();
+  }
+
+  reportBrokenBody(model: ModelConfig, failure: UpstreamFailure): void {
+    const upstream = this.deps.upstreams[model.upstream];
+    if (!upstream || failure.kind === "aborted") return;
+    const { breaker, labels } = this.routeFor(upstream.name, model.name);
+    breaker.recordFailure();
+    this.deps.metrics.upstreamErrors.inc(labels(`body_${failure.kind}`));
   }
 
   /** The breaker of an upstream and model, and their metric labels (built once, not per request). */
@@ -189,7 +211,7 @@ type ModelOutcome =
   | { kind: "response"; response: UpstreamResponse }
   | { kind: "failure"; failure: UpstreamFailure }
   | { kind: "http_error"; error: { status: number; headers: UpstreamResponse["headers"]; body: Buffer } }
-  | { kind: "circuit_open" };
+  | { kind: "circuit_open"; retryAfterMs: number };
 
 function statusOutcome(status: number): string {
   return RETRYABLE_STATUSES.has(status) ? `http_${status}` : "http_5xx";

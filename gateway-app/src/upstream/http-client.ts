@@ -1,8 +1,7 @@
 import http from "node:http";
 import https from "node:https";
-import type { ClientGone } from "../client-gone.js";
 import type { UpstreamTimeouts } from "../config.js";
-import { collectBody } from "../message-body.js";
+import { collectBody, type BodyLimit } from "../message-body.js";
 import { UpstreamFailure, type FailureKind, type UpstreamResponse } from "./types.js";
 
 /** Where requests go, parsed once rather than per request. */
@@ -32,7 +31,7 @@ export interface HttpRequest {
   /** Every header to send, content-length included. */
   readonly headers: Record<string, string>;
   readonly body: Uint8Array;
-  readonly signal: ClientGone;
+  readonly signal: AbortSignal;
   readonly timeouts: UpstreamTimeouts;
 }
 
@@ -91,7 +90,8 @@ class Exchange implements UpstreamResponse {
     // Static handlers with the exchange as argument: no closures per request for the timers.
     this.totalTimer = setTimeout(Exchange.totalTimeout, timeouts.totalMs, this);
     this.firstByteTimer = setTimeout(Exchange.firstByteTimeout, timeouts.firstByteMs, this);
-    req.signal.onAbort(this.onAbort);
+    if (req.signal.aborted) queueMicrotask(this.onAbort);
+    else req.signal.addEventListener("abort", this.onAbort, { once: true });
     this.outgoing.on("socket", this.onSocket);
     this.outgoing.on("error", this.onError);
     this.outgoing.on("response", this.onResponse);
@@ -107,9 +107,9 @@ class Exchange implements UpstreamResponse {
     return (this.chunks ??= this.stream(this.incoming));
   }
 
-  readAll(): Promise<Buffer> {
+  readAll(limit?: BodyLimit): Promise<Buffer> {
     if (!this.incoming) return Promise.reject(new Error("the response has not arrived"));
-    return collectBody(this.incoming, { broken: () => this.brokenBody() });
+    return collectBody(this.incoming, { broken: () => this.brokenBody(), limit });
   }
 
   abort(): void {
@@ -167,7 +167,7 @@ class Exchange implements UpstreamResponse {
     clearTimeout(this.totalTimer);
     clearTimeout(this.firstByteTimer);
     clearTimeout(this.connectTimer);
-    this.req.signal.offAbort(this.onAbort);
+    this.req.signal.removeEventListener("abort", this.onAbort);
   };
 
   private async *stream(incoming: http.IncomingMessage): AsyncIterable<Uint8Array> {

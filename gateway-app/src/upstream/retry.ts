@@ -1,5 +1,3 @@
-import type { ClientGone } from "../client-gone.js";
-
 /** Statuses worth another attempt: the upstream is busy or briefly unavailable. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
@@ -36,15 +34,15 @@ export function parseRetryAfter(value: string | undefined, now: () => number = D
 }
 
 /** Waits, unless the client goes away first. */
-export function sleep(ms: number, signal: ClientGone): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted || ms <= 0) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
-      signal.offAbort(done);
+      signal.removeEventListener("abort", done);
       resolve();
     }
-    signal.onAbort(done);
+    signal.addEventListener("abort", done, { once: true });
   });
 }

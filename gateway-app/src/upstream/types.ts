@@ -1,5 +1,5 @@
-import type { ClientGone } from "../client-gone.js";
 import type { ModelConfig } from "../config.js";
+import type { BodyLimit } from "../message-body.js";
 
 /** One attempt against one upstream for one model. */
 export interface UpstreamCall {
@@ -11,7 +11,7 @@ export interface UpstreamCall {
   readonly stream: boolean;
   readonly requestId: string;
   /** Aborted when the client goes away. */
-  readonly signal: ClientGone;
+  readonly signal: AbortSignal;
 }
 
 /** What came back: headers first, then the body as it arrives. */
@@ -20,8 +20,8 @@ export interface UpstreamResponse {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The body as it arrives, for streams. */
   readonly body: AsyncIterable<Uint8Array>;
-  /** The whole body at once: the fast path for JSON answers and error bodies. */
-  readAll(): Promise<Buffer>;
+  /** The whole body at once: the fast path for JSON answers and error bodies. Past `limit`, rejects with its error. */
+  readAll(limit?: BodyLimit): Promise<Buffer>;
   /** Stops reading and releases the connection (the client went away, or we gave up). */
   abort(): void;
 }
@@ -63,7 +63,10 @@ export function bufferedResponse(status: number, headers: UpstreamResponse["head
     body: (async function* () {
       yield bytes;
     })(),
-    readAll: async () => bytes,
+    readAll: async (limit) => {
+      if (limit && bytes.byteLength > limit.bytes) throw limit.error();
+      return bytes;
+    },
     abort: () => undefined,
   };
 }

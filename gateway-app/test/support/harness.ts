@@ -1,12 +1,18 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { serve } from "@hono/node-server";
 import { Registry } from "prom-client";
-import { createApp } from "../../src/app.js";
-import { loadConfig, parseCatalogue, type GatewayConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
-import { createMetrics } from "../../src/metrics.js";
-import { startGateway, type RunningGateway } from "../../src/server.js";
-import { Dispatcher } from "../../src/upstream/dispatcher.js";
-import { MockUpstream } from "../../src/upstream/mock.js";
+import type { AppDeps } from "../../src/app.js";
+import { loadConfig, type GatewayConfig } from "../../src/config.js";
 import type { Upstream } from "../../src/upstream/types.js";
+
+const APP_DIR = resolve(__dirname, "../..");
+const ROOT = resolve(APP_DIR, "..");
 
 /** Loads a config from an environment and a catalogue object, failing the test on problems. */
 export function configFrom(env: Record<string, string>, catalogue?: unknown): GatewayConfig {
@@ -22,25 +28,135 @@ export function configFrom(env: Record<string, string>, catalogue?: unknown): Ga
   return result.config;
 }
 
+/** The node arguments of the image's CMD (heap flags, then the entry point), read from the Dockerfile. */
+export function imageCommand(): string[] {
+  const dockerfile = readFileSync(join(APP_DIR, "Dockerfile"), "utf8");
+  return JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+}
+
+/** The production defaults (config.ts), as literals. */
+const SERVED_APP_DEFAULTS = { admission: { maxRequests: 10_000, maxBodyBytes: 64 * 1024 * 1024 }, maxUpstreamResponseBytes: 32 * 1024 * 1024 };
+
+let compiledDir: string | undefined;
+
+/**
+ * gateway-app compiled as the image's build stage compiles it, once per test worker, into its
+ * own directory under gateway-app/dist (so parallel workers never read a half-written file, and
+ * node_modules resolve as in the image).
+ */
+export function compiledGateway(): string {
+  if (compiledDir) return compiledDir;
+  mkdirSync(join(APP_DIR, "dist"), { recursive: true });
+  const dir = mkdtempSync(join(APP_DIR, "dist", "test-"));
+  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(APP_DIR, "tsconfig.json"), "--outDir", dir], {
+    stdio: "pipe",
+  });
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  compiledDir = dir;
+  return dir;
+}
+
+export interface CompiledGateway {
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** SIGTERM, then the exit code once the process is gone. */
+  shutdown(): Promise<number | null>;
+}
+
 export interface TestGateway {
   readonly url: string;
-  readonly gateway: RunningGateway;
+  readonly gateway: CompiledGateway;
+  /** Its stdout, one JSON line an entry, as they arrive. */
   readonly logs: string[];
+  /** Its stderr so far. */
+  readonly errors: () => string;
+  /** Waits until the buffered log lines (at most 20 ms old) have reached `logs`. */
+  logsSettled(): Promise<void>;
 }
 
-/** The real server on a loopback port, logging into an array. */
+/**
+ * The compiled server in its own process, started as the image's CMD starts it (same node flags,
+ * same entry point), with `env` and the catalogue as its GATEWAY_CONFIG file.
+ */
 export async function startTestGateway(env: Record<string, string>, catalogue?: unknown): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), "gw-test-"));
+  const files: Record<string, string> = {};
+  if (catalogue) {
+    writeFileSync(join(dir, "catalogue.json"), JSON.stringify(catalogue));
+    files.GATEWAY_CONFIG = join(dir, "catalogue.json");
+  }
+  const compiled = compiledGateway();
+  const args = imageCommand().map((arg) => (arg === "gateway-app/dist/server.js" ? join(compiled, "server.js") : arg));
+  const child = spawn(process.execPath, args, {
+    cwd: APP_DIR,
+    env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ...files, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const logs: string[] = [];
-  const gateway = await startGateway(configFrom(env, catalogue), { logSink: (line) => logs.push(line) });
-  return { url: `http://127.0.0.1:${gateway.port}`, gateway, logs };
+  let partial = "";
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const port = await new Promise<number>((resolvePort, reject) => {
+    child.stdout!.on("data", (d: Buffer) => {
+      const lines = (partial + d.toString("utf8")).split("\n");
+      partial = lines.pop()!;
+      for (const line of lines) {
+        logs.push(line);
+        const match = /"msg":"listening","port":(\d+)/.exec(line);
+        if (match) resolvePort(Number(match[1]));
+      }
+    });
+    void exited.then((code) => reject(new Error(`gateway exited ${code} before listening: ${stderr}`)));
+  });
+  const gateway: CompiledGateway = {
+    child,
+    port,
+    shutdown: () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    gateway,
+    logs,
+    errors: () => stderr,
+    logsSettled: () => new Promise((r) => setTimeout(r, 60)),
+  };
 }
 
-/** The app in-process (`app.request`), with upstreams the test provides. */
-export function inProcessApp(
+/**
+ * A module of the compiled gateway, loaded by Node itself (no test transform): what the image
+ * runs. Synchronous: Node 24 requires ES modules without top-level await.
+ */
+function compiledModule<T>(path: string): T {
+  return createRequire(__filename)(join(compiledGateway(), path)) as T;
+}
+
+export interface ServedApp {
+  /** Like Hono's `app.request`, but over real HTTP to the app served as production serves it. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** The loopback URL, once the first request started the server. */
+  url(): Promise<string>;
+}
+
+/**
+ * The compiled app served by @hono/node-server on a loopback port, the way server.ts serves it,
+ * with upstreams the test provides. The server starts on the first request and never keeps the
+ * test process alive.
+ */
+export function servedApp(
   catalogue: unknown,
   upstreams: Partial<Record<"litellm" | "vertex" | "mock", Upstream>> = {},
-  options: { bodyLimitBytes?: number; isReady?: () => boolean; logPrompts?: boolean } = {},
+  options: Partial<Pick<AppDeps, "bodyLimitBytes" | "isReady" | "logPrompts" | "admission" | "maxUpstreamResponseBytes">> = {},
 ) {
+  const { createApp } = compiledModule<typeof import("../../src/app.js")>("app.js");
+  const { parseCatalogue } = compiledModule<typeof import("../../src/config.js")>("config.js");
+  const { createLogger } = compiledModule<typeof import("../../src/logger.js")>("logger.js");
+  const { createMetrics } = compiledModule<typeof import("../../src/metrics.js")>("metrics.js");
+  const { Dispatcher } = compiledModule<typeof import("../../src/upstream/dispatcher.js")>("upstream/dispatcher.js");
+  const { MockUpstream } = compiledModule<typeof import("../../src/upstream/mock.js")>("upstream/mock.js");
   const problems: string[] = [];
   const parsed = parseCatalogue(catalogue, problems);
   if (!parsed) throw new Error(problems.join("\n"));
@@ -55,7 +171,24 @@ export function inProcessApp(
     breaker: { failureThreshold: 3, cooldownMs: 60_000 },
     backoff: { baseMs: 1, capMs: 5 },
   });
-  const app = createApp({ catalogue: parsed, dispatcher, metrics, registry, logger: createLogger((line) => logs.push(line)), ...options });
+  const hono = createApp({
+    catalogue: parsed,
+    dispatcher,
+    metrics,
+    registry,
+    logger: createLogger((line) => logs.push(line)),
+    ...SERVED_APP_DEFAULTS,
+    ...options,
+  });
+  let base: Promise<string> | undefined;
+  const url = () =>
+    (base ??= new Promise<string>((resolveUrl) => {
+      const server = serve({ fetch: hono.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
+        resolveUrl(`http://127.0.0.1:${info.port}`),
+      ) as Server;
+      server.unref();
+    }));
+  const app: ServedApp = { url, request: async (path, init) => fetch((await url()) + path, init) };
   return { app, registry, metrics, logs };
 }
 
