@@ -179,6 +179,8 @@ const KONG_DEFAULTS = {
 } as const;
 
 const STATUS_PORT = 8100;
+/** The request id header, the one gateway-app reads and forwards (gateway-app/src/request-id.ts). */
+export const REQUEST_ID_HEADER = "X-Request-ID";
 const REDIS_CA_DIR = "/etc/kong-redis-ca";
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 /** Stakater Reloader rolls a workload whose metadata names a changed Secret here. stakater/Reloader@v1.4.21:internal/pkg/options/flags.go:22 */
@@ -437,7 +439,10 @@ export class KongEdge extends Construct {
             : {}),
         },
       },
-      { name: "correlation-id", config: { header_name: "X-Request-ID", generator: "uuid#counter", echo_downstream: true } },
+      // One id from the client to LiteLLM: gateway-app logs and forwards the id it receives, and
+      // "uuid#counter" ids (the schema's default) carry a "#"; a plain uuid passes every tier as is.
+      // A client's own X-Request-ID is passed on unchanged (correlation-id/handler.lua:56-64).
+      { name: "correlation-id", config: { header_name: REQUEST_ID_HEADER, generator: "uuid", echo_downstream: true } },
       {
         name: "request-size-limiting",
         config: {

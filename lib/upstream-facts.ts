@@ -230,6 +230,18 @@ export const KONG_FACTS = {
     jwtSkipsWhen: { method: "OPTIONS", configFalse: "run_on_preflight" },
   },
   /**
+   * correlation-id: the generators the schema accepts (its default, "uuid#counter", makes
+   * `<worker uuid>#<counter>`), and a request that already carries the header keeps its value,
+   * the client's included; only an absent or empty header gets a generated id.
+   * Kong/kong@3.9.1:kong/plugins/correlation-id/schema.lua:11-14, handler.lua:20-37 (generators), 56-64
+   */
+  correlationId: {
+    generators: ["uuid", "uuid#counter", "tracker"],
+    defaultGenerator: "uuid#counter",
+    defaultHeaderName: "Kong-Request-ID",
+    keepsIncomingValue: true,
+  },
+  /**
    * Config fields of each plugin we enable, nested records as objects.
    * Kong/kong@3.9.1:kong/plugins/jwt/schema.lua:12-47, rate-limiting/schema.lua:80-98 (redis:
    * kong/tools/redis/schema.lua:9-33), correlation-id/schema.lua:11-14,
@@ -1146,6 +1158,22 @@ export const LITELLM_FACTS = {
   rpmEnforcingStrategy: {
     strategy: "usage-based-routing-v2",
     source: "CartoDB/litellm@dd24252a9f:litellm/router_strategy/lowest_tpm_rpm_v2.py:143-225, 384-444",
+  },
+  /**
+   * The proxy takes `litellm_call_id` from this request header (a fresh uuid4 without it), sets it on the
+   * logging object its callbacks and logs read, uses it as the spend log's id when the answer has none, and
+   * returns it in the same response header.
+   */
+  callIdHeader: {
+    request: "x-litellm-call-id",
+    response: "x-litellm-call-id",
+    source:
+      "CartoDB/litellm@dd24252a9f:litellm/proxy/common_request_processing.py:423-425 (read), 248 (returned); litellm/proxy/spend_tracking/spend_tracking_utils.py:149-151; litellm/litellm_core_utils/litellm_logging.py:4967",
+  },
+  /** OpenAI routes the proxy serves (each under /v1/, bare, and for responses /openai/v1/ too). */
+  proxyRoutes: {
+    responses: ["/v1/responses", "/responses", "/openai/v1/responses"],
+    source: "CartoDB/litellm@dd24252a9f:litellm/proxy/response_api_endpoints/endpoints.py:19-37 (POST, streaming when the body says stream)",
   },
 } as const;
 

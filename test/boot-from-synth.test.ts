@@ -1,4 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -8,6 +9,8 @@ import { DEFAULT_NAMESPACES } from "../constructs/gateway-namespaces";
 import { layOutPod, type LocalPod } from "./support/cluster-model/local-pod";
 import { variantModel } from "./support/cluster-model/variants";
 import { freePort } from "./support/processes";
+import { fromYaml } from "../lib/yaml";
+import { KONG_FACTS, LITELLM_FACTS } from "../lib/upstream-facts";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -39,6 +42,7 @@ describe("gateway-app boots from what we synthesize", () => {
   let pod: LocalPod;
   let url: string;
   let stderr = "";
+  let stdout = "";
   let root: string;
 
   beforeAll(async () => {
@@ -82,6 +86,7 @@ describe("gateway-app boots from what we synthesize", () => {
       let out = "";
       child.stdout!.on("data", (d) => {
         out += d;
+        stdout += d;
         if (out.includes('"listening"')) ready();
       });
       child.once("exit", (code) => fail(new Error(`gateway-app exited with ${code}: ${stderr}`)));
@@ -120,5 +125,34 @@ describe("gateway-app boots from what we synthesize", () => {
     expect(received.url).toBe("/chat/completions");
     expect(received.headers.authorization).toBe(`Bearer ${masterKey}`);
     expect(received.body.model).toBe(modelName);
+  });
+
+  it("keeps the id Kong's correlation-id plugin sets, logs it, hands it to LiteLLM as its call id and returns it", async () => {
+    const kongYaml = model.configMaps.find((c) => c.namespace === DEFAULT_NAMESPACES.edge && c.data["kong.yml"])!.data["kong.yml"];
+    const correlation = fromYaml(kongYaml).plugins.find((p: any) => p.name === "correlation-id").config;
+    expect(KONG_FACTS.correlationId.generators).toContain(correlation.generator);
+    // What Kong's generators make (Kong/kong@3.9.1:kong/plugins/correlation-id/handler.lua:20-37).
+    const generated: Record<string, () => string> = {
+      uuid: () => randomUUID(),
+      "uuid#counter": () => `${randomUUID()}#17`,
+      tracker: () => "10.4.0.7-8443-1234-56-2-1764633600.123",
+    };
+    const id = generated[correlation.generator]();
+    const catalogue = JSON.parse(model.configMaps.find((c) => c.name === "gateway-app-config")!.data["catalogue.json"]);
+    const modelName = catalogue.models.find((m: any) => m.upstream === "litellm").name;
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", [correlation.header_name]: id },
+      body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "hello" }] }),
+    });
+    expect(response.status, stderr).toBe(200);
+    expect(response.headers.get(correlation.header_name)).toBe(id);
+    const received = litellm.received.at(-1)!;
+    expect(received.headers[LITELLM_FACTS.callIdHeader.request]).toBe(id);
+    expect(received.headers["x-request-id"]).toBe(id);
+    // The log line goes out after the response, within the logger's 20 ms batching.
+    const logged = () => stdout.split("\n").some((l) => l.includes('"msg":"request"') && JSON.parse(l).request_id === id);
+    for (let i = 0; i < 100 && !logged(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(logged(), stdout).toBe(true);
   });
 });
