@@ -4,9 +4,10 @@ import type { Catalogue } from "./config.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { GatewayMetrics } from "./metrics.js";
-import { requestContext, requestHeader, type GatewayEnv } from "./middleware/request-context.js";
+import { requestContext, type GatewayEnv } from "./middleware/request-context.js";
 import { inferenceHandler } from "./routes/inference.js";
-import { isModelVisible, resolveTenant } from "./tenancy.js";
+import { listModels, retrieveModel } from "./routes/models.js";
+import { validateResponsesRequest } from "./routes/responses.js";
 import type { Dispatcher } from "./upstream/dispatcher.js";
 import { sendBytes, sendJson } from "./respond.js";
 import { recordUsage } from "./usage.js";
@@ -55,18 +56,23 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
 
   app.post("/v1/chat/completions", inferenceHandler("chat", validateChatRequest, inference));
   app.post("/v1/embeddings", inferenceHandler("embeddings", validateEmbeddingsRequest, inference));
-  app.get("/v1/models", (c) => {
-    const tenant = resolveTenant(deps.catalogue, (name) => requestHeader(c, name));
-    if (tenant) c.get("state").tenant = tenant.name;
-    const data = [...deps.catalogue.models.keys()]
-      .filter((name) => isModelVisible(tenant, name))
-      .map((id) => ({ id, object: "model", created: 0, owned_by: "ai-gateway" }));
-    return sendJson(c, 200, { object: "list", data });
-  });
+  app.post("/v1/responses", inferenceHandler("responses", validateResponsesRequest, inference));
+  app.get("/v1/models", listModels(deps.catalogue));
+  // Model names may hold "/" (google/gemini-2.5-pro).
+  app.get("/v1/models/:id{.+}", retrieveModel(deps.catalogue));
   app.get("/healthz", (c) => sendJson(c, 200, { status: "ok" }));
   app.get("/readyz", (c) => (isReady() ? sendJson(c, 200, { status: "ready" }) : sendJson(c, 503, { status: "draining" })));
   app.get("/metrics", async (c) => sendBytes(c, 200, { "content-type": deps.registry.contentType }, await deps.registry.metrics()));
-  for (const path of ["/v1/chat/completions", "/v1/embeddings", "/v1/models", "/healthz", "/readyz", "/metrics"]) {
+  for (const path of [
+    "/v1/chat/completions",
+    "/v1/embeddings",
+    "/v1/responses",
+    "/v1/models",
+    "/v1/models/:id{.+}",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+  ]) {
     app.all(path, () => {
       throw new GatewayError("method_not_allowed", "Method not allowed on this path");
     });

@@ -452,3 +452,18 @@ describe("Kong chart values keys", () => {
     ).toEqual(["podDisruptionBudget.maxUnavailabel"]);
   });
 });
+
+describe("Kong routes every API path gateway-app serves", () => {
+  it("has a route whose path prefix matches each /v1 endpoint, /v1/responses and /v1/models/{id} included", async () => {
+    const { inProcessApp } = await import("../../gateway-app/test/support/harness.js");
+    const { app } = inProcessApp({ models: [{ name: "mock", upstream: "mock" }] });
+    const apiPaths = [...new Set(app.routes.map((r) => r.path).filter((p) => p.startsWith("/v1/")))].map((p) =>
+      p.replace(/:id\{[^}]*\}/, "google/gemini"),
+    );
+    expect(apiPaths).toEqual(expect.arrayContaining(["/v1/responses", "/v1/models/google/gemini"]));
+    const config = example.kongConfig();
+    const prefixes: string[] = config.services.flatMap((s: any) => s.routes.flatMap((r: any) => r.paths));
+    // router_flavor traditional_compatible: a plain path is a prefix match.
+    expect(apiPaths.filter((path) => !prefixes.some((prefix) => path.startsWith(prefix)))).toEqual([]);
+  });
+});
