@@ -38,9 +38,25 @@ describe("gateway-app boots from what we synthesize", () => {
   const container = workload.template.containers[0];
   const litellm = new FakeUpstream();
   const masterKey = "sk-boot-test-master-key";
+  // What the operator adds to the edge-token secret (`openssl rand -hex 32`).
+  const edgeToken = "9b1f0c4e7a2d5e8f3b6c9d0a1e4f7b2c5d8e1f4a7b0c3d6e9f2a5b8c1d4e7f0a";
+  const kong = model.workloads.find((w) => w.namespace === DEFAULT_NAMESPACES.edge && w.kind === "Deployment")!.template.containers[0];
+  /** The header Kong's nginx adds: its directive's value with $(VAR) expanded as the kubelet does, from the Secret. */
+  function kongAddedHeader(): [string, string] {
+    const directive = kong.env.find((e) => e.name === "KONG_NGINX_LOCATION_PROXY_SET_HEADER")!;
+    const expanded = directive.value!.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (_, name: string) => {
+      const index = kong.env.findIndex((e) => e.name === name);
+      expect(index, `${name} must come before ${directive.name}`).toBeLessThan(kong.env.indexOf(directive));
+      expect(kong.env[index].secretKeyRef?.name).toBe("kong-edge-token");
+      return edgeToken;
+    });
+    const [name, value] = expanded.split(" ");
+    return [name, value];
+  }
   let child: ChildProcess;
   let pod: LocalPod;
   let url: string;
+  let metricsPort: number;
   let stderr = "";
   let stdout = "";
   let root: string;
@@ -54,7 +70,7 @@ describe("gateway-app boots from what we synthesize", () => {
       container,
       root,
       { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort },
-      { "ai-gw-litellm-master-key": `${masterKey}\n` },
+      { "ai-gw-litellm-master-key": `${masterKey}\n`, "ai-gw-edge-token": `${edgeToken}\n` },
     );
 
     // The image's WORKDIR, laid out as the Dockerfile's final stage copies it.
@@ -70,15 +86,19 @@ describe("gateway-app boots from what we synthesize", () => {
     );
 
     // Translated, because this machine is not the pod: the image's node is this node, and the
-    // pod's own network namespace (where 8080 is free) is this machine's, so PORT is a free one.
+    // pod's own network namespace (where 8080 and 9090 are free) is this machine's, so PORT and
+    // METRICS_PORT are free ones.
     expect(container.command).toEqual([]);
     expect(container.args).toEqual([]);
     const [node, ...entrypointArgs] = image.entrypoint;
     expect(node).toBe("/nodejs/bin/node");
     const port = await freePort();
+    metricsPort = await freePort();
+    expect(pod.env.PORT).toBe("8080");
+    expect(pod.env.METRICS_PORT).toBe(String(container.ports.find((p) => p.name === "metrics")!.containerPort));
     child = spawn(process.execPath, [...entrypointArgs, ...image.cmd], {
       cwd: workdir,
-      env: { ...image.env, PORT: String(port), ...pod.env },
+      env: { ...image.env, ...pod.env, PORT: String(port), METRICS_PORT: String(metricsPort) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stderr!.on("data", (d) => (stderr += d));
@@ -116,7 +136,7 @@ describe("gateway-app boots from what we synthesize", () => {
     const modelName = catalogue.models.find((m: any) => m.upstream === "litellm").name;
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", [kongAddedHeader()[0]]: kongAddedHeader()[1] },
       body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "hello" }] }),
     });
     expect(response.status, stderr).toBe(200);
@@ -142,7 +162,7 @@ describe("gateway-app boots from what we synthesize", () => {
     const modelName = catalogue.models.find((m: any) => m.upstream === "litellm").name;
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", [correlation.header_name]: id },
+      headers: { "content-type": "application/json", [correlation.header_name]: id, [kongAddedHeader()[0]]: kongAddedHeader()[1] },
       body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "hello" }] }),
     });
     expect(response.status, stderr).toBe(200);
@@ -154,5 +174,29 @@ describe("gateway-app boots from what we synthesize", () => {
     const logged = () => stdout.split("\n").some((l) => l.includes('"msg":"request"') && JSON.parse(l).request_id === id);
     for (let i = 0; i < 100 && !logged(); i++) await new Promise((r) => setTimeout(r, 20));
     expect(logged(), stdout).toBe(true);
+  });
+
+  it("serves /metrics on the metrics port the ServiceMonitor scrapes, and not on the API port", async () => {
+    const monitor = model.customObjects.find((o) => o.kind === "ServiceMonitor" && o.name === "gateway-app");
+    const service = model.services.find((s) => s.namespace === workload.namespace && s.name === "gateway-app")!;
+    const scraped = service.ports.find((p) => p.name === monitor!.spec.endpoints[0].port)!;
+    expect(container.ports.find((p) => p.name === scraped.targetPort)!.containerPort).toBe(Number(pod.env.METRICS_PORT));
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}${monitor!.spec.endpoints[0].path}`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/# TYPE gateway_http_requests_total counter/);
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+  });
+
+  it("refuses a forged X-Consumer-Username that did not come through Kong, and serves the same request with Kong's header", async () => {
+    const catalogue = JSON.parse(model.configMaps.find((c) => c.name === "gateway-app-config")!.data["catalogue.json"]);
+    const body = JSON.stringify({ model: catalogue.models[0].name, messages: [{ role: "user", content: "hello" }] });
+    const forged = { "content-type": "application/json", "x-consumer-username": "someone-else" };
+    const refused = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: forged, body });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as any).error.code).toBe("edge_unauthenticated");
+    const [name, value] = kongAddedHeader();
+    expect(name.toLowerCase()).toBe("x-gateway-edge-token");
+    const models = await fetch(`${url}/v1/models`, { headers: { [name]: value } });
+    expect(models.status).toBe(200);
   });
 });

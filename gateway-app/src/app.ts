@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { Registry } from "prom-client";
 import type { Catalogue } from "./config.js";
+import { edgeAuth } from "./edge-auth.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { GatewayMetrics } from "./metrics.js";
@@ -9,7 +9,7 @@ import { inferenceHandler } from "./routes/inference.js";
 import { listModels, retrieveModel } from "./routes/models.js";
 import { validateResponsesRequest } from "./routes/responses.js";
 import type { Dispatcher } from "./upstream/dispatcher.js";
-import { sendBytes, sendJson } from "./respond.js";
+import { sendJson } from "./respond.js";
 import { recordUsage } from "./usage.js";
 import { validateChatRequest, validateEmbeddingsRequest } from "./validation.js";
 
@@ -17,7 +17,6 @@ export interface AppDeps {
   readonly catalogue: Catalogue;
   readonly dispatcher: Dispatcher;
   readonly metrics: GatewayMetrics;
-  readonly registry: Registry;
   readonly logger: Logger;
   /** @default 1 MiB */
   readonly bodyLimitBytes?: number;
@@ -27,6 +26,8 @@ export interface AppDeps {
   readonly isReady?: () => boolean;
   readonly now?: () => number;
   readonly newRequestId?: () => string;
+  /** The token Kong adds to every request (EDGE_TOKEN); without it, API requests get 401. @default - none: no check (local use) */
+  readonly edgeToken?: string;
 }
 
 /** The gateway's HTTP app: no I/O of its own, everything it touches is injected. */
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     }),
   );
 
+  if (deps.edgeToken !== undefined) app.use("/v1/*", edgeAuth(deps.edgeToken));
   app.post("/v1/chat/completions", inferenceHandler("chat", validateChatRequest, inference));
   app.post("/v1/embeddings", inferenceHandler("embeddings", validateEmbeddingsRequest, inference));
   app.post("/v1/responses", inferenceHandler("responses", validateResponsesRequest, inference));
@@ -62,17 +64,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.get("/v1/models/:id{.+}", retrieveModel(deps.catalogue));
   app.get("/healthz", (c) => sendJson(c, 200, { status: "ok" }));
   app.get("/readyz", (c) => (isReady() ? sendJson(c, 200, { status: "ready" }) : sendJson(c, 503, { status: "draining" })));
-  app.get("/metrics", async (c) => sendBytes(c, 200, { "content-type": deps.registry.contentType }, await deps.registry.metrics()));
-  for (const path of [
-    "/v1/chat/completions",
-    "/v1/embeddings",
-    "/v1/responses",
-    "/v1/models",
-    "/v1/models/:id{.+}",
-    "/healthz",
-    "/readyz",
-    "/metrics",
-  ]) {
+  for (const path of ["/v1/chat/completions", "/v1/embeddings", "/v1/responses", "/v1/models", "/v1/models/:id{.+}", "/healthz", "/readyz"]) {
     app.all(path, () => {
       throw new GatewayError("method_not_allowed", "Method not allowed on this path");
     });

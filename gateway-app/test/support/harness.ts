@@ -12,7 +12,7 @@ import type { Upstream } from "../../src/upstream/types.js";
 export function configFrom(env: Record<string, string>, catalogue?: unknown): GatewayConfig {
   const files: Record<string, string> = catalogue ? { "/etc/gateway/catalogue.json": JSON.stringify(catalogue) } : {};
   const result = loadConfig({
-    env: { PORT: "0", HOST: "127.0.0.1", ...(catalogue ? { GATEWAY_CONFIG: "/etc/gateway/catalogue.json" } : {}), ...env },
+    env: { PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", ...(catalogue ? { GATEWAY_CONFIG: "/etc/gateway/catalogue.json" } : {}), ...env },
     readFile: (path) => {
       if (!(path in files)) throw Object.assign(new Error("missing"), { code: "ENOENT" });
       return files[path];
@@ -24,6 +24,8 @@ export function configFrom(env: Record<string, string>, catalogue?: unknown): Ga
 
 export interface TestGateway {
   readonly url: string;
+  /** Where /metrics is served: its own listener. */
+  readonly metricsUrl: string;
   readonly gateway: RunningGateway;
   readonly logs: string[];
 }
@@ -32,14 +34,14 @@ export interface TestGateway {
 export async function startTestGateway(env: Record<string, string>, catalogue?: unknown): Promise<TestGateway> {
   const logs: string[] = [];
   const gateway = await startGateway(configFrom(env, catalogue), { logSink: (line) => logs.push(line) });
-  return { url: `http://127.0.0.1:${gateway.port}`, gateway, logs };
+  return { url: `http://127.0.0.1:${gateway.port}`, metricsUrl: `http://127.0.0.1:${gateway.metricsPort}/metrics`, gateway, logs };
 }
 
 /** The app in-process (`app.request`), with upstreams the test provides. */
 export function inProcessApp(
   catalogue: unknown,
   upstreams: Partial<Record<"litellm" | "vertex" | "mock", Upstream>> = {},
-  options: { bodyLimitBytes?: number; isReady?: () => boolean; logPrompts?: boolean } = {},
+  options: { bodyLimitBytes?: number; isReady?: () => boolean; logPrompts?: boolean; edgeToken?: string } = {},
 ) {
   const problems: string[] = [];
   const parsed = parseCatalogue(catalogue, problems);
@@ -55,7 +57,7 @@ export function inProcessApp(
     breaker: { failureThreshold: 3, cooldownMs: 60_000 },
     backoff: { baseMs: 1, capMs: 5 },
   });
-  const app = createApp({ catalogue: parsed, dispatcher, metrics, registry, logger: createLogger((line) => logs.push(line)), ...options });
+  const app = createApp({ catalogue: parsed, dispatcher, metrics, logger: createLogger((line) => logs.push(line)), ...options });
   return { app, registry, metrics, logs };
 }
 
