@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inProcessApp, postJson } from "./support/harness.js";
+import { inProcessApp, parseLogs, postJson, settle } from "./support/harness.js";
 import { RecordingUpstream } from "./support/recording-upstream.js";
 
 const CATALOGUE = {
@@ -78,5 +78,20 @@ describe("POST /v1/responses", () => {
       expect(response.status).toBe(400);
       expect(((await response.json()) as any).error.param).toBe(param);
     }
+  });
+});
+
+describe("usage of the Responses API", () => {
+  it.each([false, true])("counts its input and output tokens as prompt and completion (stream: %s)", async (stream) => {
+    const { app, registry, logs } = inProcessApp(CATALOGUE);
+    const response = await app.request("/v1/responses", as("team-b", postJson({ model: "mock", input: "Hello there", stream })));
+    await response.text();
+    await settle();
+    const text = await registry.metrics();
+    expect(text).toMatch(/gateway_tokens_total\{model="mock",tenant="team-b",kind="prompt"\} [1-9]/);
+    expect(text).toMatch(/gateway_tokens_total\{model="mock",tenant="team-b",kind="completion"\} [1-9]/);
+    const line = parseLogs(logs).find((l) => l.route === "/v1/responses")!;
+    expect(line.prompt_tokens).toBeGreaterThan(0);
+    expect(line.completion_tokens).toBeGreaterThan(0);
   });
 });
