@@ -26,6 +26,13 @@ describe("GET /v1/models/{id}", () => {
     expect(await response.json()).toEqual({ id: "google/gemini-2.5-pro", object: "model", created: 0, owned_by: "ai-gateway" });
   });
 
+  it("takes the id percent-encoded too, as the openai SDK sends a name with a slash", async () => {
+    const { app } = inProcessApp(CATALOGUE);
+    const response = await app.request("/v1/models/google%2Fgemini-2.5-pro", as("team-b"));
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as any).id).toBe("google/gemini-2.5-pro");
+  });
+
   it("answers 404 in the envelope for an unknown model, and for one the tenant may not use", async () => {
     const { app } = inProcessApp(CATALOGUE);
     for (const [path, tenant] of [
