@@ -143,6 +143,7 @@ async function main() {
     imageCommand().map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg)),
     {
       PORT: "0",
+      METRICS_PORT: "0",
       HOST: "127.0.0.1",
       GATEWAY_CONFIG: join(dir, "catalogue.json"),
       LITELLM_BASE_URL: `${upstreamUrl}/v1`,

@@ -3,7 +3,8 @@ import { Fn, Token } from "cdktf";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { DataGoogleComputeAddress } from "@cdktf/provider-google/lib/data-google-compute-address";
 import { DataGoogleRedisInstance } from "@cdktf/provider-google/lib/data-google-redis-instance";
-import { GatewayBackend, BACKEND_PORT, type GatewayBackendProps } from "./gateway-backend";
+import { DataGoogleSecretManagerSecretVersion } from "@cdktf/provider-google/lib/data-google-secret-manager-secret-version";
+import { GatewayBackend, BACKEND_METRICS_PORT, BACKEND_PORT, type GatewayBackendProps } from "./gateway-backend";
 import type { GatewayNamespaces } from "./gateway-namespaces";
 import { GatewayNetworkPolicies } from "./gateway-network-policies";
 import { KongEdge, type KongConsumer, type KongTls, type RateLimits } from "./kong-edge";
@@ -49,6 +50,15 @@ export interface AiGatewayProps {
    *   the namespace and before Kong.
    */
   readonly kongRedisPasswordSecret?: { readonly name: string; readonly key: string };
+  /**
+   * A Kubernetes Secret (in the edge namespace) with the edge token Kong adds to every request
+   * (the value of Secret Manager secret `<prefix>-edge-token`, which gateway-app mounts), when you
+   * manage it yourself, e.g. with External Secrets, to keep the token out of Terraform state.
+   * @default - the gateway creates Secret `kong-edge-token` (key `token`) from the secret's latest
+   *   version, read by this stack: the token is then in this stack's state and plan (sensitive),
+   *   like the Redis AUTH string, and a new version reaches Kong at the next apply.
+   */
+  readonly kongEdgeTokenSecret?: { readonly name: string; readonly key: string };
   /** @default { tag: "0.1.0" } */
   readonly backendImage?: GatewayBackendProps["image"];
   /**
@@ -59,6 +69,7 @@ export interface AiGatewayProps {
 }
 
 const KONG_REDIS_SECRET = { name: "kong-redis", key: "password" } as const;
+const KONG_EDGE_TOKEN_SECRET = { name: "kong-edge-token", key: "token" } as const;
 
 /** The shared catalogue both stacks render from. */
 export function gatewayCatalogue(
@@ -128,6 +139,9 @@ export class AiGateway extends Construct {
       corsOrigins: props.corsOrigins,
       rateLimits: props.rateLimits,
       rateLimitRedis: { ...redisEndpoint, passwordSecret: kongRedisSecret, passwordSecretResource: this.kongRedisSecret },
+      edgeToken: props.kongEdgeTokenSecret
+        ? { secret: props.kongEdgeTokenSecret }
+        : { secret: KONG_EDGE_TOKEN_SECRET, resource: this.createKongEdgeTokenSecret(ns.edge, props.projectId, names.secrets.edgeToken) },
       routes: [{ name: "openai-api", url: `http://${this.backend.workload.serviceHost}:${BACKEND_PORT}`, paths: ["/v1"] }],
       consumers: props.consumers,
     });
@@ -142,7 +156,20 @@ export class AiGateway extends Construct {
     }
     this.networkPolicies = new GatewayNetworkPolicies(this, "NetworkPolicies", {
       namespaces: ns,
-      ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: BACKEND_PORT, router: ROUTER_PORT },
+      ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: BACKEND_PORT, backendMetrics: BACKEND_METRICS_PORT, router: ROUTER_PORT },
+    });
+  }
+
+  /**
+   * Kong's copy of the edge token, read from the Secret Manager secret gateway-app mounts: it is
+   * in this stack's state and plan (as sensitive values), like the Redis AUTH string.
+   */
+  private createKongEdgeTokenSecret(namespace: string, projectId: string, secretId: string): SecretV1 {
+    const version = new DataGoogleSecretManagerSecretVersion(this, "EdgeToken", { project: projectId, secret: secretId });
+    return new SecretV1(this, "KongEdgeToken", {
+      metadata: { name: KONG_EDGE_TOKEN_SECRET.name, namespace, labels: { ...KUBERNETES_COMMON_LABELS, "app.kubernetes.io/name": "kong" } },
+      data: { [KONG_EDGE_TOKEN_SECRET.key]: version.secretData },
+      type: "Opaque",
     });
   }
 

@@ -37,6 +37,13 @@ export interface GatewayBackendProps {
 }
 
 export const BACKEND_PORT = 8080;
+/**
+ * gateway-app's /metrics listener, apart from the API so that Prometheus may reach the metrics and
+ * nothing but Kong may reach the API (GatewayNetworkPolicies).
+ */
+export const BACKEND_METRICS_PORT = 9090;
+/** The name of that port on the Deployment and Service, which the ServiceMonitor scrapes. */
+export const BACKEND_METRICS_PORT_NAME = "metrics";
 const CONFIG_DIR = "/etc/gateway";
 
 /**
@@ -75,12 +82,17 @@ export class GatewayBackend extends Construct {
       component: "backend",
       image: this.image,
       port: { name: "http", containerPort: BACKEND_PORT },
+      extraPorts: [{ name: BACKEND_METRICS_PORT_NAME, containerPort: BACKEND_METRICS_PORT }],
       config: { mountPath: CONFIG_DIR, data: { "catalogue.json": JSON.stringify(this.gatewayConfig, null, 2) } },
-      secrets: { mountPath: SECRET_FILES_DIR, files: { "litellm-api-key": names.secrets.masterKey } },
+      secrets: { mountPath: SECRET_FILES_DIR, files: { "litellm-api-key": names.secrets.masterKey, "edge-token": names.secrets.edgeToken } },
       env: {
         GATEWAY_CONFIG: `${CONFIG_DIR}/catalogue.json`,
+        PORT: String(BACKEND_PORT),
+        METRICS_PORT: String(BACKEND_METRICS_PORT),
         LITELLM_BASE_URL: props.routerUrl,
         LITELLM_API_KEY_FILE: `${SECRET_FILES_DIR}/litellm-api-key`,
+        // Kong adds it to every request (KongEdge edgeToken); API requests without it get 401.
+        EDGE_TOKEN_FILE: `${SECRET_FILES_DIR}/edge-token`,
         VERTEX_PROJECT: props.catalogue.vertexProject,
         VERTEX_LOCATION: props.catalogue.vertexLocation,
         SHUTDOWN_DELAY_MS: String(delaySeconds * 1000),

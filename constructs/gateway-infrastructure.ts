@@ -127,6 +127,7 @@ export class GatewayInfrastructure extends Construct {
       redisAuth: names.secrets.redisAuth,
       edgeTlsCertificate: names.secrets.edgeTlsCertificate,
       edgeTlsKey: names.secrets.edgeTlsKey,
+      edgeToken: names.secrets.edgeToken,
       ...Object.fromEntries((props.providerKeys ?? []).map((p) => [p, names.secrets.providerKey(p)])),
     };
     for (const [key, secretId] of Object.entries(secretIds)) {
@@ -142,6 +143,8 @@ export class GatewayInfrastructure extends Construct {
     // Each workload reads only the secrets it needs.
     this.grantSecret("RouterMasterKey", secrets.masterKey, this.routerServiceAccount);
     this.grantSecret("AppMasterKey", secrets.masterKey, this.appServiceAccount);
+    // Kong gets its copy through the platform stack (a Kubernetes Secret), not from Secret Manager.
+    this.grantSecret("AppEdgeToken", secrets.edgeToken, this.appServiceAccount);
     this.grantSecret("RouterRedisAuth", secrets.redisAuth, this.routerServiceAccount);
     this.grantSecret("EdgeTlsCertificate", secrets.edgeTlsCertificate, this.edgeServiceAccount);
     this.grantSecret("EdgeTlsKey", secrets.edgeTlsKey, this.edgeServiceAccount);

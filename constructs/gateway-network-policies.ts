@@ -7,8 +7,14 @@ import { guardRenderedValues } from "../lib/synth-guard";
 export interface GatewayNetworkPoliciesProps {
   /** Namespace names by tier. */
   readonly namespaces: Readonly<Record<GatewayTier, string>>;
-  /** Ports: Kong's proxy and status, gateway-app's, LiteLLM's. */
-  readonly ports: { readonly edgeProxy: number[]; readonly edgeStatus: number; readonly backend: number; readonly router: number };
+  /** Ports: Kong's proxy and status, gateway-app's API and metrics, LiteLLM's. */
+  readonly ports: {
+    readonly edgeProxy: number[];
+    readonly edgeStatus: number;
+    readonly backend: number;
+    readonly backendMetrics: number;
+    readonly router: number;
+  };
   /**
    * Memorystore's TLS port (6378 with in-transit encryption); its address is allocated by Google.
    * @default 6378
@@ -70,7 +76,12 @@ export class GatewayNetworkPolicies extends Construct {
       ns.app,
       { "app.kubernetes.io/component": "backend" },
       {
-        ingress: [{ peers: [{ namespace: ns.edge, pods: EDGE_PODS }, prometheus], ports: [{ port: p.backend }] }],
+        // The API only from Kong's pods, which authenticate the caller and set X-Consumer-*; the
+        // metrics port, a listener apart, only from the observability namespace.
+        ingress: [
+          { peers: [{ namespace: ns.edge, pods: EDGE_PODS }], ports: [{ port: p.backend }] },
+          { peers: [prometheus], ports: [{ port: p.backendMetrics }] },
+        ],
         egress: [DNS, METADATA, { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] }, internetHttps],
       },
     );
@@ -93,7 +104,7 @@ export class GatewayNetworkPolicies extends Construct {
           DNS,
           { peers: [{ namespace: ns.observability }], ports: [] },
           { peers: [{ namespace: ns.edge, pods: EDGE_PODS }], ports: [{ port: p.edgeStatus }] },
-          { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] },
+          { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backendMetrics }] },
           { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] },
           // The API server, kubelets and node exporters, for Kubernetes service discovery and node metrics.
           { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }, { port: 10250 }, { port: 9100 }] },

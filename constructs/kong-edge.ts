@@ -169,7 +169,45 @@ export interface KongEdgeProps {
    * @default 310 - gateway-app's 300 s drain plus 10 s
    */
   readonly drainSeconds?: number;
+  /**
+   * A Kubernetes Secret in Kong's namespace holding the token Kong adds, as `X-Gateway-Edge-Token`,
+   * to every request it proxies; gateway-app refuses API requests without it (EDGE_TOKEN), so that
+   * only Kong speaks for a tenant even where a NetworkPolicy fails. The token must be 32 to 512
+   * letters, digits, `-` or `_`.
+   * @default - none: Kong adds no token (for backends that do not check one)
+   */
+  readonly edgeToken?: EdgeTokenSecret;
 }
+
+/** Where Kong reads the edge token from. */
+export interface EdgeTokenSecret {
+  readonly secret: { readonly name: string; readonly key: string };
+  /**
+   * The resource that creates `secret`, when the same stack does: Kong's release waits for it.
+   * @default - none: the Secret exists beforehand
+   */
+  readonly resource?: ITerraformDependable;
+}
+
+/** The request header that carries the edge token to gateway-app (gateway-app/src/edge-auth.ts). */
+export const EDGE_TOKEN_HEADER = "X-Gateway-Edge-Token";
+/**
+ * Kong can take these two secrets only from its environment, so AIG-K8S-12's `no-secret-env`
+ * check is suppressed for exactly them, and only when they are configured.
+ */
+function suppressSecretEnvWhereKongNeedsIt(edge: Construct, props: Pick<KongEdgeProps, "rateLimitRedis" | "edgeToken">): void {
+  const reasons = [
+    props.rateLimitRedis && "the rate-limiting plugin reads the Redis password through its env vault, and open-source Kong has no file-based vault",
+    props.edgeToken && "nginx's proxy_set_header can take the edge token only from Kong's configuration, which reads it from the environment",
+  ].filter((reason): reason is string => Boolean(reason));
+  if (reasons.length === 0) return;
+  suppressPolicy(edge, [
+    { id: "AIG-K8S-12", appliesTo: ["no-secret-env"], reason: `Kong must get these secrets as environment variables: ${reasons.join("; ")}.` },
+  ]);
+}
+
+/** The env var the token lands in; it sorts before KONG_NGINX_* (see edgeTokenValues). */
+const EDGE_TOKEN_ENV = "GATEWAY_EDGE_TOKEN";
 
 const KONG_DEFAULTS = {
   rateLimits: { minute: 100, hour: 1000, day: 10000 },
@@ -180,6 +218,8 @@ const KONG_DEFAULTS = {
 } as const;
 
 const STATUS_PORT = 8100;
+/** The request id header, the one gateway-app reads and forwards (gateway-app/src/request-id.ts). */
+export const REQUEST_ID_HEADER = "X-Request-ID";
 const REDIS_CA_DIR = "/etc/kong-redis-ca";
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 /** Stakater Reloader rolls a workload whose metadata names a changed Secret here. stakater/Reloader@v1.4.21:internal/pkg/options/flags.go:22 */
@@ -245,15 +285,9 @@ export class KongEdge extends Construct {
         }),
       );
       if (props.rateLimitRedis.passwordSecretResource) prerequisites.push(props.rateLimitRedis.passwordSecretResource);
-      suppressPolicy(this, [
-        {
-          id: "AIG-K8S-12",
-          appliesTo: ["no-secret-env"],
-          reason:
-            "Kong's rate-limiting plugin reads the Redis password through its env vault, and open-source Kong has no file-based vault, so this one secret must arrive as an environment variable.",
-        },
-      ]);
     }
+    if (props.edgeToken?.resource) prerequisites.push(props.edgeToken.resource);
+    suppressSecretEnvWhereKongNeedsIt(this, props);
     if ("secretManager" in props.tls) {
       const tls = props.tls.secretManager;
       const version = tls.version ?? "latest";
@@ -446,7 +480,10 @@ export class KongEdge extends Construct {
             : {}),
         },
       },
-      { name: "correlation-id", config: { header_name: "X-Request-ID", generator: "uuid#counter", echo_downstream: true } },
+      // One id from the client to LiteLLM: gateway-app logs and forwards the id it receives, and
+      // "uuid#counter" ids (the schema's default) carry a "#"; a plain uuid passes every tier as is.
+      // A client's own X-Request-ID is passed on unchanged (correlation-id/handler.lua:56-64).
+      { name: "correlation-id", config: { header_name: REQUEST_ID_HEADER, generator: "uuid", echo_downstream: true } },
       {
         name: "request-size-limiting",
         config: {
@@ -509,6 +546,7 @@ export class KongEdge extends Construct {
     const tls = this.renderTls();
     const shutdown = kongShutdown(drainSeconds);
     const redis = props.rateLimitRedis;
+    const edgeToken = edgeTokenValues(props.edgeToken);
     const selector = { "app.kubernetes.io/name": "kong", "app.kubernetes.io/instance": "kong" };
     return {
       image: { repository: VERSIONS.kongImage.repository, tag: VERSIONS.kongImage.tag },
@@ -530,9 +568,17 @@ export class KongEdge extends Construct {
         // `kong quit` to TERM it.
         nginx_main_worker_shutdown_timeout: `${drainSeconds}s`,
         ...(redis ? { lua_ssl_trusted_certificate: `system,${REDIS_CA_DIR}/ca.pem`, vaults: "env" } : {}),
+        ...edgeToken.env,
       },
-      ...(redis
-        ? { customEnv: { kong_redis_password: { valueFrom: { secretKeyRef: { name: redis.passwordSecret.name, key: redis.passwordSecret.key } } } } }
+      ...(redis || props.edgeToken
+        ? {
+            customEnv: {
+              ...(redis
+                ? { kong_redis_password: { valueFrom: { secretKeyRef: { name: redis.passwordSecret.name, key: redis.passwordSecret.key } } } }
+                : {}),
+              ...edgeToken.customEnv,
+            },
+          }
         : {}),
       ingressController: { enabled: false },
       dblessConfig: { config: toYaml(this.declarativeConfig(), this) },
@@ -809,5 +855,21 @@ function kongShutdown(drainSeconds: number): { preStop: string[]; terminationGra
   return {
     preStop: ["kong", "quit", `--wait=${wait}`, `--timeout=${quitTimeout}`],
     terminationGracePeriodSeconds: wait + quitTimeout + SHUTDOWN_BUDGET.killMarginSeconds,
+  };
+}
+
+/**
+ * How Kong adds the edge token. request-transformer cannot take it from a vault: none of its
+ * fields is referenceable in Kong 3.9.1 (KONG_FACTS.edgeToken), so a `{vault://…}` there would be
+ * sent literally. Instead an `nginx_location_proxy_set_header` directive, which Kong injects into
+ * the proxy's `location /`, sets the header; its value names the env var that holds the Secret,
+ * and the kubelet expands `$(VAR)` from variables defined earlier in the list, which the chart
+ * renders sorted (GATEWAY_… before KONG_…). The token never sits in Helm values or a ConfigMap.
+ */
+function edgeTokenValues(token: EdgeTokenSecret | undefined): { env: Record<string, string>; customEnv: Record<string, unknown> } {
+  if (!token) return { env: {}, customEnv: {} };
+  return {
+    env: { nginx_location_proxy_set_header: `${EDGE_TOKEN_HEADER} $(${EDGE_TOKEN_ENV})` },
+    customEnv: { [EDGE_TOKEN_ENV.toLowerCase()]: { valueFrom: { secretKeyRef: { name: token.secret.name, key: token.secret.key } } } },
   };
 }

@@ -137,7 +137,8 @@ export class ObservabilityStack extends Construct {
           resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } },
         },
         additionalServiceMonitors: [
-          serviceMonitor("gateway-app", props.targets.backend.namespace, { "app.kubernetes.io/name": "gateway-app" }, "/metrics"),
+          // gateway-app serves /metrics on a port of its own, apart from its API (GatewayBackend).
+          serviceMonitor("gateway-app", props.targets.backend.namespace, { "app.kubernetes.io/name": "gateway-app" }, "/metrics", "metrics"),
           // LiteLLM serves its metrics under /metrics/ (the redirect from /metrics would be followed by nothing).
           serviceMonitor("litellm", props.targets.router.namespace, { "app.kubernetes.io/name": "litellm" }, "/metrics/"),
         ],
@@ -189,11 +190,11 @@ export class ObservabilityStack extends Construct {
   }
 }
 
-function serviceMonitor(name: string, namespace: string, matchLabels: Record<string, string>, path: string) {
+function serviceMonitor(name: string, namespace: string, matchLabels: Record<string, string>, path: string, port = "http") {
   return {
     name,
     selector: { matchLabels },
     namespaceSelector: { matchNames: [namespace] },
-    endpoints: [{ port: "http", path, interval: "15s", scrapeTimeout: "10s" }],
+    endpoints: [{ port, path, interval: "15s", scrapeTimeout: "10s" }],
   };
 }

@@ -34,6 +34,8 @@ export function gatewayNames(prefix: string, projectId: string) {
       /** The edge's PEM certificate chain and private key, which you add (`gcloud secrets versions add`). */
       edgeTlsCertificate: physicalName(prefix, "edge-tls-cert"),
       edgeTlsKey: physicalName(prefix, "edge-tls-key"),
+      /** The token Kong adds to every request and gateway-app requires, which you add (`openssl rand -hex 32`). */
+      edgeToken: physicalName(prefix, "edge-token"),
       providerKey: (provider: string) => physicalName(prefix, `${provider}-api-key`),
     },
   };

@@ -14,6 +14,14 @@
 export const KONG_CHART_FACTS = {
   version: "3.4.1",
   /**
+   * The container env: `env.<key>` becomes `KONG_<KEY>`, `customEnv.<key>` becomes `<KEY>` (no
+   * prefix), map values (valueFrom) are rendered as given, and the whole list is sorted by name,
+   * so a `$(VAR)` in a value expands only when VAR sorts before it (the kubelet expands references
+   * to variables defined earlier in the list; kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables).
+   * Kong/charts@kong-3.4.1:charts/kong/templates/_helpers.tpl:1226-1254, 1261-1283
+   */
+  env: { userPrefix: "KONG_", customPrefix: "", sortedByName: true },
+  /**
    * The Deployment's pod labels: `kong.metaLabels`, then `component: app`, `app`, `version`, then
    * the user's `podLabels` appended as more lines of the same map. A repeated key is a duplicate
    * YAML key; the API server keeps the last one, so a `podLabels` key overrides the chart's.
@@ -228,6 +236,32 @@ export const KONG_FACTS = {
   preflight: {
     corsAnswersWhen: { method: "OPTIONS", headers: ["origin", "access-control-request-method"], unlessConfig: "preflight_continue" },
     jwtSkipsWhen: { method: "OPTIONS", configFalse: "run_on_preflight" },
+  },
+  /**
+   * How a secret header can reach the backend. request-transformer has no referenceable field
+   * (no `referenceable = true` in its schema), so a vault reference in `add.headers` is sent as
+   * written; kong.conf values, by contrast, are dereferenced at start. `nginx_location_*` keys
+   * become directives of the proxy's `location /` (the one buffered routes proxy from; routes with
+   * request or response buffering off go through `@unbuffered*` locations, which get none).
+   * Kong/kong@3.9.1:kong/plugins/request-transformer/schema.lua:49-140, kong/conf_loader/init.lua:401-430,
+   * kong/conf_loader/constants.lua:145-149, kong/templates/nginx_kong.lua:162-213
+   */
+  edgeToken: {
+    requestTransformerReferenceableFields: [],
+    locationDirectivePrefix: "nginx_location_",
+    injectedInto: "location /",
+  },
+  /**
+   * correlation-id: the generators the schema accepts (its default, "uuid#counter", makes
+   * `<worker uuid>#<counter>`), and a request that already carries the header keeps its value,
+   * the client's included; only an absent or empty header gets a generated id.
+   * Kong/kong@3.9.1:kong/plugins/correlation-id/schema.lua:11-14, handler.lua:20-37 (generators), 56-64
+   */
+  correlationId: {
+    generators: ["uuid", "uuid#counter", "tracker"],
+    defaultGenerator: "uuid#counter",
+    defaultHeaderName: "Kong-Request-ID",
+    keepsIncomingValue: true,
   },
   /**
    * Config fields of each plugin we enable, nested records as objects.
@@ -1146,6 +1180,22 @@ export const LITELLM_FACTS = {
   rpmEnforcingStrategy: {
     strategy: "usage-based-routing-v2",
     source: "CartoDB/litellm@dd24252a9f:litellm/router_strategy/lowest_tpm_rpm_v2.py:143-225, 384-444",
+  },
+  /**
+   * The proxy takes `litellm_call_id` from this request header (a fresh uuid4 without it), sets it on the
+   * logging object its callbacks and logs read, uses it as the spend log's id when the answer has none, and
+   * returns it in the same response header.
+   */
+  callIdHeader: {
+    request: "x-litellm-call-id",
+    response: "x-litellm-call-id",
+    source:
+      "CartoDB/litellm@dd24252a9f:litellm/proxy/common_request_processing.py:423-425 (read), 248 (returned); litellm/proxy/spend_tracking/spend_tracking_utils.py:149-151; litellm/litellm_core_utils/litellm_logging.py:4967",
+  },
+  /** OpenAI routes the proxy serves (each under /v1/, bare, and for responses /openai/v1/ too). */
+  proxyRoutes: {
+    responses: ["/v1/responses", "/responses", "/openai/v1/responses"],
+    source: "CartoDB/litellm@dd24252a9f:litellm/proxy/response_api_endpoints/endpoints.py:19-37 (POST, streaming when the body says stream)",
   },
 } as const;
 

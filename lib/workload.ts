@@ -47,6 +47,8 @@ export interface HardenedWorkloadProps {
   /** Image by digest or pinned tag; `latest` and untagged images are refused. */
   readonly image: string;
   readonly port: { readonly name: string; readonly containerPort: number; readonly servicePort?: number };
+  /** More named ports, on the container and the Service (e.g. a metrics listener apart from the API). @default [] */
+  readonly extraPorts?: readonly { readonly name: string; readonly containerPort: number }[];
   /** @default - the image's entrypoint */
   readonly command?: string[];
   /** @default - the image's arguments */
@@ -182,7 +184,7 @@ export class HardenedWorkload extends Construct {
                 imagePullPolicy: "IfNotPresent",
                 command: props.command,
                 args: props.args,
-                port: [{ name: props.port.name, containerPort: props.port.containerPort, protocol: "TCP" }],
+                port: [props.port, ...(props.extraPorts ?? [])].map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: "TCP" })),
                 env: sortedEntries(props.env ?? {}).map(([name, value]) => ({ name, value })),
                 resources: {
                   requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest },
@@ -232,7 +234,10 @@ export class HardenedWorkload extends Construct {
       spec: {
         type: "ClusterIP",
         selector: this.selector,
-        port: [{ name: props.port.name, port: this.servicePort, targetPort: props.port.name, protocol: "TCP" }],
+        port: [
+          { name: props.port.name, port: this.servicePort, targetPort: props.port.name, protocol: "TCP" },
+          ...(props.extraPorts ?? []).map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: "TCP" })),
+        ],
       },
     });
 

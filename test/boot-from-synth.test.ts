@@ -1,4 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -8,6 +9,8 @@ import { DEFAULT_NAMESPACES } from "../constructs/gateway-namespaces";
 import { layOutPod, type LocalPod } from "./support/cluster-model/local-pod";
 import { variantModel } from "./support/cluster-model/variants";
 import { freePort } from "./support/processes";
+import { fromYaml } from "../lib/yaml";
+import { KONG_FACTS, LITELLM_FACTS } from "../lib/upstream-facts";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -35,10 +38,27 @@ describe("gateway-app boots from what we synthesize", () => {
   const container = workload.template.containers[0];
   const litellm = new FakeUpstream();
   const masterKey = "sk-boot-test-master-key";
+  // What the operator adds to the edge-token secret (`openssl rand -hex 32`).
+  const edgeToken = "9b1f0c4e7a2d5e8f3b6c9d0a1e4f7b2c5d8e1f4a7b0c3d6e9f2a5b8c1d4e7f0a";
+  const kong = model.workloads.find((w) => w.namespace === DEFAULT_NAMESPACES.edge && w.kind === "Deployment")!.template.containers[0];
+  /** The header Kong's nginx adds: its directive's value with $(VAR) expanded as the kubelet does, from the Secret. */
+  function kongAddedHeader(): [string, string] {
+    const directive = kong.env.find((e) => e.name === "KONG_NGINX_LOCATION_PROXY_SET_HEADER")!;
+    const expanded = directive.value!.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (_, name: string) => {
+      const index = kong.env.findIndex((e) => e.name === name);
+      expect(index, `${name} must come before ${directive.name}`).toBeLessThan(kong.env.indexOf(directive));
+      expect(kong.env[index].secretKeyRef?.name).toBe("kong-edge-token");
+      return edgeToken;
+    });
+    const [name, value] = expanded.split(" ");
+    return [name, value];
+  }
   let child: ChildProcess;
   let pod: LocalPod;
   let url: string;
+  let metricsPort: number;
   let stderr = "";
+  let stdout = "";
   let root: string;
 
   beforeAll(async () => {
@@ -50,7 +70,7 @@ describe("gateway-app boots from what we synthesize", () => {
       container,
       root,
       { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort },
-      { "ai-gw-litellm-master-key": `${masterKey}\n` },
+      { "ai-gw-litellm-master-key": `${masterKey}\n`, "ai-gw-edge-token": `${edgeToken}\n` },
     );
 
     // The image's WORKDIR, laid out as the Dockerfile's final stage copies it.
@@ -66,15 +86,19 @@ describe("gateway-app boots from what we synthesize", () => {
     );
 
     // Translated, because this machine is not the pod: the image's node is this node, and the
-    // pod's own network namespace (where 8080 is free) is this machine's, so PORT is a free one.
+    // pod's own network namespace (where 8080 and 9090 are free) is this machine's, so PORT and
+    // METRICS_PORT are free ones.
     expect(container.command).toEqual([]);
     expect(container.args).toEqual([]);
     const [node, ...entrypointArgs] = image.entrypoint;
     expect(node).toBe("/nodejs/bin/node");
     const port = await freePort();
+    metricsPort = await freePort();
+    expect(pod.env.PORT).toBe("8080");
+    expect(pod.env.METRICS_PORT).toBe(String(container.ports.find((p) => p.name === "metrics")!.containerPort));
     child = spawn(process.execPath, [...entrypointArgs, ...image.cmd], {
       cwd: workdir,
-      env: { ...image.env, PORT: String(port), ...pod.env },
+      env: { ...image.env, ...pod.env, PORT: String(port), METRICS_PORT: String(metricsPort) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stderr!.on("data", (d) => (stderr += d));
@@ -82,6 +106,7 @@ describe("gateway-app boots from what we synthesize", () => {
       let out = "";
       child.stdout!.on("data", (d) => {
         out += d;
+        stdout += d;
         if (out.includes('"listening"')) ready();
       });
       child.once("exit", (code) => fail(new Error(`gateway-app exited with ${code}: ${stderr}`)));
@@ -111,7 +136,7 @@ describe("gateway-app boots from what we synthesize", () => {
     const modelName = catalogue.models.find((m: any) => m.upstream === "litellm").name;
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", [kongAddedHeader()[0]]: kongAddedHeader()[1] },
       body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "hello" }] }),
     });
     expect(response.status, stderr).toBe(200);
@@ -120,5 +145,58 @@ describe("gateway-app boots from what we synthesize", () => {
     expect(received.url).toBe("/chat/completions");
     expect(received.headers.authorization).toBe(`Bearer ${masterKey}`);
     expect(received.body.model).toBe(modelName);
+  });
+
+  it("keeps the id Kong's correlation-id plugin sets, logs it, hands it to LiteLLM as its call id and returns it", async () => {
+    const kongYaml = model.configMaps.find((c) => c.namespace === DEFAULT_NAMESPACES.edge && c.data["kong.yml"])!.data["kong.yml"];
+    const correlation = fromYaml(kongYaml).plugins.find((p: any) => p.name === "correlation-id").config;
+    expect(KONG_FACTS.correlationId.generators).toContain(correlation.generator);
+    // What Kong's generators make (Kong/kong@3.9.1:kong/plugins/correlation-id/handler.lua:20-37).
+    const generated: Record<string, () => string> = {
+      uuid: () => randomUUID(),
+      "uuid#counter": () => `${randomUUID()}#17`,
+      tracker: () => "10.4.0.7-8443-1234-56-2-1764633600.123",
+    };
+    const id = generated[correlation.generator]();
+    const catalogue = JSON.parse(model.configMaps.find((c) => c.name === "gateway-app-config")!.data["catalogue.json"]);
+    const modelName = catalogue.models.find((m: any) => m.upstream === "litellm").name;
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", [correlation.header_name]: id, [kongAddedHeader()[0]]: kongAddedHeader()[1] },
+      body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "hello" }] }),
+    });
+    expect(response.status, stderr).toBe(200);
+    expect(response.headers.get(correlation.header_name)).toBe(id);
+    const received = litellm.received.at(-1)!;
+    expect(received.headers[LITELLM_FACTS.callIdHeader.request]).toBe(id);
+    expect(received.headers["x-request-id"]).toBe(id);
+    // The log line goes out after the response, within the logger's 20 ms batching.
+    const logged = () => stdout.split("\n").some((l) => l.includes('"msg":"request"') && JSON.parse(l).request_id === id);
+    for (let i = 0; i < 100 && !logged(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(logged(), stdout).toBe(true);
+  });
+
+  it("serves /metrics on the metrics port the ServiceMonitor scrapes, and not on the API port", async () => {
+    const monitor = model.customObjects.find((o) => o.kind === "ServiceMonitor" && o.name === "gateway-app");
+    const service = model.services.find((s) => s.namespace === workload.namespace && s.name === "gateway-app")!;
+    const scraped = service.ports.find((p) => p.name === monitor!.spec.endpoints[0].port)!;
+    expect(container.ports.find((p) => p.name === scraped.targetPort)!.containerPort).toBe(Number(pod.env.METRICS_PORT));
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}${monitor!.spec.endpoints[0].path}`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/# TYPE gateway_http_requests_total counter/);
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+  });
+
+  it("refuses a forged X-Consumer-Username that did not come through Kong, and serves the same request with Kong's header", async () => {
+    const catalogue = JSON.parse(model.configMaps.find((c) => c.name === "gateway-app-config")!.data["catalogue.json"]);
+    const body = JSON.stringify({ model: catalogue.models[0].name, messages: [{ role: "user", content: "hello" }] });
+    const forged = { "content-type": "application/json", "x-consumer-username": "someone-else" };
+    const refused = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: forged, body });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as any).error.code).toBe("edge_unauthenticated");
+    const [name, value] = kongAddedHeader();
+    expect(name.toLowerCase()).toBe("x-gateway-edge-token");
+    const models = await fetch(`${url}/v1/models`, { headers: { [name]: value } });
+    expect(models.status).toBe(200);
   });
 });

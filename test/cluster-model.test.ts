@@ -109,6 +109,14 @@ describe("the invariants catch what they are for", () => {
       },
       /scales Deployment gateway/,
     ],
+    [
+      "every $(VAR) in an env value is defined before it",
+      (m) => {
+        const kong = m.workloads.find((w: any) => w.name === "kong-kong").template.containers[0];
+        kong.env = [...kong.env.filter((e: any) => e.name !== "GATEWAY_EDGE_TOKEN"), ...kong.env.filter((e: any) => e.name === "GATEWAY_EDGE_TOKEN")];
+      },
+      /env KONG_NGINX_LOCATION_PROXY_SET_HEADER refers to \$\(GATEWAY_EDGE_TOKEN\), which is not defined before it/,
+    ],
   ])("%s", (name, change, problem) => {
     expect(INVARIANTS[name](variantModel("the example app")).some((p) => problem.test(p))).toBe(false);
     expect(INVARIANTS[name](broken(change)).join("\n")).toMatch(problem);

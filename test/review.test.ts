@@ -54,7 +54,7 @@ describe("plan review of the example app", () => {
   });
 
   it("shows policy findings and suppressions with their reasons", () => {
-    expect(platform).toMatch(/\| AIG-K8S-12 \| ai-gateway-platform\/Gateway\/Edge\/Release \| Kong's rate-limiting plugin reads the Redis password/);
+    expect(platform).toMatch(/\| AIG-K8S-12 \| ai-gateway-platform\/Gateway\/Edge\/Release \| Kong must get these secrets as environment variables: the rate-limiting plugin reads the Redis password.*; nginx's proxy_set_header can take the edge token/);
   });
 
   it("groups resources by construct and type", () => {

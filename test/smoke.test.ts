@@ -8,9 +8,9 @@ import { startTestGateway, type TestGateway } from "../gateway-app/test/support/
 let gateway: TestGateway;
 
 /** The CLI as a separate process; asynchronous, since the servers it calls live in this process. */
-function runCli(url: string): Promise<{ status: number | null; stdout: string }> {
+function runCli(url: string, extra: string[] = []): Promise<{ status: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "..", "scripts", "smoke.ts"), "--url", url], {
+    const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "..", "scripts", "smoke.ts"), "--url", url, ...extra], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let stdout = "";
@@ -33,7 +33,7 @@ afterAll(() => gateway.gateway.shutdown());
 
 describe("npm run smoke against a local gateway-app", () => {
   it("passes every check that applies, and says why the edge checks do not", async () => {
-    const results = await runSmoke({ url: gateway.url });
+    const results = await runSmoke({ url: gateway.url, metricsUrl: gateway.metricsUrl });
     expect(results.filter((r) => r.status === "fail")).toEqual([]);
     const byName = Object.fromEntries(results.map((r) => [r.name, r]));
     expect(byName["chat completion: mock"].status).toBe("pass");
@@ -52,7 +52,8 @@ describe("npm run smoke against a local gateway-app", () => {
   });
 
   it("exits 0 from the command line, printing one line per check", async () => {
-    const run = await runCli(gateway.url);
+    // gateway-app serves /metrics on its own listener.
+    const run = await runCli(gateway.url, ["--metrics-url", gateway.metricsUrl]);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^PASS  health: GET \/v1\/models/m);
     expect(run.stdout).toMatch(/^N\/A   edge: a request without a token is rejected/m);

@@ -1,16 +1,17 @@
 import { Hono } from "hono";
 import { Admission, type AdmissionLimits } from "./admission.js";
 import { LiveStreams } from "./live-streams.js";
-import type { Registry } from "prom-client";
 import type { Catalogue } from "./config.js";
+import { edgeAuth } from "./edge-auth.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { GatewayMetrics } from "./metrics.js";
-import { requestContext, requestHeader, type GatewayEnv } from "./middleware/request-context.js";
+import { requestContext, type GatewayEnv } from "./middleware/request-context.js";
 import { inferenceHandler } from "./routes/inference.js";
-import { isModelVisible, resolveTenant } from "./tenancy.js";
+import { listModels, retrieveModel } from "./routes/models.js";
+import { validateResponsesRequest } from "./routes/responses.js";
 import type { Dispatcher } from "./upstream/dispatcher.js";
-import { sendBytes, sendJson } from "./respond.js";
+import { sendJson } from "./respond.js";
 import { recordUsage } from "./usage.js";
 import { validateChatRequest, validateEmbeddingsRequest } from "./validation.js";
 
@@ -18,7 +19,6 @@ export interface AppDeps {
   readonly catalogue: Catalogue;
   readonly dispatcher: Dispatcher;
   readonly metrics: GatewayMetrics;
-  readonly registry: Registry;
   readonly logger: Logger;
   /** @default 1 MiB */
   readonly bodyLimitBytes?: number;
@@ -34,16 +34,19 @@ export interface AppDeps {
   readonly newRequestId?: () => string;
   /** Streams in flight, for shutdown to end. @default a set of this app's own */
   readonly streams?: LiveStreams;
+  /** The token Kong adds to every request (EDGE_TOKEN); without it, API requests get 401. @default - none: no check (local use) */
+  readonly edgeToken?: string;
 }
 
 /** The methods each route answers (GET routes answer HEAD too), for 405's `Allow`. */
 const ROUTE_METHODS: Readonly<Record<string, string>> = {
   "/v1/chat/completions": "POST",
   "/v1/embeddings": "POST",
+  "/v1/responses": "POST",
   "/v1/models": "GET, HEAD",
+  "/v1/models/:id{.+}": "GET, HEAD",
   "/healthz": "GET, HEAD",
   "/readyz": "GET, HEAD",
-  "/metrics": "GET, HEAD",
 };
 
 /** The gateway's HTTP app: no I/O of its own, everything it touches is injected. */
@@ -74,22 +77,18 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     }),
   );
 
+  if (deps.edgeToken !== undefined) app.use("/v1/*", edgeAuth(deps.edgeToken));
   app.post("/v1/chat/completions", inferenceHandler("chat", validateChatRequest, inference));
   app.post("/v1/embeddings", inferenceHandler("embeddings", validateEmbeddingsRequest, inference));
-  app.get("/v1/models", (c) => {
-    const tenant = resolveTenant(deps.catalogue, (name) => requestHeader(c, name));
-    if (tenant) c.get("state").tenant = tenant.name;
-    const data = [...deps.catalogue.models.keys()]
-      .filter((name) => isModelVisible(tenant, name))
-      .map((id) => ({ id, object: "model", created: 0, owned_by: "ai-gateway" }));
-    return sendJson(c, 200, { object: "list", data });
-  });
+  app.post("/v1/responses", inferenceHandler("responses", validateResponsesRequest, inference));
+  app.get("/v1/models", listModels(deps.catalogue));
+  // Model names may hold "/" (google/gemini-2.5-pro).
+  app.get("/v1/models/:id{.+}", retrieveModel(deps.catalogue));
   app.get("/healthz", (c) => sendJson(c, 200, { status: "ok" }));
   app.get("/readyz", (c) => (isReady() ? sendJson(c, 200, { status: "ready" }) : sendJson(c, 503, { status: "draining" })));
-  app.get("/metrics", async (c) => sendBytes(c, 200, { "content-type": deps.registry.contentType }, await deps.registry.metrics()));
   for (const [path, allow] of Object.entries(ROUTE_METHODS)) {
     app.all(path, (c) => {
-      throw new GatewayError("method_not_allowed", `${c.req.method} is not allowed on ${path}; use ${allow}`, { headers: { allow } });
+      throw new GatewayError("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}; use ${allow}`, { headers: { allow } });
     });
   }
 

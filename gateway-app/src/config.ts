@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EDGE_TOKEN_FORMAT } from "./edge-auth.js";
 
 /**
  * The model catalogue, read from the JSON file named by GATEWAY_CONFIG. Only `models[].name`
@@ -82,6 +83,8 @@ export interface Catalogue {
 
 export interface GatewayConfig {
   readonly port: number;
+  /** The /metrics listener's port, apart from the API's (0: any free port). */
+  readonly metricsPort: number;
   readonly host: string;
   readonly catalogue: Catalogue;
   readonly litellm: { readonly baseUrl: string; readonly apiKey?: string };
@@ -99,6 +102,8 @@ export interface GatewayConfig {
   readonly admission: { readonly maxRequests: number; readonly maxBodyBytes: number };
   /** Largest non-streamed upstream answer relayed; a larger one is a 502 naming the setting. */
   readonly maxUpstreamResponseBytes: number;
+  /** The token Kong adds to each request it proxies; API requests without it are refused. Unset: no check. */
+  readonly edgeToken?: string;
 }
 
 export interface UpstreamTimeouts {
@@ -116,6 +121,7 @@ export type ConfigResult = { ok: true; config: GatewayConfig } | { ok: false; pr
 /** Environment variables, their defaults and bounds. */
 const NUMERIC_SETTINGS = {
   PORT: { default: 8080, min: 0, max: 65535 },
+  METRICS_PORT: { default: 9090, min: 0, max: 65535 },
   BODY_LIMIT_BYTES: { default: 1024 * 1024, min: 1, max: 64 * 1024 * 1024 },
   UPSTREAM_CONNECT_TIMEOUT_MS: { default: 5_000, min: 1, max: 600_000 },
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: { default: 60_000, min: 1, max: 3_600_000 },
@@ -159,6 +165,9 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
 
   const catalogue = readCatalogue(env.GATEWAY_CONFIG, readFile, problems);
   const apiKey = readSecret(env, "LITELLM_API_KEY", readFile, problems);
+  const edgeToken = readSecret(env, "EDGE_TOKEN", readFile, problems);
+  if (edgeToken !== undefined && !EDGE_TOKEN_FORMAT.test(edgeToken))
+    problems.push("EDGE_TOKEN: must be 32 to 512 letters, digits, - or _ (e.g. `openssl rand -hex 32`); it travels in an nginx header value");
   const vertexBaseUrl = url(env, "VERTEX_BASE_URL", undefined, problems) ?? vertexUrlFromProject(env);
   if (catalogue && !vertexBaseUrl && [...catalogue.models.values()].some((m) => m.upstream === "vertex")) {
     problems.push(
@@ -166,10 +175,15 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
     );
   }
   const logPrompts = env.LOG_PROMPTS ?? "false";
+  const port = number("PORT");
+  const metricsPort = number("METRICS_PORT");
+  if (port !== 0 && port === metricsPort)
+    problems.push(`METRICS_PORT: must differ from PORT (${port}): /metrics has its own listener, which only Prometheus may reach`);
   if (!["true", "false"].includes(logPrompts)) problems.push(`LOG_PROMPTS: must be "true" or "false" (received "${logPrompts}")`);
 
   const config = {
-    port: number("PORT"),
+    port,
+    metricsPort,
     host: env.HOST || "0.0.0.0",
     catalogue: catalogue!,
     litellm: { baseUrl: url(env, "LITELLM_BASE_URL", "http://127.0.0.1:4000", problems)!, apiKey },
@@ -189,6 +203,7 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
     logPrompts: logPrompts === "true",
     admission: { maxRequests: number("AI_GATEWAY_MAX_IN_FLIGHT_REQUESTS"), maxBodyBytes: number("AI_GATEWAY_MAX_IN_FLIGHT_BODY_BYTES") },
     maxUpstreamResponseBytes: number("AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES"),
+    edgeToken,
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
 }

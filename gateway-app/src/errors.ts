@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   invalid_json: { status: 400, type: "invalid_request_error" },
   invalid_request: { status: 400, type: "invalid_request_error" },
   consumer_required: { status: 401, type: "authentication_error" },
+  edge_unauthenticated: { status: 401, type: "authentication_error" },
   model_not_allowed: { status: 403, type: "permission_error" },
   model_not_found: { status: 404, type: "invalid_request_error" },
   not_found: { status: 404, type: "invalid_request_error" },

@@ -8,6 +8,7 @@ import { createApp } from "./app.js";
 import { answerProtocolErrors } from "./client-error.js";
 import { LiveStreams } from "./live-streams.js";
 import { loadConfig, type GatewayConfig } from "./config.js";
+import { startMetricsServer } from "./metrics-server.js";
 import { bufferedSink, createLogger, type LogSink } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { Dispatcher } from "./upstream/dispatcher.js";
@@ -19,6 +20,8 @@ import { MetadataTokenSource } from "./upstream/vertex-token.js";
 export interface RunningGateway {
   readonly server: Server;
   readonly port: number;
+  /** The /metrics listener's port. */
+  readonly metricsPort: number;
   /** Stops taking work, lets in-flight requests and streams finish within the grace period, closes. */
   shutdown(): Promise<void>;
   /** Writes log lines still buffered (synchronously: safe in an exit handler). */
@@ -64,12 +67,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     catalogue: config.catalogue,
     dispatcher,
     metrics,
-    registry,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     logPrompts: config.logPrompts,
     admission: config.admission,
     maxUpstreamResponseBytes: config.maxUpstreamResponseBytes,
+    edgeToken: config.edgeToken,
     isReady: () => ready,
   });
 
@@ -83,7 +86,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     res.once("close", () => (active -= 1));
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info("listening", { port, models: [...config.catalogue.models.keys()] });
+  const metricsServer = await startMetricsServer(registry, config.metricsPort, config.host);
+  logger.info("listening", {
+    port,
+    metrics_port: metricsServer.port,
+    // Off only when no EDGE_TOKEN is set: local use, where no Kong stands in front.
+    edge_auth: config.edgeToken ? "on" : "off",
+    models: [...config.catalogue.models.keys()],
+  });
 
   let shuttingDown: Promise<void> | undefined;
   const shutdown = () => {
@@ -102,12 +112,15 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       }
       server.closeAllConnections();
       client.close();
+      // Scraped until the end, so the last requests' metrics are not lost.
+      metricsServer.server.close();
+      metricsServer.server.closeAllConnections();
       logger.info("stopped");
       stdout.flush();
     })();
     return shuttingDown;
   };
-  return { server, port, shutdown, flushLogs: stdout.flush };
+  return { server, port, metricsPort: metricsServer.port, shutdown, flushLogs: stdout.flush };
 }
 
 /**

@@ -2,6 +2,9 @@ export interface Usage {
   readonly prompt_tokens?: number;
   readonly completion_tokens?: number;
   readonly total_tokens?: number;
+  /** The Responses API's names for the same counts. */
+  readonly input_tokens?: number;
+  readonly output_tokens?: number;
 }
 
 export interface SseRelayOptions {
@@ -70,8 +73,10 @@ export class SseRelay {
     if (data === undefined || data === "[DONE]") return `${event}\n\n`;
     if (USAGE_OBJECT.test(data)) {
       try {
-        const parsed = JSON.parse(data) as { usage?: Usage; choices?: unknown[] };
-        if (parsed.usage) this.usage = parsed.usage;
+        const parsed = JSON.parse(data) as { usage?: Usage; choices?: unknown[]; response?: { usage?: Usage } };
+        // Chat puts usage on a chunk; the Responses API on its response.completed event.
+        const usage = parsed.usage ?? parsed.response?.usage;
+        if (usage) this.usage = usage;
         if (this.options.hideUsage && Array.isArray(parsed.choices) && parsed.choices.length === 0) return "";
       } catch {
         // Not JSON: relay as is; the client sees what the upstream sent.

@@ -1,6 +1,7 @@
 import type { Catalogue } from "./config.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { RequestState } from "./middleware/request-context.js";
+import type { Usage } from "./sse.js";
 
 /**
  * Token counts from the upstream's usage and cost from the catalogue's prices. Runs after the
@@ -9,6 +10,7 @@ import type { RequestState } from "./middleware/request-context.js";
 export function recordUsage(state: RequestState, catalogue: Catalogue, metrics: GatewayMetrics): void {
   if (!state.usage && state.usageSource) state.usage = usageFromBody(state.usageSource);
   state.usageSource = undefined;
+  if (state.usage) state.usage = inChatTerms(state.usage);
   const model = state.servedBy ? catalogue.models.get(state.servedBy) : undefined;
   if (!state.usage || !model) return;
   const prompt = state.usage.prompt_tokens ?? 0;
@@ -19,6 +21,13 @@ export function recordUsage(state: RequestState, catalogue: Catalogue, metrics: 
   const cost = (prompt * model.inputPricePerMillion + completion * model.outputPricePerMillion) / 1_000_000;
   state.costUsd = cost;
   if (cost > 0) metrics.cost.inc(labels, cost);
+}
+
+/** The Responses API counts input and output tokens; the metrics and the log line count prompt and completion. */
+function inChatTerms(usage: Usage): Usage {
+  if (usage.prompt_tokens !== undefined || usage.completion_tokens !== undefined) return usage;
+  if (usage.input_tokens === undefined && usage.output_tokens === undefined) return usage;
+  return { ...usage, prompt_tokens: usage.input_tokens, completion_tokens: usage.output_tokens };
 }
 
 const USAGE_KEY = Buffer.from('"usage"');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createMetricsApp } from "../src/metrics-server.js";
 import { chatBody, servedApp, parseLogs, postJson, settle } from "./support/harness.js";
 import { jsonResponse, RecordingUpstream } from "./support/recording-upstream.js";
 
@@ -310,10 +311,12 @@ describe("metrics and logs", () => {
     expect(parseLogs(logs)[0].prompt).toEqual([{ role: "user", content: "Say hello" }]);
   });
 
-  it("serves Prometheus text on /metrics", async () => {
-    const { app } = servedApp(CATALOGUE);
-    const response = await app.request("/metrics");
+  it("serves Prometheus text on /metrics of the metrics listener only, never on the API", async () => {
+    const { app, registry } = servedApp(CATALOGUE);
+    expect((await app.request("/metrics")).status).toBe(404);
+    const response = await createMetricsApp(registry).request("/metrics");
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
     expect(await response.text()).toMatch(/# TYPE gateway_http_requests_total counter/);
+    expect((await createMetricsApp(registry).request("/v1/models")).status).toBe(404);
   });
 });

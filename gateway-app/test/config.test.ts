@@ -58,8 +58,17 @@ describe("configuration defaults", () => {
   });
 
   it("takes PORT from the environment", () => {
-    const r = load({ PORT: "9090" });
-    expect(r.ok && r.config.port).toBe(9090);
+    const r = load({ PORT: "9091" });
+    expect(r.ok && r.config.port).toBe(9091);
+  });
+
+  it("serves /metrics on a port of its own, 9090 unless METRICS_PORT says otherwise, never the API's", () => {
+    expect(config.metricsPort).toBe(9090);
+    const r = load({ METRICS_PORT: "9464" });
+    expect(r.ok && r.config.metricsPort).toBe(9464);
+    const same = load({ PORT: "8080", METRICS_PORT: "8080" });
+    expect(same.ok).toBe(false);
+    expect(!same.ok && same.problems).toEqual([expect.stringMatching(/^METRICS_PORT: must differ from PORT \(8080\)/)]);
   });
 });
 

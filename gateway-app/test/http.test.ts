@@ -55,7 +55,7 @@ function post(path: string, body: unknown, headers: Record<string, string> = {})
 
 async function metricsText(): Promise<string> {
   await sleep(5);
-  return (await fetch(`${gw.url}/metrics`)).text();
+  return (await fetch(gw.metricsUrl)).text();
 }
 
 describe("relaying to LiteLLM", () => {
@@ -333,7 +333,7 @@ describe("connection failures", () => {
       });
       expect(response.status).toBe(502);
       expect(((await response.json()) as any).error).toMatchObject({ type: "api_error", code: "upstream_error" });
-      const metrics = await (await fetch(`${isolated.url}/metrics`)).text();
+      const metrics = await (await fetch(isolated.metricsUrl)).text();
       expect(metrics).toMatch(/gateway_upstream_retries_total\{upstream="litellm",model="m",outcome="connect"\} 1/);
     } finally {
       await isolated.gateway.shutdown();

@@ -21,7 +21,7 @@ function startProcess(env: Record<string, string>) {
   const args = imageCommand().map((arg) => (arg === "gateway-app/dist/server.js" ? join(compiledGateway(), "server.js") : arg));
   const child = spawn(process.execPath, args, {
     cwd: APP_DIR,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
+    env: { ...process.env, PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -41,7 +41,7 @@ function post(body: unknown, init: RequestInit = {}) {
 
 async function metrics(): Promise<string> {
   await sleep(20);
-  return (await fetch(`${gw.url}/metrics`)).text();
+  return (await fetch(gw.metricsUrl)).text();
 }
 
 const requestsWith = (text: string, status: string) =>

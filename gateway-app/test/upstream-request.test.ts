@@ -39,6 +39,8 @@ describe("OpenAI-compatible upstream", () => {
       "content-length": "13",
       accept: "application/json",
       "x-request-id": "req-1",
+      // LiteLLM's call id (litellm/proxy/common_request_processing.py:423-425): its logs carry our id.
+      "x-litellm-call-id": "req-1",
       authorization: "Bearer sk-static",
     });
     expect(sent[0].endpoint).toMatchObject({ hostname: "router", port: 4000, basePath: "/v1" });
@@ -57,6 +59,7 @@ describe("OpenAI-compatible upstream", () => {
     expect(sent[0].headers.authorization).toBe("Bearer ya29.fresh");
     expect(sent[0].headers.accept).toBe("text/event-stream");
     expect(sent[1].headers.authorization).toBeUndefined();
+    expect(sent[0].headers["x-litellm-call-id"]).toBeUndefined();
   });
 
   it("turns a token that cannot be had, thrown or rejected, into a connect failure that names the upstream", async () => {

@@ -452,3 +452,73 @@ describe("Kong chart values keys", () => {
     ).toEqual(["podDisruptionBudget.maxUnavailabel"]);
   });
 });
+
+describe("Kong routes every API path gateway-app serves", () => {
+  it("has a route whose path prefix matches each /v1 endpoint, /v1/responses and /v1/models/{id} included", async () => {
+    const { servedApp } = await import("../../gateway-app/test/support/harness.js");
+    const { routes } = servedApp({ models: [{ name: "mock", upstream: "mock" }] });
+    const apiPaths = [...new Set(routes.map((r) => r.path).filter((p) => p.startsWith("/v1/")))].map((p) =>
+      p.replace(/:id\{[^}]*\}/, "google/gemini"),
+    );
+    expect(apiPaths).toEqual(expect.arrayContaining(["/v1/responses", "/v1/models/google/gemini"]));
+    const config = example.kongConfig();
+    const prefixes: string[] = config.services.flatMap((s: any) => s.routes.flatMap((r: any) => r.paths));
+    // router_flavor traditional_compatible: a plain path is a prefix match.
+    expect(apiPaths.filter((path) => !prefixes.some((prefix) => path.startsWith(prefix)))).toEqual([]);
+  });
+});
+
+describe("Kong adds the edge token gateway-app requires (edgeToken)", () => {
+  const token = { secret: { name: "kong-edge-token", key: "token" } };
+
+  it("sets the header through an nginx_location_ directive whose value names the Secret's env var, never the token", async () => {
+    const { EDGE_TOKEN_HEADER } = await import("../../gateway-app/src/edge-auth.js");
+    const v = values({ edgeToken: token });
+    const [header, reference] = v.env[`${KONG_FACTS.edgeToken.locationDirectivePrefix}proxy_set_header`].split(" ");
+    expect(header.toLowerCase()).toBe(EDGE_TOKEN_HEADER);
+    expect(reference).toBe("$(GATEWAY_EDGE_TOKEN)");
+    expect(v.customEnv.gateway_edge_token).toEqual({ valueFrom: { secretKeyRef: { name: "kong-edge-token", key: "token" } } });
+    expect(v.customEnv.kong_redis_password).toBeDefined();
+  });
+
+  it("renders the Secret's variable before the directive, so the kubelet expands it (the chart sorts env by name)", () => {
+    expect(KONG_CHART_FACTS.env).toEqual({ userPrefix: "KONG_", customPrefix: "", sortedByName: true });
+    const v = values({ edgeToken: token });
+    const names = [
+      ...Object.keys(v.env).map((k) => `${KONG_CHART_FACTS.env.userPrefix}${k.toUpperCase()}`),
+      ...Object.keys(v.customEnv).map((k) => `${KONG_CHART_FACTS.env.customPrefix}${k.toUpperCase()}`),
+    ].sort();
+    expect(names.indexOf("GATEWAY_EDGE_TOKEN")).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf("GATEWAY_EDGE_TOKEN")).toBeLessThan(names.indexOf("KONG_NGINX_LOCATION_PROXY_SET_HEADER"));
+  });
+
+  it("does not try a vault reference in request-transformer, which has no referenceable field in Kong 3.9.1", () => {
+    expect(KONG_FACTS.edgeToken.requestTransformerReferenceableFields).toEqual([]);
+    const config = edge({ edgeToken: token }).declarativeConfig() as any;
+    expect(JSON.stringify(config.plugins.find((p: any) => p.name === "request-transformer"))).not.toMatch(/vault:|edge-token/i);
+  });
+
+  it("keeps every route on the buffered location the directive is injected into", () => {
+    expect(KONG_FACTS.edgeToken.injectedInto).toBe("location /");
+    const config = edge({
+      edgeToken: token,
+      routes: [{ name: "api", url: "http://gateway-app.app.svc.cluster.local:8080", paths: ["/v1"] }],
+    }).declarativeConfig() as any;
+    for (const route of config.services.flatMap((s: any) => s.routes)) {
+      expect(route.request_buffering).not.toBe(false);
+      expect(route.response_buffering).not.toBe(false);
+    }
+  });
+
+  it("adds nothing without it", () => {
+    const v = values();
+    expect(Object.keys(v.env).filter((k) => k.startsWith("nginx_location_"))).toEqual([]);
+    expect(v.customEnv.gateway_edge_token).toBeUndefined();
+  });
+
+  it("is wired into the example: Kong's Secret and the directive, and gateway-app's token file", () => {
+    const kong = example.kongValues();
+    expect(kong.env.nginx_location_proxy_set_header).toBe("X-Gateway-Edge-Token $(GATEWAY_EDGE_TOKEN)");
+    expect(kong.customEnv.gateway_edge_token.valueFrom.secretKeyRef).toEqual({ name: "kong-edge-token", key: "token" });
+  });
+});

@@ -55,7 +55,10 @@ async function startRenderedGateway(app: string, renderedEnv: Record<string, str
     ...renderedEnv,
     PATH: process.env.PATH!,
     PORT: "0",
+    METRICS_PORT: "0",
     HOST: "127.0.0.1",
+    // Not what this test is about: no edge token, so gateway-app checks none.
+    EDGE_TOKEN_FILE: "",
     GATEWAY_CONFIG: join(files, "catalogue.json"),
     LITELLM_API_KEY_FILE: join(files, "litellm-api-key"),
     LITELLM_BASE_URL: litellmUrl,

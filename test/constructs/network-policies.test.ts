@@ -48,7 +48,17 @@ describe("NetworkPolicy reachability (evaluated, not string-matched)", () => {
     ["LiteLLM → a private address on 443", router, { ip: "10.1.2.3" }, 443, false],
     ["Prometheus → Kong status", prometheus, kong, 8100, true],
     ["Prometheus → Kong proxy", prometheus, kong, 8443, false],
-    ["Prometheus → gateway-app metrics", prometheus, app, 8080, true],
+    ["Prometheus → gateway-app metrics (their own port)", prometheus, app, 9090, true],
+    ["Prometheus → gateway-app API (could forge X-Consumer-Username)", prometheus, app, 8080, false],
+    ["Kong → gateway-app metrics", kong, app, 9090, false],
+    ["another pod in the app namespace → gateway-app API", intruderInApp, app, 8080, false],
+    [
+      "a pod in the observability namespace (not Prometheus) → gateway-app API",
+      { namespace: DEFAULT_NAMESPACES.observability, labels: { app: "grafana" } },
+      app,
+      8080,
+      false,
+    ],
     ["Prometheus → LiteLLM metrics", prometheus, router, 4000, true],
     ["a pod in default → gateway-app", stranger, app, 8080, false],
     ["a pod in default → LiteLLM", stranger, router, 4000, false],
@@ -73,7 +83,7 @@ describe("NetworkPolicies against the flows the configuration implies (cluster m
     expect([...new Set(required.map(flowKey))].sort()).toEqual([
       "ai-gateway-app/gateway-app → ai-gateway-router/litellm:4000",
       "ai-gateway-edge/kong-kong → ai-gateway-app/gateway-app:8080",
-      "ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus → ai-gateway-app/gateway-app:8080",
+      "ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus → ai-gateway-app/gateway-app:9090",
       "ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus → ai-gateway-edge/kong-kong:8100",
       "ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus → ai-gateway-router/litellm:4000",
     ]);

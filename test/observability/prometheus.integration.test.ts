@@ -58,7 +58,7 @@ beforeAll(async () => {
       "global: { scrape_interval: 1s, evaluation_interval: 1s }",
       "scrape_configs:",
       "  - job_name: gateway-app",
-      `    static_configs: [{ targets: ["${gateway.url.replace("http://", "")}"] }]`,
+      `    static_configs: [{ targets: ["${new URL(gateway.metricsUrl).host}"] }]`,
     ].join("\n"),
   );
   await waitFor(async () => ((await prometheus.query('up{job="gateway-app"} == 1')).data?.result.length ?? 0) > 0, "the first scrape");

@@ -67,7 +67,7 @@ describe("each construct alone, with its defaults and only its required props, p
       (s) =>
         new GatewayNetworkPolicies(s, "Policies", {
           namespaces: TIERS,
-          ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: 8080, router: 4000 },
+          ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: 8080, backendMetrics: 9090, router: 4000 },
         }),
       [],
     ],

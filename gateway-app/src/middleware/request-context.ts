@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 import { boundForLog, type Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
+import { acceptRequestId, REQUEST_ID_HEADER } from "../request-id.js";
 import type { Usage } from "../sse.js";
 
 /** What one request accumulates for its metrics and its single log line. */
@@ -72,9 +73,6 @@ export function clientGone(c: Context<GatewayEnv>): AbortSignal {
   return gone.signal;
 }
 
-// Printable, bounded, no spaces: safe to echo, to log and to pass upstream.
-const VALID_REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
-
 export interface RequestContextOptions {
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
@@ -119,11 +117,11 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
   };
 
   return async (c, next) => {
-    const incoming = requestHeader(c, "x-request-id");
+    const incoming = requestHeader(c, REQUEST_ID_HEADER);
     // Every field up front: one object shape for all requests, instead of one per order in
     // which a request happens to fill them in.
     const state: RequestState = {
-      requestId: incoming && VALID_REQUEST_ID.test(incoming) ? incoming : newId(),
+      requestId: acceptRequestId(incoming, newId),
       started: options.now(),
       tenant: "anonymous",
       model: undefined,

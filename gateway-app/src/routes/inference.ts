@@ -10,7 +10,7 @@ import { sendBytes, sendJson, sendStream, type ByteSink } from "../respond.js";
 import { SseRelay } from "../sse.js";
 import { authorizeModel, outputTokenCap, resolveTenant } from "../tenancy.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
-import { UpstreamFailure, type UpstreamResponse } from "../upstream/types.js";
+import { UpstreamFailure, type UpstreamCall, type UpstreamResponse } from "../upstream/types.js";
 import { dropLiteLlmControls } from "../upstream/litellm-controls.js";
 
 export interface InferenceDeps {
@@ -27,14 +27,21 @@ export interface InferenceDeps {
   readonly streams: LiveStreams;
 }
 
-type Kind = "chat" | "embeddings";
+type Kind = "chat" | "embeddings" | "responses";
+
+/** Per endpoint: the upstream path, and the fields that cap output tokens (the first is set when none is). */
+const ENDPOINTS: Readonly<Record<Kind, { path: UpstreamCall["path"]; tokenFields: readonly string[] }>> = {
+  chat: { path: "/chat/completions", tokenFields: ["max_tokens", "max_completion_tokens"] },
+  embeddings: { path: "/embeddings", tokenFields: [] },
+  responses: { path: "/responses", tokenFields: ["max_output_tokens"] },
+};
 
 /**
  * One handler for the two model endpoints: read and check the body, resolve the tenant and
  * model, dispatch with retries and fallbacks, and relay the answer (JSON or a stream).
  */
 export function inferenceHandler(kind: Kind, validate: (body: Record<string, unknown>) => void, deps: InferenceDeps) {
-  const path = kind === "chat" ? "/chat/completions" : "/embeddings";
+  const { path, tokenFields } = ENDPOINTS[kind];
   return async (c: Context<GatewayEnv>) => {
     const state = c.get("state");
     const { value: body, raw } = await readJsonBody(c, deps.bodyLimitBytes, admit(state, deps.admission));
@@ -45,11 +52,12 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     state.model = model.name;
     if (deps.logPrompts) state.prompt = kind === "chat" ? body.messages : body.input;
 
-    const stream = kind === "chat" && body.stream === true;
+    const stream = kind !== "embeddings" && body.stream === true;
     const overrides: Record<string, unknown> = {};
     dropLiteLlmControls(body, overrides);
-    if (kind === "chat") applyTokenCap(body, outputTokenCap(model, tenant), overrides);
-    const clientWantsUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+    applyTokenCap(body, outputTokenCap(model, tenant), overrides, tokenFields);
+    // The Responses API always ends a stream with its usage (response.completed); only chat needs asking.
+    const clientWantsUsage = kind !== "chat" || (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
     if (stream && !clientWantsUsage) overrides.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
 
     const { response, served } = await deps.dispatcher.dispatch({
@@ -135,13 +143,13 @@ function brokenAnswer(error: unknown, served: ModelConfig, dispatcher: Dispatche
   return new GatewayError("upstream_error", `The upstream's answer broke off after its headers: ${error.message}`);
 }
 
-function applyTokenCap(body: Record<string, unknown>, cap: number | undefined, overrides: Record<string, unknown>): void {
-  if (cap === undefined) return;
-  for (const field of ["max_tokens", "max_completion_tokens"] as const) {
+function applyTokenCap(body: Record<string, unknown>, cap: number | undefined, overrides: Record<string, unknown>, fields: readonly string[]): void {
+  if (cap === undefined || fields.length === 0) return;
+  for (const field of fields) {
     const asked = body[field];
     if (typeof asked === "number" && asked > cap) throw invalidField(field, `${field} may be at most ${cap} for this model`);
   }
-  if (body.max_tokens == null && body.max_completion_tokens == null) overrides.max_tokens = cap;
+  if (fields.every((field) => body[field] == null)) overrides[fields[0]] = cap;
 }
 
 async function relayError(c: Context<GatewayEnv>, state: RequestState, response: UpstreamResponse, served: ModelConfig) {

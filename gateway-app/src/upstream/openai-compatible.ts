@@ -1,4 +1,5 @@
 import type { UpstreamTimeouts } from "../config.js";
+import { requestIdHeaders } from "../request-id.js";
 import { parseEndpoint, type Endpoint, type HttpClient } from "./http-client.js";
 import { UpstreamFailure, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
 
@@ -43,7 +44,7 @@ export class OpenAiCompatibleUpstream implements Upstream {
       "content-type": "application/json",
       "content-length": String(call.body.byteLength),
       accept: call.stream ? "text/event-stream" : "application/json",
-      "x-request-id": call.requestId,
+      ...requestIdHeaders(this.name, call.requestId),
     };
     if (token) headers.authorization = `Bearer ${token}`;
     const timeouts = call.model.timeoutMs ? { ...this.options.timeouts, totalMs: call.model.timeoutMs } : this.options.timeouts;

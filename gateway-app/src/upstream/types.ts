@@ -4,7 +4,7 @@ import type { BodyLimit } from "../message-body.js";
 /** One attempt against one upstream for one model. */
 export interface UpstreamCall {
   /** Path under the OpenAI-compatible base, e.g. "/chat/completions". */
-  readonly path: "/chat/completions" | "/embeddings";
+  readonly path: "/chat/completions" | "/embeddings" | "/responses";
   /** The JSON body to send, already addressed to the model's upstream id. */
   readonly body: Uint8Array;
   readonly model: ModelConfig;

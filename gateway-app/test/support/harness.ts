@@ -18,7 +18,7 @@ const ROOT = resolve(APP_DIR, "..");
 export function configFrom(env: Record<string, string>, catalogue?: unknown): GatewayConfig {
   const files: Record<string, string> = catalogue ? { "/etc/gateway/catalogue.json": JSON.stringify(catalogue) } : {};
   const result = loadConfig({
-    env: { PORT: "0", HOST: "127.0.0.1", ...(catalogue ? { GATEWAY_CONFIG: "/etc/gateway/catalogue.json" } : {}), ...env },
+    env: { PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", ...(catalogue ? { GATEWAY_CONFIG: "/etc/gateway/catalogue.json" } : {}), ...env },
     readFile: (path) => {
       if (!(path in files)) throw Object.assign(new Error("missing"), { code: "ENOENT" });
       return files[path];
@@ -65,6 +65,8 @@ export interface CompiledGateway {
 
 export interface TestGateway {
   readonly url: string;
+  /** Where /metrics is served: its own listener. */
+  readonly metricsUrl: string;
   readonly gateway: CompiledGateway;
   /** Its stdout, one JSON line an entry, as they arrive. */
   readonly logs: string[];
@@ -89,7 +91,7 @@ export async function startTestGateway(env: Record<string, string>, catalogue?: 
   const args = imageCommand().map((arg) => (arg === "gateway-app/dist/server.js" ? join(compiled, "server.js") : arg));
   const child = spawn(process.execPath, args, {
     cwd: APP_DIR,
-    env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ...files, ...env },
+    env: { PATH: process.env.PATH, PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", ...files, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
@@ -97,14 +99,14 @@ export async function startTestGateway(env: Record<string, string>, catalogue?: 
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  const port = await new Promise<number>((resolvePort, reject) => {
+  const [port, metricsPort] = await new Promise<[number, number]>((resolvePorts, reject) => {
     child.stdout!.on("data", (d: Buffer) => {
       const lines = (partial + d.toString("utf8")).split("\n");
       partial = lines.pop()!;
       for (const line of lines) {
         logs.push(line);
-        const match = /"msg":"listening","port":(\d+)/.exec(line);
-        if (match) resolvePort(Number(match[1]));
+        const match = /"msg":"listening","port":(\d+),"metrics_port":(\d+)/.exec(line);
+        if (match) resolvePorts([Number(match[1]), Number(match[2])]);
       }
     });
     void exited.then((code) => reject(new Error(`gateway exited ${code} before listening: ${stderr}`)));
@@ -119,6 +121,7 @@ export async function startTestGateway(env: Record<string, string>, catalogue?: 
   };
   return {
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     gateway,
     logs,
     errors: () => stderr,
@@ -149,7 +152,7 @@ export interface ServedApp {
 export function servedApp(
   catalogue: unknown,
   upstreams: Partial<Record<"litellm" | "vertex" | "mock", Upstream>> = {},
-  options: Partial<Pick<AppDeps, "bodyLimitBytes" | "isReady" | "logPrompts" | "admission" | "maxUpstreamResponseBytes">> = {},
+  options: Partial<Pick<AppDeps, "bodyLimitBytes" | "isReady" | "logPrompts" | "edgeToken" | "admission" | "maxUpstreamResponseBytes">> = {},
 ) {
   const { createApp } = compiledModule<typeof import("../../src/app.js")>("app.js");
   const { parseCatalogue } = compiledModule<typeof import("../../src/config.js")>("config.js");
@@ -175,7 +178,6 @@ export function servedApp(
     catalogue: parsed,
     dispatcher,
     metrics,
-    registry,
     logger: createLogger((line) => logs.push(line)),
     ...SERVED_APP_DEFAULTS,
     ...options,
@@ -189,7 +191,7 @@ export function servedApp(
       server.unref();
     }));
   const app: ServedApp = { url, request: async (path, init) => fetch((await url()) + path, init) };
-  return { app, registry, metrics, logs };
+  return { app, routes: hono.routes, registry, metrics, logs };
 }
 
 /** Lets setImmediate work (metrics, usage, the log line) run. */

@@ -317,6 +317,23 @@ function knownFiles(model: ClusterModel, w: Workload, volumeName: string): strin
   return undefined;
 }
 
+/**
+ * Every `$(VAR)` in an env value names a variable defined earlier in the same container: the
+ * kubelet expands only those, and leaves any other reference as literal text (Kong's edge
+ * token would then be the string "$(GATEWAY_EDGE_TOKEN)").
+ * kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables
+ */
+export const envReferencesResolve: Invariant = (model) =>
+  model.workloads.flatMap((w) =>
+    w.template.containers.flatMap((c) =>
+      c.env.flatMap((e, index) =>
+        [...(e.value ?? "").matchAll(/(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)]
+          .filter(([, name]) => !c.env.slice(0, index).some((earlier) => earlier.name === name))
+          .map(([, name]) => `${id(w)} container ${c.name}: env ${e.name} refers to $(${name}), which is not defined before it`),
+      ),
+    ),
+  );
+
 export const INVARIANTS = {
   "every workload selector matches its pod template": selectorsMatchTemplates,
   "every Service selects pods and targets an existing container port": servicesSelectPods,
@@ -328,4 +345,5 @@ export const INVARIANTS = {
   "every PDB selects pods": budgetsSelectPods,
   "every HPA scales an existing workload": autoscalersTargetWorkloads,
   "every chart renders": chartsRender,
+  "every $(VAR) in an env value is defined before it": envReferencesResolve,
 } as const satisfies Record<string, Invariant>;

@@ -1,0 +1,40 @@
+import type { Context } from "hono";
+import type { Catalogue } from "../config.js";
+import { GatewayError } from "../errors.js";
+import { requestHeader, type GatewayEnv } from "../middleware/request-context.js";
+import { sendJson } from "../respond.js";
+import { isModelVisible, resolveTenant } from "../tenancy.js";
+
+/** OpenAI's model object; `created` is fixed because the catalogue has no dates. */
+function modelObject(id: string) {
+  return { id, object: "model", created: 0, owned_by: "ai-gateway" };
+}
+
+function callerTenant(c: Context<GatewayEnv>, catalogue: Catalogue) {
+  const tenant = resolveTenant(catalogue, (name) => requestHeader(c, name));
+  if (tenant) c.get("state").tenant = tenant.name;
+  return tenant;
+}
+
+/** `GET /v1/models`: the catalogue, as much of it as the caller's tenant may use. */
+export function listModels(catalogue: Catalogue) {
+  return (c: Context<GatewayEnv>) => {
+    const tenant = callerTenant(c, catalogue);
+    const data = [...catalogue.models.keys()].filter((name) => isModelVisible(tenant, name)).map(modelObject);
+    return sendJson(c, 200, { object: "list", data });
+  };
+}
+
+/**
+ * `GET /v1/models/{id}`: one model, or OpenAI's 404 envelope. A model the tenant may not use is
+ * answered like an unknown one, so the endpoint does not tell a tenant what others have.
+ */
+export function retrieveModel(catalogue: Catalogue) {
+  return (c: Context<GatewayEnv>) => {
+    const tenant = callerTenant(c, catalogue);
+    const id = c.req.param("id") ?? "";
+    if (!catalogue.models.has(id) || !isModelVisible(tenant, id))
+      throw new GatewayError("model_not_found", `The model "${id}" does not exist`, { param: "model" });
+    return sendJson(c, 200, modelObject(id));
+  };
+}
