@@ -42,6 +42,11 @@ export function readSynthDirectory(dir: string): SynthDirectory {
   const manifestPath = join(dir, "manifest.json");
   if (!existsSync(manifestPath)) throw new Error(`${dir} holds no manifest.json: run \`npm run synth\` first, or pass the directory cdktf wrote`);
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  const hcl = Object.values(manifest.stacks).find((stack) => !stack.synthesizedStackPath.endsWith(".json"));
+  if (hcl)
+    throw new Error(
+      `${dir} holds HCL (${hcl.synthesizedStackPath}): the review reads the JSON synth, run \`npm run synth\` (not \`cdktf synth --hcl\`)`,
+    );
   const jsons = new Map(
     sortedEntries(manifest.stacks).map(([name, stack]) => [
       name,

@@ -1,7 +1,8 @@
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TerraformStack } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
 import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
@@ -145,6 +146,15 @@ describe("synth review of the example app", () => {
     const again = readSynthDirectory(synthExample());
     expect(review(again, "ai-gateway-platform")).toBe(platform);
     expect(review(again, "ai-gateway-infrastructure")).toBe(infra);
+  });
+});
+
+describe("synth review input", () => {
+  it("refuses an HCL synth with the command that writes the JSON it reads", () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), "review-hcl-")), hclOutput: true });
+    new GoogleProvider(new TerraformStack(app, "hcl"), "google", { project: "acme-ai-prod" });
+    app.synth();
+    expect(() => readSynthDirectory(app.outdir)).toThrow(/holds HCL \(stacks\/hcl\/cdk\.tf\): the review reads the JSON synth, run `npm run synth`/);
   });
 });
 
