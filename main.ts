@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { App } from "cdktf";
 import { InvalidPropsError } from "./lib/errors";
@@ -15,7 +15,11 @@ function main(): void {
     writePolicyReport(app.outdir, policy);
   }
   printPolicyWarnings(policy);
-  printSummary(app.outdir, config.projectId);
+  printSummary(app.outdir, config.projectId, app.hclOutput);
+  if (app.hclOutput)
+    console.warn(
+      "cdk.tf is cdktf's HCL rendering: cdktf 0.21 mis-quotes strings that hold JSON (the dashboard ConfigMaps), so Terraform and OpenTofu reject the platform stack's cdk.tf. Apply cdk.tf.json (npm run synth) instead: README \"Leaving cdktf\".",
+    );
 }
 
 /** The findings and suppressions, for `npm run review`. */
@@ -34,17 +38,35 @@ function printPolicyWarnings(policy: PolicyPack): void {
     console.log(`Policy: ${policy.report.suppressed.length} finding(s) suppressed with a reason (see the plan review).`);
 }
 
-/** Lists each synthesized stack with its resource count, so a run says what it wrote. */
-function printSummary(outdir: string, projectId: string): void {
+/**
+ * Lists each synthesized stack with its resource count, so a run says what it wrote. `cdktf synth
+ * --hcl` writes cdk.tf instead of cdk.tf.json and leaves the other format from an earlier synth in
+ * place, where Terraform would load both and declare every resource twice: the stale one goes.
+ */
+function printSummary(outdir: string, projectId: string, hcl: boolean): void {
   const stacksDir = join(outdir, "stacks");
   console.log(`Synthesized for project ${projectId} into ${relative(process.cwd(), outdir) || outdir}/:`);
   for (const stack of readdirSync(stacksDir).sort()) {
-    const file = join(stacksDir, stack, "cdk.tf.json");
-    const json = JSON.parse(readFileSync(file, "utf8")) as { resource?: Record<string, object>; data?: Record<string, object> };
-    const count = (blocks?: Record<string, object>) => Object.values(blocks ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+    const json = join(stacksDir, stack, "cdk.tf.json");
+    const hclFile = join(stacksDir, stack, "cdk.tf");
+    const [file, stale] = hcl ? [hclFile, json] : [json, hclFile];
+    rmSync(stale, { force: true });
+    const text = readFileSync(file, "utf8");
     const kib = (statSync(file).size / 1024).toFixed(1);
-    console.log(`  ${relative(process.cwd(), file)}  ${count(json.resource)} resources, ${count(json.data)} data sources, ${kib} KiB`);
+    const { resources, dataSources } = hcl ? countHclBlocks(text) : countJsonBlocks(text);
+    console.log(`  ${relative(process.cwd(), file)}  ${resources} resources, ${dataSources} data sources, ${kib} KiB`);
   }
+}
+
+function countJsonBlocks(text: string): { resources: number; dataSources: number } {
+  const json = JSON.parse(text) as { resource?: Record<string, object>; data?: Record<string, object> };
+  const count = (blocks?: Record<string, object>) => Object.values(blocks ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+  return { resources: count(json.resource), dataSources: count(json.data) };
+}
+
+/** Top-level `resource "type" "name" {` and `data "type" "name" {` blocks, as cdktf's HCL writer emits them. */
+function countHclBlocks(text: string): { resources: number; dataSources: number } {
+  return { resources: text.match(/^resource "/gm)?.length ?? 0, dataSources: text.match(/^data "/gm)?.length ?? 0 };
 }
 
 try {

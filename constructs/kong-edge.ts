@@ -310,6 +310,11 @@ export class KongEdge extends Construct {
       atomic: true,
       cleanupOnFail: true,
       timeout: 600,
+      // The chart's crds/ folder holds 12 Kong Ingress Controller CRDs (Kong/charts@kong-3.4.1:
+      // charts/kong/crds/custom-resource-definitions.yaml). DB-less Kong with the controller off reads
+      // its declarative config and no custom resource; Helm never upgrades or deletes crds/, so
+      // installing them would only leave cluster-wide objects behind after teardown.
+      skipCrds: true,
       values: [Lazy.stringValue({ produce: () => this.renderedValues() })],
       dependsOn: prerequisites,
     });

@@ -1619,3 +1619,685 @@ export const CDKTF_CLI_FACTS = {
     contextEnv: "CDKTF_CONTEXT_JSON",
   },
 } as const;
+/** `node_config` (google/services/container/node_config.go `schemaNodeConfig`), shared by clusters and node pools. */
+const NODE_CONFIG_FORCE_NEW = {
+  node_config: "google/services/container/node_config.go:141",
+  "node_config.advanced_machine_features": "google/services/container/node_config.go:869",
+  "node_config.advanced_machine_features.enable_nested_virtualization": "google/services/container/node_config.go:881",
+  "node_config.advanced_machine_features.threads_per_core": "google/services/container/node_config.go:875",
+  "node_config.boot_disk_kms_key": "google/services/container/node_config.go:569",
+  "node_config.confidential_nodes.confidential_instance_type": "google/services/container/node_config.go:973",
+  "node_config.enable_confidential_storage": "google/services/container/node_config.go:1004",
+  "node_config.ephemeral_storage_local_ssd_config": "google/services/container/node_config.go:278",
+  "node_config.ephemeral_storage_local_ssd_config.data_cache_count": "google/services/container/node_config.go:291",
+  "node_config.ephemeral_storage_local_ssd_config.local_ssd_count": "google/services/container/node_config.go:284",
+  "node_config.flex_start": "google/services/container/node_config.go:1023",
+  "node_config.guest_accelerator": "google/services/container/node_config.go:168",
+  "node_config.guest_accelerator.count": "google/services/container/node_config.go:175",
+  "node_config.guest_accelerator.gpu_driver_installation_config": "google/services/container/node_config.go:190",
+  "node_config.guest_accelerator.gpu_driver_installation_config.gpu_driver_version": "google/services/container/node_config.go:197",
+  "node_config.guest_accelerator.gpu_partition_size": "google/services/container/node_config.go:207",
+  "node_config.guest_accelerator.gpu_sharing_config": "google/services/container/node_config.go:214",
+  "node_config.guest_accelerator.gpu_sharing_config.gpu_sharing_strategy": "google/services/container/node_config.go:221",
+  "node_config.guest_accelerator.gpu_sharing_config.max_shared_clients_per_gpu": "google/services/container/node_config.go:227",
+  "node_config.guest_accelerator.type": "google/services/container/node_config.go:181",
+  "node_config.host_maintenance_policy": "google/services/container/node_config.go:943",
+  "node_config.host_maintenance_policy.maintenance_interval": "google/services/container/node_config.go:950",
+  "node_config.local_nvme_ssd_block_config": "google/services/container/node_config.go:304",
+  "node_config.local_nvme_ssd_block_config.local_ssd_count": "google/services/container/node_config.go:310",
+  "node_config.local_ssd_count": "google/services/container/node_config.go:266",
+  "node_config.local_ssd_encryption_mode": "google/services/container/node_config.go:1010",
+  "node_config.max_run_duration": "google/services/container/node_config.go:1017",
+  "node_config.metadata": "google/services/container/node_config.go:371",
+  "node_config.min_cpu_platform": "google/services/container/node_config.go:380",
+  "node_config.node_group": "google/services/container/node_config.go:860",
+  "node_config.oauth_scopes": "google/services/container/node_config.go:388",
+  "node_config.preemptible": "google/services/container/node_config.go:403",
+  "node_config.reservation_affinity": "google/services/container/node_config.go:412",
+  "node_config.reservation_affinity.consume_reservation_type": "google/services/container/node_config.go:418",
+  "node_config.reservation_affinity.key": "google/services/container/node_config.go:425",
+  "node_config.reservation_affinity.values": "google/services/container/node_config.go:431",
+  "node_config.secondary_boot_disks": "google/services/container/node_config.go:323",
+  "node_config.secondary_boot_disks.disk_image": "google/services/container/node_config.go:329",
+  "node_config.secondary_boot_disks.mode": "google/services/container/node_config.go:335",
+  "node_config.service_account": "google/services/container/node_config.go:452",
+  "node_config.shielded_instance_config": "google/services/container/node_config.go:474",
+  "node_config.shielded_instance_config.enable_integrity_monitoring": "google/services/container/node_config.go:489",
+  "node_config.shielded_instance_config.enable_secure_boot": "google/services/container/node_config.go:482",
+  "node_config.sole_tenant_config": "google/services/container/node_config.go:897",
+  "node_config.sole_tenant_config.node_affinity": "google/services/container/node_config.go:904",
+  "node_config.sole_tenant_config.node_affinity.key": "google/services/container/node_config.go:911",
+  "node_config.sole_tenant_config.node_affinity.operator": "google/services/container/node_config.go:917",
+  "node_config.sole_tenant_config.node_affinity.values": "google/services/container/node_config.go:924",
+  "node_config.spot": "google/services/container/node_config.go:443",
+} as const;
+
+/** `IamMemberBaseSchema` (google/tpgiamresource/resource_iam_member.go), shared by every `*_iam_member`. */
+const IAM_MEMBER_FORCE_NEW = {
+  condition: "google/tpgiamresource/resource_iam_member.go:79",
+  "condition.description": "google/tpgiamresource/resource_iam_member.go:95",
+  "condition.expression": "google/tpgiamresource/resource_iam_member.go:85",
+  "condition.title": "google/tpgiamresource/resource_iam_member.go:90",
+  member: "google/tpgiamresource/resource_iam_member.go:71",
+  role: "google/tpgiamresource/resource_iam_member.go:66",
+} as const;
+
+/**
+ * Attributes whose change makes Terraform destroy and re-create the resource, per resource type we
+ * synthesize, read from the providers @cdktf/provider-* bind: schema fields with `ForceNew: true`
+ * (SDKv2, nested blocks as dotted paths without list indexes; a block flagged itself forces
+ * replacement when it is added or removed) and `RequiresReplace` (plugin framework, manifest).
+ * Read with a schema walker over the Go sources at the tags below (helpers such as `schemaNodeConfig`,
+ * `metadataFields`, `IamMemberBaseSchema` inlined where the resource uses them). `conditional`: replacement
+ * decided by CustomizeDiff for some changes only. Value = `path:line` in that provider's repository.
+ */
+export const PROVIDER_FORCE_NEW_FACTS = {
+  providers: {
+    google: "hashicorp/terraform-provider-google@v6.50.0",
+    kubernetes: "hashicorp/terraform-provider-kubernetes@v2.38.0",
+    helm: "hashicorp/terraform-provider-helm@v3.1.1",
+  },
+  resources: {
+    google_artifact_registry_repository: {
+      provider: "google",
+      forceNew: {
+        format: "google/services/artifactregistry/resource_artifact_registry_repository.go:209",
+        kms_key_name: "google/services/artifactregistry/resource_artifact_registry_repository.go:352",
+        location: "google/services/artifactregistry/resource_artifact_registry_repository.go:376",
+        "maven_config.allow_snapshot_overwrites": "google/services/artifactregistry/resource_artifact_registry_repository.go:397",
+        "maven_config.version_policy": "google/services/artifactregistry/resource_artifact_registry_repository.go:404",
+        mode: "google/services/artifactregistry/resource_artifact_registry_repository.go:415",
+        project: "google/services/artifactregistry/resource_artifact_registry_repository.go:827",
+        remote_repository_config: "google/services/artifactregistry/resource_artifact_registry_repository.go:423",
+        "remote_repository_config.apt_repository": "google/services/artifactregistry/resource_artifact_registry_repository.go:431",
+        "remote_repository_config.apt_repository.public_repository": "google/services/artifactregistry/resource_artifact_registry_repository.go:439",
+        "remote_repository_config.apt_repository.public_repository.repository_base":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:447",
+        "remote_repository_config.apt_repository.public_repository.repository_path":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:454",
+        "remote_repository_config.common_repository": "google/services/artifactregistry/resource_artifact_registry_repository.go:467",
+        "remote_repository_config.common_repository.uri": "google/services/artifactregistry/resource_artifact_registry_repository.go:475",
+        "remote_repository_config.description": "google/services/artifactregistry/resource_artifact_registry_repository.go:488",
+        "remote_repository_config.docker_repository": "google/services/artifactregistry/resource_artifact_registry_repository.go:500",
+        "remote_repository_config.docker_repository.custom_repository":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:508",
+        "remote_repository_config.docker_repository.custom_repository.uri":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:516",
+        "remote_repository_config.docker_repository.public_repository":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:526",
+        "remote_repository_config.maven_repository": "google/services/artifactregistry/resource_artifact_registry_repository.go:539",
+        "remote_repository_config.maven_repository.custom_repository":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:547",
+        "remote_repository_config.maven_repository.custom_repository.uri":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:555",
+        "remote_repository_config.maven_repository.public_repository":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:565",
+        "remote_repository_config.npm_repository": "google/services/artifactregistry/resource_artifact_registry_repository.go:578",
+        "remote_repository_config.npm_repository.custom_repository": "google/services/artifactregistry/resource_artifact_registry_repository.go:586",
+        "remote_repository_config.npm_repository.custom_repository.uri":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:594",
+        "remote_repository_config.npm_repository.public_repository": "google/services/artifactregistry/resource_artifact_registry_repository.go:604",
+        "remote_repository_config.python_repository": "google/services/artifactregistry/resource_artifact_registry_repository.go:617",
+        "remote_repository_config.python_repository.custom_repository":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:625",
+        "remote_repository_config.python_repository.custom_repository.uri":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:633",
+        "remote_repository_config.python_repository.public_repository":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:643",
+        "remote_repository_config.upstream_credentials": "google/services/artifactregistry/resource_artifact_registry_repository.go:656",
+        "remote_repository_config.upstream_credentials.username_password_credentials":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:664",
+        "remote_repository_config.upstream_credentials.username_password_credentials.password_secret_version":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:672",
+        "remote_repository_config.upstream_credentials.username_password_credentials.username":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:680",
+        "remote_repository_config.yum_repository": "google/services/artifactregistry/resource_artifact_registry_repository.go:692",
+        "remote_repository_config.yum_repository.public_repository": "google/services/artifactregistry/resource_artifact_registry_repository.go:700",
+        "remote_repository_config.yum_repository.public_repository.repository_base":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:708",
+        "remote_repository_config.yum_repository.public_repository.repository_path":
+          "google/services/artifactregistry/resource_artifact_registry_repository.go:715",
+        repository_id: "google/services/artifactregistry/resource_artifact_registry_repository.go:219",
+      },
+    },
+    google_compute_address: {
+      provider: "google",
+      forceNew: {
+        address: "google/services/compute/resource_compute_address.go:76",
+        address_type: "google/services/compute/resource_compute_address.go:84",
+        description: "google/services/compute/resource_compute_address.go:93",
+        ip_version: "google/services/compute/resource_compute_address.go:99",
+        ipv6_endpoint_type: "google/services/compute/resource_compute_address.go:107",
+        name: "google/services/compute/resource_compute_address.go:63",
+        network: "google/services/compute/resource_compute_address.go:126",
+        network_tier: "google/services/compute/resource_compute_address.go:136",
+        prefix_length: "google/services/compute/resource_compute_address.go:146",
+        project: "google/services/compute/resource_compute_address.go:230",
+        purpose: "google/services/compute/resource_compute_address.go:153",
+        region: "google/services/compute/resource_compute_address.go:178",
+        subnetwork: "google/services/compute/resource_compute_address.go:187",
+      },
+    },
+    google_compute_global_address: {
+      provider: "google",
+      forceNew: {
+        address: "google/services/compute/resource_compute_global_address.go:76",
+        address_type: "google/services/compute/resource_compute_global_address.go:84",
+        description: "google/services/compute/resource_compute_global_address.go:96",
+        ip_version: "google/services/compute/resource_compute_global_address.go:102",
+        name: "google/services/compute/resource_compute_global_address.go:63",
+        network: "google/services/compute/resource_compute_global_address.go:120",
+        prefix_length: "google/services/compute/resource_compute_global_address.go:132",
+        project: "google/services/compute/resource_compute_global_address.go:177",
+        purpose: "google/services/compute/resource_compute_global_address.go:142",
+      },
+    },
+    google_compute_network: {
+      provider: "google",
+      forceNew: {
+        auto_create_subnetworks: "google/services/compute/resource_compute_network.go:77",
+        description: "google/services/compute/resource_compute_network.go:89",
+        enable_ula_internal_ipv6: "google/services/compute/resource_compute_network.go:96",
+        internal_ipv6_range: "google/services/compute/resource_compute_network.go:104",
+        name: "google/services/compute/resource_compute_network.go:64",
+        network_profile: "google/services/compute/resource_compute_network.go:131",
+        params: "google/services/compute/resource_compute_network.go:142",
+        "params.resource_manager_tags": "google/services/compute/resource_compute_network.go:150",
+        project: "google/services/compute/resource_compute_network.go:220",
+      },
+    },
+    google_compute_router: {
+      provider: "google",
+      forceNew: {
+        encrypted_interconnect_router: "google/services/compute/resource_compute_router.go:195",
+        name: "google/services/compute/resource_compute_router.go:82",
+        network: "google/services/compute/resource_compute_router.go:94",
+        project: "google/services/compute/resource_compute_router.go:237",
+        region: "google/services/compute/resource_compute_router.go:224",
+      },
+    },
+    google_compute_router_nat: {
+      provider: "google",
+      forceNew: {
+        endpoint_types: "google/services/compute/resource_compute_router_nat.go:292",
+        initial_nat_ips: "google/services/compute/resource_compute_router_nat.go:311",
+        name: "google/services/compute/resource_compute_router_nat.go:221",
+        project: "google/services/compute/resource_compute_router_nat.go:460",
+        region: "google/services/compute/resource_compute_router_nat.go:389",
+        router: "google/services/compute/resource_compute_router_nat.go:229",
+        type: "google/services/compute/resource_compute_router_nat.go:442",
+      },
+    },
+    google_compute_subnetwork: {
+      provider: "google",
+      forceNew: {
+        description: "google/services/compute/resource_compute_subnetwork.go:152",
+        enable_flow_logs: "google/services/compute/resource_compute_subnetwork.go:162",
+        external_ipv6_prefix: "google/services/compute/resource_compute_subnetwork.go:172",
+        ip_collection: "google/services/compute/resource_compute_subnetwork.go:189",
+        name: "google/services/compute/resource_compute_subnetwork.go:131",
+        network: "google/services/compute/resource_compute_subnetwork.go:144",
+        params: "google/services/compute/resource_compute_subnetwork.go:276",
+        "params.resource_manager_tags": "google/services/compute/resource_compute_subnetwork.go:284",
+        project: "google/services/compute/resource_compute_subnetwork.go:463",
+        region: "google/services/compute/resource_compute_subnetwork.go:326",
+        reserved_internal_range: "google/services/compute/resource_compute_subnetwork.go:333",
+      },
+      conditional: {
+        ip_cidr_range: {
+          when: "when the range shrinks (customdiff.ForceNewIfChange IsShrinkageIpCidr)",
+          source: "google/services/compute/resource_compute_subnetwork.go:122",
+        },
+      },
+    },
+    google_container_cluster: {
+      provider: "google",
+      forceNew: {
+        ...NODE_CONFIG_FORCE_NEW,
+        "cluster_autoscaling.auto_provisioning_defaults.boot_disk_kms_key": "google/services/container/resource_container_cluster.go:708",
+        cluster_ipv4_cidr: "google/services/container/resource_container_cluster.go:896",
+        confidential_nodes: "google/services/container/resource_container_cluster.go:1311",
+        "confidential_nodes.confidential_instance_type": "google/services/container/resource_container_cluster.go:1325",
+        "confidential_nodes.enabled": "google/services/container/resource_container_cluster.go:1319",
+        datapath_provider: "google/services/container/resource_container_cluster.go:2055",
+        default_max_pods_per_node: "google/services/container/resource_container_cluster.go:1872",
+        description: "google/services/container/resource_container_cluster.go:905",
+        enable_autopilot: "google/services/container/resource_container_cluster.go:986",
+        enable_kubernetes_alpha: "google/services/container/resource_container_cluster.go:939",
+        enable_tpu: "google/services/container/resource_container_cluster.go:964",
+        initial_node_count: "google/services/container/resource_container_cluster.go:1017",
+        ip_allocation_policy: "google/services/container/resource_container_cluster.go:1580",
+        "ip_allocation_policy.cluster_ipv4_cidr_block": "google/services/container/resource_container_cluster.go:1592",
+        "ip_allocation_policy.cluster_secondary_range_name": "google/services/container/resource_container_cluster.go:1613",
+        "ip_allocation_policy.pod_cidr_overprovision_config": "google/services/container/resource_container_cluster.go:1638",
+        "ip_allocation_policy.services_ipv4_cidr_block": "google/services/container/resource_container_cluster.go:1602",
+        "ip_allocation_policy.services_secondary_range_name": "google/services/container/resource_container_cluster.go:1622",
+        location: "google/services/container/resource_container_cluster.go:309",
+        "master_auth.client_certificate_config": "google/services/container/resource_container_cluster.go:1346",
+        "master_auth.client_certificate_config.issue_client_certificate": "google/services/container/resource_container_cluster.go:1353",
+        name: "google/services/container/resource_container_cluster.go:275",
+        network: "google/services/container/resource_container_cluster.go:1409",
+        networking_mode: "google/services/container/resource_container_cluster.go:1697",
+        node_pool: "google/services/container/resource_container_cluster.go:1445",
+        "node_pool.initial_node_count": "google/services/container/resource_container_node_pool.go:295",
+        "node_pool.max_pods_per_node": "google/services/container/resource_container_node_pool.go:242",
+        "node_pool.name": "google/services/container/resource_container_node_pool.go:343",
+        "node_pool.name_prefix": "google/services/container/resource_container_node_pool.go:351",
+        "node_pool.network_config.additional_node_network_configs": "google/services/container/resource_container_node_pool.go:410",
+        "node_pool.network_config.additional_node_network_configs.network": "google/services/container/resource_container_node_pool.go:417",
+        "node_pool.network_config.additional_node_network_configs.subnetwork": "google/services/container/resource_container_node_pool.go:423",
+        "node_pool.network_config.additional_pod_network_configs": "google/services/container/resource_container_node_pool.go:432",
+        "node_pool.network_config.additional_pod_network_configs.max_pods_per_node": "google/services/container/resource_container_node_pool.go:451",
+        "node_pool.network_config.additional_pod_network_configs.secondary_pod_range":
+          "google/services/container/resource_container_node_pool.go:445",
+        "node_pool.network_config.additional_pod_network_configs.subnetwork": "google/services/container/resource_container_node_pool.go:439",
+        "node_pool.network_config.create_pod_range": "google/services/container/resource_container_node_pool.go:383",
+        "node_pool.network_config.pod_cidr_overprovision_config": "google/services/container/resource_container_node_pool.go:462",
+        "node_pool.network_config.pod_ipv4_cidr_block": "google/services/container/resource_container_node_pool.go:402",
+        "node_pool.network_config.pod_range": "google/services/container/resource_container_node_pool.go:395",
+        "node_pool.node_config": "google/services/container/node_config.go:141",
+        "node_pool.node_config.advanced_machine_features": "google/services/container/node_config.go:869",
+        "node_pool.node_config.advanced_machine_features.enable_nested_virtualization": "google/services/container/node_config.go:881",
+        "node_pool.node_config.advanced_machine_features.threads_per_core": "google/services/container/node_config.go:875",
+        "node_pool.node_config.boot_disk_kms_key": "google/services/container/node_config.go:569",
+        "node_pool.node_config.confidential_nodes.confidential_instance_type": "google/services/container/node_config.go:973",
+        "node_pool.node_config.enable_confidential_storage": "google/services/container/node_config.go:1004",
+        "node_pool.node_config.ephemeral_storage_local_ssd_config": "google/services/container/node_config.go:278",
+        "node_pool.node_config.ephemeral_storage_local_ssd_config.data_cache_count": "google/services/container/node_config.go:291",
+        "node_pool.node_config.ephemeral_storage_local_ssd_config.local_ssd_count": "google/services/container/node_config.go:284",
+        "node_pool.node_config.flex_start": "google/services/container/node_config.go:1023",
+        "node_pool.node_config.guest_accelerator": "google/services/container/node_config.go:168",
+        "node_pool.node_config.guest_accelerator.count": "google/services/container/node_config.go:175",
+        "node_pool.node_config.guest_accelerator.gpu_driver_installation_config": "google/services/container/node_config.go:190",
+        "node_pool.node_config.guest_accelerator.gpu_driver_installation_config.gpu_driver_version": "google/services/container/node_config.go:197",
+        "node_pool.node_config.guest_accelerator.gpu_partition_size": "google/services/container/node_config.go:207",
+        "node_pool.node_config.guest_accelerator.gpu_sharing_config": "google/services/container/node_config.go:214",
+        "node_pool.node_config.guest_accelerator.gpu_sharing_config.gpu_sharing_strategy": "google/services/container/node_config.go:221",
+        "node_pool.node_config.guest_accelerator.gpu_sharing_config.max_shared_clients_per_gpu": "google/services/container/node_config.go:227",
+        "node_pool.node_config.guest_accelerator.type": "google/services/container/node_config.go:181",
+        "node_pool.node_config.host_maintenance_policy": "google/services/container/node_config.go:943",
+        "node_pool.node_config.host_maintenance_policy.maintenance_interval": "google/services/container/node_config.go:950",
+        "node_pool.node_config.local_nvme_ssd_block_config": "google/services/container/node_config.go:304",
+        "node_pool.node_config.local_nvme_ssd_block_config.local_ssd_count": "google/services/container/node_config.go:310",
+        "node_pool.node_config.local_ssd_count": "google/services/container/node_config.go:266",
+        "node_pool.node_config.local_ssd_encryption_mode": "google/services/container/node_config.go:1010",
+        "node_pool.node_config.max_run_duration": "google/services/container/node_config.go:1017",
+        "node_pool.node_config.metadata": "google/services/container/node_config.go:371",
+        "node_pool.node_config.min_cpu_platform": "google/services/container/node_config.go:380",
+        "node_pool.node_config.node_group": "google/services/container/node_config.go:860",
+        "node_pool.node_config.oauth_scopes": "google/services/container/node_config.go:388",
+        "node_pool.node_config.preemptible": "google/services/container/node_config.go:403",
+        "node_pool.node_config.reservation_affinity": "google/services/container/node_config.go:412",
+        "node_pool.node_config.reservation_affinity.consume_reservation_type": "google/services/container/node_config.go:418",
+        "node_pool.node_config.reservation_affinity.key": "google/services/container/node_config.go:425",
+        "node_pool.node_config.reservation_affinity.values": "google/services/container/node_config.go:431",
+        "node_pool.node_config.secondary_boot_disks": "google/services/container/node_config.go:323",
+        "node_pool.node_config.secondary_boot_disks.disk_image": "google/services/container/node_config.go:329",
+        "node_pool.node_config.secondary_boot_disks.mode": "google/services/container/node_config.go:335",
+        "node_pool.node_config.service_account": "google/services/container/node_config.go:452",
+        "node_pool.node_config.shielded_instance_config": "google/services/container/node_config.go:474",
+        "node_pool.node_config.shielded_instance_config.enable_integrity_monitoring": "google/services/container/node_config.go:489",
+        "node_pool.node_config.shielded_instance_config.enable_secure_boot": "google/services/container/node_config.go:482",
+        "node_pool.node_config.sole_tenant_config": "google/services/container/node_config.go:897",
+        "node_pool.node_config.sole_tenant_config.node_affinity": "google/services/container/node_config.go:904",
+        "node_pool.node_config.sole_tenant_config.node_affinity.key": "google/services/container/node_config.go:911",
+        "node_pool.node_config.sole_tenant_config.node_affinity.operator": "google/services/container/node_config.go:917",
+        "node_pool.node_config.sole_tenant_config.node_affinity.values": "google/services/container/node_config.go:924",
+        "node_pool.node_config.spot": "google/services/container/node_config.go:443",
+        "node_pool.placement_policy": "google/services/container/resource_container_node_pool.go:198",
+        "node_pool.placement_policy.policy_name": "google/services/container/resource_container_node_pool.go:209",
+        "node_pool.queued_provisioning": "google/services/container/resource_container_node_pool.go:226",
+        "node_pool.queued_provisioning.enabled": "google/services/container/resource_container_node_pool.go:232",
+        "private_cluster_config.enable_private_nodes": "google/services/container/resource_container_cluster.go:1783",
+        "private_cluster_config.master_ipv4_cidr_block": "google/services/container/resource_container_cluster.go:1792",
+        "private_cluster_config.private_endpoint_subnetwork": "google/services/container/resource_container_cluster.go:1810",
+        project: "google/services/container/resource_container_cluster.go:1540",
+        subnetwork: "google/services/container/resource_container_cluster.go:1548",
+        "user_managed_keys_config.aggregation_ca": "google/services/container/resource_container_cluster.go:2275",
+        "user_managed_keys_config.cluster_ca": "google/services/container/resource_container_cluster.go:2257",
+        "user_managed_keys_config.etcd_api_ca": "google/services/container/resource_container_cluster.go:2263",
+        "user_managed_keys_config.etcd_peer_ca": "google/services/container/resource_container_cluster.go:2269",
+      },
+      conditional: {
+        "dns_config.additive_vpc_scope_dns_domain": {
+          when: "when it changes once set (CustomizeDiff d.ForceNew)",
+          source: "google/services/container/resource_container_cluster.go:7359",
+        },
+        enable_fqdn_network_policy: {
+          when: "when it turns on (ForceNewIfChange isBeenEnabled)",
+          source: "google/services/container/resource_container_cluster.go:240",
+        },
+        "enable_k8s_beta_apis.enabled_apis": {
+          when: "when an API is removed (CustomizeDiff d.ForceNew)",
+          source: "google/services/container/resource_container_cluster.go:7479",
+        },
+        enable_l4_ilb_subsetting: {
+          when: "when it turns on (ForceNewIfChange isBeenEnabled)",
+          source: "google/services/container/resource_container_cluster.go:239",
+        },
+      },
+    },
+    google_container_node_pool: {
+      provider: "google",
+      forceNew: {
+        ...NODE_CONFIG_FORCE_NEW,
+        cluster: "google/services/container/resource_container_node_pool.go:81",
+        initial_node_count: "google/services/container/resource_container_node_pool.go:295",
+        location: "google/services/container/resource_container_node_pool.go:88",
+        max_pods_per_node: "google/services/container/resource_container_node_pool.go:242",
+        name: "google/services/container/resource_container_node_pool.go:343",
+        name_prefix: "google/services/container/resource_container_node_pool.go:351",
+        "network_config.additional_node_network_configs": "google/services/container/resource_container_node_pool.go:410",
+        "network_config.additional_node_network_configs.network": "google/services/container/resource_container_node_pool.go:417",
+        "network_config.additional_node_network_configs.subnetwork": "google/services/container/resource_container_node_pool.go:423",
+        "network_config.additional_pod_network_configs": "google/services/container/resource_container_node_pool.go:432",
+        "network_config.additional_pod_network_configs.max_pods_per_node": "google/services/container/resource_container_node_pool.go:451",
+        "network_config.additional_pod_network_configs.secondary_pod_range": "google/services/container/resource_container_node_pool.go:445",
+        "network_config.additional_pod_network_configs.subnetwork": "google/services/container/resource_container_node_pool.go:439",
+        "network_config.create_pod_range": "google/services/container/resource_container_node_pool.go:383",
+        "network_config.pod_cidr_overprovision_config": "google/services/container/resource_container_node_pool.go:462",
+        "network_config.pod_ipv4_cidr_block": "google/services/container/resource_container_node_pool.go:402",
+        "network_config.pod_range": "google/services/container/resource_container_node_pool.go:395",
+        placement_policy: "google/services/container/resource_container_node_pool.go:198",
+        "placement_policy.policy_name": "google/services/container/resource_container_node_pool.go:209",
+        project: "google/services/container/resource_container_node_pool.go:75",
+        queued_provisioning: "google/services/container/resource_container_node_pool.go:226",
+        "queued_provisioning.enabled": "google/services/container/resource_container_node_pool.go:232",
+      },
+    },
+    google_kms_crypto_key: {
+      provider: "google",
+      forceNew: {
+        crypto_key_backend: "google/services/kms/resource_kms_crypto_key.go:89",
+        destroy_scheduled_duration: "google/services/kms/resource_kms_crypto_key.go:97",
+        import_only: "google/services/kms/resource_kms_crypto_key.go:105",
+        key_ring: "google/services/kms/resource_kms_crypto_key.go:74",
+        name: "google/services/kms/resource_kms_crypto_key.go:82",
+        purpose: "google/services/kms/resource_kms_crypto_key.go:121",
+        "version_template.protection_level": "google/services/kms/resource_kms_crypto_key.go:162",
+      },
+    },
+    google_kms_crypto_key_iam_member: {
+      provider: "google",
+      forceNew: {
+        ...IAM_MEMBER_FORCE_NEW,
+        crypto_key_id: "google/services/kms/iam_kms_crypto_key.go:35",
+      },
+    },
+    google_kms_key_ring: {
+      provider: "google",
+      forceNew: {
+        location: "google/services/kms/resource_kms_key_ring.go:59",
+        name: "google/services/kms/resource_kms_key_ring.go:66",
+        project: "google/services/kms/resource_kms_key_ring.go:73",
+      },
+    },
+    google_project_iam_member: {
+      provider: "google",
+      forceNew: {
+        ...IAM_MEMBER_FORCE_NEW,
+        project: "google/services/resourcemanager/iam_project.go:34",
+      },
+    },
+    google_project_service: {
+      provider: "google",
+      forceNew: {
+        project: "google/services/resourcemanager/resource_google_project_service.go:123",
+        service: "google/services/resourcemanager/resource_google_project_service.go:116",
+      },
+    },
+    google_redis_instance: {
+      provider: "google",
+      forceNew: {
+        alternative_location_id: "google/services/redis/resource_redis_instance.go:120",
+        authorized_network: "google/services/redis/resource_redis_instance.go:138",
+        connect_mode: "google/services/redis/resource_redis_instance.go:147",
+        customer_managed_key: "google/services/redis/resource_redis_instance.go:155",
+        location_id: "google/services/redis/resource_redis_instance.go:177",
+        name: "google/services/redis/resource_redis_instance.go:112",
+        project: "google/services/redis/resource_redis_instance.go:591",
+        region: "google/services/redis/resource_redis_instance.go:374",
+        reserved_ip_range: "google/services/redis/resource_redis_instance.go:390",
+        tier: "google/services/redis/resource_redis_instance.go:410",
+        transit_encryption_mode: "google/services/redis/resource_redis_instance.go:421",
+      },
+      conditional: {
+        redis_version: {
+          when: "when the version decreases (ForceNewIfChange isRedisVersionDecreasing)",
+          source: "google/services/redis/resource_redis_instance.go:98",
+        },
+      },
+    },
+    google_secret_manager_secret: {
+      provider: "google",
+      forceNew: {
+        project: "google/services/secretmanager/resource_secret_manager_secret.go:352",
+        replication: "google/services/secretmanager/resource_secret_manager_secret.go:92",
+        "replication.auto": "google/services/secretmanager/resource_secret_manager_secret.go:101",
+        "replication.user_managed": "google/services/secretmanager/resource_secret_manager_secret.go:130",
+        "replication.user_managed.replicas": "google/services/secretmanager/resource_secret_manager_secret.go:138",
+        "replication.user_managed.replicas.location": "google/services/secretmanager/resource_secret_manager_secret.go:146",
+        secret_id: "google/services/secretmanager/resource_secret_manager_secret.go:177",
+        tags: "google/services/secretmanager/resource_secret_manager_secret.go:259",
+      },
+      conditional: {
+        "replication.auto": {
+          when: "when replication switches between auto and user_managed (CustomizeDiff diff.ForceNew)",
+          source: "google/services/secretmanager/resource_secret_manager_secret.go:56",
+        },
+        "replication.user_managed": {
+          when: "when replication switches between auto and user_managed (CustomizeDiff diff.ForceNew)",
+          source: "google/services/secretmanager/resource_secret_manager_secret.go:50",
+        },
+      },
+    },
+    google_secret_manager_secret_iam_member: {
+      provider: "google",
+      forceNew: {
+        ...IAM_MEMBER_FORCE_NEW,
+        project: "google/services/secretmanager/iam_secret_manager_secret.go:39",
+        secret_id: "google/services/secretmanager/iam_secret_manager_secret.go:44",
+      },
+    },
+    google_secret_manager_secret_version: {
+      provider: "google",
+      forceNew: {
+        is_secret_data_base64: "google/services/secretmanager/resource_secret_manager_secret_version.go:165",
+        secret: "google/services/secretmanager/resource_secret_manager_secret_version.go:120",
+        secret_data: "google/services/secretmanager/resource_secret_manager_secret_version.go:103",
+        secret_data_wo_version: "google/services/secretmanager/resource_secret_manager_secret_version.go:96",
+      },
+    },
+    google_service_account: {
+      provider: "google",
+      forceNew: {
+        account_id: "google/services/resourcemanager/resource_google_service_account.go:72",
+        project: "google/services/resourcemanager/resource_google_service_account.go:97",
+      },
+    },
+    google_service_account_iam_member: {
+      provider: "google",
+      forceNew: {
+        ...IAM_MEMBER_FORCE_NEW,
+        service_account_id: "google/services/resourcemanager/iam_service_account.go:37",
+      },
+    },
+    google_service_networking_connection: {
+      provider: "google",
+      forceNew: {
+        network: "google/services/servicenetworking/resource_service_networking_connection.go:56",
+        service: "google/services/servicenetworking/resource_service_networking_connection.go:69",
+      },
+    },
+    helm_release: {
+      provider: "helm",
+      forceNew: {
+        name: "helm/resource_helm_release.go:414",
+        namespace: "helm/resource_helm_release.go:424",
+      },
+    },
+    kubernetes_config_map_v1: {
+      provider: "kubernetes",
+      forceNew: {
+        "metadata.generate_name": "kubernetes/schema_metadata.go:103",
+        "metadata.name": "kubernetes/schema_metadata.go:37",
+        "metadata.namespace": "kubernetes/schema_metadata.go:95",
+      },
+    },
+    kubernetes_deployment_v1: {
+      provider: "kubernetes",
+      forceNew: {
+        "metadata.generate_name": "kubernetes/schema_metadata.go:103",
+        "metadata.name": "kubernetes/schema_metadata.go:37",
+        "metadata.namespace": "kubernetes/schema_metadata.go:95",
+        "spec.selector": "kubernetes/resource_kubernetes_deployment_v1.go:104",
+        "spec.selector.match_expressions": "kubernetes/resource_kubernetes_deployment_v1.go:112",
+        "spec.selector.match_expressions.key": "kubernetes/resource_kubernetes_deployment_v1.go:119",
+        "spec.selector.match_expressions.operator": "kubernetes/resource_kubernetes_deployment_v1.go:125",
+        "spec.selector.match_expressions.values": "kubernetes/resource_kubernetes_deployment_v1.go:131",
+        "spec.selector.match_labels": "kubernetes/resource_kubernetes_deployment_v1.go:142",
+        "spec.template.metadata.generate_name": "kubernetes/schema_metadata.go:103",
+        "spec.template.metadata.name": "kubernetes/schema_metadata.go:37",
+        "spec.template.metadata.namespace": "kubernetes/schema_metadata.go:95",
+        "spec.template.spec.affinity.node_affinity.preferred_during_scheduling_ignored_during_execution.preference.match_fields":
+          "kubernetes/schema_affinity_spec.go:130",
+        "spec.template.spec.affinity.node_affinity.preferred_during_scheduling_ignored_during_execution.preference.match_fields.key":
+          "kubernetes/schema_node_selector_term.go:16",
+        "spec.template.spec.affinity.node_affinity.preferred_during_scheduling_ignored_during_execution.preference.match_fields.operator":
+          "kubernetes/schema_node_selector_term.go:22",
+        "spec.template.spec.affinity.node_affinity.preferred_during_scheduling_ignored_during_execution.preference.match_fields.values":
+          "kubernetes/schema_node_selector_term.go:28",
+        "spec.template.spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution.node_selector_term.match_fields":
+          "kubernetes/schema_affinity_spec.go:130",
+        "spec.template.spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution.node_selector_term.match_fields.key":
+          "kubernetes/schema_node_selector_term.go:16",
+        "spec.template.spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution.node_selector_term.match_fields.operator":
+          "kubernetes/schema_node_selector_term.go:22",
+        "spec.template.spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution.node_selector_term.match_fields.values":
+          "kubernetes/schema_node_selector_term.go:28",
+        "spec.template.spec.volume.azure_file.secret_namespace": "kubernetes/schema_volume_source.go:190",
+        "spec.template.spec.volume.ephemeral.volume_claim_template.spec.access_modes": "kubernetes/schema_persistent_volume_claim.go:33",
+        "spec.template.spec.volume.ephemeral.volume_claim_template.spec.resources.limits": "kubernetes/schema_persistent_volume_claim.go:56",
+        "spec.template.spec.volume.ephemeral.volume_claim_template.spec.selector": "kubernetes/schema_persistent_volume_claim.go:73",
+        "spec.template.spec.volume.ephemeral.volume_claim_template.spec.storage_class_name": "kubernetes/schema_persistent_volume_claim.go:91",
+        "spec.template.spec.volume.ephemeral.volume_claim_template.spec.volume_mode": "kubernetes/schema_persistent_volume_claim.go:98",
+        "spec.template.spec.volume.ephemeral.volume_claim_template.spec.volume_name": "kubernetes/schema_persistent_volume_claim.go:83",
+      },
+    },
+    kubernetes_horizontal_pod_autoscaler_v2: {
+      provider: "kubernetes",
+      forceNew: {
+        "metadata.generate_name": "kubernetes/schema_metadata.go:103",
+        "metadata.name": "kubernetes/schema_metadata.go:37",
+        "metadata.namespace": "kubernetes/schema_metadata.go:95",
+      },
+    },
+    kubernetes_manifest: {
+      provider: "kubernetes",
+      forceNew: {
+        "manifest.apiVersion": "manifest/provider/plan.go:186",
+        "manifest.kind": "manifest/provider/plan.go:187",
+        "manifest.metadata.name": "manifest/provider/plan.go:188",
+        "manifest.metadata.namespace": "manifest/provider/plan.go:332",
+      },
+      conditional: {
+        manifest: {
+          when: "the API server publishes no OpenAPI schema for the kind (a CRD without one): then every change replaces",
+          source: "manifest/provider/plan.go:373-376",
+        },
+      },
+    },
+    kubernetes_namespace_v1: {
+      provider: "kubernetes",
+      forceNew: {
+        "metadata.generate_name": "kubernetes/schema_metadata.go:62",
+        "metadata.name": "kubernetes/schema_metadata.go:37",
+      },
+    },
+    kubernetes_network_policy_v1: {
+      provider: "kubernetes",
+      forceNew: {
+        "metadata.generate_name": "kubernetes/schema_metadata.go:103",
+        "metadata.name": "kubernetes/schema_metadata.go:37",
+        "metadata.namespace": "kubernetes/schema_metadata.go:95",
+      },
+    },
+    kubernetes_pod_disruption_budget_v1: {
+      provider: "kubernetes",
+      forceNew: {
+        "metadata.generate_name": "kubernetes/schema_metadata.go:103",
+        "metadata.name": "kubernetes/schema_metadata.go:37",
+        "metadata.namespace": "kubernetes/schema_metadata.go:95",
+        spec: "kubernetes/resource_kubernetes_pod_disruption_budget_v1.go:47",
+        "spec.max_unavailable": "kubernetes/resource_kubernetes_pod_disruption_budget_v1.go:55",
+        "spec.min_available": "kubernetes/resource_kubernetes_pod_disruption_budget_v1.go:62",
+        "spec.selector": "kubernetes/resource_kubernetes_pod_disruption_budget_v1.go:69",
+      },
+    },
+    kubernetes_secret_v1: {
+      provider: "kubernetes",
+      forceNew: {
+        "metadata.generate_name": "kubernetes/schema_metadata.go:103",
+        "metadata.name": "kubernetes/schema_metadata.go:37",
+        "metadata.namespace": "kubernetes/schema_metadata.go:95",
+        type: "kubernetes/resource_kubernetes_secret_v1.go:123",
+      },
+    },
+    kubernetes_service_account_v1: {
+      provider: "kubernetes",
+      forceNew: {
+        "metadata.generate_name": "kubernetes/schema_metadata.go:103",
+        "metadata.name": "kubernetes/schema_metadata.go:37",
+        "metadata.namespace": "kubernetes/schema_metadata.go:95",
+      },
+    },
+    kubernetes_service_v1: {
+      provider: "kubernetes",
+      forceNew: {
+        "metadata.generate_name": "kubernetes/schema_metadata.go:103",
+        "metadata.name": "kubernetes/schema_metadata.go:37",
+        "metadata.namespace": "kubernetes/schema_metadata.go:95",
+        "spec.cluster_ip": "kubernetes/resource_kubernetes_service_v1.go:69",
+        "spec.cluster_ips": "kubernetes/resource_kubernetes_service_v1.go:80",
+        "spec.health_check_node_port": "kubernetes/resource_kubernetes_service_v1.go:288",
+        "spec.load_balancer_class": "kubernetes/resource_kubernetes_service_v1.go:154",
+      },
+    },
+  },
+} as const;
+
+/**
+ * The images each chart version we pin deploys, rendered with `helm template` (Helm 3.17) on the
+ * chart source with the values the example app synthesizes, dependencies from their own tags
+ * (kube-state-metrics-8.4.0, prometheus-node-exporter-4.56.1, grafana-12.11.1). `hook`: a Helm hook
+ * Job, run on install/upgrade then deleted; `test`: only `helm test` runs it, helm_release never does.
+ * A values change that turns a component on or off, or overrides an image, changes this list.
+ */
+export const CHART_IMAGE_FACTS = {
+  "kong@3.4.1": {
+    source: "Kong/charts@kong-3.4.1:charts/kong/values.yaml (image.repository/tag overridden by our values with VERSIONS.kongImage)",
+    images: [{ image: "kong:3.9.1", runs: "proxy Deployment (and its clear-stale-pid init container)", kind: "workload" }],
+    /** crds/custom-resource-definitions.yaml: installed by Helm unless skip_crds; none is read by DB-less Kong with ingressController off. */
+    crds: { count: 12, source: "Kong/charts@kong-3.4.1:charts/kong/crds/custom-resource-definitions.yaml" },
+  },
+  "kube-prometheus-stack@88.5.3": {
+    source:
+      "prometheus-community/helm-charts@kube-prometheus-stack-88.5.3:charts/kube-prometheus-stack/values.yaml:1019-1021,3130-3132,3524-3527,3551-3554,4345-4347 (empty tags = Chart.yaml:33 appVersion v0.93.1); grafana-community/helm-charts@grafana-12.11.1:charts/grafana/values.yaml:112-114,135,1044 (Chart.yaml:5 appVersion 13.2.0); prometheus-community/helm-charts@kube-state-metrics-8.4.0:charts/kube-state-metrics/values.yaml:5 (appVersion 2.20.0); @prometheus-node-exporter-4.56.1:charts/prometheus-node-exporter/values.yaml:6 (appVersion 1.12.1)",
+    images: [
+      { image: "quay.io/prometheus-operator/prometheus-operator:v0.93.1", runs: "operator Deployment", kind: "workload" },
+      {
+        image: "quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1",
+        runs: "sidecar the operator adds to Prometheus and Alertmanager",
+        kind: "workload",
+      },
+      { image: "quay.io/prometheus/prometheus:v3.14.0-distroless", runs: "Prometheus StatefulSet (operator-managed)", kind: "workload" },
+      { image: "quay.io/prometheus/alertmanager:v0.34.0", runs: "Alertmanager StatefulSet (operator-managed)", kind: "workload" },
+      { image: "docker.io/grafana/grafana:13.2.0", runs: "Grafana Deployment", kind: "workload" },
+      { image: "quay.io/kiwigrid/k8s-sidecar:2.10.1", runs: "Grafana dashboard and datasource sidecars", kind: "workload" },
+      { image: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0", runs: "kube-state-metrics Deployment", kind: "workload" },
+      { image: "quay.io/prometheus/node-exporter:v1.12.1-distroless", runs: "node-exporter DaemonSet (every node)", kind: "workload" },
+      { image: "ghcr.io/jkroepke/kube-webhook-certgen:1.8.7", runs: "admission webhook certificate Jobs", kind: "hook" },
+      { image: "docker.io/bats/bats:1.14.0", runs: "Grafana test Pod", kind: "test" },
+    ],
+  },
+} as const;

@@ -1,5 +1,5 @@
 // npm run review [-- --dir cdktf.out] [--base DIR] [--out DIR]
-// Writes one Markdown plan review per stack, for a pull request.
+// Writes one Markdown synth review per stack, for a pull request (not a Terraform plan: see README "Synth review").
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";

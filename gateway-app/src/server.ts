@@ -32,6 +32,14 @@ export interface StartOptions {
   readonly logSink?: LogSink;
 }
 
+/** The port is taken: a setup mistake with a one-line fix, not a crash. */
+export class PortInUseError extends Error {
+  constructor(port: number, host: string) {
+    super(`port ${port} on ${host} is already in use: stop what listens there, or start on another port with PORT= (e.g. PORT=8081 npm run gateway)`);
+    this.name = "PortInUseError";
+  }
+}
+
 /** Wires the real dependencies and listens. The only place that opens sockets. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const stdout = bufferedSink((chunk) => process.stdout.write(chunk));
@@ -77,8 +85,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   });
 
   let active = 0;
-  const server = await new Promise<Server>((resolve) => {
+  const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server;
+    s.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new PortInUseError(config.port, config.host) : error));
   });
   answerProtocolErrors(server);
   server.on("request", (_req, res) => {
@@ -143,7 +152,11 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const gateway = await startGateway(result.config);
+  const gateway = await startGateway(result.config).catch((error: unknown) => {
+    if (!(error instanceof PortInUseError)) throw error;
+    process.stderr.write(`gateway-app: ${error.message}\n`);
+    process.exit(1);
+  });
   // Lines still buffered when the process ends some other way (a crash) are written out.
   process.once("exit", gateway.flushLogs);
   const stop = () => void gateway.shutdown().then(() => process.exit(0));
