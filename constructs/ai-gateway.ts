@@ -56,7 +56,9 @@ export interface AiGatewayProps {
    * Prometheus, Grafana, dashboards and alerts; `false` when you bring your own.
    * @default - an ObservabilityStack with its defaults
    */
-  readonly observability?: false | Pick<ObservabilityStackProps, "retention" | "storageGi" | "storageClassName" | "grafanaAdminSecret" | "alerts">;
+  readonly observability?:
+    | false
+    | Pick<ObservabilityStackProps, "retention" | "storageGi" | "storageClassName" | "grafanaAdminSecret" | "alerts" | "alerting">;
 }
 
 const KONG_REDIS_SECRET = { name: "kong-redis", key: "password" } as const;
@@ -145,6 +147,7 @@ export class AiGateway extends Construct {
       this.observability = new ObservabilityStack(this, "Observability", {
         ...props.observability,
         namespace: ns.observability,
+        projectId: props.projectId,
         targets: { edge: { namespace: names.edge }, backend: { namespace: names.app }, router: { namespace: names.router } },
         models: this.catalogue.models.map((m) => m.name),
       });

@@ -1,6 +1,10 @@
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import type { ITerraformDependable } from "cdktf";
+import { Annotations } from "cdktf";
+import { ALERTMANAGER_SECRETS_DIR, ALERTMANAGER_SECRETS_VOLUME, alertmanagerPlan, type AlertingProps } from "../lib/observability/alertmanager";
+import { SecretFiles } from "../lib/secret-files";
 import { gatewayAlertGroups, type AlertOptions, type RuleGroup } from "../lib/observability/alerts";
 import { gatewayDashboards } from "../lib/observability/dashboards";
 import type { GrafanaDashboard } from "../lib/observability/dashboard-builder";
@@ -47,6 +51,17 @@ export interface ObservabilityStackProps {
    */
   readonly grafanaAdminSecret?: { readonly name: string; readonly userKey: string; readonly passwordKey: string };
   /**
+   * Where alerts go: Slack, PagerDuty, e-mail or webhook receivers by severity, their
+   * credentials mounted from Secret Manager (never in Terraform state).
+   * @default - no receivers: alerts show in Alertmanager's UI and reach no one; synth warns
+   */
+  readonly alerting?: AlertingProps;
+  /**
+   * The project of the receivers' secrets, unless `alerting.secretsProjectId` names another.
+   * @default - required when `alerting` is given without `secretsProjectId`
+   */
+  readonly projectId?: string;
+  /**
    * Alert thresholds.
    * @default - see gatewayAlertGroups
    */
@@ -58,6 +73,9 @@ const OBSERVABILITY_DEFAULTS = {
   storageGi: 50,
   storageClassName: "standard-rwo",
 } as const;
+
+export { AlertReceiverSecrets, type AlertReceiverSecretsProps } from "../lib/observability/alert-receiver-secrets";
+export type { AlertingProps, AlertReceiver, AlertSeverity } from "../lib/observability/alertmanager";
 
 /**
  * kube-prometheus-stack, configured for GKE: no scrapes of what GKE hides (controller manager,
@@ -98,6 +116,7 @@ export class ObservabilityStack extends Construct {
     }
 
     const admin = props.grafanaAdminSecret;
+    const alerting = this.configureAlerting(props);
     this.values = {
       crds: { enabled: true },
       // GKE runs these on its control plane, out of reach; Dataplane V2 has no kube-proxy.
@@ -153,7 +172,7 @@ export class ObservabilityStack extends Construct {
         ],
       },
       additionalPrometheusRulesMap: { "ai-gateway": { groups: this.ruleGroups } },
-      alertmanager: { enabled: true, alertmanagerSpec: { retention: "120h" } },
+      alertmanager: { enabled: true, ...alerting.values, alertmanagerSpec: { retention: "120h", ...alerting.spec } },
       grafana: {
         enabled: true,
         defaultDashboardsEnabled: true,
@@ -180,7 +199,55 @@ export class ObservabilityStack extends Construct {
       cleanupOnFail: true,
       timeout: 900,
       values: [toYaml(this.values)],
+      // The Alertmanager pod mounts its receivers' secrets at start; an atomic release waits for it.
+      dependsOn: alerting.dependsOn,
     });
+  }
+
+  /**
+   * The Alertmanager configuration and the Secret Manager mount it reads its credentials from.
+   * The secrets and Alertmanager's right to read them come from AlertReceiverSecrets in the
+   * infrastructure stack (this stack holds no Google resources).
+   */
+  private configureAlerting(props: ObservabilityStackProps): {
+    values: Record<string, unknown>;
+    spec: Record<string, unknown>;
+    dependsOn: ITerraformDependable[];
+  } {
+    if (!props.alerting) {
+      Annotations.of(this).addWarning(
+        "ObservabilityStack has no alerting receivers: alerts reach no one. Set `alerting.receivers` (Slack, PagerDuty, e-mail or webhook).",
+      );
+      return { values: {}, spec: {}, dependsOn: [] };
+    }
+    const secretsProject = props.alerting.secretsProjectId ?? props.projectId;
+    if (!secretsProject)
+      throw new InvalidPropsError(
+        this,
+        "projectId",
+        "is required with alerting",
+        "give the project of the receivers' secrets (or alerting.secretsProjectId)",
+      );
+    const plan = alertmanagerPlan(this, props.alerting);
+    const files = new SecretFiles(this, "AlertmanagerSecrets", {
+      namespace: props.namespace,
+      name: "alertmanager-receivers",
+      projectId: secretsProject,
+      secrets: plan.secretFiles,
+    });
+    return {
+      values: { config: plan.config },
+      spec: {
+        volumes: [
+          {
+            name: ALERTMANAGER_SECRETS_VOLUME,
+            csi: { driver: "secrets-store-gke.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: files.className } },
+          },
+        ],
+        volumeMounts: [{ name: ALERTMANAGER_SECRETS_VOLUME, mountPath: ALERTMANAGER_SECRETS_DIR, readOnly: true }],
+      },
+      dependsOn: [files.manifest],
+    };
   }
 
   /** The alerts as a Prometheus rule file, for promtool and reviews. */
