@@ -113,7 +113,8 @@ describe("PromQL against a real Prometheus scraping gateway-app", () => {
       const answer = await prometheus.query(expr);
       expect(answer.status, answer.error).toBe("success");
       if (!onlyGateway(expr)) return;
-      const selectors = [...expr.matchAll(/\b(gateway_[a-z0-9_]+)(\{[^}]*\})?/g)].map((m) => m[0]);
+      // `up{job="gateway-app"}` too: the scrape job's name is what GatewayNotScraped watches.
+      const selectors = [...expr.matchAll(/\b(gateway_[a-z0-9_]+|up)(\{[^}]*\})?/g)].map((m) => m[0]);
       expect(selectors.length).toBeGreaterThan(0);
       for (const selector of selectors) {
         const series = await prometheus.query(selector);
