@@ -53,6 +53,11 @@ export interface AiGatewayProps {
   /** @default { tag: "0.1.0" } */
   readonly backendImage?: GatewayBackendProps["image"];
   /**
+   * The control plane's CIDR, for the NetworkPolicy that lets it call the Prometheus operator's webhook.
+   * @default - none (PlatformStack passes the cluster's): the webhook is unreachable
+   */
+  readonly controlPlaneCidr?: string;
+  /**
    * Prometheus, Grafana, dashboards and alerts; `false` when you bring your own.
    * @default - an ObservabilityStack with its defaults
    */
@@ -155,6 +160,7 @@ export class AiGateway extends Construct {
     this.networkPolicies = new GatewayNetworkPolicies(this, "NetworkPolicies", {
       namespaces: ns,
       ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: BACKEND_PORT, router: ROUTER_PORT },
+      controlPlaneCidr: props.controlPlaneCidr,
     });
   }
 

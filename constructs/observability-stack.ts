@@ -118,17 +118,29 @@ export class ObservabilityStack extends Construct {
     const admin = props.grafanaAdminSecret;
     const alerting = this.configureAlerting(props);
     this.values = {
-      crds: { enabled: true },
+      // Helm installs a chart's crds/ only once; the chart's pre-install/pre-upgrade Job applies
+      // them server-side on every release, so a chart bump also upgrades the CRDs.
+      crds: { enabled: true, upgradeJob: { enabled: true, forceConflicts: true, image: { busybox: { tag: BUSYBOX_TAG } }, resources: SMALL } },
       // GKE runs these on its control plane, out of reach; Dataplane V2 has no kube-proxy.
       kubeControllerManager: { enabled: false },
       kubeScheduler: { enabled: false },
       kubeEtcd: { enabled: false },
       kubeProxy: { enabled: false },
+      // GKE Standard runs kube-dns (metrics on 10054 and 10055), not CoreDNS.
+      kubeDns: { enabled: true },
+      coreDns: { enabled: false },
       defaultRules: {
         create: true,
         rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false },
       },
-      prometheusOperator: { tls: { internalPort: 10250 } },
+      prometheusOperator: {
+        tls: { internalPort: 10250 },
+        resources: resources("100m", "128Mi", "500m", "256Mi"),
+        prometheusConfigReloader: { resources: SMALL },
+        admissionWebhooks: { patch: { resources: SMALL } },
+      },
+      "kube-state-metrics": { resources: resources("50m", "128Mi", "250m", "256Mi") },
+      "prometheus-node-exporter": { resources: resources("20m", "32Mi", "200m", "64Mi") },
       prometheus: {
         prometheusSpec: {
           serviceMonitorSelectorNilUsesHelmValues: false,
@@ -143,7 +155,7 @@ export class ObservabilityStack extends Construct {
           ruleSelector: {},
           ruleNamespaceSelector: {},
           retention,
-          retentionSize: `${Math.floor(storageGi * 0.9)}GB`,
+          retentionSize: retentionSize(storageGi),
           storageSpec: {
             volumeClaimTemplate: {
               spec: {
@@ -172,7 +184,11 @@ export class ObservabilityStack extends Construct {
         ],
       },
       additionalPrometheusRulesMap: { "ai-gateway": { groups: this.ruleGroups } },
-      alertmanager: { enabled: true, ...alerting.values, alertmanagerSpec: { retention: "120h", ...alerting.spec } },
+      alertmanager: {
+        enabled: true,
+        ...alerting.values,
+        alertmanagerSpec: { retention: "120h", resources: resources("50m", "64Mi", "250m", "128Mi"), ...alerting.spec },
+      },
       grafana: {
         enabled: true,
         defaultDashboardsEnabled: true,
@@ -182,10 +198,15 @@ export class ObservabilityStack extends Construct {
         ...(admin ? { admin: { existingSecret: admin.name, userKey: admin.userKey, passwordKey: admin.passwordKey } } : {}),
         // Reached with `kubectl port-forward`, never exposed by default.
         service: { type: "ClusterIP" },
+        resources: resources("100m", "256Mi", "500m", "512Mi"),
+        // The chart's `helm test` pod; nothing runs it, and it has no resources.
+        testFramework: { enabled: false },
         ingress: { enabled: false },
         sidecar: {
           dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL", provider: { allowUiUpdates: false } },
           datasources: { enabled: true, defaultDatasourceEnabled: true },
+          // One setting for both sidecars (dashboards and datasources).
+          resources: resources("50m", "64Mi", "250m", "128Mi"),
         },
       },
     };
@@ -254,6 +275,22 @@ export class ObservabilityStack extends Construct {
   ruleFile(): string {
     return toYaml({ groups: this.ruleGroups });
   }
+}
+
+/** Requests for the scheduler, limits so that one component cannot starve the node (policy AIG-K8S-15). */
+function resources(cpuRequest: string, memoryRequest: string, cpuLimit: string, memoryLimit: string) {
+  return { requests: { cpu: cpuRequest, memory: memoryRequest }, limits: { cpu: cpuLimit, memory: memoryLimit } };
+}
+const SMALL = resources("10m", "32Mi", "100m", "64Mi");
+// The CRD upgrade Job's helper image; the chart's default is "latest".
+const BUSYBOX_TAG = "1.37.0";
+
+/**
+ * 90% of the volume, in MiB so that small volumes keep a limit ("0GB" would mean none).
+ * Prometheus reads its size units as powers of 1024 ("1KB is 1024B", `--storage.tsdb.retention.size`).
+ */
+export function retentionSize(storageGi: number): string {
+  return `${Math.floor(storageGi * 1024 * 0.9)}MB`;
 }
 
 function serviceMonitor(name: string, namespace: string, matchLabels: Record<string, string>, path: string) {

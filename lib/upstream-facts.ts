@@ -1163,6 +1163,38 @@ export const KUBE_PROMETHEUS_STACK_FACTS = {
   images: { alertmanager: "v0.34.0", prometheus: "v3.14.0", operator: "v0.93.1" },
   /** Release `kube-prometheus-stack` names its objects without a second prefix (templates/_helpers.tpl "kube-prometheus-stack.fullname"). */
   releaseName: "kube-prometheus-stack",
+  /**
+   * `kubeDns.enabled` makes a Service in kube-system selecting GKE's kube-dns pods, scraped on
+   * dnsmasq's 10054 and kubedns' 10055. values.yaml:2222-2236, templates/exporters/kube-dns/service.yaml
+   */
+  kubeDns: { podLabels: { "k8s-app": "kube-dns" }, metricsPorts: [10054, 10055] },
+  /**
+   * The operator's pod label (templates/prometheus-operator/deployment.yaml) and its webhook port,
+   * `prometheusOperator.tls.internalPort`, which the API server calls (values.yaml, rendered by helm template).
+   */
+  operator: { podLabels: { app: "kube-prometheus-stack-operator" }, webhookPort: 10250 },
+  /**
+   * Where each component's container resources are set, and the value that turns the component
+   * on (absent: always on). Every one defaults to `{}` (no requests, no limits):
+   * values.yaml:62 (crds.upgradeJob), 1165 (alertmanagerSpec), 3055/3135 (admissionWebhooks
+   * deployment/patch), 3412 (prometheusOperator), 3561 (prometheusConfigReloader), 4668
+   * (prometheusSpec); grafana-community/helm-charts@grafana-12.11.1:charts/grafana/values.yaml
+   * `resources`, `sidecar.resources`; prometheus-community/helm-charts@ea930baee:charts/kube-state-metrics/values.yaml
+   * and charts/prometheus-node-exporter/values.yaml `resources`. Checked by rendering with
+   * helm template: with these set, every container of every workload has requests and limits.
+   */
+  resourcePaths: [
+    { path: "prometheus.prometheusSpec.resources" },
+    { path: "alertmanager.alertmanagerSpec.resources", enabledBy: "alertmanager.enabled" },
+    { path: "prometheusOperator.resources" },
+    { path: "prometheusOperator.prometheusConfigReloader.resources" },
+    { path: "prometheusOperator.admissionWebhooks.patch.resources" },
+    { path: "grafana.resources", enabledBy: "grafana.enabled" },
+    { path: "grafana.sidecar.resources", enabledBy: "grafana.enabled" },
+    { path: "kube-state-metrics.resources", enabledBy: "kubeStateMetrics.enabled" },
+    { path: "prometheus-node-exporter.resources", enabledBy: "nodeExporter.enabled" },
+    { path: "crds.upgradeJob.resources", enabledBy: "crds.upgradeJob.enabled", enabledDefault: false },
+  ],
   alertmanager: {
     /** The Alertmanager pod runs as this ServiceAccount (rendered by helm template, templates/alertmanager/serviceaccount.yaml). */
     serviceAccount: "kube-prometheus-stack-alertmanager",
