@@ -154,7 +154,7 @@ export class AiGateway extends Construct {
         namespace: ns.observability,
         projectId: props.projectId,
         targets: { edge: { namespace: names.edge }, backend: { namespace: names.app }, router: { namespace: names.router } },
-        models: this.catalogue.models.map((m) => m.name),
+        models: this.catalogue.models.map((m) => ({ name: m.name, mode: m.mode })),
       });
     }
     this.networkPolicies = new GatewayNetworkPolicies(this, "NetworkPolicies", {

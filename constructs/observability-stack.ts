@@ -6,7 +6,7 @@ import { Annotations } from "cdktf";
 import { ALERTMANAGER_SECRETS_DIR, ALERTMANAGER_SECRETS_VOLUME, alertmanagerPlan, type AlertingProps } from "../lib/observability/alertmanager";
 import { SecretFiles } from "../lib/secret-files";
 import { gatewayAlertGroups, type AlertOptions, type RuleGroup } from "../lib/observability/alerts";
-import { gatewayDashboards } from "../lib/observability/dashboards";
+import { gatewayDashboards, type DashboardModel } from "../lib/observability/dashboards";
 import type { GrafanaDashboard } from "../lib/observability/dashboard-builder";
 import { InvalidPropsError, received } from "../lib/errors";
 import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
@@ -25,8 +25,8 @@ export interface ObservabilityStackProps {
   /** Namespace of Prometheus, Grafana and the dashboards. */
   readonly namespace: string;
   readonly targets: ScrapeTargets;
-  /** Public model names, for the per-model dashboard panels. */
-  readonly models: readonly string[];
+  /** Public model names (with their mode: an embedding model gets no time-to-first-token panel), for the per-model dashboard panels. */
+  readonly models: readonly DashboardModel[];
   /**
    * How long Prometheus keeps samples.
    * @default "15d"

@@ -28,7 +28,6 @@ export const KONG_METRICS = [
   "kong_upstream_latency_ms_bucket",
   "kong_request_latency_ms_bucket",
   "kong_bandwidth_bytes",
-  "kong_upstream_target_health",
   "kong_nginx_connections_total",
 ] as const;
 
