@@ -58,7 +58,7 @@ describe("plan review of the example app", () => {
   });
 
   it("groups resources by construct and type", () => {
-    expect(platform).toMatch(/\| ai-gateway-platform\/Gateway\/NetworkPolicies \| kubernetes_network_policy_v1 \| 8 \|/);
+    expect(platform).toMatch(/\| ai-gateway-platform\/Gateway\/NetworkPolicies \| kubernetes_network_policy_v1 \| 9 \|/);
   });
 
   it("is deterministic across synths", () => {
