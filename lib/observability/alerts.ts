@@ -77,6 +77,20 @@ function slowShare(histogram: string, selector: string, threshold: number, windo
 }
 
 /**
+ * Share of non-streamed requests slower than `threshold`. With gateway-app's `stream` label on
+ * the request histogram, exactly; without it, streams (counted by their first token) are all
+ * assumed slow and taken out, so a long stream can never page, at the price of missing slow
+ * non-streamed requests while they are fewer than the streams.
+ */
+export function nonStreamedSlowShare(threshold: number, window: string): string {
+  const exact = slowShare("gateway_http_request_duration_seconds", `${SERVED_TRAFFIC},stream="false"`, threshold, window);
+  const all = `sum(rate(gateway_http_request_duration_seconds_count{${SERVED_TRAFFIC}}[${window}]))`;
+  const fast = `sum(rate(gateway_http_request_duration_seconds_bucket{${SERVED_TRAFFIC},${bucketMatcher(threshold)}}[${window}]))`;
+  const streams = `(sum(rate(gateway_time_to_first_token_seconds_count[${window}])) or vector(0))`;
+  return `(${exact} or (clamp_min(${all} - ${fast} - ${streams}, 0) / (${all} - ${streams})))`;
+}
+
+/**
  * The gateway's alerts: 5xx ratios at gateway-app and Kong, latency-objective burns
  * (multi-window: total time of non-streamed requests, first token of streams), no traffic,
  * gateway-app missing from the scrape, upstream circuit not closed, sustained 429s at the
@@ -91,8 +105,7 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
   const runbook = (anchor: string) => `${options.runbookBaseUrl ?? ALERT_DEFAULTS.runbookBaseUrl}#${anchor}`;
   const budget = Number((1 - objective).toFixed(6));
   const namespaces = options.namespaces.join("|");
-  // Streams are told apart by gateway-app's `stream` label; a series without it counts as non-streamed.
-  const nonStreamed = `${SERVED_TRAFFIC},stream!="true"`;
+
   const burn = (alert: string, what: string, share: (window: string) => string, seconds: number, anchor: string) =>
     BURN_WINDOWS.map((w) => ({
       alert,
@@ -124,7 +137,7 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
         ...burn(
           "GatewayLatencyBudgetBurn",
           "Non-streamed requests",
-          (w) => slowShare("gateway_http_request_duration_seconds", nonStreamed, threshold, w),
+          (w) => nonStreamedSlowShare(threshold, w),
           threshold,
           "gatewaylatencybudgetburn",
         ),

@@ -173,6 +173,19 @@ describe("alert rules", () => {
       ]);
     });
 
+    it("non-streamed, before gateway-app labels streams: long streams still never page, slow non-streamed requests do", () => {
+      const unlabelled = (fastPerMinute: number, totalPerMinute: number) => [
+        { series: `gateway_http_request_duration_seconds_bucket{${ROUTE},status="200",le="${le10}"}`, values: `0+${fastPerMinute}x400` },
+        { series: `gateway_http_request_duration_seconds_count{${ROUTE},status="200"}`, values: `0+${totalPerMinute}x400` },
+      ];
+      expectFires("GatewayLatencyBudgetBurn", [
+        // 100 streams a minute, every one past 10 s to its last byte, beside 100 fast non-streamed requests.
+        { input: [...unlabelled(100, 200), ...ttft(100, 100)], at: "6h" },
+        // No streams at all, and 20% of requests slow.
+        { input: [...unlabelled(80, 100), ...probeDurations], at: "45m", labels: bothWindows },
+      ]);
+    });
+
     it("streams: both burn windows fire when 20% wait too long for the first token, quiet at 0.5%", () => {
       expectFires("GatewayTimeToFirstTokenBudgetBurn", [
         { input: ttft(80, 100), at: "45m", labels: bothWindows },
