@@ -62,10 +62,17 @@ export interface AiGatewayProps {
   /** @default { tag: "0.1.0" } */
   readonly backendImage?: GatewayBackendProps["image"];
   /**
+   * The control plane's CIDR, for the NetworkPolicy that lets it call the Prometheus operator's webhook.
+   * @default - none (PlatformStack passes the cluster's): the webhook is unreachable
+   */
+  readonly controlPlaneCidr?: string;
+  /**
    * Prometheus, Grafana, dashboards and alerts; `false` when you bring your own.
    * @default - an ObservabilityStack with its defaults
    */
-  readonly observability?: false | Pick<ObservabilityStackProps, "retention" | "storageGi" | "storageClassName" | "grafanaAdminSecret" | "alerts">;
+  readonly observability?:
+    | false
+    | Pick<ObservabilityStackProps, "retention" | "storageGi" | "storageClassName" | "grafanaAdminSecret" | "alerts" | "alerting">;
 }
 
 const KONG_REDIS_SECRET = { name: "kong-redis", key: "password" } as const;
@@ -150,13 +157,15 @@ export class AiGateway extends Construct {
       this.observability = new ObservabilityStack(this, "Observability", {
         ...props.observability,
         namespace: ns.observability,
+        projectId: props.projectId,
         targets: { edge: { namespace: names.edge }, backend: { namespace: names.app }, router: { namespace: names.router } },
-        models: this.catalogue.models.map((m) => m.name),
+        models: this.catalogue.models.map((m) => ({ name: m.name, mode: m.mode })),
       });
     }
     this.networkPolicies = new GatewayNetworkPolicies(this, "NetworkPolicies", {
       namespaces: ns,
       ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: BACKEND_PORT, backendMetrics: BACKEND_METRICS_PORT, router: ROUTER_PORT },
+      controlPlaneCidr: props.controlPlaneCidr,
     });
   }
 

@@ -3,6 +3,7 @@ import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v
 import type { GatewayTier } from "./gateway-namespaces";
 import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
 import { guardRenderedValues } from "../lib/synth-guard";
+import { KUBE_PROMETHEUS_STACK_FACTS } from "../lib/upstream-facts";
 
 export interface GatewayNetworkPoliciesProps {
   /** Namespace names by tier. */
@@ -20,6 +21,13 @@ export interface GatewayNetworkPoliciesProps {
    * @default 6378
    */
   readonly redisPort?: number;
+  /**
+   * The control plane's CIDR (the cluster's `masterIpv4CidrBlock`), which calls the Prometheus
+   * operator's admission webhook on 10250.
+   * @default - no ingress from the control plane: the webhook is unreachable, and with its
+   *   `failurePolicy: Ignore` every PrometheusRule write waits 10 s and is admitted unvalidated
+   */
+  readonly controlPlaneCidr?: string;
 }
 
 type Peer = { namespace: string; component?: string; pods?: Readonly<Record<string, string>> } | { cidr: string; except?: string[] };
@@ -41,6 +49,8 @@ const DNS: Rule = {
 // The GKE metadata server (Workload Identity tokens) answers on these link-local addresses.
 const METADATA: Rule = { peers: [{ cidr: "169.254.169.254/32" }, { cidr: "169.254.169.252/32" }], ports: [{ port: 80 }, { port: 988 }] };
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+const KUBE_DNS = KUBE_PROMETHEUS_STACK_FACTS.kubeDns;
+const OPERATOR = KUBE_PROMETHEUS_STACK_FACTS.operator;
 
 /**
  * Default deny in every tier's namespace, then only the request path: internet → Kong →
@@ -102,6 +112,8 @@ export class GatewayNetworkPolicies extends Construct {
         ingress: [{ peers: [{ namespace: ns.observability }], ports: [] }],
         egress: [
           DNS,
+          // kube-dns' own metrics (dnsmasq and kubedns), which the chart's kube-dns monitor scrapes.
+          { peers: [{ namespace: "kube-system", pods: KUBE_DNS.podLabels }], ports: KUBE_DNS.metricsPorts.map((port) => ({ port })) },
           { peers: [{ namespace: ns.observability }], ports: [] },
           { peers: [{ namespace: ns.edge, pods: EDGE_PODS }], ports: [{ port: p.edgeStatus }] },
           { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backendMetrics }] },
@@ -111,6 +123,15 @@ export class GatewayNetworkPolicies extends Construct {
         ],
       },
     );
+    if (props.controlPlaneCidr) this.operatorWebhook(ns.observability, props.controlPlaneCidr);
+  }
+
+  /** The API server calls the operator's admission webhook from the control plane's range. */
+  private operatorWebhook(namespace: string, controlPlaneCidr: string): void {
+    this.policy("observability-operator-webhook", namespace, OPERATOR.podLabels, {
+      ingress: [{ peers: [{ cidr: controlPlaneCidr }], ports: [{ port: OPERATOR.webhookPort }] }],
+      egress: [],
+    });
   }
 
   private policy(name: string, namespace: string, podLabels: Readonly<Record<string, string>>, rules: { ingress: Rule[]; egress: Rule[] }): void {

@@ -1,8 +1,12 @@
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import type { ITerraformDependable } from "cdktf";
+import { Annotations } from "cdktf";
+import { ALERTMANAGER_SECRETS_DIR, ALERTMANAGER_SECRETS_VOLUME, alertmanagerPlan, type AlertingProps } from "../lib/observability/alertmanager";
+import { SecretFiles } from "../lib/secret-files";
 import { gatewayAlertGroups, type AlertOptions, type RuleGroup } from "../lib/observability/alerts";
-import { gatewayDashboards } from "../lib/observability/dashboards";
+import { gatewayDashboards, type DashboardModel } from "../lib/observability/dashboards";
 import type { GrafanaDashboard } from "../lib/observability/dashboard-builder";
 import { InvalidPropsError, received } from "../lib/errors";
 import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
@@ -21,8 +25,8 @@ export interface ObservabilityStackProps {
   /** Namespace of Prometheus, Grafana and the dashboards. */
   readonly namespace: string;
   readonly targets: ScrapeTargets;
-  /** Public model names, for the per-model dashboard panels. */
-  readonly models: readonly string[];
+  /** Public model names (with their mode: an embedding model gets no time-to-first-token panel), for the per-model dashboard panels. */
+  readonly models: readonly DashboardModel[];
   /**
    * How long Prometheus keeps samples.
    * @default "15d"
@@ -47,6 +51,17 @@ export interface ObservabilityStackProps {
    */
   readonly grafanaAdminSecret?: { readonly name: string; readonly userKey: string; readonly passwordKey: string };
   /**
+   * Where alerts go: Slack, PagerDuty, e-mail or webhook receivers by severity, their
+   * credentials mounted from Secret Manager (never in Terraform state).
+   * @default - no receivers: alerts show in Alertmanager's UI and reach no one; synth warns
+   */
+  readonly alerting?: AlertingProps;
+  /**
+   * The project of the receivers' secrets, unless `alerting.secretsProjectId` names another.
+   * @default - required when `alerting` is given without `secretsProjectId`
+   */
+  readonly projectId?: string;
+  /**
    * Alert thresholds.
    * @default - see gatewayAlertGroups
    */
@@ -58,6 +73,9 @@ const OBSERVABILITY_DEFAULTS = {
   storageGi: 50,
   storageClassName: "standard-rwo",
 } as const;
+
+export { AlertReceiverSecrets, type AlertReceiverSecretsProps } from "../lib/observability/alert-receiver-secrets";
+export type { AlertingProps, AlertReceiver, AlertSeverity } from "../lib/observability/alertmanager";
 
 /**
  * kube-prometheus-stack, configured for GKE: no scrapes of what GKE hides (controller manager,
@@ -98,18 +116,31 @@ export class ObservabilityStack extends Construct {
     }
 
     const admin = props.grafanaAdminSecret;
+    const alerting = this.configureAlerting(props);
     this.values = {
-      crds: { enabled: true },
+      // Helm installs a chart's crds/ only once; the chart's pre-install/pre-upgrade Job applies
+      // them server-side on every release, so a chart bump also upgrades the CRDs.
+      crds: { enabled: true, upgradeJob: { enabled: true, forceConflicts: true, image: { busybox: { tag: BUSYBOX_TAG } }, resources: SMALL } },
       // GKE runs these on its control plane, out of reach; Dataplane V2 has no kube-proxy.
       kubeControllerManager: { enabled: false },
       kubeScheduler: { enabled: false },
       kubeEtcd: { enabled: false },
       kubeProxy: { enabled: false },
+      // GKE Standard runs kube-dns (metrics on 10054 and 10055), not CoreDNS.
+      kubeDns: { enabled: true },
+      coreDns: { enabled: false },
       defaultRules: {
         create: true,
         rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false },
       },
-      prometheusOperator: { tls: { internalPort: 10250 } },
+      prometheusOperator: {
+        tls: { internalPort: 10250 },
+        resources: resources("100m", "128Mi", "500m", "256Mi"),
+        prometheusConfigReloader: { resources: SMALL },
+        admissionWebhooks: { patch: { resources: SMALL } },
+      },
+      "kube-state-metrics": { resources: resources("50m", "128Mi", "250m", "256Mi") },
+      "prometheus-node-exporter": { resources: resources("20m", "32Mi", "200m", "64Mi") },
       prometheus: {
         prometheusSpec: {
           serviceMonitorSelectorNilUsesHelmValues: false,
@@ -124,7 +155,7 @@ export class ObservabilityStack extends Construct {
           ruleSelector: {},
           ruleNamespaceSelector: {},
           retention,
-          retentionSize: `${Math.floor(storageGi * 0.9)}GB`,
+          retentionSize: retentionSize(storageGi),
           storageSpec: {
             volumeClaimTemplate: {
               spec: {
@@ -154,7 +185,11 @@ export class ObservabilityStack extends Construct {
         ],
       },
       additionalPrometheusRulesMap: { "ai-gateway": { groups: this.ruleGroups } },
-      alertmanager: { enabled: true, alertmanagerSpec: { retention: "120h" } },
+      alertmanager: {
+        enabled: true,
+        ...alerting.values,
+        alertmanagerSpec: { retention: "120h", resources: resources("50m", "64Mi", "250m", "128Mi"), ...alerting.spec },
+      },
       grafana: {
         enabled: true,
         defaultDashboardsEnabled: true,
@@ -164,10 +199,15 @@ export class ObservabilityStack extends Construct {
         ...(admin ? { admin: { existingSecret: admin.name, userKey: admin.userKey, passwordKey: admin.passwordKey } } : {}),
         // Reached with `kubectl port-forward`, never exposed by default.
         service: { type: "ClusterIP" },
+        resources: resources("100m", "256Mi", "500m", "512Mi"),
+        // The chart's `helm test` pod; nothing runs it, and it has no resources.
+        testFramework: { enabled: false },
         ingress: { enabled: false },
         sidecar: {
           dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL", provider: { allowUiUpdates: false } },
           datasources: { enabled: true, defaultDatasourceEnabled: true },
+          // One setting for both sidecars (dashboards and datasources).
+          resources: resources("50m", "64Mi", "250m", "128Mi"),
         },
       },
     };
@@ -181,13 +221,77 @@ export class ObservabilityStack extends Construct {
       cleanupOnFail: true,
       timeout: 900,
       values: [toYaml(this.values, this)],
+      // The Alertmanager pod mounts its receivers' secrets at start; an atomic release waits for it.
+      dependsOn: alerting.dependsOn,
     });
+  }
+
+  /**
+   * The Alertmanager configuration and the Secret Manager mount it reads its credentials from.
+   * The secrets and Alertmanager's right to read them come from AlertReceiverSecrets in the
+   * infrastructure stack (this stack holds no Google resources).
+   */
+  private configureAlerting(props: ObservabilityStackProps): {
+    values: Record<string, unknown>;
+    spec: Record<string, unknown>;
+    dependsOn: ITerraformDependable[];
+  } {
+    if (!props.alerting) {
+      Annotations.of(this).addWarning(
+        "ObservabilityStack has no alerting receivers: alerts reach no one. Set `alerting.receivers` (Slack, PagerDuty, e-mail or webhook).",
+      );
+      return { values: {}, spec: {}, dependsOn: [] };
+    }
+    const secretsProject = props.alerting.secretsProjectId ?? props.projectId;
+    if (!secretsProject)
+      throw new InvalidPropsError(
+        this,
+        "projectId",
+        "is required with alerting",
+        "give the project of the receivers' secrets (or alerting.secretsProjectId)",
+      );
+    const plan = alertmanagerPlan(this, props.alerting);
+    const files = new SecretFiles(this, "AlertmanagerSecrets", {
+      namespace: props.namespace,
+      name: "alertmanager-receivers",
+      projectId: secretsProject,
+      secrets: plan.secretFiles,
+    });
+    return {
+      values: { config: plan.config },
+      spec: {
+        volumes: [
+          {
+            name: ALERTMANAGER_SECRETS_VOLUME,
+            csi: { driver: "secrets-store-gke.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: files.className } },
+          },
+        ],
+        volumeMounts: [{ name: ALERTMANAGER_SECRETS_VOLUME, mountPath: ALERTMANAGER_SECRETS_DIR, readOnly: true }],
+      },
+      dependsOn: [files.manifest],
+    };
   }
 
   /** The alerts as a Prometheus rule file, for promtool and reviews. */
   ruleFile(): string {
     return toYaml({ groups: this.ruleGroups }, this);
   }
+}
+
+/** Requests for the scheduler, limits so that one component cannot starve the node (policy AIG-K8S-15). */
+function resources(cpuRequest: string, memoryRequest: string, cpuLimit: string, memoryLimit: string) {
+  return { requests: { cpu: cpuRequest, memory: memoryRequest }, limits: { cpu: cpuLimit, memory: memoryLimit } };
+}
+const SMALL = resources("10m", "32Mi", "100m", "64Mi");
+// The CRD upgrade Job's helper image; the chart's default is "latest".
+const BUSYBOX_TAG = "1.37.0";
+
+/**
+ * 90% of the volume, in MiB so that small volumes keep a limit ("0GB" would mean none).
+ * Prometheus reads its size units as powers of 1024 ("1KB is 1024B", `--storage.tsdb.retention.size`).
+ */
+export function retentionSize(storageGi: number): string {
+  return `${Math.floor(storageGi * 1024 * 0.9)}MB`;
 }
 
 function serviceMonitor(name: string, namespace: string, matchLabels: Record<string, string>, path: string, port = "http") {

@@ -60,6 +60,7 @@ export class PlatformStack extends TerraformStack {
       ...location,
       prefix: spec.prefix,
       namespaces: this.namespaces,
+      controlPlaneCidr: this.access.clusterData.privateClusterConfig.get(0).masterIpv4CidrBlock,
       catalogue: gatewayCatalogue(this, { ...location, models: spec.models }),
     });
   }

@@ -5,6 +5,8 @@ import { InfrastructureStack } from "../constructs/infrastructure-stack";
 import { PlatformStack } from "../constructs/platform-stack";
 import type { GatewaySpec } from "./gateway-spec";
 import { PolicyPack } from "./policy/pack";
+import type { AlertingProps } from "./observability/alertmanager";
+import { AlertReceiverSecrets } from "./observability/alert-receiver-secrets";
 
 /** What the example app reads from cdktf context or the environment. */
 export interface ExampleConfig {
@@ -110,10 +112,32 @@ export function buildExampleApp(app: App, config: ExampleConfig): ExampleStacks 
     stateBackend,
     cluster: { masterAuthorizedNetworks: config.authorizedNetworks, secretsEncryption: {} },
   });
+  const alerting = exampleAlerting(config.prefix);
+  // The receivers' empty secrets and Alertmanager's grant on them belong with the other IAM.
+  new AlertReceiverSecrets(infrastructure, "AlertReceiverSecrets", {
+    cluster: infrastructure.cluster,
+    namespace: infrastructure.spec.namespaces.observability,
+    alerting,
+  });
   const platform = new PlatformStack(app, PLATFORM_STACK_ID, {
     spec,
     stateBackend,
     dependsOnStacks: [infrastructure],
+    gateway: { observability: { alerting } },
   });
   return { infrastructure, platform, policy: PolicyPack.applyTo(app) };
+}
+
+/**
+ * Pages go to PagerDuty and Slack, tickets to Slack. The infrastructure stack creates the two
+ * secrets empty; add their values before the platform deploy:
+ * `gcloud secrets versions add <prefix>-alerts-pagerduty-routing-key --data-file=-`.
+ */
+export function exampleAlerting(prefix: string): AlertingProps {
+  return {
+    receivers: {
+      oncall: { kind: "pagerduty", severities: ["page"], routingKeySecret: `${prefix}-alerts-pagerduty-routing-key` },
+      "team-slack": { kind: "slack", severities: ["page", "ticket"], webhookUrlSecret: `${prefix}-alerts-slack-webhook-url` },
+    },
+  };
 }

@@ -1199,9 +1199,142 @@ export const LITELLM_FACTS = {
   },
 } as const;
 
-/** kube-prometheus-stack at `VERSIONS.kubePrometheusStackChart`. */
+/**
+ * kube-prometheus-stack at `VERSIONS.kubePrometheusStackChart`: commit ea930baee of
+ * prometheus-community/helm-charts; paths below are under `charts/kube-prometheus-stack/`.
+ * Alertmanager facts are read from prometheus/alertmanager@v0.34.0 (the image the chart deploys)
+ * and prometheus-operator/prometheus-operator@v0.93.0 (the chart's operator is v0.93.1; v0.93.0
+ * is the nearest tag in the snapshot), which parses the configuration Secret with
+ * `yaml.UnmarshalStrict` (pkg/alertmanager/amcfg.go:61): a field its types lack is an error.
+ */
 export const KUBE_PROMETHEUS_STACK_FACTS = {
   version: "88.5.3",
+  /** prometheus-community/helm-charts@ea930baee:charts/kube-prometheus-stack/values.yaml:1020-1021, 4346-4347, Chart.yaml appVersion */
+  images: { alertmanager: "v0.34.0", prometheus: "v3.14.0", operator: "v0.93.1" },
+  /** Release `kube-prometheus-stack` names its objects without a second prefix (templates/_helpers.tpl "kube-prometheus-stack.fullname"). */
+  releaseName: "kube-prometheus-stack",
+  /**
+   * `kubeDns.enabled` makes a Service in kube-system selecting GKE's kube-dns pods, scraped on
+   * dnsmasq's 10054 and kubedns' 10055. values.yaml:2222-2236, templates/exporters/kube-dns/service.yaml
+   */
+  kubeDns: { podLabels: { "k8s-app": "kube-dns" }, metricsPorts: [10054, 10055] },
+  /**
+   * The operator's pod label (templates/prometheus-operator/deployment.yaml) and its webhook port,
+   * `prometheusOperator.tls.internalPort`, which the API server calls (values.yaml, rendered by helm template).
+   */
+  operator: { podLabels: { app: "kube-prometheus-stack-operator" }, webhookPort: 10250 },
+  /**
+   * Where each component's container resources are set, and the value that turns the component
+   * on (absent: always on). Every one defaults to `{}` (no requests, no limits):
+   * values.yaml:62 (crds.upgradeJob), 1165 (alertmanagerSpec), 3055/3135 (admissionWebhooks
+   * deployment/patch), 3412 (prometheusOperator), 3561 (prometheusConfigReloader), 4668
+   * (prometheusSpec); grafana-community/helm-charts@grafana-12.11.1:charts/grafana/values.yaml
+   * `resources`, `sidecar.resources`; prometheus-community/helm-charts@ea930baee:charts/kube-state-metrics/values.yaml
+   * and charts/prometheus-node-exporter/values.yaml `resources`. Checked by rendering with
+   * helm template: with these set, every container of every workload has requests and limits.
+   */
+  resourcePaths: [
+    { path: "prometheus.prometheusSpec.resources" },
+    { path: "alertmanager.alertmanagerSpec.resources", enabledBy: "alertmanager.enabled" },
+    { path: "prometheusOperator.resources" },
+    { path: "prometheusOperator.prometheusConfigReloader.resources" },
+    { path: "prometheusOperator.admissionWebhooks.patch.resources" },
+    { path: "grafana.resources", enabledBy: "grafana.enabled" },
+    { path: "grafana.sidecar.resources", enabledBy: "grafana.enabled" },
+    { path: "kube-state-metrics.resources", enabledBy: "kubeStateMetrics.enabled" },
+    { path: "prometheus-node-exporter.resources", enabledBy: "nodeExporter.enabled" },
+    { path: "crds.upgradeJob.resources", enabledBy: "crds.upgradeJob.enabled", enabledDefault: false },
+  ],
+  alertmanager: {
+    /** The Alertmanager pod runs as this ServiceAccount (rendered by helm template, templates/alertmanager/serviceaccount.yaml). */
+    serviceAccount: "kube-prometheus-stack-alertmanager",
+    /**
+     * `alertmanager.config` is deep-merged by Helm into this default (maps merge, lists are
+     * replaced), then written as `toYaml` into Secret `alertmanager-<name>` unless `tplConfig`.
+     * values.yaml:553-589, templates/alertmanager/secret.yaml:14-24
+     */
+    defaultConfig: {
+      global: { resolve_timeout: "5m" },
+      inhibit_rules: [
+        { source_matchers: ["severity = critical"], target_matchers: ["severity =~ warning|info"], equal: ["namespace", "alertname"] },
+        { source_matchers: ["severity = warning"], target_matchers: ["severity = info"], equal: ["namespace", "alertname"] },
+        { source_matchers: ["alertname = InfoInhibitor"], target_matchers: ["severity = info"], equal: ["namespace"] },
+        { target_matchers: ["alertname = InfoInhibitor"] },
+      ],
+      route: {
+        group_by: ["namespace"],
+        group_wait: "30s",
+        group_interval: "5m",
+        repeat_interval: "12h",
+        receiver: "null",
+        routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }],
+      },
+      receivers: [{ name: "null" }],
+      templates: ["/etc/alertmanager/config/*.tmpl"],
+    },
+    /** `alertmanagerSpec.volumes`/`volumeMounts` go to the Alertmanager container (templates/alertmanager/alertmanager.yaml:179-186). */
+    specKeys: ["volumes", "volumeMounts", "resources", "retention"],
+    /** The integrations our receivers render. */
+    receiverKinds: ["slack", "pagerduty", "email", "webhook"],
+    /**
+     * Fields of each configuration block, present both in Alertmanager v0.34.0 and in the
+     * operator's strict types; `minVersion` is the Alertmanager release below which the operator
+     * drops a credential file field (its `sanitize`).
+     */
+    fields: {
+      top: {
+        keys: ["global", "route", "inhibit_rules", "receivers", "mute_time_intervals", "time_intervals", "templates"],
+        source: "prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:29-37",
+      },
+      route: {
+        keys: [
+          "receiver",
+          "group_by",
+          "matchers",
+          "continue",
+          "routes",
+          "group_wait",
+          "group_interval",
+          "repeat_interval",
+          "mute_time_intervals",
+          "active_time_intervals",
+        ],
+        source: "prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:90-104",
+      },
+      inhibit_rules: {
+        keys: ["target_matchers", "source_matchers", "equal"],
+        source: "prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:105-114",
+      },
+      receiver: {
+        keys: ["name", "pagerduty_configs", "slack_configs", "webhook_configs", "email_configs"],
+        source: "prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:115-136",
+      },
+      slack_configs: {
+        keys: ["send_resolved", "http_config", "api_url_file", "channel", "title", "text"],
+        credentialFile: { field: "api_url_file", minVersion: "0.22.0" },
+        source:
+          "prometheus/alertmanager@v0.34.0:config/notifiers.go:315-330; prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:203-234, amcfg.go:2933-2937",
+      },
+      pagerduty_configs: {
+        keys: ["send_resolved", "http_config", "routing_key_file", "severity", "description"],
+        credentialFile: { field: "routing_key_file", minVersion: "0.25.0" },
+        source:
+          "prometheus/alertmanager@v0.34.0:notify/pagerduty/config.go:46-69, 90-98; prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:147-168, amcfg.go:2757-2761",
+      },
+      email_configs: {
+        keys: ["send_resolved", "to", "from", "smarthost", "auth_username", "auth_password_file", "require_tls", "headers"],
+        credentialFile: { field: "auth_password_file", minVersion: "0.25.0" },
+        source:
+          "prometheus/alertmanager@v0.34.0:config/notifiers.go:160-178; prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:330-350, amcfg.go:2644-2648",
+      },
+      webhook_configs: {
+        keys: ["send_resolved", "http_config", "url_file", "max_alerts", "timeout"],
+        credentialFile: { field: "url_file", minVersion: "0.26.0" },
+        source:
+          "prometheus/alertmanager@v0.34.0:notify/webhook/config.go:33-48, 62-75; prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:137-146, amcfg.go:2979-2983",
+      },
+    },
+  },
 } as const;
 
 /** hashicorp/terraform-provider-google at the version @cdktf/provider-google 16.12.1 binds. */

@@ -167,6 +167,7 @@ describe("the model of the example app", () => {
       "PodMonitor ai-gateway-observability/kong",
       "SecretProviderClass ai-gateway-app/gateway-app-secrets",
       "SecretProviderClass ai-gateway-edge/kong-proxy-tls",
+      "SecretProviderClass ai-gateway-observability/alertmanager-receivers",
       "SecretProviderClass ai-gateway-router/litellm-secrets",
       "ServiceMonitor ai-gateway-observability/gateway-app",
       "ServiceMonitor ai-gateway-observability/litellm",

@@ -14,12 +14,13 @@ function synth(hcl: boolean, into = outdir) {
   });
 }
 
-/** Resources in a stack's JSON synth: what the HCL summary must count too. */
-function jsonResourceCount(stack: string): number {
+/** Resources and data sources in a stack's JSON synth: what the HCL summary must count too. */
+function jsonCounts(stack: string): { resources: number; data: number } {
   const into = mkdtempSync(join(tmpdir(), "synth-json-"));
   expect(synth(false, into).status).toBe(0);
   const json = JSON.parse(readFileSync(join(into, "stacks", stack, "cdk.tf.json"), "utf8"));
-  return Object.values(json.resource as Record<string, object>).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+  const count = (blocks: Record<string, object> = {}) => Object.values(blocks).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+  return { resources: count(json.resource), data: count(json.data) };
 }
 const files = (stack: string) =>
   readdirSync(join(outdir, "stacks", stack))
@@ -32,8 +33,8 @@ describe("cdktf synth --hcl", () => {
     const run = synth(true);
     expect(run.stderr).not.toMatch(/ENOENT/);
     expect(run.status).toBe(0);
-    const resources = jsonResourceCount("ai-gateway-infrastructure");
-    expect(run.stdout).toMatch(new RegExp(`stacks/ai-gateway-infrastructure/cdk\\.tf {2}${resources} resources, 1 data sources`));
+    const { resources, data } = jsonCounts("ai-gateway-infrastructure");
+    expect(run.stdout).toMatch(new RegExp(`stacks/ai-gateway-infrastructure/cdk\\.tf {2}${resources} resources, ${data} data sources`));
     expect(files("ai-gateway-infrastructure")).toEqual(["cdk.tf"]);
     expect(run.stderr).toMatch(/Apply cdk\.tf\.json \(npm run synth\) instead/);
   });

@@ -21,15 +21,22 @@ export interface AlertOptions {
    */
   readonly errorRatio?: number;
   /**
-   * Latency objective: this share of requests finishes within `latencyThresholdSeconds`.
+   * Latency objectives: this share of non-streamed requests finishes within
+   * `latencyThresholdSeconds`, and this share of streams sends its first token within
+   * `ttftThresholdSeconds`. A stream's total time is the answer's length, not the gateway's speed.
    * @default 0.99
    */
   readonly latencyObjective?: number;
   /**
-   * Must be one of gateway-app's histogram buckets.
-   * @default 2.5
+   * Total time of a non-streamed request; must be one of gateway-app's request-duration buckets.
+   * @default 10
    */
   readonly latencyThresholdSeconds?: number;
+  /**
+   * Time to first token of a stream; must be one of gateway-app's time-to-first-token buckets.
+   * @default 5
+   */
+  readonly ttftThresholdSeconds?: number;
   /**
    * Where the runbook lives; each alert links to its section.
    * @default "https://github.com/gke-ai-gateway/gke-ai-gateway/blob/main/README.md"
@@ -40,7 +47,8 @@ export interface AlertOptions {
 const ALERT_DEFAULTS = {
   errorRatio: 0.05,
   latencyObjective: 0.99,
-  latencyThresholdSeconds: 2.5,
+  latencyThresholdSeconds: 10,
+  ttftThresholdSeconds: 5,
   runbookBaseUrl: "https://github.com/gke-ai-gateway/gke-ai-gateway/blob/main/README.md",
 } as const;
 
@@ -50,20 +58,66 @@ const BURN_WINDOWS = [
   { long: "6h", short: "30m", factor: 6, severity: "page" as const },
 ];
 
+// Probes, scrapes, unknown routes and clients that hung up say nothing about the service.
+export const SERVED_TRAFFIC = 'route!~"/healthz|/readyz|/metrics|unmatched",status!="499"';
+
 /**
- * The gateway's alerts: 5xx ratio, latency-objective burn (multi-window), upstream circuit
- * open, sustained 429s at the edge, LiteLLM deployments cooled down, Redis unreachable, pod
+ * A matcher of one histogram bucket that holds on both Prometheus majors: Prometheus 3 stores
+ * classic-histogram `le` values as floats (`"10"` is ingested as `"10.0"`), 2.x as exposed.
+ */
+export function bucketMatcher(seconds: number): string {
+  return Number.isInteger(seconds) ? `le=~"${seconds}|${seconds}[.]0"` : `le="${seconds}"`;
+}
+
+/** Share of a histogram's observations above `threshold`, over `window`. */
+function slowShare(histogram: string, selector: string, threshold: number, window: string): string {
+  const bucket = [selector, bucketMatcher(threshold)].filter(Boolean).join(",");
+  const count = selector ? `{${selector}}` : "";
+  return `(1 - sum(rate(${histogram}_bucket{${bucket}}[${window}])) / sum(rate(${histogram}_count${count}[${window}])))`;
+}
+
+/**
+ * Share of non-streamed requests slower than `threshold`. With gateway-app's `stream` label on
+ * the request histogram, exactly; without it, streams (counted by their first token) are all
+ * assumed slow and taken out, so a long stream can never page, at the price of missing slow
+ * non-streamed requests while they are fewer than the streams.
+ */
+export function nonStreamedSlowShare(threshold: number, window: string): string {
+  const exact = slowShare("gateway_http_request_duration_seconds", `${SERVED_TRAFFIC},stream="false"`, threshold, window);
+  const all = `sum(rate(gateway_http_request_duration_seconds_count{${SERVED_TRAFFIC}}[${window}]))`;
+  const fast = `sum(rate(gateway_http_request_duration_seconds_bucket{${SERVED_TRAFFIC},${bucketMatcher(threshold)}}[${window}]))`;
+  const streams = `(sum(rate(gateway_time_to_first_token_seconds_count[${window}])) or vector(0))`;
+  return `(${exact} or (clamp_min(${all} - ${fast} - ${streams}, 0) / (${all} - ${streams})))`;
+}
+
+/**
+ * The gateway's alerts: 5xx ratios at gateway-app and Kong, latency-objective burns
+ * (multi-window: total time of non-streamed requests, first token of streams), no traffic,
+ * gateway-app missing from the scrape, upstream circuit not closed, sustained 429s at the
+ * edge, LiteLLM deployments cooled down, Redis unreachable, too few available pods, pod
  * restarts, HPA at its maximum. Each has a summary, a description and a runbook link.
  */
 export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
   const errorRatio = options.errorRatio ?? ALERT_DEFAULTS.errorRatio;
   const objective = options.latencyObjective ?? ALERT_DEFAULTS.latencyObjective;
   const threshold = options.latencyThresholdSeconds ?? ALERT_DEFAULTS.latencyThresholdSeconds;
+  const ttftThreshold = options.ttftThresholdSeconds ?? ALERT_DEFAULTS.ttftThresholdSeconds;
   const runbook = (anchor: string) => `${options.runbookBaseUrl ?? ALERT_DEFAULTS.runbookBaseUrl}#${anchor}`;
   const budget = Number((1 - objective).toFixed(6));
   const namespaces = options.namespaces.join("|");
-  const slowRatio = (window: string) =>
-    `(1 - sum(rate(gateway_http_request_duration_seconds_bucket{route!="unmatched",route!~"/healthz|/readyz|/metrics",le="${threshold}"}[${window}])) / sum(rate(gateway_http_request_duration_seconds_count{route!="unmatched",route!~"/healthz|/readyz|/metrics"}[${window}])))`;
+
+  const burn = (alert: string, what: string, share: (window: string) => string, seconds: number, anchor: string) =>
+    BURN_WINDOWS.map((w) => ({
+      alert,
+      expr: `${share(w.long)} > (${w.factor} * ${budget}) and ${share(w.short)} > (${w.factor} * ${budget})`,
+      for: "2m",
+      labels: { severity: w.severity, burn_window: `${w.long}/${w.short}` },
+      annotations: {
+        summary: `${what} objective burning ${w.factor}x too fast (${w.long}/${w.short} windows)`,
+        description: `More than ${w.factor}x the allowed share of ${what.toLowerCase()} took longer than ${seconds}s over both ${w.long} and ${w.short}; at this rate the ${objective * 100}% objective's budget is gone early.`,
+        runbook_url: runbook(anchor),
+      },
+    }));
 
   return [
     {
@@ -71,33 +125,49 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
       rules: [
         {
           alert: "GatewayHighErrorRatio",
-          expr: `sum(rate(gateway_http_requests_total{status=~"5.."}[5m])) / sum(rate(gateway_http_requests_total[5m])) > ${errorRatio}`,
+          expr: `sum(rate(gateway_http_requests_total{${SERVED_TRAFFIC},status=~"5.."}[5m])) / sum(rate(gateway_http_requests_total{${SERVED_TRAFFIC}}[5m])) > ${errorRatio}`,
           for: "5m",
           labels: { severity: "page" },
           annotations: {
             summary: "gateway-app answers too many requests with 5xx",
-            description: `More than ${errorRatio * 100}% of gateway-app responses were 5xx over 5 minutes. Upstreams are failing or timing out.`,
+            description: `More than ${errorRatio * 100}% of gateway-app's answers to API requests (probes, scrapes and client aborts not counted) were 5xx over 5 minutes. Upstreams are failing or timing out.`,
             runbook_url: runbook("gatewayhigherrorratio"),
           },
         },
-        ...BURN_WINDOWS.map((w) => ({
-          alert: "GatewayLatencyBudgetBurn",
-          expr: `${slowRatio(w.long)} > (${w.factor} * ${budget}) and ${slowRatio(w.short)} > (${w.factor} * ${budget})`,
-          for: "2m",
-          labels: { severity: w.severity, burn_window: `${w.long}/${w.short}` },
+        ...burn(
+          "GatewayLatencyBudgetBurn",
+          "Non-streamed requests",
+          (w) => nonStreamedSlowShare(threshold, w),
+          threshold,
+          "gatewaylatencybudgetburn",
+        ),
+        ...burn(
+          "GatewayTimeToFirstTokenBudgetBurn",
+          "Streams' first tokens",
+          (w) => slowShare("gateway_time_to_first_token_seconds", "", ttftThreshold, w),
+          ttftThreshold,
+          "gatewaytimetofirsttokenbudgetburn",
+        ),
+        {
+          alert: "GatewayNotScraped",
+          expr: 'absent(up{job="gateway-app"} == 1)',
+          for: "5m",
+          labels: { severity: "page" },
           annotations: {
-            summary: `Latency objective burning ${w.factor}x too fast (${w.long}/${w.short} windows)`,
-            description: `More than ${w.factor}x the allowed share of requests took longer than ${threshold}s over both ${w.long} and ${w.short}; at this rate the ${objective * 100}% objective's budget is gone early.`,
-            runbook_url: runbook("gatewaylatencybudgetburn"),
+            summary: "Prometheus scrapes no gateway-app pod",
+            description:
+              "No gateway-app target has been up for 5 minutes: the pods are gone, or the ServiceMonitor, Service or NetworkPolicy no longer lets Prometheus in. Every gateway-app alert is blind meanwhile.",
+            runbook_url: runbook("gatewaynotscraped"),
           },
-        })),
+        },
         {
           alert: "GatewayUpstreamCircuitOpen",
-          expr: "max by (upstream, model) (gateway_circuit_breaker_state) == 2",
+          // Open (2) and half-open (1) alike: a probe in flight has not closed the circuit yet.
+          expr: "max by (upstream, model) (gateway_circuit_breaker_state) >= 1",
           for: "1m",
           labels: { severity: "page" },
           annotations: {
-            summary: "Circuit open for {{ $labels.model }} on {{ $labels.upstream }}",
+            summary: "Circuit not closed for {{ $labels.model }} on {{ $labels.upstream }}",
             description: "gateway-app stopped sending to this upstream and model after repeated failures; requests fail fast or go to fallbacks.",
             runbook_url: runbook("gatewayupstreamcircuitopen"),
           },
@@ -107,6 +177,29 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
     {
       name: "ai-gateway.edge",
       rules: [
+        {
+          alert: "KongHighErrorRatio",
+          expr: `sum(rate(kong_http_requests_total{code=~"5.."}[5m])) / sum(rate(kong_http_requests_total[5m])) > ${errorRatio}`,
+          for: "5m",
+          labels: { severity: "page" },
+          annotations: {
+            summary: "Kong answers too many requests with 5xx",
+            description: `More than ${errorRatio * 100}% of the edge's responses were 5xx over 5 minutes: gateway-app is failing or unreachable from Kong, or Kong itself errs.`,
+            runbook_url: runbook("konghigherrorratio"),
+          },
+        },
+        {
+          alert: "GatewayNoTraffic",
+          // No series at all (Kong not scraped, or restarted without traffic) counts as none.
+          expr: "(sum(rate(kong_http_requests_total[10m])) or vector(0)) == 0",
+          for: "15m",
+          labels: { severity: "ticket" },
+          annotations: {
+            summary: "The edge has served no request for 25 minutes",
+            description: "Kong counted no proxied request: the load balancer, DNS or certificate may be broken, or clients cannot reach the address.",
+            runbook_url: runbook("gatewaynotraffic"),
+          },
+        },
         {
           alert: "KongSustainedRateLimiting",
           expr: `sum(rate(kong_http_requests_total{code="429"}[5m])) / sum(rate(kong_http_requests_total[5m])) > 0.1`,
@@ -125,12 +218,20 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
       rules: [
         {
           alert: "LiteLlmDeploymentCooledDown",
-          expr: "sum by (litellm_model_name, api_provider) (increase(litellm_deployment_cooled_down_total[10m])) > 0",
+          // The counter's series is born at 1 on a deployment's first cool-down, where increase() sees
+          // nothing: a series absent 10 minutes ago counts too, and so does the state gauge, which
+          // LiteLLM sets to 2 on every cool-down (router_utils/cooldown_callbacks.py).
+          expr: [
+            "sum by (litellm_model_name, api_provider) (increase(litellm_deployment_cooled_down_total[10m])) > 0",
+            "sum by (litellm_model_name, api_provider) (litellm_deployment_cooled_down_total unless litellm_deployment_cooled_down_total offset 10m) > 0",
+            "max by (litellm_model_name, api_provider) (max_over_time(litellm_deployment_state[10m])) == 2",
+          ].join(" or "),
           for: "0m",
           labels: { severity: "ticket" },
           annotations: {
             summary: "LiteLLM cooled down a deployment of {{ $labels.litellm_model_name }}",
-            description: "LiteLLM took a model deployment out of rotation after failures; traffic moves to other deployments or fallbacks.",
+            description:
+              "LiteLLM took a model deployment out of rotation (429 or failures in a model with several deployments, 401/404 in any); traffic moves to other deployments or fallbacks.",
             runbook_url: runbook("litellmdeploymentcooleddown"),
           },
         },
@@ -150,6 +251,18 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
     {
       name: "ai-gateway.kubernetes",
       rules: [
+        {
+          alert: "GatewayPodsUnavailable",
+          expr: `kube_deployment_status_replicas_available{namespace=~"${namespaces}"} < clamp_max(kube_deployment_spec_replicas{namespace=~"${namespaces}"}, 2)`,
+          for: "5m",
+          labels: { severity: "page" },
+          annotations: {
+            summary: "{{ $labels.namespace }}/{{ $labels.deployment }} has fewer available pods than two (or its desired count)",
+            description:
+              "A tier runs without redundancy (or not at all): pods crash, fail readiness, or cannot be scheduled. One more failure and its requests fail.",
+            runbook_url: runbook("gatewaypodsunavailable"),
+          },
+        },
         {
           alert: "GatewayPodRestarting",
           expr: `increase(kube_pod_container_status_restarts_total{namespace=~"${namespaces}"}[30m]) > 3`,

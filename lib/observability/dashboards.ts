@@ -1,6 +1,8 @@
 import { DashboardBuilder, type GrafanaDashboard } from "./dashboard-builder";
 
 const RATE = "5m";
+// Counters of rare events have no series until the first one: a flat zero instead of "No data".
+const NONE_YET = " or on() vector(0)";
 // Probes and scrapes would drown the traffic that matters.
 const TRAFFIC = `route!~"/healthz|/readyz|/metrics|unmatched"`;
 const quantile = (q: number, bucket: string, by: string) => `histogram_quantile(${q}, sum by (le${by ? `, ${by}` : ""}) (rate(${bucket}[${RATE}])))`;
@@ -58,8 +60,11 @@ export function gatewayOverviewDashboard(): GrafanaDashboard {
     .render();
 }
 
+/** A catalogue model as the dashboards see it: embeddings never stream, so they have no first token. */
+export type DashboardModel = string | { readonly name: string; readonly mode?: "chat" | "embedding" };
+
 /** Tokens, cost and time to first token by model and tenant; a row of panels per catalogue model. */
-export function modelUsageDashboard(models: readonly string[]): GrafanaDashboard {
+export function modelUsageDashboard(models: readonly DashboardModel[]): GrafanaDashboard {
   const builder = new DashboardBuilder("ai-gateway-models", "AI gateway / model usage")
     .row("All models")
     .timeseries("Tokens per second by model", [{ expr: `sum by (model, kind) (rate(gateway_tokens_total[${RATE}]))`, legend: "{{model}} {{kind}}" }])
@@ -83,44 +88,54 @@ export function modelUsageDashboard(models: readonly string[]): GrafanaDashboard
       unit: "reqps",
     });
   builder.row("Per model");
-  for (const model of models) {
+  for (const entry of models) {
+    const { name: model, mode = "chat" } = typeof entry === "string" ? { name: entry } : entry;
     const selector = `model="${model.replace(/"/g, '\\"')}"`;
     builder
       .stat(`${model}: tokens/s`, [{ expr: `sum(rate(gateway_tokens_total{${selector}}[${RATE}]))` }])
-      .stat(`${model}: cost/hour`, [{ expr: `sum(rate(gateway_cost_usd_total{${selector}}[${RATE}])) * 3600` }], { unit: "currencyUSD" })
-      .stat(
+      .stat(`${model}: cost/hour`, [{ expr: `sum(rate(gateway_cost_usd_total{${selector}}[${RATE}])) * 3600` }], { unit: "currencyUSD" });
+    if (mode === "chat")
+      builder.stat(
         `${model}: TTFT p95`,
         [{ expr: `histogram_quantile(0.95, sum by (le) (rate(gateway_time_to_first_token_seconds_bucket{${selector}}[${RATE}])))` }],
         { unit: "s" },
-      )
-      .stat(`${model}: upstream errors/s`, [{ expr: `sum(rate(gateway_upstream_errors_total{${selector}}[${RATE}]))` }], { unit: "reqps" });
+      );
+    builder.stat(`${model}: upstream errors/s`, [{ expr: `sum(rate(gateway_upstream_errors_total{${selector}}[${RATE}]))` }], { unit: "reqps" });
   }
   return builder.render();
 }
 
 /** Status codes, 429s, latency split into Kong's own and the upstream's, bandwidth. */
 export function kongEdgeDashboard(): GrafanaDashboard {
-  return new DashboardBuilder("ai-gateway-kong", "AI gateway / Kong edge")
-    .timeseries("Requests by status code", [{ expr: `sum by (code) (rate(kong_http_requests_total[${RATE}]))`, legend: "{{code}}" }], {
-      unit: "reqps",
-    })
-    .timeseries(
-      "Rate-limited (429) by consumer",
-      [{ expr: `sum by (consumer) (rate(kong_http_requests_total{code="429"}[${RATE}]))`, legend: "{{consumer}}" }],
-      { unit: "reqps" },
-    )
-    .timeseries(
-      "Latency p95: Kong vs upstream",
-      [
-        { expr: quantile(0.95, "kong_kong_latency_ms_bucket", ""), legend: "Kong" },
-        { expr: quantile(0.95, "kong_upstream_latency_ms_bucket", ""), legend: "upstream" },
-        { expr: quantile(0.95, "kong_request_latency_ms_bucket", ""), legend: "total" },
-      ],
-      { unit: "ms", width: 24 },
-    )
-    .timeseries("Bandwidth", [{ expr: `sum by (direction) (rate(kong_bandwidth_bytes[${RATE}]))`, legend: "{{direction}}" }], { unit: "Bps" })
-    .timeseries("Upstream target health", [{ expr: "sum by (upstream, state) (kong_upstream_target_health)", legend: "{{upstream}} {{state}}" }])
-    .render();
+  return (
+    new DashboardBuilder("ai-gateway-kong", "AI gateway / Kong edge")
+      .timeseries("Requests by status code", [{ expr: `sum by (code) (rate(kong_http_requests_total[${RATE}]))`, legend: "{{code}}" }], {
+        unit: "reqps",
+      })
+      .timeseries(
+        "Rate-limited (429) by consumer",
+        [{ expr: `sum by (consumer) (rate(kong_http_requests_total{code="429"}[${RATE}]))${NONE_YET}`, legend: "{{consumer}}" }],
+        { unit: "reqps" },
+      )
+      .timeseries(
+        "Latency p95: Kong vs upstream",
+        [
+          { expr: quantile(0.95, "kong_kong_latency_ms_bucket", ""), legend: "Kong" },
+          { expr: quantile(0.95, "kong_upstream_latency_ms_bucket", ""), legend: "upstream" },
+          { expr: quantile(0.95, "kong_request_latency_ms_bucket", ""), legend: "total" },
+        ],
+        { unit: "ms", width: 24 },
+      )
+      .timeseries("Bandwidth", [{ expr: `sum by (direction) (rate(kong_bandwidth_bytes[${RATE}]))`, legend: "{{direction}}" }], { unit: "Bps" })
+      // Kong proxies to a service URL, not to upstream entities, so target health would stay empty;
+      // where answers come from (the service, Kong itself, or an exit such as a plugin's 429) does not.
+      .timeseries(
+        "Responses by origin",
+        [{ expr: `sum by (service, source) (rate(kong_http_requests_total[${RATE}]))`, legend: "{{service}} {{source}}" }],
+        { unit: "reqps" },
+      )
+      .render()
+  );
 }
 
 /** LiteLLM's requests, failures, latency, deployment state, fallbacks and Redis. */
@@ -130,7 +145,7 @@ export function liteLlmDashboard(): GrafanaDashboard {
       "Requests and failures",
       [
         { expr: `sum(rate(litellm_proxy_total_requests_metric_total[${RATE}]))`, legend: "requests" },
-        { expr: `sum(rate(litellm_proxy_failed_requests_metric_total[${RATE}]))`, legend: "failed" },
+        { expr: `sum(rate(litellm_proxy_failed_requests_metric_total[${RATE}]))${NONE_YET}`, legend: "failed" },
       ],
       { unit: "reqps" },
     )
@@ -146,17 +161,17 @@ export function liteLlmDashboard(): GrafanaDashboard {
       { expr: "max by (litellm_model_name, api_provider) (litellm_deployment_state)", legend: "{{litellm_model_name}} {{api_provider}}" },
     ])
     .timeseries("Cool-downs", [
-      { expr: `sum by (litellm_model_name) (increase(litellm_deployment_cooled_down_total[${RATE}]))`, legend: "{{litellm_model_name}}" },
+      { expr: `sum by (litellm_model_name) (increase(litellm_deployment_cooled_down_total[${RATE}]))${NONE_YET}`, legend: "{{litellm_model_name}}" },
     ])
     .timeseries(
       "Fallbacks",
       [
-        { expr: `sum(rate(litellm_deployment_successful_fallbacks_total[${RATE}]))`, legend: "successful" },
-        { expr: `sum(rate(litellm_deployment_failed_fallbacks_total[${RATE}]))`, legend: "failed" },
+        { expr: `sum(rate(litellm_deployment_successful_fallbacks_total[${RATE}]))${NONE_YET}`, legend: "successful" },
+        { expr: `sum(rate(litellm_deployment_failed_fallbacks_total[${RATE}]))${NONE_YET}`, legend: "failed" },
       ],
       { unit: "reqps" },
     )
-    .timeseries("Redis failures", [{ expr: `sum(rate(litellm_redis_failed_requests_total[${RATE}]))`, legend: "failed Redis calls" }], {
+    .timeseries("Redis failures", [{ expr: `sum(rate(litellm_redis_failed_requests_total[${RATE}]))${NONE_YET}`, legend: "failed Redis calls" }], {
       unit: "reqps",
     })
     .render();
@@ -188,7 +203,7 @@ export function clusterResourcesDashboard(namespaces: readonly string[]): Grafan
 }
 
 /** Every dashboard, keyed by file name. */
-export function gatewayDashboards(options: { models: readonly string[]; namespaces: readonly string[] }): Record<string, GrafanaDashboard> {
+export function gatewayDashboards(options: { models: readonly DashboardModel[]; namespaces: readonly string[] }): Record<string, GrafanaDashboard> {
   return {
     "ai-gateway-overview.json": gatewayOverviewDashboard(),
     "ai-gateway-models.json": modelUsageDashboard(options.models),

@@ -16,6 +16,7 @@ export const GATEWAY_METRICS = [
   "gateway_upstream_retries_total",
   "gateway_fallbacks_total",
   "gateway_time_to_first_token_seconds_bucket",
+  "gateway_time_to_first_token_seconds_count",
   "gateway_tokens_total",
   "gateway_cost_usd_total",
   "gateway_circuit_breaker_state",
@@ -27,7 +28,6 @@ export const KONG_METRICS = [
   "kong_upstream_latency_ms_bucket",
   "kong_request_latency_ms_bucket",
   "kong_bandwidth_bytes",
-  "kong_upstream_target_health",
   "kong_nginx_connections_total",
 ] as const;
 
@@ -56,6 +56,7 @@ export const KUBERNETES_METRICS = [
   "kube_pod_container_resource_requests",
   "kube_pod_container_resource_limits",
   "kube_deployment_status_replicas_available",
+  "kube_deployment_spec_replicas",
   "container_cpu_usage_seconds_total",
   "container_memory_working_set_bytes",
 ] as const;

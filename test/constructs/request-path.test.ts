@@ -109,15 +109,24 @@ describe("Vertex AI through Workload Identity", () => {
       resourcesOf(infra, "google_secret_manager_secret")
         .map((s) => s.secret_id)
         .sort(),
-    ).toEqual(["ai-gw-edge-tls-cert", "ai-gw-edge-tls-key", "ai-gw-edge-token", "ai-gw-litellm-master-key", "ai-gw-redis-auth"]);
+    ).toEqual([
+      "ai-gw-alerts-pagerduty-routing-key",
+      "ai-gw-alerts-slack-webhook-url",
+      "ai-gw-edge-tls-cert",
+      "ai-gw-edge-tls-key",
+      "ai-gw-edge-token",
+      "ai-gw-litellm-master-key",
+      "ai-gw-redis-auth",
+    ]);
     // Only the AUTH string, which the instance already holds in state, is copied in by Terraform.
     expect(resourcesOf(infra, "google_secret_manager_secret_version").map((v) => v.secret_data)).toEqual([
       expect.stringMatching(/^\$\{google_redis_instance\.\w+\.auth_string\}$/),
     ]);
     const grants = resourcesOf(infra, "google_secret_manager_secret_iam_member");
     expect(grants.every((g) => g.role === "roles/secretmanager.secretAccessor")).toBe(true);
-    // Master key: LiteLLM and gateway-app; AUTH string: LiteLLM; certificate and key: Kong; edge token: gateway-app.
-    expect(grants).toHaveLength(6);
+    // Master key: LiteLLM and gateway-app; AUTH string: LiteLLM; certificate and key: Kong; edge
+    // token: gateway-app; the example's two alert receiver credentials: Alertmanager.
+    expect(grants).toHaveLength(8);
   });
 });
 

@@ -34,8 +34,13 @@ describe("alert rules", () => {
       "GatewayAutoscalerAtMaximum",
       "GatewayHighErrorRatio",
       "GatewayLatencyBudgetBurn",
+      "GatewayNoTraffic",
+      "GatewayNotScraped",
       "GatewayPodRestarting",
+      "GatewayPodsUnavailable",
+      "GatewayTimeToFirstTokenBudgetBurn",
       "GatewayUpstreamCircuitOpen",
+      "KongHighErrorRatio",
       "KongSustainedRateLimiting",
       "LiteLlmDeploymentCooledDown",
       "RedisUnreachable",
@@ -52,88 +57,222 @@ describe("alert rules", () => {
     for (const rule of rules) for (const name of metricNamesIn(rule.expr)) expect(KNOWN_METRICS.has(name), `${rule.alert}: ${name}`).toBe(true);
   });
 
-  it("fire on a 10% 5xx ratio and stay quiet at 1%", () => {
-    const errorRule = rules.find((r) => r.alert === "GatewayHighErrorRatio")!;
-    const result = unitTest([
-      {
+  /** promtool test rules must pass; an alert's expected labels are its rule labels plus `labels`. */
+  function expectFires(alert: string, tests: { input: { series: string; values: string }[]; at: string; labels?: Record<string, string>[] }[]) {
+    const rule = (extra: Record<string, string>) =>
+      rules.find((r) => r.alert === alert && Object.entries(r.labels).every(([k, v]) => extra[k] === undefined || extra[k] === v))!;
+    const result = unitTest(
+      tests.map((t) => ({
         interval: "1m",
-        input_series: [
+        input_series: t.input,
+        alert_rule_test: [
+          {
+            eval_time: t.at,
+            alertname: alert,
+            exp_alerts: (t.labels ?? []).map((labels) => {
+              const r = rule(labels);
+              return { exp_labels: { ...r.labels, ...labels }, exp_annotations: annotationsOf(r, labels) };
+            }),
+          },
+        ],
+      })),
+    );
+    expect(result.stdout + result.stderr).toMatch(/SUCCESS/);
+    expect(result.status).toBe(0);
+  }
+  const probes = ["/healthz", "/readyz", "/metrics"].map((route) => ({
+    series: `gateway_http_requests_total{route="${route}",method="GET",status="200"}`,
+    values: "0+1000x40",
+  }));
+
+  it("GatewayHighErrorRatio fires on a 10% 5xx ratio and stays quiet at 1%", () => {
+    expectFires("GatewayHighErrorRatio", [
+      {
+        input: [
           { series: `gateway_http_requests_total{${ROUTE},status="200"}`, values: "0+90x30" },
           { series: `gateway_http_requests_total{${ROUTE},status="502"}`, values: "0+10x30" },
         ],
-        alert_rule_test: [
-          { eval_time: "3m", alertname: "GatewayHighErrorRatio", exp_alerts: [] },
-          {
-            eval_time: "15m",
-            alertname: "GatewayHighErrorRatio",
-            exp_alerts: [{ exp_labels: { severity: "page" }, exp_annotations: annotationsOf(errorRule) }],
-          },
-        ],
+        at: "15m",
+        labels: [{}],
       },
       {
-        interval: "1m",
-        input_series: [
+        input: [
+          { series: `gateway_http_requests_total{${ROUTE},status="200"}`, values: "0+90x30" },
+          { series: `gateway_http_requests_total{${ROUTE},status="502"}`, values: "0+10x30" },
+        ],
+        at: "3m",
+      },
+      {
+        input: [
           { series: `gateway_http_requests_total{${ROUTE},status="200"}`, values: "0+99x30" },
           { series: `gateway_http_requests_total{${ROUTE},status="502"}`, values: "0+1x30" },
         ],
-        alert_rule_test: [{ eval_time: "20m", alertname: "GatewayHighErrorRatio", exp_alerts: [] }],
+        at: "20m",
       },
     ]);
-    expect(result.stdout + result.stderr).toMatch(/SUCCESS/);
-    expect(result.status).toBe(0);
   });
 
-  it("fire both burn-rate windows when 20% of requests are slow, and stay quiet at 0.5%", () => {
-    const burnRules = rules.filter((r) => r.alert === "GatewayLatencyBudgetBurn");
-    const latencySeries = (fastPerMinute: number, totalPerMinute: number) => [
-      { series: `gateway_http_request_duration_seconds_bucket{${ROUTE},status="200",le="2.5"}`, values: `0+${fastPerMinute}x400` },
-      { series: `gateway_http_request_duration_seconds_count{${ROUTE},status="200"}`, values: `0+${totalPerMinute}x400` },
-      // Probes are fast and frequent: they must not dilute the ratio.
-      { series: `gateway_http_request_duration_seconds_bucket{route="/readyz",method="GET",status="200",le="2.5"}`, values: "0+1000x400" },
-      { series: `gateway_http_request_duration_seconds_count{route="/readyz",method="GET",status="200"}`, values: "0+1000x400" },
+  it("GatewayHighErrorRatio fires when every real request fails behind probes, scrapes and client aborts", () => {
+    expectFires("GatewayHighErrorRatio", [
+      // Two requests a minute, all failing, under 3000 probe and scrape requests: 0.07% of all traffic.
+      { input: [...probes, { series: `gateway_http_requests_total{${ROUTE},status="502"}`, values: "0+2x40" }], at: "15m", labels: [{}] },
+      // 10% 5xx among answered requests, 0.5% once the 499s of clients that hung up are counted.
+      {
+        input: [
+          { series: `gateway_http_requests_total{${ROUTE},status="200"}`, values: "0+90x40" },
+          { series: `gateway_http_requests_total{${ROUTE},status="502"}`, values: "0+10x40" },
+          { series: `gateway_http_requests_total{${ROUTE},status="499"}`, values: "0+2000x40" },
+          { series: 'gateway_http_requests_total{route="unmatched",method="GET",status="404"}', values: "0+5000x40" },
+        ],
+        at: "15m",
+        labels: [{}],
+      },
+      // Failing probes alone are the pods' business (restarts, readiness), not the API's error ratio.
+      {
+        input: [
+          { series: 'gateway_http_requests_total{route="/readyz",method="GET",status="503"}', values: "0+100x40" },
+          { series: `gateway_http_requests_total{${ROUTE},status="200"}`, values: "0+100x40" },
+        ],
+        at: "15m",
+      },
+    ]);
+  });
+
+  // Prometheus 3 ingests gateway-app's le="10" as le="10.0"; Prometheus 2 (promtool here) keeps it as
+  // exposed. Feeding both spellings checks the rules hold on either major.
+  describe.each([
+    ["Prometheus 2 spelling", "10", "5"],
+    ["Prometheus 3 spelling", "10.0", "5.0"],
+  ])("latency objectives, %s of le", (_name, le10, le5) => {
+    const durations = (stream: string, fastPerMinute: number, totalPerMinute: number) => [
+      {
+        series: `gateway_http_request_duration_seconds_bucket{${ROUTE},status="200",stream="${stream}",le="${le10}"}`,
+        values: `0+${fastPerMinute}x400`,
+      },
+      { series: `gateway_http_request_duration_seconds_count{${ROUTE},status="200",stream="${stream}"}`, values: `0+${totalPerMinute}x400` },
     ];
-    const result = unitTest([
-      {
-        interval: "1m",
-        input_series: latencySeries(80, 100),
-        alert_rule_test: [
-          {
-            eval_time: "45m",
-            alertname: "GatewayLatencyBudgetBurn",
-            exp_alerts: burnRules.map((r) => ({ exp_labels: { ...r.labels }, exp_annotations: annotationsOf(r) })),
-          },
-        ],
-      },
-      {
-        interval: "1m",
-        input_series: latencySeries(995, 1000),
-        alert_rule_test: [{ eval_time: "6h", alertname: "GatewayLatencyBudgetBurn", exp_alerts: [] }],
-      },
-    ]);
-    expect(result.stdout + result.stderr).toMatch(/SUCCESS/);
-    expect(result.status).toBe(0);
+    const probeDurations = [
+      { series: `gateway_http_request_duration_seconds_bucket{route="/readyz",method="GET",status="200",le="${le10}"}`, values: "0+1000x400" },
+      { series: 'gateway_http_request_duration_seconds_count{route="/readyz",method="GET",status="200"}', values: "0+1000x400" },
+    ];
+    const ttft = (fastPerMinute: number, totalPerMinute: number) => [
+      { series: `gateway_time_to_first_token_seconds_bucket{model="gemini-2.5-flash",le="${le5}"}`, values: `0+${fastPerMinute}x400` },
+      { series: 'gateway_time_to_first_token_seconds_count{model="gemini-2.5-flash"}', values: `0+${totalPerMinute}x400` },
+    ];
+    const bothWindows = [
+      { burn_window: "1h/5m", severity: "page" },
+      { burn_window: "6h/30m", severity: "page" },
+    ];
+
+    it("non-streamed: both burn windows fire when 20% are slow, quiet at 0.5%, and long streams do not count", () => {
+      expectFires("GatewayLatencyBudgetBurn", [
+        { input: [...durations("false", 80, 100), ...probeDurations], at: "45m", labels: bothWindows },
+        { input: [...durations("false", 995, 1000), ...probeDurations], at: "6h" },
+        // Every stream takes longer than 10 s to its last byte: normal for a long answer.
+        { input: [...durations("false", 100, 100), ...durations("true", 0, 100)], at: "6h" },
+      ]);
+    });
+
+    it("non-streamed, before gateway-app labels streams: long streams still never page, slow non-streamed requests do", () => {
+      const unlabelled = (fastPerMinute: number, totalPerMinute: number) => [
+        { series: `gateway_http_request_duration_seconds_bucket{${ROUTE},status="200",le="${le10}"}`, values: `0+${fastPerMinute}x400` },
+        { series: `gateway_http_request_duration_seconds_count{${ROUTE},status="200"}`, values: `0+${totalPerMinute}x400` },
+      ];
+      expectFires("GatewayLatencyBudgetBurn", [
+        // 100 streams a minute, every one past 10 s to its last byte, beside 100 fast non-streamed requests.
+        { input: [...unlabelled(100, 200), ...ttft(100, 100)], at: "6h" },
+        // No streams at all, and 20% of requests slow.
+        { input: [...unlabelled(80, 100), ...probeDurations], at: "45m", labels: bothWindows },
+      ]);
+    });
+
+    it("streams: both burn windows fire when 20% wait too long for the first token, quiet at 0.5%", () => {
+      expectFires("GatewayTimeToFirstTokenBudgetBurn", [
+        { input: ttft(80, 100), at: "45m", labels: bothWindows },
+        { input: ttft(995, 1000), at: "6h" },
+      ]);
+    });
   });
 
-  it("fire when a circuit is open, naming the model", () => {
-    const rule = rules.find((r) => r.alert === "GatewayUpstreamCircuitOpen")!;
+  it("GatewayUpstreamCircuitOpen keeps firing while a half-open probe is in flight, names the model, and clears once closed", () => {
     const labels = { upstream: "litellm", model: "gemini-2.5-pro" };
-    const result = unitTest([
+    const series = (values: string) => [
+      { series: 'gateway_circuit_breaker_state{upstream="litellm",model="gemini-2.5-pro",pod="a"}', values },
+      { series: 'gateway_circuit_breaker_state{upstream="litellm",model="gemini-2.5-flash",pod="a"}', values: "0x12" },
+    ];
+    expectFires("GatewayUpstreamCircuitOpen", [
+      // Open, then half-open probes that fail and reopen: never closed, so the alert must not reset.
+      { input: series("0 2 2 1 2 1 2 1 2 1"), at: "7m", labels: [labels] },
+      { input: series("0 2 2 1 2 1 2 1 2 1"), at: "9m", labels: [labels] },
+      { input: series("0 2 2 1 0 0 0 0 0 0"), at: "6m" },
+    ]);
+  });
+
+  it("LiteLlmDeploymentCooledDown sees a deployment's first cool-down (a series born at 1) and a cool-down only the state gauge saw", () => {
+    const labels = { litellm_model_name: "vertex_ai/gemini-2.5-flash", api_provider: "vertex_ai" };
+    const deployment = `litellm_model_name="vertex_ai/gemini-2.5-flash",model_id="abc",api_base="",api_provider="vertex_ai"`;
+    expectFires("LiteLlmDeploymentCooledDown", [
       {
-        interval: "1m",
-        input_series: [
-          { series: 'gateway_circuit_breaker_state{upstream="litellm",model="gemini-2.5-pro",pod="a"}', values: "0 0 2 2 2 2 2" },
-          { series: 'gateway_circuit_breaker_state{upstream="litellm",model="gemini-2.5-flash",pod="a"}', values: "0 0 0 0 0 0 0" },
+        input: [{ series: `litellm_deployment_cooled_down_total{${deployment},exception_status="429"}`, values: "_ _ _ 1 1 1 1 1" }],
+        at: "5m",
+        labels: [labels],
+      },
+      { input: [{ series: `litellm_deployment_state{${deployment}}`, values: "0 0 2 0 0 0 0" }], at: "6m", labels: [labels] },
+      // Long after the last cool-down, with the deployment healthy again.
+      {
+        input: [
+          { series: `litellm_deployment_cooled_down_total{${deployment},exception_status="429"}`, values: "1x40" },
+          { series: `litellm_deployment_state{${deployment}}`, values: "0x40" },
         ],
-        alert_rule_test: [
-          {
-            eval_time: "5m",
-            alertname: "GatewayUpstreamCircuitOpen",
-            exp_alerts: [{ exp_labels: { severity: "page", ...labels }, exp_annotations: annotationsOf(rule, labels) }],
-          },
-        ],
+        at: "30m",
       },
     ]);
-    expect(result.stdout + result.stderr).toMatch(/SUCCESS/);
+  });
+
+  it("KongHighErrorRatio fires on a 10% 5xx ratio at the edge and stays quiet at 1%", () => {
+    const kong = (code: string, perMinute: number) => ({
+      series: `kong_http_requests_total{service="openai-api",route="openai-api",code="${code}",source="service",workspace="default",consumer=""}`,
+      values: `0+${perMinute}x30`,
+    });
+    expectFires("KongHighErrorRatio", [
+      { input: [kong("200", 90), kong("502", 10)], at: "15m", labels: [{}] },
+      { input: [kong("200", 99), kong("503", 1)], at: "15m" },
+    ]);
+  });
+
+  it("GatewayNoTraffic fires when Kong counts no request, or is not scraped at all, and not while traffic flows", () => {
+    const kong = (values: string) => ({ series: 'kong_http_requests_total{service="openai-api",code="200"}', values });
+    expectFires("GatewayNoTraffic", [
+      { input: [kong("5x60")], at: "40m", labels: [{}] },
+      { input: [{ series: 'up{job="other"}', values: "1x60" }], at: "40m", labels: [{}] },
+      { input: [kong("0+1x60")], at: "40m" },
+    ]);
+  });
+
+  it("GatewayNotScraped fires when no gateway-app target is up, or none is discovered", () => {
+    expectFires("GatewayNotScraped", [
+      { input: [{ series: 'up{job="gateway-app",namespace="ai-gateway-app",pod="a"}', values: "0x20" }], at: "10m", labels: [{}] },
+      { input: [{ series: 'up{job="litellm"}', values: "1x20" }], at: "10m", labels: [{}] },
+      {
+        input: [
+          { series: 'up{job="gateway-app",namespace="ai-gateway-app",pod="a"}', values: "0x20" },
+          { series: 'up{job="gateway-app",namespace="ai-gateway-app",pod="b"}', values: "1x20" },
+        ],
+        at: "10m",
+      },
+    ]);
+  });
+
+  it("GatewayPodsUnavailable fires below two available pods (or the desired count) in any tier", () => {
+    const deployment = (ns: string, name: string, available: number, desired: number) => [
+      { series: `kube_deployment_status_replicas_available{namespace="${ns}",deployment="${name}"}`, values: `${available}x20` },
+      { series: `kube_deployment_spec_replicas{namespace="${ns}",deployment="${name}"}`, values: `${desired}x20` },
+    ];
+    expectFires("GatewayPodsUnavailable", [
+      { input: deployment("ai-gateway-edge", "kong-kong", 1, 3), at: "10m", labels: [{ namespace: "ai-gateway-edge", deployment: "kong-kong" }] },
+      { input: deployment("ai-gateway-router", "litellm", 0, 1), at: "10m", labels: [{ namespace: "ai-gateway-router", deployment: "litellm" }] },
+      { input: [...deployment("ai-gateway-app", "gateway-app", 2, 3), ...deployment("kube-system", "kube-dns", 0, 2)], at: "10m" },
+    ]);
   });
 });
 

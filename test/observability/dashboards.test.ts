@@ -65,11 +65,39 @@ describe("dashboards", () => {
     expect([...new Set(models)]).toEqual(["gemini-2.5-flash", "gemini-2.5-pro"]);
   });
 
+  it("draw time to first token for chat models only: embeddings never stream", () => {
+    const stats = gatewayDashboards({
+      models: [
+        { name: "gemini-2.5-flash", mode: "chat" },
+        { name: "text-embedding-005", mode: "embedding" },
+      ],
+      namespaces: [],
+    })["ai-gateway-models.json"].panels.filter((p) => p.type === "stat");
+    expect(stats.map((p) => p.title)).toEqual([
+      "gemini-2.5-flash: tokens/s",
+      "gemini-2.5-flash: cost/hour",
+      "gemini-2.5-flash: TTFT p95",
+      "gemini-2.5-flash: upstream errors/s",
+      "text-embedding-005: tokens/s",
+      "text-embedding-005: cost/hour",
+      "text-embedding-005: upstream errors/s",
+    ]);
+  });
+
+  it("have no Kong upstream-health panel: Kong proxies to a service URL, without upstream entities", () => {
+    const exprs = dashboards["ai-gateway-kong.json"].panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    expect(exprs.some((e) => e.includes("kong_upstream_target_health"))).toBe(false);
+    expect(exprs).toContain("sum by (service, source) (rate(kong_http_requests_total[5m]))");
+  });
+
   it("ship as ConfigMaps the Grafana sidecar loads", () => {
     const example = synthesizeExample();
     const configMaps = resourcesOf(example.platform, "kubernetes_config_map_v1").filter((c) => c.metadata.labels?.grafana_dashboard === "1");
     expect(configMaps).toHaveLength(5);
     const models = JSON.parse(configMaps.find((c) => c.metadata.name === "dashboard-ai-gateway-models")!.data["ai-gateway-models.json"]);
-    expect(models.panels.filter((p: any) => p.type === "stat").length).toBe(DEFAULT_MODELS.length * 4);
+    // Four per model, but no time to first token for the embedding model.
+    const embeddings = DEFAULT_MODELS.filter((m) => m.mode === "embedding").length;
+    expect(embeddings).toBe(1);
+    expect(models.panels.filter((p: any) => p.type === "stat").length).toBe(DEFAULT_MODELS.length * 4 - embeddings);
   });
 });

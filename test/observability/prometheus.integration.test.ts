@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gatewayAlertGroups } from "../../lib/observability/alerts";
+import { gatewayAlertGroups, nonStreamedSlowShare } from "../../lib/observability/alerts";
 import { gatewayDashboards } from "../../lib/observability/dashboards";
 import { metricNamesIn } from "../../lib/observability/metric-names";
 import { FakeUpstream, json, streamChunks } from "../../gateway-app/test/support/fake-upstream";
 import { startTestGateway, type TestGateway } from "../../gateway-app/test/support/harness";
 import { startPrometheus, type RunningPrometheus } from "../support/processes";
+import { startExporterSamples } from "./exporter-samples";
 
 // A real Prometheus scrapes a real gateway-app that served real traffic; every PromQL expression
 // we ship is then evaluated through Prometheus' HTTP API.
@@ -15,10 +16,15 @@ const dashboardExprs = Object.values(dashboards).flatMap((d) =>
   d.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: `${d.title} / ${p.title}`, expr: t.expr }))),
 );
 const onlyGateway = (expr: string) => metricNamesIn(expr).every((name) => name.startsWith("gateway_"));
+const edgeOrRouter = (expr: string) => {
+  const names = metricNamesIn(expr);
+  return names.length > 0 && names.every((name) => name.startsWith("kong_") || name.startsWith("litellm_"));
+};
 
 const fake = new FakeUpstream();
 let gateway: TestGateway;
 let prometheus: RunningPrometheus;
+let exporters: Awaited<ReturnType<typeof startExporterSamples>>;
 
 async function post(body: unknown) {
   const response = await fetch(`${gateway.url}/v1/chat/completions`, {
@@ -53,12 +59,19 @@ beforeAll(async () => {
       ],
     },
   );
+  exporters = await startExporterSamples();
   prometheus = await startPrometheus(
     [
       "global: { scrape_interval: 1s, evaluation_interval: 1s }",
       "scrape_configs:",
       "  - job_name: gateway-app",
       `    static_configs: [{ targets: ["${new URL(gateway.metricsUrl).host}"] }]`,
+      "  - job_name: kong",
+      "    metrics_path: /kong",
+      `    static_configs: [{ targets: ["${exporters.target}"] }]`,
+      "  - job_name: litellm",
+      "    metrics_path: /litellm",
+      `    static_configs: [{ targets: ["${exporters.target}"] }]`,
     ].join("\n"),
   );
   await waitFor(async () => ((await prometheus.query('up{job="gateway-app"} == 1')).data?.result.length ?? 0) > 0, "the first scrape");
@@ -82,6 +95,12 @@ beforeAll(async () => {
       ((await prometheus.query('sum(gateway_http_requests_total{status="502"}) > 0')).data?.result.length ?? 0) > 0,
     "scrapes after the traffic",
   );
+  await waitFor(
+    async () =>
+      ((await prometheus.query("rate(kong_http_requests_total[5m]) > 0")).data?.result.length ?? 0) > 0 &&
+      ((await prometheus.query("rate(litellm_redis_total_requests_total[5m]) > 0")).data?.result.length ?? 0) > 0,
+    "two scrapes of the Kong and LiteLLM samples",
+  );
   // rate() needs two samples of a series; the newest series appeared with the last traffic.
   await waitFor(
     async () => ((await prometheus.query('rate(gateway_http_requests_total{status="404"}[5m])')).data?.result.length ?? 0) > 0,
@@ -91,6 +110,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prometheus?.stop();
+  await exporters?.stop();
   await gateway?.gateway.shutdown();
   await fake.stop();
 });
@@ -102,9 +122,25 @@ describe("PromQL against a real Prometheus scraping gateway-app", () => {
     expect(answer.data!.result.length).toBeGreaterThan(0);
   });
 
-  it.each(dashboardExprs.filter((e) => !onlyGateway(e.expr)))("$where parses: $expr", async ({ expr }) => {
+  // Kong's and LiteLLM's panels through their exporters' real metric names; a panel's zero for
+  // "no such event yet" must not hide a dead left-hand side.
+  it.each(dashboardExprs.filter((e) => edgeOrRouter(e.expr)))("$where returns series from the exporters' names: $expr", async ({ expr }) => {
+    for (const query of [expr, expr.replace(/ or on\(\) vector\(0\)$/, "")]) {
+      const answer = await prometheus.query(query);
+      expect(answer.status, answer.error).toBe("success");
+      expect(answer.data!.result.length, query).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(dashboardExprs.filter((e) => !onlyGateway(e.expr) && !edgeOrRouter(e.expr)))("$where parses: $expr", async ({ expr }) => {
     const answer = await prometheus.query(expr);
     expect(answer.status, answer.error).toBe("success");
+  });
+
+  it("measures the non-streamed latency objective on gateway-app as it is, streams taken out", async () => {
+    const answer = await prometheus.query(nonStreamedSlowShare(10, "5m"));
+    expect(answer.status, answer.error).toBe("success");
+    expect(answer.data!.result.length).toBe(1);
   });
 
   it.each(alerts.map((r) => ({ alert: r.alert, expr: r.expr })))(
@@ -113,7 +149,10 @@ describe("PromQL against a real Prometheus scraping gateway-app", () => {
       const answer = await prometheus.query(expr);
       expect(answer.status, answer.error).toBe("success");
       if (!onlyGateway(expr)) return;
-      const selectors = [...expr.matchAll(/\b(gateway_[a-z0-9_]+)(\{[^}]*\})?/g)].map((m) => m[0]);
+      // `up{job="gateway-app"}` too: the scrape job's name is what GatewayNotScraped watches.
+      // The exact branch of the non-streamed objective waits for gateway-app's `stream` label;
+      // its fallback is evaluated below.
+      const selectors = [...expr.matchAll(/\b(gateway_[a-z0-9_]+|up)(\{[^}]*\})?/g)].map((m) => m[0]).filter((s) => !s.includes('stream="false"'));
       expect(selectors.length).toBeGreaterThan(0);
       for (const selector of selectors) {
         const series = await prometheus.query(selector);

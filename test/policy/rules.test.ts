@@ -154,6 +154,11 @@ const CASES: Record<string, Case> = {
     good: withValue(deployment, `${container}.image`, `gateway-app:0.1.0@sha256:${"0".repeat(64)}`),
     bad: withValue(deployment, `${container}.image`, "gateway-app:0.1.0"),
   },
+  "AIG-K8S-15": {
+    type: "helm_release",
+    good: prometheusStack,
+    bad: withPrometheusValues((v) => delete v["kube-state-metrics"].resources.limits),
+  },
   "AIG-IAM-1": { type: "google_project_iam_member", good: iamMember, bad: { ...iamMember, role: "roles/editor" } },
   "AIG-IAM-2": { type: "google_service_account_key", good: undefined, bad: { service_account_id: "x" } },
   "AIG-IAM-3": {

@@ -13,5 +13,6 @@ import { rule as r10 } from "./aig-k8s-11";
 import { rule as r11 } from "./aig-k8s-12";
 import { rule as r12 } from "./aig-k8s-13";
 import { rule as imagesPinnedByDigest } from "./images-pinned-by-digest";
+import { rule as helmValuesResources } from "./helm-values-resources";
 
-export const KUBERNETES_RULES: PolicyRule[] = [r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, imagesPinnedByDigest];
+export const KUBERNETES_RULES: PolicyRule[] = [r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, imagesPinnedByDigest, helmValuesResources];
