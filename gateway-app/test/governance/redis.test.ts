@@ -1,0 +1,68 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRedis, whenReady } from "../../src/governance/redis.js";
+import { startRedis, type TestRedis } from "../support/redis.js";
+
+describe("the test Redis is set up as Memorystore is (TLS with a CA, AUTH)", () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it("answers a client that trusts the CA and sends the password", async () => {
+    const client = createRedis(redis.settings);
+    try {
+      await whenReady(client);
+      expect(await client.ping()).toBe("PONG");
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it("refuses a client without the password", async () => {
+    const client = createRedis({ ...redis.settings, password: undefined });
+    const failure = new Promise<Error>((resolve) => client.once("error", resolve));
+    try {
+      expect((await failure).message).toMatch(/NOAUTH/);
+      await expect(whenReady(client, 500)).rejects.toThrow(/not ready/);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it("refuses a client that does not trust the CA", async () => {
+    const client = new Redis({
+      host: "127.0.0.1",
+      port: redis.port,
+      password: redis.password,
+      tls: {},
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    const failure = new Promise<Error>((resolve) => client.once("error", resolve));
+    try {
+      expect((await failure).message).toMatch(/self[- ]signed|unable to verify|certificate/i);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it("refuses plain text on the TLS port", async () => {
+    const client = new Redis({
+      host: "127.0.0.1",
+      port: redis.port,
+      password: redis.password,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 1000,
+    });
+    try {
+      await expect(client.ping()).rejects.toThrow();
+    } finally {
+      client.disconnect();
+    }
+  });
+});
