@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { Redis } from "ioredis";
 
 /**
@@ -33,7 +34,8 @@ export function createRedis(settings: RedisSettings): Redis {
     host: url.hostname,
     port: url.port ? Number(url.port) : 6379,
     password: settings.password,
-    tls: url.protocol === "rediss:" ? { ca: settings.ca, servername: url.hostname } : undefined,
+    // Memorystore is reached by IP; SNI may not carry an IP (RFC 6066), the certificate check still does.
+    tls: url.protocol === "rediss:" ? { ca: settings.ca, servername: isIP(url.hostname) ? undefined : url.hostname } : undefined,
     connectTimeout: settings.connectTimeoutMs ?? 1000,
     commandTimeout: settings.commandTimeoutMs ?? 250,
     enableAutoPipelining: true,

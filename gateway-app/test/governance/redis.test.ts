@@ -24,6 +24,7 @@ describe("the test Redis is set up as Memorystore is (TLS with a CA, AUTH)", () 
 
   it("refuses a client without the password", async () => {
     const client = createRedis({ ...redis.settings, password: undefined });
+    client.on("error", () => {});
     const failure = new Promise<Error>((resolve) => client.once("error", resolve));
     try {
       expect((await failure).message).toMatch(/NOAUTH/);
@@ -59,6 +60,7 @@ describe("the test Redis is set up as Memorystore is (TLS with a CA, AUTH)", () 
       retryStrategy: () => null,
       connectTimeout: 1000,
     });
+    client.on("error", () => {});
     try {
       await expect(client.ping()).rejects.toThrow();
     } finally {

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RedisSettings } from "../../src/governance/redis.js";
+import type { Redis } from "ioredis";
+import { createRedis, type RedisSettings, whenReady } from "../../src/governance/redis.js";
 
 /**
  * A real redis-server (Debian's package) on a loopback port, set up as Memorystore's in-transit
@@ -160,4 +161,32 @@ function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
     child.once("exit", () => resolve());
     child.kill(signal);
   });
+}
+
+/** Clients for a test, connected and authenticated, all closed by `closeAll`. */
+export function redisClients(settings: () => RedisSettings) {
+  const open: Redis[] = [];
+  return {
+    async connect(overrides: Partial<RedisSettings> = {}): Promise<Redis> {
+      const client = createRedis({ ...settings(), ...overrides });
+      // ioredis reports every failed reconnect; the tests that kill the server expect them.
+      client.on("error", () => {});
+      open.push(client);
+      await whenReady(client);
+      return client;
+    },
+    closeAll(): void {
+      for (const client of open.splice(0)) client.disconnect();
+    },
+  };
+}
+
+/** Polls until `condition` holds, for at most `timeoutMs`; returns how long it took. */
+export async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000, stepMs = 20): Promise<number> {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return Date.now() - start;
 }
