@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runKeysCommand } from "../../src/governance/admin-cli.js";
 import { KeyVerifier } from "../../src/governance/keys.js";
 import { loadGovernanceSettings } from "../../src/governance/settings.js";
-import { redisClients, startRedis, type TestRedis } from "../support/redis.js";
+import { useTestRedis } from "../support/redis.js";
 
-let redis: TestRedis;
-const clients = redisClients(() => redis.settings);
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  clients.closeAll();
-  await redis?.stop();
-});
+const clients = useTestRedis();
 
 async function keys(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
+  const redis = clients.server();
   const env = { GOVERNANCE_REDIS_URL: redis.url, GOVERNANCE_REDIS_AUTH: redis.password, GOVERNANCE_REDIS_CA_FILE: redis.caFile };
   const code = await runKeysCommand(argv, { env, out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err };

@@ -1,17 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type BudgetPolicy, Budgets, costMicroUsd, inputTokenBound, periodOf } from "../../src/governance/budgets.js";
 import { createRedis } from "../../src/governance/redis.js";
-import { redisClients, startRedis, type TestRedis } from "../support/redis.js";
+import { useTestRedis } from "../support/redis.js";
 
-let redis: TestRedis;
-const clients = redisClients(() => redis.settings);
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterEach(() => clients.closeAll());
-afterAll(async () => {
-  await redis?.stop();
-});
+const clients = useTestRedis();
 
 const free = { inputPerMillionTokens: 0, outputPerMillionTokens: 0 };
 const flash = { inputPerMillionTokens: 0.3, outputPerMillionTokens: 2.5 };

@@ -1,16 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { KeyStore, KeyVerifier, parseKey } from "../../src/governance/keys.js";
-import { eventually, redisClients, startRedis, type TestRedis } from "../support/redis.js";
+import { eventually, useTestRedis } from "../support/redis.js";
 
-let redis: TestRedis;
-const clients = redisClients(() => redis.settings);
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterEach(() => clients.closeAll());
-afterAll(async () => {
-  await redis?.stop();
-});
+const clients = useTestRedis();
 
 describe("issuing keys", () => {
   it("issues a prefixed key with a short id, and stores only its SHA-256", async () => {

@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { createRedis, type RedisSettings, whenReady } from "../../src/governance/redis.js";
 
 /**
@@ -189,4 +190,23 @@ export async function eventually(condition: () => Promise<boolean> | boolean, ti
     await new Promise((r) => setTimeout(r, stepMs));
   }
   return Date.now() - start;
+}
+
+/** One Redis for a test file: started before its tests, clients closed after each, stopped at the end. */
+export function useTestRedis(options: TestRedisOptions = {}) {
+  let redis: TestRedis | undefined;
+  const clients = redisClients(() => server().settings);
+  const server = () => {
+    if (!redis) throw new Error("the test Redis is not started yet");
+    return redis;
+  };
+  beforeAll(async () => {
+    redis = await startRedis(options);
+  });
+  afterEach(() => clients.closeAll());
+  afterAll(async () => {
+    clients.closeAll();
+    await redis?.stop();
+  });
+  return { server, connect: clients.connect };
 }
