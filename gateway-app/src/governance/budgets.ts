@@ -253,17 +253,18 @@ export class Budgets {
 
   /** Replays the pending settlements in order; stops at the first the store does not take. */
   flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        while (this.pending.length > 0) {
-          if (!(await this.send(this.pending[0]))) return this.scheduleRetry();
-          this.pending.shift();
-        }
-      } finally {
-        this.flushing = undefined;
-      }
-    })();
+    // Cleared in a later microtask, after the assignment, even when there is nothing to send.
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = undefined;
+    });
     return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      if (!(await this.send(this.pending[0]))) return this.scheduleRetry();
+      this.pending.shift();
+    }
   }
 
   /** Stops the retry timer (shutdown). Pending settlements are lost with the process; the count is returned to be logged. */
