@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { checkServerIdentity } from "node:tls";
 import { Redis } from "ioredis";
 
 /**
@@ -12,6 +13,11 @@ export interface RedisSettings {
   readonly password?: string;
   /** PEM of the CA that signs the server certificate (Memorystore's server CA). @default - the system CAs */
   readonly ca?: string;
+  /**
+   * The name or IP the server certificate must be issued to, when it is not the URL's host: through
+   * a port-forward the URL is 127.0.0.1 but the certificate is Memorystore's. @default - the URL's host
+   */
+  readonly tlsHost?: string;
   /** @default 1000 */
   readonly connectTimeoutMs?: number;
   /**
@@ -35,7 +41,7 @@ export function createRedis(settings: RedisSettings): Redis {
     port: url.port ? Number(url.port) : 6379,
     password: settings.password,
     // Memorystore is reached by IP; SNI may not carry an IP (RFC 6066), the certificate check still does.
-    tls: url.protocol === "rediss:" ? { ca: settings.ca, servername: isIP(url.hostname) ? undefined : url.hostname } : undefined,
+    tls: url.protocol === "rediss:" ? tlsOptions(url.hostname, settings) : undefined,
     connectTimeout: settings.connectTimeoutMs ?? 1000,
     commandTimeout: settings.commandTimeoutMs ?? 250,
     enableAutoPipelining: true,
@@ -45,6 +51,15 @@ export function createRedis(settings: RedisSettings): Redis {
     retryStrategy: (attempt) => Math.min(50 * attempt, 2000),
     lazyConnect: false,
   });
+}
+
+function tlsOptions(urlHost: string, settings: RedisSettings) {
+  const host = settings.tlsHost ?? urlHost;
+  return {
+    ca: settings.ca,
+    servername: isIP(host) ? undefined : host,
+    checkServerIdentity: (_: string, cert: Parameters<typeof checkServerIdentity>[1]) => checkServerIdentity(host, cert),
+  };
 }
 
 /** True for the errors that mean "the store cannot answer now", as opposed to a bug in a script. */

@@ -69,7 +69,7 @@ function redisSettings(env: Env, readFile: (path: string) => string, problems: s
       problems.push(`GOVERNANCE_REDIS_CA_FILE: cannot read "${caFile}" (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
   }
-  return { url, password, ca };
+  return { url, password, ca, tlsHost: env.GOVERNANCE_REDIS_TLS_HOST || undefined };
 }
 
 function fileOrValue(env: Env, name: string, readFile: (path: string) => string, problems: string[]): string | undefined {

@@ -77,6 +77,7 @@ describe("governance settings", () => {
       url: "rediss://10.0.0.3:6378",
       password: "secret",
       ca: undefined,
+      tlsHost: undefined,
     });
     expect(load({ GOVERNANCE_REDIS_URL: "redis://10.0.0.3:6379" }).problems[0]).toMatch(/^GOVERNANCE_REDIS_URL: redis:\/\/ sends the AUTH string/);
   });

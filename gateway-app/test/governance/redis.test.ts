@@ -51,6 +51,21 @@ describe("the test Redis is set up as Memorystore is (TLS with a CA, AUTH)", () 
     }
   });
 
+  it("checks the certificate against tlsHost when connecting through a tunnel", async () => {
+    const tunnelled = createRedis({ ...redis.settings, url: redis.url.replace("127.0.0.1", "localhost"), tlsHost: "127.0.0.1" });
+    const wrongName = createRedis({ ...redis.settings, tlsHost: "memorystore.example" });
+    const failure = new Promise<Error>((resolve) => wrongName.once("error", resolve));
+    wrongName.on("error", () => {});
+    try {
+      await whenReady(tunnelled);
+      expect(await tunnelled.ping()).toBe("PONG");
+      expect((await failure).message).toMatch(/Hostname\/IP does not match certificate's altnames/);
+    } finally {
+      tunnelled.disconnect();
+      wrongName.disconnect();
+    }
+  });
+
   it("refuses plain text on the TLS port", async () => {
     const client = new Redis({
       host: "127.0.0.1",
