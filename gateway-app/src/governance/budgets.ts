@@ -305,6 +305,22 @@ export class Budgets {
     this.retryTimer.unref();
   }
 
+  /**
+   * Settled spend against each of a tenant's budgets in the current periods, for a gauge
+   * (spend against budget on the dashboard, alerts at 80 % and 100 %). One round trip.
+   */
+  async spent(tenant: string): Promise<Array<{ unit: Unit; period: Period; limit: number; settled: number }>> {
+    const counters = this.countersFor(tenant, undefined, this.now());
+    if (counters.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const counter of counters) pipeline.hget(counter.key, "settled");
+    const replies = (await pipeline.exec()) ?? [];
+    return counters.map((counter, i) => {
+      const scale = counter.unit === "usd" ? 1_000_000 : 1;
+      return { unit: counter.unit, period: counter.period, limit: counter.limit / scale, settled: Number(replies[i]?.[1] ?? 0) / scale };
+    });
+  }
+
   private countersFor(tenant: string, keyId: string | undefined, now: number): Counter[] {
     const policy = this.policyOf(tenant);
     if (!policy) return [];

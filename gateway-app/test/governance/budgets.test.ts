@@ -102,6 +102,22 @@ describe("reserving and settling", () => {
     expect((await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 1000, prices: free })).ok).toBe(true);
   });
 
+  it("reports settled spend against each budget of the current periods, for the dashboard", async () => {
+    const tenant = newTenant();
+    const b = await budgets({ tenant: { usdPerDay: 1, tokensPerMonth: 10_000 } });
+    const r = await b.reserve({ tenant, inputTokens: 1000, maxOutputTokens: 1000, prices: flash });
+    if (!r.ok) throw new Error("expected a reservation");
+    expect(await b.spent(tenant)).toEqual([
+      { unit: "usd", period: "day", limit: 1, settled: 0 },
+      { unit: "tokens", period: "month", limit: 10_000, settled: 0 },
+    ]);
+    await b.settle(r.reservation, { inputTokens: 1000, outputTokens: 200, prices: flash });
+    expect(await b.spent(tenant)).toEqual([
+      { unit: "usd", period: "day", limit: 1, settled: 0.0008 },
+      { unit: "tokens", period: "month", limit: 10_000, settled: 1200 },
+    ]);
+  });
+
   it("a tenant without budgets is admitted without asking the store", async () => {
     const unreachable = createRedis({ url: "rediss://127.0.0.1:1" });
     unreachable.on("error", () => {});
