@@ -93,7 +93,8 @@ export function inputTokenBound(bodyBytes: number): number {
 
 /** USD in millionths, as whole numbers, so Redis adds exactly. Prices are per million tokens. */
 export function costMicroUsd(inputTokens: number, outputTokens: number, prices: Prices): number {
-  return Math.ceil(inputTokens * prices.inputPerMillionTokens + outputTokens * prices.outputPerMillionTokens);
+  // Rounds up, less a hair for binary floating point (700 × 0.07 is 49.00000000000001, not above 49).
+  return Math.ceil(inputTokens * prices.inputPerMillionTokens + outputTokens * prices.outputPerMillionTokens - 1e-6);
 }
 
 export function periodOf(now: number, period: Period): { id: string; resetAt: number } {
@@ -340,7 +341,7 @@ export class Budgets {
           scope,
           unit,
           period,
-          limit: unit === "usd" ? Math.floor(limit * 1_000_000) : Math.floor(limit),
+          limit: unit === "usd" ? Math.round(limit * 1_000_000) : Math.floor(limit),
           ttlSeconds: Math.ceil((resetAt - now) / 1000) + 86_400,
         });
       }

@@ -25,6 +25,8 @@ describe("budget periods", () => {
   it("price a call in whole millionths of a dollar, rounding up", () => {
     expect(costMicroUsd(1000, 500, flash)).toBe(1550);
     expect(costMicroUsd(1, 0, flash)).toBe(1);
+    expect(costMicroUsd(3, 0, { inputPerMillionTokens: 0.1, outputPerMillionTokens: 0 })).toBe(1);
+    expect(costMicroUsd(700, 0, { inputPerMillionTokens: 0.07, outputPerMillionTokens: 0 })).toBe(49);
     expect(inputTokenBound(0)).toBe(1);
     expect(inputTokenBound(2048)).toBe(2048);
   });
@@ -81,6 +83,13 @@ describe("reserving and settling", () => {
       used: 0.0078,
       resetAt: Date.UTC(2027, 0, 1),
     });
+  });
+
+  it("takes a USD budget to the exact millionth (2.01 is not 2.009999)", async () => {
+    const tenant = newTenant();
+    const b = await budgets({ tenant: { usdPerDay: 2.01 } });
+    const perMillion = { inputPerMillionTokens: 1, outputPerMillionTokens: 0 };
+    expect((await b.reserve({ tenant, inputTokens: 2_010_000, maxOutputTokens: 0, prices: perMillion })).ok).toBe(true);
   });
 
   it("a key's own budget stops that key while the tenant's other keys go on", async () => {
