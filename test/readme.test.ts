@@ -75,6 +75,12 @@ const RUN_HERE = new Set([
 const ONLINE = new Set([
   'npm run smoke -- --url https://api.example.com --token "$JWT" [--rate-limit] [--metrics-url URL]',
   "tofu init && tofu plan",
+  // Need a Redis; gateway-app/test/governance/admin-cli.test.ts runs the same commands against one.
+  "export GOVERNANCE_REDIS_URL=rediss://127.0.0.1:6378 GOVERNANCE_REDIS_AUTH_FILE=./auth GOVERNANCE_REDIS_CA_FILE=./server-ca.pem",
+  "npm run keys -- issue  --tenant acme --label ci",
+  "npm run keys -- list   --tenant acme",
+  "npm run keys -- rotate --tenant acme --id <id> --grace-hours 24",
+  "npm run keys -- revoke --tenant acme --id <id>",
 ]);
 
 function shLines(): string[] {

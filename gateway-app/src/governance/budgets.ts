@@ -1,0 +1,365 @@
+import { randomBytes } from "node:crypto";
+import type { ClientContext, Redis, Result } from "ioredis";
+import { isUnavailable } from "./redis.js";
+
+/**
+ * USD and token budgets per tenant (and per key), per UTC day and month, enforced atomically
+ * across replicas in Redis. Before a call its worst case is reserved; after it, the reservation is
+ * settled to the actual usage. A counter never admits a reservation that would take settled plus
+ * reserved past the limit, so spend exceeds a budget by at most what one call uses beyond its
+ * own reservation (nothing, when max_tokens is enforced upstream and input is bounded as below).
+ */
+export interface BudgetLimits {
+  readonly usdPerDay?: number;
+  readonly usdPerMonth?: number;
+  readonly tokensPerDay?: number;
+  readonly tokensPerMonth?: number;
+}
+
+export interface BudgetPolicy {
+  /** Shared by all of the tenant's callers. */
+  readonly tenant?: BudgetLimits;
+  /** Applied to each API key on its own, on top of the tenant's. @default - no per-key budget */
+  readonly perKey?: BudgetLimits;
+}
+
+export interface Prices {
+  readonly inputPerMillionTokens: number;
+  readonly outputPerMillionTokens: number;
+}
+
+export interface CallEstimate {
+  readonly tenant: string;
+  readonly keyId?: string;
+  /** Upper bound on prompt tokens; see `inputTokenBound`. */
+  readonly inputTokens: number;
+  /** The request's max_tokens after the gateway's caps. */
+  readonly maxOutputTokens: number;
+  readonly prices: Prices;
+}
+
+export interface Usage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Prices of the model that served the call (a fallback may cost more or less). */
+  readonly prices: Prices;
+}
+
+export type Unit = "usd" | "tokens";
+export type Period = "day" | "month";
+
+interface Counter {
+  readonly key: string;
+  readonly scope: "tenant" | "key";
+  readonly unit: Unit;
+  readonly period: Period;
+  readonly limit: number;
+  readonly ttlSeconds: number;
+}
+
+export interface Reservation {
+  readonly id: string;
+  readonly tenant: string;
+  readonly counters: readonly Counter[];
+  readonly amounts: readonly number[];
+  /** True when the store could not be reached and the budget failed open: nothing to release. */
+  readonly unreserved: boolean;
+}
+
+export type ReserveResult =
+  | { readonly ok: true; readonly reservation: Reservation }
+  | {
+      readonly ok: false;
+      readonly reason: "budget_exceeded";
+      readonly scope: "tenant" | "key";
+      readonly unit: Unit;
+      readonly period: Period;
+      /** In the unit: USD or tokens. */
+      readonly limit: number;
+      readonly used: number;
+      /** Epoch ms at which the period starts again. */
+      readonly resetAt: number;
+    }
+  | { readonly ok: false; readonly reason: "store_unavailable" };
+
+/**
+ * An upper bound on a prompt's tokens from its request body's size. Byte-level BPE and
+ * SentencePiece with byte fallback never make a token out of less than one byte, and the JSON
+ * around the messages is larger than the chat template's few tokens per message.
+ */
+export function inputTokenBound(bodyBytes: number): number {
+  return Math.max(1, bodyBytes);
+}
+
+/** USD in millionths, as whole numbers, so Redis adds exactly. Prices are per million tokens. */
+export function costMicroUsd(inputTokens: number, outputTokens: number, prices: Prices): number {
+  // Rounds up, less a hair for binary floating point (700 × 0.07 is 49.00000000000001, not above 49).
+  return Math.ceil(inputTokens * prices.inputPerMillionTokens + outputTokens * prices.outputPerMillionTokens - 1e-6);
+}
+
+export function periodOf(now: number, period: Period): { id: string; resetAt: number } {
+  const date = new Date(now);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (period === "month") return { id: `${year}-${pad(month + 1)}`, resetAt: Date.UTC(year, month + 1, 1) };
+  const day = date.getUTCDate();
+  return { id: `${year}-${pad(month + 1)}-${pad(day)}`, resetAt: Date.UTC(year, month, day + 1) };
+}
+
+const LIMIT_FIELDS: ReadonlyArray<{ field: keyof BudgetLimits; unit: Unit; period: Period }> = [
+  { field: "usdPerDay", unit: "usd", period: "day" },
+  { field: "usdPerMonth", unit: "usd", period: "month" },
+  { field: "tokensPerDay", unit: "tokens", period: "day" },
+  { field: "tokensPerMonth", unit: "tokens", period: "month" },
+];
+
+/** A reservation that outlives this is released by the next reserve on the counter (its process died). */
+const RESERVATION_LIFETIME_MS = 30 * 60_000;
+const SETTLED_MARKER_SECONDS = 24 * 3600;
+
+// KEYS: per counter its hash (settled, reserved) and its zset of open reservations ("id|amount" by deadline).
+// ARGV: now, id, deadline, then per counter limit, amount, ttl. Returns {1} or {0, counter index, used}.
+const RESERVE = `
+local now, id, deadline = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local n = #KEYS / 2
+for i = 1, n do
+  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
+  local stale = redis.call('ZRANGEBYSCORE', z, '-inf', now)
+  if #stale > 0 then
+    local released = 0
+    for _, member in ipairs(stale) do released = released + tonumber(string.match(member, '|(%d+)$')) end
+    redis.call('HINCRBY', h, 'reserved', -released)
+    redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
+  end
+  local limit, amount = tonumber(ARGV[1 + 3 * i]), tonumber(ARGV[2 + 3 * i])
+  local counts = redis.call('HMGET', h, 'settled', 'reserved')
+  local used = (tonumber(counts[1]) or 0) + (tonumber(counts[2]) or 0)
+  if used + amount > limit then return {0, i, used} end
+end
+for i = 1, n do
+  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
+  local amount, ttl = tonumber(ARGV[2 + 3 * i]), ARGV[3 + 3 * i]
+  redis.call('HINCRBY', h, 'reserved', amount)
+  redis.call('ZADD', z, deadline, id .. '|' .. amount)
+  redis.call('EXPIRE', h, ttl)
+  redis.call('EXPIRE', z, ttl)
+end
+return {1}
+`;
+
+// KEYS: the counters' hashes and zsets as for RESERVE, then the settled marker.
+// ARGV: id, marker ttl, then per counter reserved, actual, ttl. Idempotent: a retried settle counts once.
+const SETTLE = `
+if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'EX', ARGV[2]) then return 0 end
+local id = ARGV[1]
+local n = (#KEYS - 1) / 2
+for i = 1, n do
+  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
+  local reserved, actual, ttl = ARGV[3 * i], tonumber(ARGV[1 + 3 * i]), ARGV[2 + 3 * i]
+  if redis.call('ZREM', z, id .. '|' .. reserved) == 1 then redis.call('HINCRBY', h, 'reserved', -tonumber(reserved)) end
+  if actual > 0 then redis.call('HINCRBY', h, 'settled', actual) end
+  redis.call('EXPIRE', h, ttl)
+end
+return 1
+`;
+
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext> {
+    gwBudgetReserve(...args: Array<string | number>): Result<[number, number?, number?], Context>;
+    gwBudgetSettle(...args: Array<string | number>): Result<number, Context>;
+  }
+}
+
+export interface BudgetOptions {
+  /** "closed": refuse calls (503) while the store cannot answer; "open": let them through, counted later. @default "closed" */
+  readonly onStoreError?: "closed" | "open";
+  /** Settlements kept in memory while the store is down, replayed when it is back. @default 100000 */
+  readonly maxPendingSettlements?: number;
+  readonly now?: () => number;
+  /** Told about settlements that could not be kept (the pending queue overflowed). */
+  readonly onLostSettlement?: (reservation: Reservation) => void;
+}
+
+interface PendingSettlement {
+  readonly reservation: Reservation;
+  readonly actual: readonly number[];
+}
+
+export class Budgets {
+  private readonly onStoreError: "closed" | "open";
+  private readonly maxPending: number;
+  private readonly now: () => number;
+  private readonly pending: PendingSettlement[] = [];
+  private flushing: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly policyOf: (tenant: string) => BudgetPolicy | undefined,
+    private readonly options: BudgetOptions = {},
+  ) {
+    this.onStoreError = options.onStoreError ?? "closed";
+    this.maxPending = options.maxPendingSettlements ?? 100_000;
+    this.now = options.now ?? Date.now;
+    redis.defineCommand("gwBudgetReserve", { lua: RESERVE });
+    redis.defineCommand("gwBudgetSettle", { lua: SETTLE });
+    redis.on("ready", () => void this.flush());
+  }
+
+  /** Settlements waiting for the store to come back. */
+  get pendingSettlements(): number {
+    return this.pending.length;
+  }
+
+  async reserve(call: CallEstimate): Promise<ReserveResult> {
+    const now = this.now();
+    const counters = this.countersFor(call.tenant, call.keyId, now);
+    const id = randomBytes(12).toString("base64url");
+    if (counters.length === 0) return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts: [], unreserved: true } };
+    const tokens = call.inputTokens + call.maxOutputTokens;
+    const usd = costMicroUsd(call.inputTokens, call.maxOutputTokens, call.prices);
+    const amounts = counters.map((c) => (c.unit === "usd" ? usd : tokens));
+    const args: Array<string | number> = [counters.length * 2, ...counters.flatMap((c) => [c.key, `${c.key}:res`])];
+    args.push(now, id, now + RESERVATION_LIFETIME_MS, ...counters.flatMap((c, i) => [c.limit, amounts[i], c.ttlSeconds]));
+    let reply: [number, number?, number?];
+    try {
+      reply = await this.redis.gwBudgetReserve(...args);
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      if (this.onStoreError === "closed") return { ok: false, reason: "store_unavailable" };
+      return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts: counters.map(() => 0), unreserved: true } };
+    }
+    if (reply[0] === 1) return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts, unreserved: false } };
+    return this.exceeded(counters[(reply[1] as number) - 1], reply[2] as number, now);
+  }
+
+  /**
+   * Turns the reservation into the call's actual usage (zero when no upstream call was made).
+   * Never throws: while the store is down the settlement waits in memory and is replayed.
+   */
+  async settle(reservation: Reservation, usage: Usage | undefined): Promise<void> {
+    if (reservation.counters.length === 0) return;
+    const tokens = usage ? usage.inputTokens + usage.outputTokens : 0;
+    const usd = usage ? costMicroUsd(usage.inputTokens, usage.outputTokens, usage.prices) : 0;
+    const actual = reservation.counters.map((c) => (c.unit === "usd" ? usd : tokens));
+    const job = { reservation, actual };
+    if (this.pending.length > 0 || !(await this.send(job))) this.enqueue(job);
+  }
+
+  /** Releases a reservation whose call was never made (refused by a limit, invalid, client gone). */
+  release(reservation: Reservation): Promise<void> {
+    return this.settle(reservation, undefined);
+  }
+
+  /** Replays the pending settlements in order; stops at the first the store does not take. */
+  flush(): Promise<void> {
+    // Cleared in a later microtask, after the assignment, even when there is nothing to send.
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      if (!(await this.send(this.pending[0]))) return this.scheduleRetry();
+      this.pending.shift();
+    }
+  }
+
+  /** Stops the retry timer (shutdown). Pending settlements are lost with the process; the count is returned to be logged. */
+  close(): number {
+    clearTimeout(this.retryTimer);
+    return this.pending.length;
+  }
+
+  private async send({ reservation, actual }: PendingSettlement): Promise<boolean> {
+    const { counters, amounts, id, tenant } = reservation;
+    const keys = [...counters.flatMap((c) => [c.key, `${c.key}:res`]), `gw:budget:{${tenant}}:settled:${id}`];
+    const args: Array<string | number> = [keys.length, ...keys, id, SETTLED_MARKER_SECONDS];
+    args.push(...counters.flatMap((c, i) => [amounts[i], actual[i], c.ttlSeconds]));
+    try {
+      await this.redis.gwBudgetSettle(...args);
+      return true;
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      return false;
+    }
+  }
+
+  private enqueue(job: PendingSettlement): void {
+    if (this.pending.length >= this.maxPending) {
+      const lost = this.pending.shift()!;
+      this.options.onLostSettlement?.(lost.reservation);
+    }
+    this.pending.push(job);
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.flush();
+    }, 1000);
+    this.retryTimer.unref();
+  }
+
+  /**
+   * Settled spend against each of a tenant's budgets in the current periods, for a gauge
+   * (spend against budget on the dashboard, alerts at 80 % and 100 %). One round trip.
+   */
+  async spent(tenant: string): Promise<Array<{ unit: Unit; period: Period; limit: number; settled: number }>> {
+    const counters = this.countersFor(tenant, undefined, this.now());
+    if (counters.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const counter of counters) pipeline.hget(counter.key, "settled");
+    const replies = (await pipeline.exec()) ?? [];
+    return counters.map((counter, i) => {
+      const scale = counter.unit === "usd" ? 1_000_000 : 1;
+      return { unit: counter.unit, period: counter.period, limit: counter.limit / scale, settled: Number(replies[i]?.[1] ?? 0) / scale };
+    });
+  }
+
+  private countersFor(tenant: string, keyId: string | undefined, now: number): Counter[] {
+    const policy = this.policyOf(tenant);
+    if (!policy) return [];
+    const scopes: Array<{ scope: Counter["scope"]; name: string; limits: BudgetLimits | undefined }> = [
+      { scope: "tenant", name: "t", limits: policy.tenant },
+    ];
+    if (keyId) scopes.push({ scope: "key", name: `k:${keyId}`, limits: policy.perKey });
+    const counters: Counter[] = [];
+    for (const { scope, name, limits } of scopes) {
+      for (const { field, unit, period } of LIMIT_FIELDS) {
+        const limit = limits?.[field];
+        if (limit === undefined) continue;
+        const { id, resetAt } = periodOf(now, period);
+        counters.push({
+          // One hash slot per tenant ({tenant}), so a call's counters can be updated by one script in a cluster too.
+          key: `gw:budget:{${tenant}}:${name}:${unit}:${period}:${id}`,
+          scope,
+          unit,
+          period,
+          limit: unit === "usd" ? Math.round(limit * 1_000_000) : Math.floor(limit),
+          ttlSeconds: Math.ceil((resetAt - now) / 1000) + 86_400,
+        });
+      }
+    }
+    return counters;
+  }
+
+  private exceeded(counter: Counter, used: number, now: number): ReserveResult {
+    const scale = counter.unit === "usd" ? 1_000_000 : 1;
+    return {
+      ok: false,
+      reason: "budget_exceeded",
+      scope: counter.scope,
+      unit: counter.unit,
+      period: counter.period,
+      limit: counter.limit / scale,
+      used: used / scale,
+      resetAt: periodOf(now, counter.period).resetAt,
+    };
+  }
+}

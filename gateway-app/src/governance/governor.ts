@@ -1,0 +1,129 @@
+import { type Budgets, inputTokenBound, type Prices, type Reservation, type ReserveResult } from "./budgets.js";
+import type { VerifyResult } from "./keys.js";
+import type { LimitCharge, LimitResult, RateLimiter } from "./rate-limits.js";
+
+/**
+ * What the request path calls: `admit` before the upstream call, `finish` after it (streams and
+ * fallbacks included, with the model that served). Budgets and limits are checked at the same
+ * time; ioredis's auto-pipelining sends both scripts in one write, so admission costs one round
+ * trip. A refusal by one undoes the other, so a refused call is charged nothing.
+ */
+export interface AdmitRequest {
+  readonly tenant: string;
+  readonly keyId?: string;
+  /** Size of the request body: the bound on its prompt tokens. */
+  readonly bodyBytes: number;
+  /** max_tokens after the gateway's caps. */
+  readonly maxOutputTokens: number;
+  /** Prices of the model asked for; settlement uses the prices of the one that served. */
+  readonly prices: Prices;
+}
+
+/** A refusal in the gateway's error vocabulary; the app renders it in OpenAI's envelope. */
+export interface Refusal {
+  readonly status: 401 | 429 | 503;
+  readonly code: "invalid_api_key" | "budget_exceeded" | "rate_limited" | "governance_unavailable";
+  readonly type: "authentication_error" | "rate_limit_error" | "insufficient_quota" | "api_error";
+  readonly message: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface Ticket {
+  readonly reservation?: Reservation;
+  readonly charge?: LimitCharge;
+}
+
+export type Admission =
+  | { readonly ok: true; readonly ticket: Ticket; readonly headers: Readonly<Record<string, string>> }
+  | { readonly ok: false; readonly refusal: Refusal };
+
+export interface ActualUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly prices: Prices;
+}
+
+export class Governor {
+  constructor(
+    private readonly parts: { readonly budgets?: Budgets; readonly limiter?: RateLimiter },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async admit(request: AdmitRequest): Promise<Admission> {
+    const inputTokens = inputTokenBound(request.bodyBytes);
+    const { budgets, limiter } = this.parts;
+    const [budget, limit] = await Promise.all([
+      budgets?.reserve({
+        tenant: request.tenant,
+        keyId: request.keyId,
+        inputTokens,
+        maxOutputTokens: request.maxOutputTokens,
+        prices: request.prices,
+      }),
+      limiter?.admit(request.tenant, inputTokens + request.maxOutputTokens),
+    ]);
+    const reservation = budget?.ok ? budget.reservation : undefined;
+    const charge = limit?.ok ? limit.charge : undefined;
+    const refusal =
+      (budget && !budget.ok && this.budgetRefusal(request.tenant, budget)) ||
+      (limit && !limit.ok && limitRefusal(request.tenant, limit)) ||
+      undefined;
+    if (refusal) {
+      await Promise.all([reservation && budgets?.release(reservation), charge && limiter?.release(charge)]);
+      return { ok: false, refusal };
+    }
+    return { ok: true, ticket: { reservation, charge }, headers: limit?.ok && limit.headers ? { ...limit.headers } : {} };
+  }
+
+  /** Settles what the call used (undefined: no upstream call was made). Never throws for an unreachable store. */
+  async finish(ticket: Ticket, usage: ActualUsage | undefined): Promise<void> {
+    const { budgets, limiter } = this.parts;
+    const tokens = usage ? usage.inputTokens + usage.outputTokens : 0;
+    await Promise.all([ticket.reservation && budgets?.settle(ticket.reservation, usage), ticket.charge && limiter?.settle(ticket.charge, tokens)]);
+  }
+
+  private budgetRefusal(tenant: string, result: Exclude<ReserveResult, { ok: true }>): Refusal {
+    if (result.reason === "store_unavailable") return unavailable("budgets");
+    const resetIso = new Date(result.resetAt).toISOString();
+    const amount = (n: number) => (result.unit === "usd" ? `$${n.toFixed(6).replace(/0+$/, "").replace(/\.$/, "")}` : `${n} tokens`);
+    const who = result.scope === "tenant" ? `Tenant "${tenant}"` : "This API key";
+    return {
+      status: 429,
+      code: "budget_exceeded",
+      type: "insufficient_quota",
+      message: `${who} has used ${amount(result.used)} of its ${result.period === "day" ? "daily" : "monthly"} budget of ${amount(result.limit)}; this request could exceed it. The budget resets at ${resetIso}`,
+      headers: { "retry-after": String(Math.max(1, Math.ceil((result.resetAt - this.now()) / 1000))), "x-budget-reset": resetIso },
+    };
+  }
+}
+
+function limitRefusal(tenant: string, result: Exclude<LimitResult, { ok: true }>): Refusal {
+  if (result.reason === "store_unavailable") return unavailable("rate limits");
+  const unit = result.limit === "requests" ? "requests" : "tokens";
+  const message = result.tooLarge
+    ? `This request's worst case (prompt bound plus max_tokens) is more than tenant "${tenant}"'s ${result.headers["ratelimit-limit"]} ${unit} per minute; lower max_tokens`
+    : `Tenant "${tenant}" is over its ${result.headers["ratelimit-limit"]} ${unit} per minute; retry after ${result.retryAfterSeconds} s`;
+  return { status: 429, code: "rate_limited", type: "rate_limit_error", message, headers: { ...result.headers } };
+}
+
+function unavailable(part: string): Refusal {
+  return {
+    status: 503,
+    code: "governance_unavailable",
+    type: "api_error",
+    message: `The gateway cannot check ${part} right now (its store is unreachable), and is set to refuse calls meanwhile; retry shortly`,
+    headers: { "retry-after": "1" },
+  };
+}
+
+/** A key the verifier did not accept, as the caller sees it. The key itself is never echoed. */
+export function keyRefusal(result: Exclude<VerifyResult, { ok: true }>): Refusal {
+  if (result.reason === "store_unavailable") return unavailable("API keys");
+  const messages = {
+    malformed: "The API key in the Authorization header is malformed: expected Bearer sk-gw-<id>_<secret>",
+    unknown: `API key ${result.keyId} is not valid`,
+    revoked: `API key ${result.keyId} has been revoked`,
+    expired: `API key ${result.keyId} has expired (it was rotated); use its replacement`,
+  } as const;
+  return { status: 401, code: "invalid_api_key", type: "authentication_error", message: messages[result.reason], headers: {} };
+}

@@ -1,0 +1,193 @@
+import type { ClientContext, Redis, Result } from "ioredis";
+import { isUnavailable } from "./redis.js";
+
+/**
+ * Requests and tokens per minute per tenant, shared by every replica through Redis. Each limit is
+ * a token bucket kept as GCRA (the generic cell rate algorithm): one number per bucket, the
+ * theoretical arrival time (TAT), so a check is O(1) and exact at any rate. A bucket holds one
+ * minute's allowance, so a tenant may burst up to its per-minute limit, then at the limit's pace.
+ *
+ * A call is charged its worst case in tokens (input bound + max_tokens, as OpenAI counts TPM)
+ * when admitted, and corrected to the actual usage after it; a refusal charges nothing.
+ */
+export interface RateLimits {
+  readonly requestsPerMinute?: number;
+  readonly tokensPerMinute?: number;
+}
+
+export type LimitName = "requests" | "tokens";
+
+/** draft-ietf-httpapi-ratelimit-headers-07 fields (the RateLimit-* triple and its policy), plus Retry-After. */
+export interface RateLimitHeaders {
+  readonly "ratelimit-limit": string;
+  readonly "ratelimit-remaining": string;
+  readonly "ratelimit-reset": string;
+  readonly "ratelimit-policy": string;
+  readonly "retry-after"?: string;
+}
+
+export interface LimitCharge {
+  readonly tenant: string;
+  readonly tokens: number;
+  /** False when the store was unreachable and the limit failed open: nothing to correct. */
+  readonly charged: boolean;
+}
+
+export type LimitResult =
+  | { readonly ok: true; readonly charge: LimitCharge; readonly headers?: RateLimitHeaders }
+  | {
+      readonly ok: false;
+      readonly reason: "rate_limited";
+      readonly limit: LimitName;
+      readonly retryAfterSeconds: number;
+      readonly headers: RateLimitHeaders;
+      /** The request alone is larger than a minute's allowance: waiting will not help. */
+      readonly tooLarge: boolean;
+    }
+  | { readonly ok: false; readonly reason: "store_unavailable" };
+
+const WINDOW_MS = 60_000;
+
+// KEYS: one bucket per limit. ARGV: now, then per limit: ms per unit, cost.
+// All or nothing: either every bucket takes its cost, or none does.
+// Returns, per limit, {allowed 0/1, remaining units, ms until full, ms until this call fits}.
+const ADMIT = `
+local now = tonumber(ARGV[1])
+local tau = ${WINDOW_MS}
+local results, fits, tats = {}, true, {}
+for i = 1, #KEYS do
+  local interval, cost = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+  local tat = math.max(tonumber(redis.call('GET', KEYS[i])) or now, now)
+  local newTat = tat + cost * interval
+  local waitMs = newTat - tau - now
+  if waitMs > 0 then
+    fits = false
+    results[i] = {0, math.floor((tau - (tat - now)) / interval), math.ceil(tat - now), math.ceil(waitMs)}
+  else
+    results[i] = {1, math.floor((tau - (newTat - now)) / interval), math.ceil(newTat - now), 0}
+  end
+  tats[i] = newTat
+end
+if fits then
+  for i = 1, #KEYS do redis.call('SET', KEYS[i], tostring(tats[i]), 'PX', math.max(1, math.ceil(tats[i] - now))) end
+else
+  for i = 1, #KEYS do results[i][1] = 0 end
+end
+return results
+`;
+
+// KEYS: the token bucket. ARGV: now, ms per unit, units to add back (negative: charge more).
+const ADJUST = `
+local now, interval, units = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1])) or now
+local newTat = math.max(now, tat - units * interval)
+if newTat <= now then redis.call('DEL', KEYS[1]) return 0 end
+redis.call('SET', KEYS[1], tostring(newTat), 'PX', math.ceil(newTat - now))
+return 1
+`;
+
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext> {
+    gwLimitAdmit(...args: Array<string | number>): Result<Array<[number, number, number, number]>, Context>;
+    gwLimitAdjust(...args: Array<string | number>): Result<number, Context>;
+  }
+}
+
+export interface RateLimiterOptions {
+  /** "open": admit while the store cannot answer (Kong's per-request limits still apply); "closed": refuse (503). @default "open" */
+  readonly onStoreError?: "open" | "closed";
+  readonly now?: () => number;
+}
+
+const bucketKey = (tenant: string, limit: LimitName) => `gw:limit:{${tenant}}:${limit}`;
+
+export class RateLimiter {
+  private readonly onStoreError: "open" | "closed";
+  private readonly now: () => number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly limitsOf: (tenant: string) => RateLimits | undefined,
+    options: RateLimiterOptions = {},
+  ) {
+    this.onStoreError = options.onStoreError ?? "open";
+    this.now = options.now ?? Date.now;
+    redis.defineCommand("gwLimitAdmit", { lua: ADMIT });
+    redis.defineCommand("gwLimitAdjust", { lua: ADJUST });
+  }
+
+  async admit(tenant: string, tokens: number): Promise<LimitResult> {
+    const limits = this.activeLimits(tenant);
+    if (limits.length === 0) return { ok: true, charge: { tenant, tokens, charged: false } };
+    const costs = limits.map(({ name }) => (name === "requests" ? 1 : tokens));
+    const args: Array<string | number> = [limits.length, ...limits.map(({ name }) => bucketKey(tenant, name)), this.now()];
+    args.push(...limits.flatMap(({ perMinute }, i) => [WINDOW_MS / perMinute, costs[i]]));
+    let reply: Array<[number, number, number, number]>;
+    try {
+      reply = await this.redis.gwLimitAdmit(...args);
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      if (this.onStoreError === "closed") return { ok: false, reason: "store_unavailable" };
+      return { ok: true, charge: { tenant, tokens, charged: false } };
+    }
+    const allowed = reply.every(([ok]) => ok === 1);
+    // Headers describe the limit closest to running out, as the draft asks when several apply.
+    const tightest = allowed
+      ? minIndex(reply.map(([, remaining], i) => remaining / limits[i].perMinute))
+      : reply.findIndex(([, , , wait]) => wait > 0);
+    const [, remaining, resetMs, waitMs] = reply[tightest];
+    const { name, perMinute } = limits[tightest];
+    const headers: RateLimitHeaders = {
+      "ratelimit-limit": String(perMinute),
+      "ratelimit-remaining": String(Math.max(0, remaining)),
+      "ratelimit-reset": String(Math.ceil(resetMs / 1000)),
+      "ratelimit-policy": `${perMinute};w=60`,
+    };
+    if (allowed) return { ok: true, charge: { tenant, tokens, charged: true }, headers };
+    const tooLarge = costs[tightest] > perMinute;
+    const retryAfterSeconds = tooLarge ? 60 : Math.max(1, Math.ceil(waitMs / 1000));
+    return {
+      ok: false,
+      reason: "rate_limited",
+      limit: name,
+      retryAfterSeconds,
+      tooLarge,
+      headers: { ...headers, "retry-after": String(retryAfterSeconds) },
+    };
+  }
+
+  /** After the call: gives back the tokens charged but not used (or charges those used beyond). Never throws. */
+  settle(charge: LimitCharge, actualTokens: number): Promise<void> {
+    return this.adjust(charge, "tokens", charge.tokens - actualTokens);
+  }
+
+  /** The call was refused elsewhere (a budget) and never made: gives back its request and its tokens. */
+  async release(charge: LimitCharge): Promise<void> {
+    await Promise.all([this.adjust(charge, "requests", 1), this.adjust(charge, "tokens", charge.tokens)]);
+  }
+
+  private async adjust(charge: LimitCharge, name: LimitName, units: number): Promise<void> {
+    const perMinute = this.activeLimits(charge.tenant).find((l) => l.name === name)?.perMinute;
+    if (!charge.charged || !perMinute || units === 0) return;
+    try {
+      await this.redis.gwLimitAdjust(1, bucketKey(charge.tenant, name), this.now(), WINDOW_MS / perMinute, units);
+    } catch (error) {
+      // A limit is a smoothing device, not an account: a correction lost in an outage is dropped.
+      if (!isUnavailable(error)) throw error;
+    }
+  }
+
+  private activeLimits(tenant: string): Array<{ name: LimitName; perMinute: number }> {
+    const limits = this.limitsOf(tenant);
+    const active: Array<{ name: LimitName; perMinute: number }> = [];
+    if (limits?.requestsPerMinute) active.push({ name: "requests", perMinute: limits.requestsPerMinute });
+    if (limits?.tokensPerMinute) active.push({ name: "tokens", perMinute: limits.tokensPerMinute });
+    return active;
+  }
+}
+
+function minIndex(values: number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] < values[best]) best = i;
+  return best;
+}

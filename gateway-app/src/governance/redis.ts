@@ -1,0 +1,90 @@
+import { isIP } from "node:net";
+import { checkServerIdentity } from "node:tls";
+import { Redis } from "ioredis";
+
+/**
+ * How gateway-app reaches the governance store: Memorystore for Redis with in-transit encryption
+ * (server-authenticated TLS, the instance's CA given to the client) and AUTH (one password).
+ */
+export interface RedisSettings {
+  /** `rediss://host:port` (TLS) or `redis://host:port` (plain, local development only). */
+  readonly url: string;
+  /** Memorystore's AUTH string. @default - no AUTH */
+  readonly password?: string;
+  /** PEM of the CA that signs the server certificate (Memorystore's server CA). @default - the system CAs */
+  readonly ca?: string;
+  /**
+   * The name or IP the server certificate must be issued to, when it is not the URL's host: through
+   * a port-forward the URL is 127.0.0.1 but the certificate is Memorystore's. @default - the URL's host
+   */
+  readonly tlsHost?: string;
+  /** @default 1000 */
+  readonly connectTimeoutMs?: number;
+  /**
+   * A command without an answer after this long fails, so a hung store is treated like a lost one
+   * instead of holding the request. @default 250
+   */
+  readonly commandTimeoutMs?: number;
+}
+
+/**
+ * One client per process. Commands issued in the same tick go out in one write (auto-pipelining),
+ * which is how a request's key, budget and limit commands cost one round trip. Commands are never
+ * queued while disconnected: they fail at once, and each part applies its own fail-open/closed rule.
+ */
+export function createRedis(settings: RedisSettings): Redis {
+  const url = new URL(settings.url);
+  if (url.protocol !== "rediss:" && url.protocol !== "redis:")
+    throw new Error(`GOVERNANCE_REDIS_URL: must be rediss:// or redis:// (received "${url.protocol}")`);
+  return new Redis({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 6379,
+    password: settings.password,
+    // Memorystore is reached by IP; SNI may not carry an IP (RFC 6066), the certificate check still does.
+    tls: url.protocol === "rediss:" ? tlsOptions(url.hostname, settings) : undefined,
+    connectTimeout: settings.connectTimeoutMs ?? 1000,
+    commandTimeout: settings.commandTimeoutMs ?? 250,
+    enableAutoPipelining: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    // Reconnects forever, backing off to 2 s, so the store comes back without a restart.
+    retryStrategy: (attempt) => Math.min(50 * attempt, 2000),
+    lazyConnect: false,
+  });
+}
+
+function tlsOptions(urlHost: string, settings: RedisSettings) {
+  const host = settings.tlsHost ?? urlHost;
+  return {
+    ca: settings.ca,
+    servername: isIP(host) ? undefined : host,
+    checkServerIdentity: (_: string, cert: Parameters<typeof checkServerIdentity>[1]) => checkServerIdentity(host, cert),
+  };
+}
+
+/** True for the errors that mean "the store cannot answer now", as opposed to a bug in a script. */
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const message = error.message;
+  return (
+    /Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|LOADING|MASTERDOWN|TRYAGAIN/.test(
+      message,
+    ) || error.name === "MaxRetriesPerRequestError"
+  );
+}
+
+/** Resolves when the client has connected and authenticated; rejects after `timeoutMs`. */
+export function whenReady(client: Redis, timeoutMs = 5000): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off("ready", onReady);
+      reject(new Error(`governance store not ready after ${timeoutMs} ms (status ${client.status})`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once("ready", onReady);
+  });
+}

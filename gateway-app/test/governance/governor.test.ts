@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { Budgets } from "../../src/governance/budgets.js";
+import { Governor, keyRefusal } from "../../src/governance/governor.js";
+import { RateLimiter } from "../../src/governance/rate-limits.js";
+import { useTestRedis } from "../support/redis.js";
+
+const clients = useTestRedis();
+const prices = { inputPerMillionTokens: 1, outputPerMillionTokens: 1 };
+const NOW = Date.UTC(2026, 11, 1, 18, 0, 0);
+let seq = 0;
+
+async function governor_(policy: { tokensPerDay?: number; requestsPerMinute?: number; tokensPerMinute?: number }) {
+  const redis = await clients.connect();
+  const budgets = new Budgets(redis, () => ({ tenant: { tokensPerDay: policy.tokensPerDay } }), { now: () => NOW });
+  const limiter = new RateLimiter(redis, () => policy, { now: () => NOW });
+  return { governor: new Governor({ budgets, limiter }, () => NOW), redis };
+}
+
+describe("admission", () => {
+  it("reserves the budget and charges the limits in one round trip", async () => {
+    const { governor, redis } = await governor_({ tokensPerDay: 10_000, requestsPerMinute: 10 });
+    let writes = 0;
+    const stream = (redis as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
+    const write = stream.write.bind(stream);
+    stream.write = (...args: unknown[]) => {
+      writes += 1;
+      return write(...args);
+    };
+    const admission = await governor.admit({ tenant: `g${++seq}`, bodyBytes: 100, maxOutputTokens: 100, prices });
+    expect(admission).toMatchObject({ ok: true, headers: { "ratelimit-limit": "10", "ratelimit-remaining": "9" } });
+    expect(writes).toBe(1);
+  });
+
+  it("maps an exhausted budget to 429 budget_exceeded with the reset time, and charges no limit", async () => {
+    const tenant = `g${++seq}`;
+    const { governor } = await governor_({ tokensPerDay: 150, requestsPerMinute: 1 });
+    const refused = await governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices });
+    expect(refused).toEqual({
+      ok: false,
+      refusal: {
+        status: 429,
+        code: "budget_exceeded",
+        type: "insufficient_quota",
+        message: `Tenant "${tenant}" has used 0 tokens of its daily budget of 150 tokens; this request could exceed it. The budget resets at 2026-12-02T00:00:00.000Z`,
+        headers: { "retry-after": "21600", "x-budget-reset": "2026-12-02T00:00:00.000Z" },
+      },
+    });
+    // The one request per minute was given back: a smaller call still fits.
+    expect(await governor.admit({ tenant, bodyBytes: 50, maxOutputTokens: 50, prices })).toMatchObject({ ok: true });
+  });
+
+  it("maps a limit to 429 rate_limited and releases the budget it reserved", async () => {
+    const tenant = `g${++seq}`;
+    const { governor } = await governor_({ tokensPerDay: 400, requestsPerMinute: 1 });
+    const first = await governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices });
+    expect(first.ok).toBe(true);
+    const second = await governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices });
+    expect(second).toMatchObject({ ok: false, refusal: { status: 429, code: "rate_limited", headers: { "retry-after": "60" } } });
+    if (!first.ok) return;
+    await governor.finish(first.ticket, { inputTokens: 100, outputTokens: 100, prices });
+    // 200 settled + nothing left reserved by the refused call: 200 more fit.
+    const { governor: later } = await governor_({ tokensPerDay: 400 });
+    expect(await later.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices })).toMatchObject({ ok: true });
+  });
+
+  it("names a malformed, revoked or expired key without echoing it", () => {
+    expect(keyRefusal({ ok: false, reason: "malformed" })).toMatchObject({
+      status: 401,
+      code: "invalid_api_key",
+      message: expect.stringContaining("sk-gw-<id>_<secret>"),
+    });
+    expect(keyRefusal({ ok: false, reason: "revoked", keyId: "abcdefghij" }).message).toBe("API key abcdefghij has been revoked");
+    expect(keyRefusal({ ok: false, reason: "store_unavailable", keyId: "abcdefghij" })).toMatchObject({
+      status: 503,
+      code: "governance_unavailable",
+    });
+  });
+});
