@@ -4,6 +4,8 @@ import { AiGatewayCluster, type AiGatewayClusterProps } from "./ai-gateway-clust
 import { GatewayInfrastructure, type GatewayInfrastructureProps } from "./gateway-infrastructure";
 import { ProjectServices } from "./project-services";
 import { ModelCatalogue } from "../lib/catalogue";
+import { AlertReceiverSecrets } from "../lib/observability/alert-receiver-secrets";
+import type { AlertingProps } from "../lib/observability/alertmanager";
 import { resolveGatewaySpec, type GatewaySpec, type ResolvedGatewaySpec } from "../lib/gateway-spec";
 import { setUpGoogleStack } from "../lib/stack-setup";
 import type { StateBackendOptions } from "../lib/state-backend";
@@ -26,6 +28,13 @@ export interface InfrastructureStackProps {
    * @default - local state
    */
   readonly stateBackend?: StateBackendOptions;
+  /**
+   * The alert receivers the platform stack's ObservabilityStack routes to (give both stacks the
+   * same object): their credentials' empty secrets, readable by Alertmanager only, are created
+   * here and listed in `secrets_to_fill`.
+   * @default - none: no receiver secrets
+   */
+  readonly alerting?: AlertingProps;
 }
 
 /**
@@ -38,6 +47,8 @@ export class InfrastructureStack extends TerraformStack {
   public readonly gateway: GatewayInfrastructure;
   /** The spec with its defaults applied. */
   public readonly spec: ResolvedGatewaySpec;
+  /** The alert receivers' secrets, when `alerting` is given. */
+  public readonly alertReceiverSecrets?: AlertReceiverSecrets;
 
   constructor(scope: Construct, id: string, props: InfrastructureStackProps) {
     super(scope, id);
@@ -70,10 +81,20 @@ export class InfrastructureStack extends TerraformStack {
     new TerraformOutput(this, "gateway_app_repository", {
       value: `${spec.region}-docker.pkg.dev/${spec.projectId}/${this.gateway.repository.repositoryId}`,
     });
+    if (props.alerting)
+      this.alertReceiverSecrets = new AlertReceiverSecrets(this, "AlertReceiverSecrets", {
+        cluster: this.cluster,
+        namespace: spec.namespaces.observability,
+        alerting: props.alerting,
+        labels: props.cluster?.labels,
+      });
     new TerraformOutput(this, "secrets_to_fill", {
-      value: Object.entries(this.gateway.secrets)
-        .filter(([key]) => key !== "redisAuth")
-        .map(([, s]) => s.secretId),
+      value: [
+        ...Object.entries(this.gateway.secrets)
+          .filter(([key]) => key !== "redisAuth")
+          .map(([, s]) => s.secretId),
+        ...Object.values(this.alertReceiverSecrets?.secrets ?? {}).map((s) => s.secretId),
+      ],
       description: "Add a version to each (gcloud secrets versions add) before deploying the platform stack.",
     });
   }

@@ -6,7 +6,6 @@ import { PlatformStack } from "../constructs/platform-stack";
 import type { GatewaySpec } from "./gateway-spec";
 import { PolicyPack } from "./policy/pack";
 import type { AlertingProps } from "./observability/alertmanager";
-import { AlertReceiverSecrets } from "./observability/alert-receiver-secrets";
 
 /** What the example app reads from cdktf context or the environment. */
 export interface ExampleConfig {
@@ -107,17 +106,13 @@ export function buildExampleApp(app: App, config: ExampleConfig): ExampleStacks 
   const stateBackend = { bucket: config.stateBucket };
   // One spec, given to both stacks, so they cannot disagree on names, namespaces or models.
   const spec: GatewaySpec = { projectId: config.projectId, region: config.region, prefix: config.prefix };
+  // The receivers' empty secrets and Alertmanager's grant on them belong with the other IAM.
+  const alerting = exampleAlerting(config.prefix);
   const infrastructure = new InfrastructureStack(app, INFRASTRUCTURE_STACK_ID, {
     spec,
     stateBackend,
-    cluster: { masterAuthorizedNetworks: config.authorizedNetworks, secretsEncryption: {} },
-  });
-  const alerting = exampleAlerting(config.prefix);
-  // The receivers' empty secrets and Alertmanager's grant on them belong with the other IAM.
-  new AlertReceiverSecrets(infrastructure, "AlertReceiverSecrets", {
-    cluster: infrastructure.cluster,
-    namespace: infrastructure.spec.namespaces.observability,
     alerting,
+    cluster: { masterAuthorizedNetworks: config.authorizedNetworks, secretsEncryption: {} },
   });
   const platform = new PlatformStack(app, PLATFORM_STACK_ID, {
     spec,

@@ -156,6 +156,23 @@ describe("example app synthesis", () => {
     expect(outputs.workload_pool.value).toBe("ai-gateway-example.svc.id.goog");
   });
 
+  it("lists in secrets_to_fill every secret Terraform creates without a value, alert receivers' included", () => {
+    const secrets: Record<string, any> = infra.resource!.google_secret_manager_secret;
+    const filledByTerraform = new Set(
+      Object.values(infra.resource!.google_secret_manager_secret_version ?? {}).map(
+        (v: any) => /google_secret_manager_secret\.([\w-]+)\./.exec(v.secret)![1],
+      ),
+    );
+    const toFill = (infra.output!.secrets_to_fill.value as string[]).map(
+      (ref) => secrets[/google_secret_manager_secret\.([\w-]+)\./.exec(ref)![1]].secret_id,
+    );
+    const empty = Object.entries(secrets)
+      .filter(([name]) => !filledByTerraform.has(name))
+      .map(([, s]) => s.secret_id);
+    expect(toFill.sort()).toEqual(empty.sort());
+    expect(toFill).toEqual(expect.arrayContaining(["ai-gw-alerts-pagerduty-routing-key", "ai-gw-alerts-slack-webhook-url", "ai-gw-edge-token"]));
+  });
+
   it.each([INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID])("resolves every reference in %s to a block declared in that stack", (id) => {
     const json: TerraformJson = stacks[id];
     const declared = declaredAddresses(json);
