@@ -49,6 +49,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
       path,
       stream,
       requestId: state.requestId,
+      acceptedAt: state.started,
       signal: clientGone(c),
       model,
       body,
