@@ -110,6 +110,35 @@ describe("stream timeouts", () => {
   });
 });
 
+describe("streams in flight and over-long events", () => {
+  it("counts streams in flight while they are relayed, and none once they end", async () => {
+    const gw = await gateway();
+    fake.queue(streamChunks(Array(6).fill("word "), { delayMs: 100 }), streamChunks(Array(6).fill("word "), { delayMs: 100 }));
+    const streams = [0, 1].map(() => post(gw, chatBody("solo", { stream: true })).then((r) => r.text()));
+    await sleep(250);
+    expect(await metric(gw, /^gateway_streams_in_flight (\d+)$/m)).toBe("2");
+    await Promise.all(streams);
+    expect(await metric(gw, /^gateway_streams_in_flight (\d+)$/m)).toBe("0");
+  });
+
+  it("ends a stream whose event passes 4 Mi characters with an error event, and releases the upstream", async () => {
+    const gw = await gateway({ STREAM_IDLE_TIMEOUT_MS: "5000" });
+    fake.queue(async (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: ");
+      const piece = "x".repeat(64 * 1024);
+      for (let i = 0; i < 80 && !res.destroyed; i++) {
+        res.write(piece);
+        await sleep(1);
+      }
+    });
+    const text = await (await post(gw, chatBody("solo", { stream: true }))).text();
+    expect(text).toMatch(/^data: \{"error":\{"message":"The upstream stream broke: an event passed 4194304 characters without ending"/);
+    expect(text.length).toBeLessThan(1000);
+    expect(await fake.received[0].closed).toBe("aborted");
+  });
+});
+
 /** A raw upstream that counts the requests it fully received and then does what the test says. */
 async function faultyUpstream(afterRequest: (socket: net.Socket) => void) {
   let received = 0;

@@ -125,6 +125,7 @@ function relayStream(
   };
   return sendStream(c, headers, async (sink: ByteSink) => {
     let aborted = false;
+    deps.metrics.streamsInFlight.inc();
     try {
       for await (const chunk of response.body) {
         const out = relay.push(chunk);
@@ -143,6 +144,7 @@ function relayStream(
         );
       }
     } finally {
+      deps.metrics.streamsInFlight.dec();
       sink.end();
       state.usage = relay.usage;
       finish({ status: 200, aborted });
