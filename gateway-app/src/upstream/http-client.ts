@@ -82,7 +82,11 @@ export class HttpClient {
   }
 
   request(req: HttpRequest): Promise<UpstreamResponse> {
-    return new Promise((resolve, reject) => new Exchange(req, req.endpoint.https ? this.httpsAgent : this.httpAgent, this.now(), resolve, reject));
+    const now = this.now();
+    // Past its deadline (after a retry's wait), a request is not sent at all: sent and then
+    // abandoned, the model could still run it and bill it.
+    if (now - req.timeouts.acceptedAt >= req.timeouts.firstByteMs) return Promise.reject(firstByteTimeout(req.timeouts));
+    return new Promise((resolve, reject) => new Exchange(req, req.endpoint.https ? this.httpsAgent : this.httpAgent, now, resolve, reject));
   }
 
   close(): void {
@@ -156,18 +160,18 @@ class Exchange implements UpstreamResponse {
   }
 
   abort(): void {
-    this.fail("aborted", "stopped reading");
+    this.fail(new UpstreamFailure("aborted", "stopped reading"));
   }
 
   private static totalTimeout(exchange: Exchange): void {
-    exchange.fail("total_timeout", `no complete answer within ${exchange.req.timeouts.totalMs} ms`);
+    exchange.fail(new UpstreamFailure("total_timeout", `no complete answer within ${exchange.req.timeouts.totalMs} ms`));
   }
 
   private static firstByteTimeout(exchange: Exchange): void {
-    exchange.fail("first_byte_timeout", `no response within ${exchange.req.timeouts.firstByteMs} ms`);
+    exchange.fail(firstByteTimeout(exchange.req.timeouts));
   }
 
-  private readonly onAbort = () => this.fail("aborted", "the client went away");
+  private readonly onAbort = () => this.fail(new UpstreamFailure("aborted", "the client went away"));
 
   private readonly onSocket = (socket: Socket) => {
     this.socket = socket;
@@ -178,7 +182,7 @@ class Exchange implements UpstreamResponse {
       return;
     }
     const { connectMs } = this.req.timeouts;
-    this.connectTimer = setTimeout(() => this.fail("connect_timeout", `could not connect within ${connectMs} ms`), connectMs);
+    this.connectTimer = setTimeout(() => this.fail(new UpstreamFailure("connect_timeout", `could not connect within ${connectMs} ms`)), connectMs);
     socket.once(this.req.endpoint.https ? "secureConnect" : "connect", () => {
       this.connected = true;
       clearTimeout(this.connectTimer);
@@ -213,7 +217,7 @@ class Exchange implements UpstreamResponse {
     this.incoming = incoming;
     this.status = incoming.statusCode ?? 502;
     this.headers = incoming.headers as Record<string, string | undefined>;
-    incoming.setTimeout(this.req.timeouts.idleMs, () => this.fail("idle_timeout", `no data for ${this.req.timeouts.idleMs} ms`));
+    incoming.setTimeout(this.req.timeouts.idleMs, () => this.fail(new UpstreamFailure("idle_timeout", `no data for ${this.req.timeouts.idleMs} ms`)));
     incoming.once("close", this.cleanUp);
     this.resolve(this);
   };
@@ -223,8 +227,8 @@ class Exchange implements UpstreamResponse {
    * queued for a pooled connection would otherwise only error once it got one (ClientRequest.destroy
    * emits nothing until a socket is assigned), long after its deadline.
    */
-  private fail(kind: FailureKind, message: string): void {
-    this.failure ??= new UpstreamFailure(kind, message);
+  private fail(failure: UpstreamFailure): void {
+    this.failure ??= failure;
     this.outgoing.destroy(this.failure);
     this.incoming?.destroy(this.failure);
     if (this.settled) return;
@@ -252,4 +256,8 @@ class Exchange implements UpstreamResponse {
   private brokenBody(): UpstreamFailure {
     return this.failure ?? new UpstreamFailure("reset", "connection closed before the body was complete");
   }
+}
+
+function firstByteTimeout(timeouts: RequestTimeouts): UpstreamFailure {
+  return new UpstreamFailure("first_byte_timeout", `no response within ${timeouts.firstByteMs} ms`);
 }
