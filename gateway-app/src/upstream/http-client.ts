@@ -67,17 +67,9 @@ export class HttpClient {
   private readonly now: () => number;
 
   constructor(options: HttpClientOptions) {
-    // `timeout` is the idle time of a pooled socket (Agent#keepSocketAlive); the agent destroys
-    // free sockets that reach it. In-flight requests run on the deadlines of their Exchange.
-    const agentOptions = {
-      keepAlive: true,
-      maxSockets: options.maxSockets,
-      maxFreeSockets: 256,
-      scheduling: "lifo" as const,
-      timeout: options.idleSocketTimeoutMs,
-    };
-    this.httpAgent = new http.Agent(agentOptions);
-    this.httpsAgent = new https.Agent(agentOptions);
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: 256, scheduling: "lifo" as const };
+    this.httpAgent = withIdleTimeout(new http.Agent(agentOptions), options.idleSocketTimeoutMs);
+    this.httpsAgent = withIdleTimeout(new https.Agent(agentOptions), options.idleSocketTimeoutMs);
     this.now = options.now ?? (() => performance.timeOrigin + performance.now());
   }
 
@@ -256,6 +248,25 @@ class Exchange implements UpstreamResponse {
   private brokenBody(): UpstreamFailure {
     return this.failure ?? new UpstreamFailure("reset", "connection closed before the body was complete");
   }
+}
+
+/**
+ * Closes a pooled socket that stays idle for `idleMs`. Only free sockets get the timeout (the
+ * agent destroys a free socket that times out); Agent's own `timeout` option would instead arm
+ * every in-flight request's socket too, with a listener per request, for nothing: in-flight
+ * requests run on their Exchange's deadlines.
+ */
+function withIdleTimeout<A extends http.Agent>(agent: A, idleMs: number): A {
+  // Returns whether the socket may be kept (Node's Agent; its types say void).
+  const keepSocketAlive = agent.keepSocketAlive.bind(agent) as unknown as (socket: Socket) => boolean;
+  (agent as unknown as { keepSocketAlive: (socket: Socket) => boolean }).keepSocketAlive = (socket) => {
+    if (!keepSocketAlive(socket)) return false;
+    // A shorter `Keep-Alive: timeout=` hint from the server, which Node has applied, wins.
+    const hinted = socket.timeout ?? 0;
+    socket.setTimeout(hinted > 0 ? Math.min(hinted, idleMs) : idleMs);
+    return true;
+  };
+  return agent;
 }
 
 function firstByteTimeout(timeouts: RequestTimeouts): UpstreamFailure {
