@@ -190,6 +190,23 @@ async function watch<T>(gateway: Started, work: () => Promise<T>) {
       await sleep(50);
     }
   })();
+  // What the gateway itself counts: how many streams it held at once.
+  let peakStreams = 0;
+  const streamsTimer = setInterval(() => {
+    http
+      .get({ host: "127.0.0.1", port: gateway.port, path: "/metrics" }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          text += d;
+        });
+        res.on("end", () => {
+          const value = Number(/^gateway_streams_in_flight (\d+)$/m.exec(text)?.[1] ?? 0);
+          peakStreams = Math.max(peakStreams, value);
+        });
+      })
+      .on("error", () => undefined);
+  }, 1000);
   const cpuBefore = cpuSeconds(pid);
   const wallBefore = performance.now();
   try {
@@ -200,9 +217,10 @@ async function watch<T>(gateway: Started, work: () => Promise<T>) {
     } catch {
       // gone
     }
-    return { result, maxRss, healthP99: percentile(health, 99), healthFailures, cpuPercent };
+    return { result, maxRss, healthP99: percentile(health, 99), healthFailures, cpuPercent, peakStreams };
   } finally {
     watching = false;
+    clearInterval(streamsTimer);
     clearInterval(rssTimer);
     await prober;
     healthAgent.destroy();
@@ -309,6 +327,7 @@ async function main() {
           met(long.healthP99 <= 50 && long.healthFailures === 0),
         ],
         ["gateway RSS during the streams, max / peak", "<= 512 MiB", `${long.maxRss.toFixed(0)} / ${longPeak.toFixed(0)} MiB`, met(longPeak <= 512)],
+        ["peak gateway_streams_in_flight", `${streams}`, String(long.peakStreams), met(long.peakStreams === streams)],
         ["gateway CPU during the streams", "(for scaling)", `${long.cpuPercent.toFixed(0)}% of one core`, ""],
         [`${BIG_BODIES} concurrent 1 MB requests, answers`, "excess 429/503", statuses, met(bigSurvived && !big.result.reset)],
         [
