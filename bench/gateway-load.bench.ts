@@ -43,11 +43,17 @@ function imageCommand(): string[] {
   return args.map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg));
 }
 
-function startGatewayProcess(upstreamUrl: string): Promise<Started> {
+function startGatewayProcess(upstreamUrl: string, env: Record<string, string> = {}): Promise<Started> {
   const dir = mkdtempSync(join(tmpdir(), "gateway-load-"));
   const models = ["fast", "slow-stream", "slow-json"].map((name) => ({ name, upstream: "litellm" }));
   writeFileSync(join(dir, "catalogue.json"), JSON.stringify({ models }));
-  return startNode(imageCommand(), { PORT: "0", HOST: "127.0.0.1", GATEWAY_CONFIG: join(dir, "catalogue.json"), LITELLM_BASE_URL: upstreamUrl });
+  return startNode(imageCommand(), {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    GATEWAY_CONFIG: join(dir, "catalogue.json"),
+    LITELLM_BASE_URL: upstreamUrl,
+    ...env,
+  });
 }
 
 /** CPU seconds a process has used, from /proc. */
@@ -163,7 +169,8 @@ async function openLoopCase(direct: Started, gateway: Started) {
 /** Samples a process's RSS and a route's latency while `work` runs. */
 async function watch<T>(gateway: Started, work: () => Promise<T>) {
   const pid = gateway.child.pid!;
-  let maxRss = memoryOf(pid).rssMiB;
+  const baseRss = memoryOf(pid).rssMiB;
+  let maxRss = baseRss;
   const rssTimer = setInterval(() => {
     try {
       maxRss = Math.max(maxRss, memoryOf(pid).rssMiB);
@@ -217,7 +224,7 @@ async function watch<T>(gateway: Started, work: () => Promise<T>) {
     } catch {
       // gone
     }
-    return { result, maxRss, healthP99: percentile(health, 99), healthFailures, cpuPercent, peakStreams };
+    return { result, baseRss, maxRss, healthP99: percentile(health, 99), healthFailures, cpuPercent, peakStreams };
   } finally {
     watching = false;
     clearInterval(streamsTimer);
@@ -279,8 +286,8 @@ async function main() {
   const upstream = await startNode(["--import", "tsx", join(ROOT, "bench/support/load-upstream.ts")], { LOAD_CHUNKS: String(STREAM_CHUNKS) });
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const started: Started[] = [upstream];
-  const fresh = async () => {
-    const gateway = await startGatewayProcess(upstreamUrl);
+  const fresh = async (env: Record<string, string> = {}) => {
+    const gateway = await startGatewayProcess(upstreamUrl, env);
     started.push(gateway);
     return gateway;
   };
@@ -288,7 +295,8 @@ async function main() {
     const open = await openLoopCase(upstream, await fresh());
 
     const streams = Math.min(STREAMS, streamsTheFdLimitAllows());
-    const streamGateway = await fresh();
+    // The pool raised to the stream count: the case measures what one process can hold, not the default cap.
+    const streamGateway = await fresh({ UPSTREAM_MAX_SOCKETS: String(streams) });
     const long = await longStreamsCase(streamGateway, streams);
     const longPeak = memoryOf(streamGateway.child.pid!).peakMiB;
 
@@ -328,6 +336,12 @@ async function main() {
         ],
         ["gateway RSS during the streams, max / peak", "<= 512 MiB", `${long.maxRss.toFixed(0)} / ${longPeak.toFixed(0)} MiB`, met(longPeak <= 512)],
         ["peak gateway_streams_in_flight", `${streams}`, String(long.peakStreams), met(long.peakStreams === streams)],
+        [
+          "gateway RSS per stream in flight (over its idle RSS)",
+          "(for sizing)",
+          `${(((long.maxRss - long.baseRss) * 1024) / Math.max(1, long.peakStreams)).toFixed(0)} KiB over ${long.baseRss.toFixed(0)} MiB`,
+          "",
+        ],
         ["gateway CPU during the streams", "(for scaling)", `${long.cpuPercent.toFixed(0)}% of one core`, ""],
         [`${BIG_BODIES} concurrent 1 MB requests, answers`, "excess 429/503", statuses, met(bigSurvived && !big.result.reset)],
         [

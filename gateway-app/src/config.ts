@@ -141,9 +141,10 @@ const NUMERIC_SETTINGS = {
   UPSTREAM_TOTAL_TIMEOUT_MS: { default: 600_000, min: 1, max: 3_600_000 },
   STREAM_IDLE_TIMEOUT_MS: { default: 60_000, min: 1, max: 3_600_000 },
   STREAM_TOTAL_TIMEOUT_MS: { default: 3_600_000, min: 1, max: 86_400_000 },
-  // 10,000 streams is what one pod holds within its 512Mi (bench/gateway-load.bench.ts); a lower
-  // cap only queues requests that the process could have served.
-  UPSTREAM_MAX_SOCKETS: { default: 10_000, min: 1, max: 100_000 },
+  // What one pod holds: a relayed stream costs about 46 KB of RSS (25 KB of it heap) over an 82 MiB
+  // base (bench/gateway-load.bench.ts), so 6,000 take ~350 MiB of the 512Mi limit and ~160 MiB of
+  // the 256 MiB heap, leaving room for request bodies. Node's usual 512 queued streams the pod could serve.
+  UPSTREAM_MAX_SOCKETS: { default: 6_000, min: 1, max: 100_000 },
   // Shorter than LiteLLM's 5 s server keep-alive (uvicorn's default; LITELLM_FACTS.serverKeepAlive).
   UPSTREAM_IDLE_SOCKET_TIMEOUT_MS: { default: 4_000, min: 1, max: 600_000 },
   UPSTREAM_MAX_RETRIES: { default: 2, min: 0, max: 10 },

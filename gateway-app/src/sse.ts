@@ -56,7 +56,6 @@ export class SseRelay {
   /** Per relay: its lastIndex is the scan's position. */
   private readonly lineEnd = /[\r\n]/g;
   private readonly decoder = new TextDecoder();
-  private readonly encoder = new TextEncoder();
 
   constructor(private readonly options: SseRelayOptions) {
     this.maxEventLength = options.maxEventLength ?? DEFAULT_MAX_EVENT_LENGTH;
@@ -145,13 +144,15 @@ export class SseRelay {
 
   private takeOutput(): Uint8Array {
     if (!this.out) return EMPTY;
-    const bytes = this.encoder.encode(this.out);
+    const bytes = ENCODER.encode(this.out);
     this.out = "";
     return bytes;
   }
 }
 
 const EMPTY = new Uint8Array(0);
+/** Stateless, so one for all streams: thousands of streams per pod each held their own. */
+const ENCODER = new TextEncoder();
 const CR = 13;
 const LF = 10;
 const USAGE_NULL = /,"usage":null|"usage":null,?/g;
