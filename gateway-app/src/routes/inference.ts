@@ -64,6 +64,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
       path,
       stream,
       requestId: state.requestId,
+      acceptedAt: state.started,
       signal: clientGone(c),
       model,
       body,
@@ -201,6 +202,7 @@ function relayStream(
   return sendStream(c, headers, async (sink: ByteSink) => {
     let aborted = false;
     let status = 200;
+    deps.metrics.streamsInFlight.inc();
     try {
       for await (const chunk of response.body) {
         const out = relay.push(chunk);
@@ -210,7 +212,9 @@ function relayStream(
       if (rest.byteLength) await sink.write(rest);
       deps.dispatcher.reportAnswered(served);
     } catch (error) {
-      const failure = error instanceof UpstreamFailure ? error : new UpstreamFailure("reset", String(error), { cause: error });
+      // Not an UpstreamFailure: the relay refused what the upstream sent (SseEventTooLong); its message says what.
+      const message = error instanceof Error ? error.message : String(error);
+      const failure = error instanceof UpstreamFailure ? error : new UpstreamFailure("reset", message, { cause: error });
       if (shutDown) {
         status = 503;
         state.errorCode = "shutting_down";
@@ -227,6 +231,7 @@ function relayStream(
       }
     } finally {
       unregister();
+      deps.metrics.streamsInFlight.dec();
       sink.end();
       state.usage = relay.usage;
       finish({ status, aborted });

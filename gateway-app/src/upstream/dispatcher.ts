@@ -2,13 +2,15 @@ import type { GatewayConfig, ModelConfig } from "../config.js";
 import { GatewayError } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { BREAKER_STATE_VALUE, CircuitBreaker } from "./circuit-breaker.js";
-import { RETRYABLE_STATUSES, retryDelayMs, sleep, type BackoffOptions } from "./retry.js";
+import { retryDelayMs, retryLaterDelayMs, sleep, type BackoffOptions } from "./retry.js";
 import { bufferedResponse, UpstreamFailure, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
 
 export interface DispatchRequest {
   readonly path: UpstreamCall["path"];
   readonly stream: boolean;
   readonly requestId: string;
+  /** When the request was accepted (the app's clock): every deadline counts from here. @default - now */
+  readonly acceptedAt?: number;
   readonly signal: AbortSignal;
   readonly model: ModelConfig;
   /** The client's body as parsed, and as received (sent on untouched when nothing changes). */
@@ -36,9 +38,11 @@ export interface DispatcherDeps {
 }
 
 /**
- * Sends a request to its model's upstream with retries (only before anything reached the
- * client, only on connection errors and 429/502/503/504, honouring Retry-After), a circuit
- * breaker per upstream and model, and the model's fallbacks when it fails or its circuit is open.
+ * Sends a request to its model's upstream with retries, a circuit breaker per upstream and
+ * model, and the model's fallbacks when it fails or its circuit is open. A retry never risks a
+ * second billed call: only attempts the upstream provably did not get (nothing written: refused,
+ * unreachable, a pooled connection closed before use) or that it declined with 429/503 and a
+ * Retry-After are retried, before anything reached the client.
  */
 export class Dispatcher {
   /** By upstream, then model: nested maps spare building a key string per attempt. */
@@ -50,6 +54,7 @@ export class Dispatcher {
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchResult> {
+    const acceptedAt = request.acceptedAt ?? performance.timeOrigin + performance.now();
     let lastFailure: UpstreamFailure | undefined;
     let lastError: { status: number; headers: UpstreamResponse["headers"]; body: Buffer } | undefined;
     /** The soonest an open circuit among the candidates lets a probe through. */
@@ -58,7 +63,7 @@ export class Dispatcher {
     const fallbacks = request.model.fallbacks;
     for (let index = -1; index < fallbacks.length; index++) {
       const candidate = index === -1 ? request.model : this.deps.models.get(fallbacks[index])!;
-      const outcome = await this.tryModel(request, candidate);
+      const outcome = await this.tryModel(request, candidate, acceptedAt);
       if (outcome.kind === "response") {
         if (candidate !== request.model) this.deps.metrics.fallbacks.inc({ model: request.model.name, fallback: candidate.name });
         return { response: outcome.response, served: candidate };
@@ -86,7 +91,7 @@ export class Dispatcher {
   }
 
   /** Attempts one model, retrying what is worth retrying. */
-  private async tryModel(request: DispatchRequest, model: ModelConfig): Promise<ModelOutcome> {
+  private async tryModel(request: DispatchRequest, model: ModelConfig, acceptedAt: number): Promise<ModelOutcome> {
     const upstream = this.deps.upstreams[model.upstream];
     if (!upstream) return { kind: "circuit_open", retryAfterMs: this.deps.breaker.cooldownMs };
     const { breaker, labels } = this.routeFor(upstream.name, model.name);
@@ -96,6 +101,7 @@ export class Dispatcher {
       model,
       stream: request.stream,
       requestId: request.requestId,
+      acceptedAt,
       signal: request.signal,
     };
 
@@ -140,8 +146,7 @@ export class Dispatcher {
       observe(outcome);
       this.deps.metrics.upstreamErrors.inc(labels(outcome));
       const retryAfter = response.headers["retry-after"];
-      const delay =
-        RETRYABLE_STATUSES.has(status) && attempt < this.deps.maxRetries ? retryDelayMs(attempt, retryAfter, this.deps.backoff) : undefined;
+      const delay = attempt < this.deps.maxRetries ? retryLaterDelayMs(status, retryAfter, this.deps.backoff) : undefined;
       let body: Buffer;
       try {
         body = await response.readAll();
@@ -213,8 +218,11 @@ type ModelOutcome =
   | { kind: "http_error"; error: { status: number; headers: UpstreamResponse["headers"]; body: Buffer } }
   | { kind: "circuit_open"; retryAfterMs: number };
 
+/** Statuses that get their own outcome label; other 5xx share one. */
+const NAMED_STATUS_OUTCOMES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
 function statusOutcome(status: number): string {
-  return RETRYABLE_STATUSES.has(status) ? `http_${status}` : "http_5xx";
+  return NAMED_STATUS_OUTCOMES.has(status) ? `http_${status}` : "http_5xx";
 }
 
 /** The body for one model: the client's bytes untouched unless a field must change. */
