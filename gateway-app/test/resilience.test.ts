@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CircuitBreaker } from "../src/upstream/circuit-breaker.js";
-import { parseRetryAfter, retryDelayMs, retryLaterDelayMs } from "../src/upstream/retry.js";
+import { declinedUnrun, parseRetryAfter, retryDelayMs, retryLaterDelayMs } from "../src/upstream/retry.js";
 import { MetadataTokenSource } from "../src/upstream/vertex-token.js";
 import { FakeUpstream, json } from "./support/fake-upstream.js";
 
@@ -25,6 +25,13 @@ describe("retry delays", () => {
     expect(retryLaterDelayMs(429, undefined)).toBeUndefined();
     expect(retryLaterDelayMs(503, "soon")).toBeUndefined();
     for (const status of [500, 502, 504]) expect(retryLaterDelayMs(status, "1")).toBeUndefined();
+  });
+
+  it("takes a 429, or a 503 that says when, as an upstream that did not run the request, and any other error as one that may have", () => {
+    expect(declinedUnrun(429, undefined)).toBe(true);
+    expect(declinedUnrun(503, "120")).toBe(true);
+    expect(declinedUnrun(503, undefined)).toBe(false);
+    for (const status of [500, 502, 504]) expect(declinedUnrun(status, "1")).toBe(false);
   });
 
   it("jitters exponentially up to the cap", () => {

@@ -179,6 +179,8 @@ describe("retries that cannot bill twice", () => {
       const gw = await gateway({ UPSTREAM_MAX_RETRIES: "2" }, upstream.url);
       const response = await post(gw, chatBody("solo"));
       expect(response.status).toBe(502);
+      // Nor by the client's SDK: the model may have run it.
+      expect(response.headers.get("x-should-retry")).toBe("false");
       expect(upstream.received()).toBe(1);
       expect(await metric(gw, /gateway_upstream_retries_total\{[^}]*\} (\d+)/)).toBeUndefined();
     } finally {
@@ -220,7 +222,10 @@ describe("retries that cannot bill twice", () => {
     const url = upstream.url;
     await upstream.close();
     const gw = await gateway({ UPSTREAM_MAX_RETRIES: "2" }, url);
-    expect((await post(gw, chatBody("solo"))).status).toBe(502);
+    const response = await post(gw, chatBody("solo"));
+    expect(response.status).toBe(502);
+    // The client may retry it too: nothing ran.
+    expect(response.headers.get("x-should-retry")).toBeNull();
     expect(await metric(gw, /gateway_upstream_retries_total\{upstream="litellm",model="solo",outcome="connect"\} (\d+)/)).toBe("2");
   });
 });

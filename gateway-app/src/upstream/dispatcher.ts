@@ -1,8 +1,8 @@
 import type { GatewayConfig, ModelConfig } from "../config.js";
-import { GatewayError } from "../errors.js";
+import { GatewayError, MAY_HAVE_RUN } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { BREAKER_STATE_VALUE, CircuitBreaker } from "./circuit-breaker.js";
-import { retryDelayMs, retryLaterDelayMs, sleep, type BackoffOptions } from "./retry.js";
+import { declinedUnrun, retryDelayMs, retryLaterDelayMs, sleep, type BackoffOptions } from "./retry.js";
 import { bufferedResponse, UpstreamFailure, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
 
 export interface DispatchRequest {
@@ -25,6 +25,8 @@ export interface DispatchResult {
   readonly response: UpstreamResponse;
   /** The model that answered: the requested one, or a fallback. */
   readonly served: ModelConfig;
+  /** A failed attempt (of any candidate) may have been run by its model: a retry by the client could bill the call again. */
+  readonly mayHaveRun: boolean;
 }
 
 export interface DispatcherDeps {
@@ -59,6 +61,8 @@ export class Dispatcher {
     let lastError: { status: number; headers: UpstreamResponse["headers"]; body: Buffer } | undefined;
     /** The soonest an open circuit among the candidates lets a probe through. */
     let circuitOpenForMs: number | undefined;
+    // Retried attempts are never ones that may have run, so each candidate's last outcome tells.
+    let mayHaveRun = false;
 
     const fallbacks = request.model.fallbacks;
     for (let index = -1; index < fallbacks.length; index++) {
@@ -66,24 +70,32 @@ export class Dispatcher {
       const outcome = await this.tryModel(request, candidate, acceptedAt);
       if (outcome.kind === "response") {
         if (candidate !== request.model) this.deps.metrics.fallbacks.inc({ model: request.model.name, fallback: candidate.name });
-        return { response: outcome.response, served: candidate };
+        return { response: outcome.response, served: candidate, mayHaveRun };
       }
-      if (outcome.kind === "failure") lastFailure = outcome.failure;
-      if (outcome.kind === "http_error") lastError = outcome.error;
+      if (outcome.kind === "failure") {
+        lastFailure = outcome.failure;
+        mayHaveRun ||= !outcome.failure.retryable && outcome.failure.kind !== "aborted";
+      }
+      if (outcome.kind === "http_error") {
+        lastError = outcome.error;
+        mayHaveRun ||= !declinedUnrun(outcome.error.status, outcome.error.headers["retry-after"]);
+      }
       if (outcome.kind === "circuit_open") circuitOpenForMs = Math.min(circuitOpenForMs ?? Infinity, outcome.retryAfterMs);
       if (request.signal.aborted) break;
     }
 
     if (lastError) {
       const { status, headers, body } = lastError;
-      return { response: bufferedResponse(status, headers, body), served: request.model };
+      return { response: bufferedResponse(status, headers, body), served: request.model, mayHaveRun };
     }
     if (lastFailure?.kind === "aborted" || request.signal.aborted) throw new GatewayError("client_closed", "the client closed the connection");
+    const answer = { headers: mayHaveRun ? MAY_HAVE_RUN : undefined };
     if (lastFailure?.isTimeout)
-      throw new GatewayError("upstream_timeout", `the model "${request.model.name}" did not answer in time: ${lastFailure.message}`);
-    if (lastFailure) throw new GatewayError("upstream_error", `could not reach the model "${request.model.name}": ${lastFailure.message}`);
+      throw new GatewayError("upstream_timeout", `the model "${request.model.name}" did not answer in time: ${lastFailure.message}`, answer);
+    if (lastFailure) throw new GatewayError("upstream_error", `could not reach the model "${request.model.name}": ${lastFailure.message}`, answer);
     if (circuitOpenForMs !== undefined)
       throw new GatewayError("upstream_unavailable", `the model "${request.model.name}" is failing and temporarily disabled; retry later`, {
+        ...answer,
         // The time left until a probe, not the whole cool-down: clients come back when it can succeed.
         retryAfter: String(Math.max(1, Math.ceil(circuitOpenForMs / 1000))),
       });
@@ -159,17 +171,17 @@ export class Dispatcher {
     }
   }
 
-  /**
-   * An answer that broke after its headers (reset, hang, a stream cut midway): the attempt was
-   * counted a success when the headers came, so the failure is recorded now, as
-   * `outcome="body_<kind>"`. A client that left tells nothing about the upstream.
-   */
   /** A 2xx answer arrived whole (its body read, its stream ended): the attempt succeeded. */
   reportAnswered(model: ModelConfig): void {
     const upstream = this.deps.upstreams[model.upstream];
     if (upstream) this.routeFor(upstream.name, model.name).breaker.recordSuccess();
   }
 
+  /**
+   * An answer that broke after its headers (reset, hang, a stream cut midway): the attempt was
+   * counted a success when the headers came, so the failure is recorded now, as
+   * `outcome="body_<kind>"`. A client that left tells nothing about the upstream.
+   */
   reportBrokenBody(model: ModelConfig, failure: UpstreamFailure): void {
     const upstream = this.deps.upstreams[model.upstream];
     if (!upstream || failure.kind === "aborted") return;

@@ -45,6 +45,14 @@ export function parseRetryAfter(value: string | undefined, now: () => number = D
   return Number.isNaN(date) ? undefined : Math.max(0, date - now());
 }
 
+/**
+ * Whether an error answer says the upstream did not run the request: a 429, or a 503 that says
+ * when to come back (however far off). Any other error may come after the model ran.
+ */
+export function declinedUnrun(status: number, retryAfter: string | undefined): boolean {
+  return status === 429 || (RETRY_LATER_STATUSES.has(status) && parseRetryAfter(retryAfter) !== undefined);
+}
+
 /** Waits, unless the client goes away first. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
