@@ -191,6 +191,13 @@ export const KONG_FACTS = {
    */
   quit: { defaultTimeoutSeconds: 10 },
   /**
+   * Kong keeps an idle upstream (gateway-app) connection open up to `upstream_keepalive_idle_timeout`
+   * seconds and reuses it within that time, so the upstream's own keep-alive must last longer; we
+   * do not set the key, so the default applies. Kong/kong@3.9.1:kong/templates/kong_defaults.lua:77,
+   * kong/init.lua:1432-1440 (balancer enable_keepalive), kong.conf.default:1006-1016
+   */
+  upstreamKeepalive: { idleTimeoutSeconds: 60 },
+  /**
    * kong.conf keys with these prefixes become nginx directives in that block, the rest of the key
    * being the directive (KONG_NGINX_MAIN_WORKER_SHUTDOWN_TIMEOUT → `worker_shutdown_timeout` in
    * the main block). Kong/kong@3.9.1:kong/conf_loader/constants.lua:113-127, kong/conf_loader/parse.lua:944-960,
@@ -1163,6 +1170,15 @@ export const LITELLM_FACTS = {
   },
   /** Only keys with this prefix (and JWTs) are hashed; any other key is exported verbatim as hashed_api_key on /metrics. */
   hashedKeyPrefix: { prefix: "sk-", source: "CartoDB/litellm@dd24252a9f:litellm/proxy/_types.py:2196-2210 (_safe_hash_litellm_api_key)" },
+  /**
+   * `litellm` (our container's command, no --run_gunicorn/--run_hypercorn) serves with uvicorn.run,
+   * passing `timeout_keep_alive` only when --keepalive_timeout / KEEPALIVE_TIMEOUT is set (we set
+   * neither), so uvicorn's default closes idle client connections after 5 s; a client must drop
+   * pooled connections sooner. CartoDB/litellm@dd24252a9f:litellm/proxy/proxy_cli.py:119-145, 488-494,
+   * 828-852, requirements.txt:9 (uvicorn==0.31.1); encode/uvicorn@0.31.1:uvicorn/main.py:498,
+   * uvicorn/config.py:212, uvicorn/protocols/http/httptools_impl.py:320-352
+   */
+  serverKeepAlive: { server: "uvicorn", version: "0.31.1", idleTimeoutSeconds: 5, option: "--keepalive_timeout", envvar: "KEEPALIVE_TIMEOUT" },
   /** `litellm --port` is a click option with an integer default (so an integer type) and envvar PORT. */
   portOption: { flag: "--port", type: "integer", envvar: "PORT", source: "CartoDB/litellm@dd24252a9f:litellm/proxy/proxy_cli.py:316" },
   /** Without it every import of litellm fetches the cost map from GitHub (5 s timeout, then the bundled copy). */

@@ -6,6 +6,8 @@ import { join } from "node:path";
 export interface Started {
   readonly child: ChildProcess;
   readonly port: number;
+  /** The port of a separate /metrics listener, when the program reports one. */
+  readonly metricsPort?: number;
 }
 
 /**
@@ -21,8 +23,10 @@ export async function startNode(args: string[], env: Record<string, string> = {}
   let exited: number | null | undefined;
   child.on("exit", (code) => (exited = code));
   for (let waited = 0; waited < 20_000; waited += 20) {
-    const match = /"port":(\d+)/.exec(readFileSync(logFile, "utf8"));
-    if (match) return { child, port: Number(match[1]) };
+    const log = readFileSync(logFile, "utf8");
+    const match = /"port":(\d+)/.exec(log);
+    const metricsPort = /"metrics_port":(\d+)/.exec(log)?.[1];
+    if (match) return { child, port: Number(match[1]), metricsPort: metricsPort === undefined ? undefined : Number(metricsPort) };
     if (exited !== undefined) break;
     await new Promise((r) => setTimeout(r, 20));
   }

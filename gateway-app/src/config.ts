@@ -18,7 +18,11 @@ const ModelSchema = z
       .object({
         /** Largest `max_tokens` a request may ask for; requests without one get this. */
         maxOutputTokens: z.number().int().positive().optional(),
-        /** Total time for one upstream attempt, overriding UPSTREAM_TOTAL_TIMEOUT_MS. */
+        /**
+         * Time for a whole non-streamed answer, overriding UPSTREAM_TOTAL_TIMEOUT_MS. Streams are not
+         * cut by it (a healthy long answer may stream for many minutes): they end on STREAM_IDLE_TIMEOUT_MS
+         * between chunks or STREAM_TOTAL_TIMEOUT_MS in all.
+         */
         timeoutMs: z.number().int().positive().optional(),
       })
       .strict()
@@ -92,6 +96,7 @@ export interface GatewayConfig {
   readonly metadataBaseUrl: string;
   readonly bodyLimitBytes: number;
   readonly timeouts: UpstreamTimeouts;
+  readonly upstreamPool: UpstreamPool;
   readonly maxRetries: number;
   readonly breaker: { readonly failureThreshold: number; readonly cooldownMs: number };
   readonly shutdownGraceMs: number;
@@ -106,11 +111,29 @@ export interface GatewayConfig {
   readonly edgeToken?: string;
 }
 
+/**
+ * Deadlines of a request's upstream side. First byte and totals count from the moment the
+ * request was accepted, so time spent queued for a connection or between retries is included.
+ */
 export interface UpstreamTimeouts {
+  /** Per new connection, from the moment its socket is opened. */
   readonly connectMs: number;
+  /** Until the response headers. */
   readonly firstByteMs: number;
+  /** A whole non-streamed answer (a model's `limits.timeoutMs` overrides it). */
   readonly totalMs: number;
+  /** Between two chunks of an answer. */
   readonly streamIdleMs: number;
+  /** A whole stream. */
+  readonly streamTotalMs: number;
+}
+
+/** The keep-alive connection pool towards each upstream. */
+export interface UpstreamPool {
+  /** Concurrent connections per upstream host; requests beyond wait for one (their deadlines running). */
+  readonly maxSockets: number;
+  /** An idle pooled connection is closed after this long: before the upstream server closes it itself. */
+  readonly idleSocketTimeoutMs: number;
 }
 
 /** The catalogue served when GATEWAY_CONFIG is not set: one built-in mock model. */
@@ -127,6 +150,13 @@ const NUMERIC_SETTINGS = {
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: { default: 60_000, min: 1, max: 3_600_000 },
   UPSTREAM_TOTAL_TIMEOUT_MS: { default: 600_000, min: 1, max: 3_600_000 },
   STREAM_IDLE_TIMEOUT_MS: { default: 60_000, min: 1, max: 3_600_000 },
+  STREAM_TOTAL_TIMEOUT_MS: { default: 3_600_000, min: 1, max: 86_400_000 },
+  // What one pod holds: a relayed stream costs about 46 KB of RSS (25 KB of it heap) over an 82 MiB
+  // base (bench/gateway-load.bench.ts), so 6,000 take ~350 MiB of the 512Mi limit and ~160 MiB of
+  // the 256 MiB heap, leaving room for request bodies. Node's usual 512 queued streams the pod could serve.
+  UPSTREAM_MAX_SOCKETS: { default: 6_000, min: 1, max: 100_000 },
+  // Shorter than LiteLLM's 5 s server keep-alive (uvicorn's default; LITELLM_FACTS.serverKeepAlive).
+  UPSTREAM_IDLE_SOCKET_TIMEOUT_MS: { default: 4_000, min: 1, max: 600_000 },
   UPSTREAM_MAX_RETRIES: { default: 2, min: 0, max: 10 },
   BREAKER_FAILURE_THRESHOLD: { default: 5, min: 1, max: 1000 },
   BREAKER_COOLDOWN_MS: { default: 30_000, min: 1, max: 3_600_000 },
@@ -195,7 +225,9 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
       firstByteMs: number("UPSTREAM_FIRST_BYTE_TIMEOUT_MS"),
       totalMs: number("UPSTREAM_TOTAL_TIMEOUT_MS"),
       streamIdleMs: number("STREAM_IDLE_TIMEOUT_MS"),
+      streamTotalMs: number("STREAM_TOTAL_TIMEOUT_MS"),
     },
+    upstreamPool: { maxSockets: number("UPSTREAM_MAX_SOCKETS"), idleSocketTimeoutMs: number("UPSTREAM_IDLE_SOCKET_TIMEOUT_MS") },
     maxRetries: number("UPSTREAM_MAX_RETRIES"),
     breaker: { failureThreshold: number("BREAKER_FAILURE_THRESHOLD"), cooldownMs: number("BREAKER_COOLDOWN_MS") },
     shutdownGraceMs: number("SHUTDOWN_GRACE_MS"),

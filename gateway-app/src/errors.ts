@@ -63,6 +63,14 @@ export class GatewayError extends Error {
   }
 }
 
+/**
+ * Headers of an error answer for a request the model may have run, and billed: a cut or hung
+ * answer, an upstream 5xx, a connection that broke after the request was written. The openai SDK
+ * retries every 5xx by default, but obeys `x-should-retry` (openai@6.49.0 client.js, `shouldRetry`),
+ * so its retries do not bill the call again; answers for requests provably never sent go without it.
+ */
+export const MAY_HAVE_RUN: Readonly<Record<string, string>> = Object.freeze({ "x-should-retry": "false" });
+
 /** Shortcut for the most common client error: a field that is missing or wrong. */
 export function invalidField(param: string, message: string): GatewayError {
   return new GatewayError("invalid_request", message, { param });

@@ -28,6 +28,12 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
       registers,
     }),
     inFlight: new Gauge({ name: "gateway_http_requests_in_flight", help: "Requests being served, streams included.", registers }),
+    // Idle streams cost memory and connections, not CPU: the number a pod holds, for capacity and scaling.
+    streamsInFlight: new Gauge({
+      name: "gateway_streams_in_flight",
+      help: "Streamed responses being relayed, from their headers to their last byte.",
+      registers,
+    }),
     upstreamDuration: new Histogram({
       name: "gateway_upstream_request_duration_seconds",
       help: "Duration of one upstream attempt until its response headers, by upstream, model and outcome.",

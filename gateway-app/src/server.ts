@@ -28,6 +28,16 @@ export interface RunningGateway {
   flushLogs(): void;
 }
 
+/**
+ * Idle keep-alive connections from Kong stay open this long: longer than Kong keeps an idle
+ * upstream connection (`upstream_keepalive_idle_timeout`, 60 s; KONG_FACTS.upstreamKeepalive), so
+ * Kong, not gateway-app, closes them. With Node's default 5 s Kong reused sockets gateway-app had
+ * just closed, and answered 502.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 75_000;
+/** Longer than the keep-alive timeout, so that a reused connection's next request is never cut by it. */
+export const HEADERS_TIMEOUT_MS = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+
 export interface StartOptions {
   readonly logSink?: LogSink;
 }
@@ -46,7 +56,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const logger = createLogger(options.logSink ?? stdout.sink);
   const registry = new Registry();
   const metrics = createMetrics(registry);
-  const client = new HttpClient();
+  const client = new HttpClient(config.upstreamPool);
   const tokenSource = new MetadataTokenSource({ metadataBaseUrl: config.metadataBaseUrl });
   const upstreams = {
     litellm: new OpenAiCompatibleUpstream({
@@ -88,6 +98,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server;
     s.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new PortInUseError(config.port, config.host) : error));
+    s.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    s.headersTimeout = HEADERS_TIMEOUT_MS;
   });
   answerProtocolErrors(server);
   server.on("request", (_req, res) => {

@@ -33,7 +33,9 @@ describe("configuration defaults", () => {
 
   it("documents its limits and timeouts", () => {
     expect(config.bodyLimitBytes).toBe(1024 * 1024);
-    expect(config.timeouts).toEqual({ connectMs: 5000, firstByteMs: 60000, totalMs: 600000, streamIdleMs: 60000 });
+    expect(config.timeouts).toEqual({ connectMs: 5000, firstByteMs: 60000, totalMs: 600000, streamIdleMs: 60000, streamTotalMs: 3600000 });
+    // Sized for the streams one 512Mi pod holds (bench/gateway-load.bench.ts), not Node's old 512.
+    expect(config.upstreamPool).toEqual({ maxSockets: 6000, idleSocketTimeoutMs: 4000 });
     expect(config.maxRetries).toBe(2);
     expect(config.breaker).toEqual({ failureThreshold: 5, cooldownMs: 30000 });
     expect(config.shutdownGraceMs).toBe(25000);

@@ -80,6 +80,25 @@ describe("official openai client", () => {
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(error.headers.get("retry-after")).toBe("3");
   });
+
+  // The SDK retries every 5xx twice by default; each retry of a request the model ran bills it again.
+  it("is not retried by the SDK's default retries when the model may have run the request, and is when it declined", async () => {
+    const retrying = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "client-token" });
+    const ask = () => retrying.chat.completions.create({ model: "limited", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+    fake.reset();
+    fake.always((_req, res) => json(res, 500, { error: { message: "the provider failed after it ran" } }));
+    const ran = await ask();
+    expect(ran.status).toBe(502);
+    expect(ran.headers.get("x-should-retry")).toBe("false");
+    expect(fake.received).toHaveLength(1);
+    fake.reset();
+    fake.always((_req, res) => json(res, 503, { error: { message: "not now" } }, { "retry-after": "0" }));
+    const declined = await ask();
+    expect(declined.status).toBe(502);
+    expect(declined.headers.get("x-should-retry")).toBeNull();
+    expect(fake.received).toHaveLength(3);
+    fake.reset();
+  });
 });
 
 describe("the endpoints and features clients build on (official openai client, built-in mock)", () => {

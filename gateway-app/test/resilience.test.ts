@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CircuitBreaker } from "../src/upstream/circuit-breaker.js";
-import { parseRetryAfter, retryDelayMs } from "../src/upstream/retry.js";
+import { declinedUnrun, parseRetryAfter, retryDelayMs, retryLaterDelayMs } from "../src/upstream/retry.js";
 import { MetadataTokenSource } from "../src/upstream/vertex-token.js";
 import { FakeUpstream, json } from "./support/fake-upstream.js";
 
@@ -16,6 +16,22 @@ describe("retry delays", () => {
   it("gives up rather than wait for a Retry-After beyond the limit", () => {
     expect(retryDelayMs(0, "120", { maxRetryAfterMs: 10_000 })).toBeUndefined();
     expect(retryDelayMs(0, "3", { maxRetryAfterMs: 10_000 })).toBe(3000);
+  });
+
+  it("retries an answer only when it is a 429 or 503 that says when, within the limit", () => {
+    expect(retryLaterDelayMs(429, "2")).toBe(2000);
+    expect(retryLaterDelayMs(503, "0.5")).toBe(500);
+    expect(retryLaterDelayMs(503, "120", { maxRetryAfterMs: 10_000 })).toBeUndefined();
+    expect(retryLaterDelayMs(429, undefined)).toBeUndefined();
+    expect(retryLaterDelayMs(503, "soon")).toBeUndefined();
+    for (const status of [500, 502, 504]) expect(retryLaterDelayMs(status, "1")).toBeUndefined();
+  });
+
+  it("takes a 429, or a 503 that says when, as an upstream that did not run the request, and any other error as one that may have", () => {
+    expect(declinedUnrun(429, undefined)).toBe(true);
+    expect(declinedUnrun(503, "120")).toBe(true);
+    expect(declinedUnrun(503, undefined)).toBe(false);
+    for (const status of [500, 502, 504]) expect(declinedUnrun(status, "1")).toBe(false);
   });
 
   it("jitters exponentially up to the cap", () => {

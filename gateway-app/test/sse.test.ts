@@ -61,3 +61,74 @@ describe("SseRelay", () => {
     expect(firstTokens()).toBe(1);
   });
 });
+
+describe("SseRelay line endings (CRLF, LF, CR, as the SSE spec allows)", () => {
+  const CRLF_CHUNK = CHUNK.replace(/\n/g, "\r\n");
+  const CRLF_USAGE = USAGE.replace(/\n/g, "\r\n");
+  const CLEAN = 'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n';
+
+  it("passes each CRLF-framed event on as it completes, not at the end of the stream", () => {
+    const { r, firstTokens } = relay(true);
+    expect(dec(r.push(enc(CRLF_CHUNK)))).toBe(CLEAN);
+    expect(firstTokens()).toBe(1);
+    expect(dec(r.push(enc(CRLF_CHUNK)))).toBe(CLEAN);
+  });
+
+  it("hides the injected usage chunk of a CRLF or CR stream from a client that did not ask for it", () => {
+    for (const ending of ["\r\n", "\r"]) {
+      const { r } = relay(true);
+      const frame = (s: string) => s.replace(/\n/g, ending);
+      const out = dec(r.push(enc(frame(CHUNK + USAGE + "data: [DONE]\n\n")))) + dec(r.flush());
+      expect(out).toBe(`${CLEAN}data: [DONE]\n\n`);
+      expect(out).not.toContain("usage");
+      expect(r.usage?.total_tokens).toBe(6);
+    }
+  });
+
+  it("reads usage from a CRLF stream it forwards untouched", () => {
+    const { r } = relay(false);
+    const input = enc(CRLF_CHUNK + CRLF_USAGE);
+    expect(r.push(input)).toBe(input);
+    expect(r.usage?.prompt_tokens).toBe(4);
+  });
+
+  it("takes a CRLF split between two chunks as one line ending", () => {
+    const { r } = relay(true);
+    const whole = CRLF_CHUNK + CRLF_CHUNK;
+    // The first event's blank line is "\r\n\r\n": cut between its CR and LF.
+    const cut = CRLF_CHUNK.length - 1;
+    expect(dec(r.push(enc(whole.slice(0, cut))))).toBe(CLEAN);
+    expect(dec(r.push(enc(whole.slice(cut))))).toBe(CLEAN);
+    expect(dec(r.flush())).toBe("");
+  });
+
+  it("keeps comment lines and other fields of an event", () => {
+    const { r } = relay(true);
+    expect(dec(r.push(enc(": ping\r\n\r\nevent: message\r\ndata: {}\r\n\r\n")))).toBe(": ping\n\nevent: message\ndata: {}\n\n");
+  });
+
+  it("assembles an event that arrives in many small chunks", () => {
+    const { r } = relay(true);
+    const content = "x".repeat(200_000);
+    const event = `data: {"choices":[{"delta":{"content":"${content}"}}]}\n\n`;
+    let out = "";
+    for (let i = 0; i < event.length; i += 1000) out += dec(r.push(enc(event.slice(i, i + 1000))));
+    expect(out).toBe(event);
+  });
+
+  it("fails an event that grows past its bound, in either mode, instead of holding it", () => {
+    for (const hideUsage of [true, false]) {
+      const r = new SseRelay({ hideUsage, onFirstToken: () => undefined, maxEventLength: 1000 });
+      r.push(enc(`data: ${"x".repeat(600)}`));
+      expect(() => r.push(enc("x".repeat(600)))).toThrow(/an event passed 1000 characters without ending/);
+    }
+    const lines = new SseRelay({ hideUsage: true, onFirstToken: () => undefined, maxEventLength: 1000 });
+    expect(() => lines.push(enc(`data: ${"y".repeat(400)}\ndata: ${"y".repeat(400)}\ndata: ${"y".repeat(400)}\n`))).toThrow(/1000 characters/);
+  });
+
+  it("holds at most 4 Mi characters of one event by default", () => {
+    const r = new SseRelay({ hideUsage: false, onFirstToken: () => undefined });
+    r.push(enc(`data: ${"z".repeat(4 * 1024 * 1024 - 10)}`));
+    expect(() => r.push(enc("z".repeat(20)))).toThrow(/4194304 characters/);
+  });
+});

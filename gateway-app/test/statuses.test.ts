@@ -64,6 +64,8 @@ describe("answers cut after their headers", () => {
     fake.queue(cutAfterHeaders(false));
     const response = await post(chatBody("cut"));
     expect(response.status).toBe(502);
+    // Its headers came: the model ran it, and a client's retry would bill it again.
+    expect(response.headers.get("x-should-retry")).toBe("false");
     expect(((await response.json()) as any).error).toMatchObject({ type: "api_error", code: "upstream_error" });
     const text = await metrics();
     expect(text).toMatch(/gateway_upstream_errors_total\{upstream="litellm",model="cut",outcome="body_reset"\} 1/);
@@ -75,6 +77,7 @@ describe("answers cut after their headers", () => {
     fake.queue(cutAfterHeaders(true));
     const response = await post(chatBody("hang"));
     expect(response.status).toBe(504);
+    expect(response.headers.get("x-should-retry")).toBe("false");
     expect(((await response.json()) as any).error.code).toBe("upstream_timeout");
     expect(await metrics()).toMatch(/gateway_upstream_errors_total\{upstream="litellm",model="hang",outcome="body_idle_timeout"\} 1/);
   });

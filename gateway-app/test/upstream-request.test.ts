@@ -7,7 +7,7 @@ import { OpenAiCompatibleUpstream } from "../src/upstream/openai-compatible.js";
 import { FakeUpstream } from "./support/fake-upstream.js";
 import { UpstreamFailure, type UpstreamCall, type UpstreamResponse } from "../src/upstream/types.js";
 
-const timeouts = { connectMs: 1000, firstByteMs: 2000, totalMs: 3000, streamIdleMs: 4000 };
+const timeouts = { connectMs: 1000, firstByteMs: 2000, totalMs: 3000, streamIdleMs: 4000, streamTotalMs: 5000 };
 
 /** Records what the upstream would send instead of sending it. */
 function recordingClient() {
@@ -23,6 +23,7 @@ function call(overrides: Partial<UpstreamCall> = {}): UpstreamCall {
     model: { name: "m" } as ModelConfig,
     stream: false,
     requestId: "req-1",
+    acceptedAt: 1_000,
     signal: new AbortController().signal,
     ...overrides,
   };
@@ -78,12 +79,19 @@ describe("OpenAI-compatible upstream", () => {
     expect(sent).toHaveLength(0);
   });
 
-  it("applies a model's own total timeout", async () => {
+  it("bounds whole answers by the model's own total, and streams by the stream total, from acceptance", async () => {
     const { client, sent } = recordingClient();
-    await new OpenAiCompatibleUpstream({ name: "litellm", baseUrl: "http://router:4000", client, timeouts, token: () => undefined }).send(
-      call({ model: { name: "slow", timeoutMs: 90_000 } as ModelConfig }),
-    );
-    expect(sent[0].timeouts).toEqual({ ...timeouts, totalMs: 90_000 });
+    const upstream = new OpenAiCompatibleUpstream({ name: "litellm", baseUrl: "http://router:4000", client, timeouts, token: () => undefined });
+    const slow = { name: "slow", timeoutMs: 90_000 } as ModelConfig;
+    await upstream.send(call({ model: slow }));
+    await upstream.send(call({ model: slow, stream: true }));
+    await upstream.send(call());
+    const common = { acceptedAt: 1_000, connectMs: 1000, firstByteMs: 2000, idleMs: 4000 };
+    expect(sent.map((s) => s.timeouts)).toEqual([
+      { ...common, totalMs: 90_000 },
+      { ...common, totalMs: 5000 },
+      { ...common, totalMs: 3000 },
+    ]);
   });
 });
 
@@ -123,11 +131,12 @@ describe("output token cap", () => {
 describe("aborting an upstream call with a standard AbortSignal", () => {
   const hanging = new FakeUpstream().always(() => undefined);
   const request = async (signal: AbortSignal) => {
-    const client = new HttpClient();
+    const client = new HttpClient({ maxSockets: 4, idleSocketTimeoutMs: 4000 });
     const endpoint = parseEndpoint(await hanging.start());
     const body = Buffer.from("{}");
     const headers = { "content-type": "application/json", "content-length": String(body.byteLength) };
-    const sent = client.request({ endpoint, path: "/chat/completions", headers, body, signal, timeouts });
+    const attempt = { acceptedAt: performance.timeOrigin + performance.now(), connectMs: 1000, firstByteMs: 2000, totalMs: 3000, idleMs: 4000 };
+    const sent = client.request({ endpoint, path: "/chat/completions", headers, body, signal, timeouts: attempt });
     return { sent, close: () => (client.close(), hanging.stop()) };
   };
 

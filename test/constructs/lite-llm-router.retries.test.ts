@@ -91,7 +91,8 @@ describe("one failing request under a 503 storm: provider calls across gateway-a
   );
   // gateway-app's documented default when the Deployment does not set it.
   const gatewayRetries = Number(renderedEnv.UPSTREAM_MAX_RETRIES ?? 2);
-  const fake = new FakeUpstream().always((_req, res) => json(res, 503, { error: { message: "overloaded" } }));
+  // 503s with Retry-After: the only 503s gateway-app retries (without it, each model gets one attempt).
+  const fake = new FakeUpstream().always((_req, res) => json(res, 503, { error: { message: "overloaded" } }, { "retry-after": "0" }));
   let gateway: { child: ChildProcess; url: string };
 
   beforeAll(async () => {

@@ -82,7 +82,7 @@ beforeAll(async () => {
     fake.queue(streamChunks(["a", "b", "c"]));
     expect(await post(chat(model, { stream: true }))).toBe(200);
   }
-  fake.queue(...Array(3).fill((_req: unknown, res: any) => json(res, 503, { error: { message: "down" } })));
+  fake.queue(...Array(3).fill((_req: unknown, res: any) => json(res, 503, { error: { message: "down" } }, { "retry-after": "0" })));
   expect(await post(chat("primary"))).toBe(200); // three 503s, then the fallback answers
   fake.queue((_req, res) => json(res, 429, { error: { message: "slow" } }, { "retry-after": "0" }));
   expect(await post(chat("primary"))).toBe(200);

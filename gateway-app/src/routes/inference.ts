@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { Admission } from "../admission.js";
 import type { LiveStreams } from "../live-streams.js";
 import type { Catalogue, ModelConfig } from "../config.js";
-import { GatewayError, invalidField, upstreamErrorEnvelope } from "../errors.js";
+import { GatewayError, invalidField, MAY_HAVE_RUN, upstreamErrorEnvelope } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { clientGone, requestHeader, type GatewayEnv, type RequestState } from "../middleware/request-context.js";
 import { readJsonBody } from "../request-body.js";
@@ -60,10 +60,11 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     const clientWantsUsage = kind !== "chat" || (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
     if (stream && !clientWantsUsage) overrides.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
 
-    const { response, served } = await deps.dispatcher.dispatch({
+    const { response, served, mayHaveRun } = await deps.dispatcher.dispatch({
       path,
       stream,
       requestId: state.requestId,
+      acceptedAt: state.started,
       signal: clientGone(c),
       model,
       body,
@@ -73,7 +74,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     state.servedBy = served.name;
     state.upstream = served.upstream;
 
-    if (response.status >= 400) return relayError(c, state, response, served);
+    if (response.status >= 400) return relayError(c, state, response, served, mayHaveRun);
     if (stream && isEventStream(response)) return relayStream(c, state, response, served, !clientWantsUsage, deps);
     let payload: Uint8Array;
     try {
@@ -116,6 +117,7 @@ async function readAnswer(response: UpstreamResponse, maxBytes: number): Promise
     new GatewayError(
       "upstream_response_too_large",
       `The upstream's answer is larger than ${maxBytes} bytes (AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES); ask for less, stream it, or raise the setting`,
+      { headers: MAY_HAVE_RUN },
     );
   const declared = Number(response.headers["content-length"]);
   if (declared > maxBytes) {
@@ -139,8 +141,10 @@ function brokenAnswer(error: unknown, served: ModelConfig, dispatcher: Dispatche
   if (!(error instanceof UpstreamFailure)) return error;
   dispatcher.reportBrokenBody(served, error);
   if (error.kind === "aborted") return new GatewayError("client_closed", "The client closed the connection before the answer was complete");
-  if (error.isTimeout) return new GatewayError("upstream_timeout", `The upstream stopped sending its answer: ${error.message}`);
-  return new GatewayError("upstream_error", `The upstream's answer broke off after its headers: ${error.message}`);
+  // Its headers came: the model ran it.
+  if (error.isTimeout)
+    return new GatewayError("upstream_timeout", `The upstream stopped sending its answer: ${error.message}`, { headers: MAY_HAVE_RUN });
+  return new GatewayError("upstream_error", `The upstream's answer broke off after its headers: ${error.message}`, { headers: MAY_HAVE_RUN });
 }
 
 function applyTokenCap(body: Record<string, unknown>, cap: number | undefined, overrides: Record<string, unknown>, fields: readonly string[]): void {
@@ -152,7 +156,7 @@ function applyTokenCap(body: Record<string, unknown>, cap: number | undefined, o
   if (fields.every((field) => body[field] == null)) overrides[fields[0]] = cap;
 }
 
-async function relayError(c: Context<GatewayEnv>, state: RequestState, response: UpstreamResponse, served: ModelConfig) {
+async function relayError(c: Context<GatewayEnv>, state: RequestState, response: UpstreamResponse, served: ModelConfig, mayHaveRun: boolean) {
   let payload: Uint8Array;
   try {
     payload = await response.readAll();
@@ -160,7 +164,7 @@ async function relayError(c: Context<GatewayEnv>, state: RequestState, response:
     payload = new Uint8Array(0);
   }
   state.errorCode = `upstream_${response.status}`;
-  const headers: Record<string, string> = { "x-gateway-model": served.name };
+  const headers: Record<string, string> = { "x-gateway-model": served.name, ...(mayHaveRun ? MAY_HAVE_RUN : {}) };
   const retryAfter = response.headers["retry-after"];
   if (retryAfter) headers["retry-after"] = retryAfter;
   // Upstream 5xx are reported as 502 (the gateway's upstream failed); 4xx keep their status.
@@ -201,6 +205,7 @@ function relayStream(
   return sendStream(c, headers, async (sink: ByteSink) => {
     let aborted = false;
     let status = 200;
+    deps.metrics.streamsInFlight.inc();
     try {
       for await (const chunk of response.body) {
         const out = relay.push(chunk);
@@ -210,7 +215,9 @@ function relayStream(
       if (rest.byteLength) await sink.write(rest);
       deps.dispatcher.reportAnswered(served);
     } catch (error) {
-      const failure = error instanceof UpstreamFailure ? error : new UpstreamFailure("reset", String(error), { cause: error });
+      // Not an UpstreamFailure: the relay refused what the upstream sent (SseEventTooLong); its message says what.
+      const message = error instanceof Error ? error.message : String(error);
+      const failure = error instanceof UpstreamFailure ? error : new UpstreamFailure("reset", message, { cause: error });
       if (shutDown) {
         status = 503;
         state.errorCode = "shutting_down";
@@ -227,6 +234,7 @@ function relayStream(
       }
     } finally {
       unregister();
+      deps.metrics.streamsInFlight.dec();
       sink.end();
       state.usage = relay.usage;
       finish({ status, aborted });

@@ -1,14 +1,16 @@
 import type { GatewayConfig, ModelConfig } from "../config.js";
-import { GatewayError } from "../errors.js";
+import { GatewayError, MAY_HAVE_RUN } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { BREAKER_STATE_VALUE, CircuitBreaker } from "./circuit-breaker.js";
-import { RETRYABLE_STATUSES, retryDelayMs, sleep, type BackoffOptions } from "./retry.js";
+import { declinedUnrun, retryDelayMs, retryLaterDelayMs, sleep, type BackoffOptions } from "./retry.js";
 import { bufferedResponse, UpstreamFailure, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
 
 export interface DispatchRequest {
   readonly path: UpstreamCall["path"];
   readonly stream: boolean;
   readonly requestId: string;
+  /** When the request was accepted (the app's clock): every deadline counts from here. @default - now */
+  readonly acceptedAt?: number;
   readonly signal: AbortSignal;
   readonly model: ModelConfig;
   /** The client's body as parsed, and as received (sent on untouched when nothing changes). */
@@ -23,6 +25,8 @@ export interface DispatchResult {
   readonly response: UpstreamResponse;
   /** The model that answered: the requested one, or a fallback. */
   readonly served: ModelConfig;
+  /** A failed attempt (of any candidate) may have been run by its model: a retry by the client could bill the call again. */
+  readonly mayHaveRun: boolean;
 }
 
 export interface DispatcherDeps {
@@ -36,9 +40,11 @@ export interface DispatcherDeps {
 }
 
 /**
- * Sends a request to its model's upstream with retries (only before anything reached the
- * client, only on connection errors and 429/502/503/504, honouring Retry-After), a circuit
- * breaker per upstream and model, and the model's fallbacks when it fails or its circuit is open.
+ * Sends a request to its model's upstream with retries, a circuit breaker per upstream and
+ * model, and the model's fallbacks when it fails or its circuit is open. A retry never risks a
+ * second billed call: only attempts the upstream provably did not get (nothing written: refused,
+ * unreachable, a pooled connection closed before use) or that it declined with 429/503 and a
+ * Retry-After are retried, before anything reached the client.
  */
 export class Dispatcher {
   /** By upstream, then model: nested maps spare building a key string per attempt. */
@@ -50,35 +56,46 @@ export class Dispatcher {
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchResult> {
+    const acceptedAt = request.acceptedAt ?? performance.timeOrigin + performance.now();
     let lastFailure: UpstreamFailure | undefined;
     let lastError: { status: number; headers: UpstreamResponse["headers"]; body: Buffer } | undefined;
     /** The soonest an open circuit among the candidates lets a probe through. */
     let circuitOpenForMs: number | undefined;
+    // Retried attempts are never ones that may have run, so each candidate's last outcome tells.
+    let mayHaveRun = false;
 
     const fallbacks = request.model.fallbacks;
     for (let index = -1; index < fallbacks.length; index++) {
       const candidate = index === -1 ? request.model : this.deps.models.get(fallbacks[index])!;
-      const outcome = await this.tryModel(request, candidate);
+      const outcome = await this.tryModel(request, candidate, acceptedAt);
       if (outcome.kind === "response") {
         if (candidate !== request.model) this.deps.metrics.fallbacks.inc({ model: request.model.name, fallback: candidate.name });
-        return { response: outcome.response, served: candidate };
+        return { response: outcome.response, served: candidate, mayHaveRun };
       }
-      if (outcome.kind === "failure") lastFailure = outcome.failure;
-      if (outcome.kind === "http_error") lastError = outcome.error;
+      if (outcome.kind === "failure") {
+        lastFailure = outcome.failure;
+        mayHaveRun ||= !outcome.failure.retryable && outcome.failure.kind !== "aborted";
+      }
+      if (outcome.kind === "http_error") {
+        lastError = outcome.error;
+        mayHaveRun ||= !declinedUnrun(outcome.error.status, outcome.error.headers["retry-after"]);
+      }
       if (outcome.kind === "circuit_open") circuitOpenForMs = Math.min(circuitOpenForMs ?? Infinity, outcome.retryAfterMs);
       if (request.signal.aborted) break;
     }
 
     if (lastError) {
       const { status, headers, body } = lastError;
-      return { response: bufferedResponse(status, headers, body), served: request.model };
+      return { response: bufferedResponse(status, headers, body), served: request.model, mayHaveRun };
     }
     if (lastFailure?.kind === "aborted" || request.signal.aborted) throw new GatewayError("client_closed", "the client closed the connection");
+    const answer = { headers: mayHaveRun ? MAY_HAVE_RUN : undefined };
     if (lastFailure?.isTimeout)
-      throw new GatewayError("upstream_timeout", `the model "${request.model.name}" did not answer in time: ${lastFailure.message}`);
-    if (lastFailure) throw new GatewayError("upstream_error", `could not reach the model "${request.model.name}": ${lastFailure.message}`);
+      throw new GatewayError("upstream_timeout", `the model "${request.model.name}" did not answer in time: ${lastFailure.message}`, answer);
+    if (lastFailure) throw new GatewayError("upstream_error", `could not reach the model "${request.model.name}": ${lastFailure.message}`, answer);
     if (circuitOpenForMs !== undefined)
       throw new GatewayError("upstream_unavailable", `the model "${request.model.name}" is failing and temporarily disabled; retry later`, {
+        ...answer,
         // The time left until a probe, not the whole cool-down: clients come back when it can succeed.
         retryAfter: String(Math.max(1, Math.ceil(circuitOpenForMs / 1000))),
       });
@@ -86,7 +103,7 @@ export class Dispatcher {
   }
 
   /** Attempts one model, retrying what is worth retrying. */
-  private async tryModel(request: DispatchRequest, model: ModelConfig): Promise<ModelOutcome> {
+  private async tryModel(request: DispatchRequest, model: ModelConfig, acceptedAt: number): Promise<ModelOutcome> {
     const upstream = this.deps.upstreams[model.upstream];
     if (!upstream) return { kind: "circuit_open", retryAfterMs: this.deps.breaker.cooldownMs };
     const { breaker, labels } = this.routeFor(upstream.name, model.name);
@@ -96,6 +113,7 @@ export class Dispatcher {
       model,
       stream: request.stream,
       requestId: request.requestId,
+      acceptedAt,
       signal: request.signal,
     };
 
@@ -140,8 +158,7 @@ export class Dispatcher {
       observe(outcome);
       this.deps.metrics.upstreamErrors.inc(labels(outcome));
       const retryAfter = response.headers["retry-after"];
-      const delay =
-        RETRYABLE_STATUSES.has(status) && attempt < this.deps.maxRetries ? retryDelayMs(attempt, retryAfter, this.deps.backoff) : undefined;
+      const delay = attempt < this.deps.maxRetries ? retryLaterDelayMs(status, retryAfter, this.deps.backoff) : undefined;
       let body: Buffer;
       try {
         body = await response.readAll();
@@ -154,17 +171,17 @@ export class Dispatcher {
     }
   }
 
-  /**
-   * An answer that broke after its headers (reset, hang, a stream cut midway): the attempt was
-   * counted a success when the headers came, so the failure is recorded now, as
-   * `outcome="body_<kind>"`. A client that left tells nothing about the upstream.
-   */
   /** A 2xx answer arrived whole (its body read, its stream ended): the attempt succeeded. */
   reportAnswered(model: ModelConfig): void {
     const upstream = this.deps.upstreams[model.upstream];
     if (upstream) this.routeFor(upstream.name, model.name).breaker.recordSuccess();
   }
 
+  /**
+   * An answer that broke after its headers (reset, hang, a stream cut midway): the attempt was
+   * counted a success when the headers came, so the failure is recorded now, as
+   * `outcome="body_<kind>"`. A client that left tells nothing about the upstream.
+   */
   reportBrokenBody(model: ModelConfig, failure: UpstreamFailure): void {
     const upstream = this.deps.upstreams[model.upstream];
     if (!upstream || failure.kind === "aborted") return;
@@ -213,8 +230,11 @@ type ModelOutcome =
   | { kind: "http_error"; error: { status: number; headers: UpstreamResponse["headers"]; body: Buffer } }
   | { kind: "circuit_open"; retryAfterMs: number };
 
+/** Statuses that get their own outcome label; other 5xx share one. */
+const NAMED_STATUS_OUTCOMES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
 function statusOutcome(status: number): string {
-  return RETRYABLE_STATUSES.has(status) ? `http_${status}` : "http_5xx";
+  return NAMED_STATUS_OUTCOMES.has(status) ? `http_${status}` : "http_5xx";
 }
 
 /** The body for one model: the client's bytes untouched unless a field must change. */

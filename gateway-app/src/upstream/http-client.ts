@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import type { UpstreamTimeouts } from "../config.js";
+import type { Socket } from "node:net";
 import { collectBody, type BodyLimit } from "../message-body.js";
 import { UpstreamFailure, type FailureKind, type UpstreamResponse } from "./types.js";
 
@@ -32,20 +32,52 @@ export interface HttpRequest {
   readonly headers: Record<string, string>;
   readonly body: Uint8Array;
   readonly signal: AbortSignal;
-  readonly timeouts: UpstreamTimeouts;
+  readonly timeouts: RequestTimeouts;
+}
+
+/** The deadlines of one attempt; first byte and total count from `acceptedAt`. */
+export interface RequestTimeouts {
+  /** When the gateway accepted the request, on the `now` clock of the client. */
+  readonly acceptedAt: number;
+  readonly connectMs: number;
+  readonly firstByteMs: number;
+  readonly totalMs: number;
+  readonly idleMs: number;
+}
+
+export interface HttpClientOptions {
+  /** Connections per upstream host. */
+  readonly maxSockets: number;
+  /** How long an idle pooled connection is kept. */
+  readonly idleSocketTimeoutMs: number;
+  /** @default performance.timeOrigin + performance.now(), the app's clock */
+  readonly now?: () => number;
 }
 
 /**
  * A keep-alive HTTP client on node:http, chosen for speed: on this class of machine a Hono
  * pass-through tops out near 2,000 req/s with global fetch, 4,800 with undici.request and
- * 9,100 with a bare node:http proxy. Enforces connect, first-byte, total and idle timeouts.
+ * 9,100 with a bare node:http proxy. Enforces connect, first-byte, total and idle timeouts,
+ * also while a request waits for a pooled connection.
  */
 export class HttpClient {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: "lifo" });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: "lifo" });
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly now: () => number;
+
+  constructor(options: HttpClientOptions) {
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: 256, scheduling: "lifo" as const };
+    this.httpAgent = withIdleTimeout(new http.Agent(agentOptions), options.idleSocketTimeoutMs);
+    this.httpsAgent = withIdleTimeout(new https.Agent(agentOptions), options.idleSocketTimeoutMs);
+    this.now = options.now ?? (() => performance.timeOrigin + performance.now());
+  }
 
   request(req: HttpRequest): Promise<UpstreamResponse> {
-    return new Promise((resolve, reject) => new Exchange(req, req.endpoint.https ? this.httpsAgent : this.httpAgent, resolve, reject));
+    const now = this.now();
+    // Past its deadline (after a retry's wait), a request is not sent at all: sent and then
+    // abandoned, the model could still run it and bill it.
+    if (now - req.timeouts.acceptedAt >= req.timeouts.firstByteMs) return Promise.reject(firstByteTimeout(req.timeouts));
+    return new Promise((resolve, reject) => new Exchange(req, req.endpoint.https ? this.httpsAgent : this.httpAgent, now, resolve, reject));
   }
 
   close(): void {
@@ -70,10 +102,15 @@ class Exchange implements UpstreamResponse {
   private incoming?: http.IncomingMessage;
   private chunks?: AsyncIterable<Uint8Array>;
   private settled = false;
+  /** The connection this request got, and its byte count then: to tell whether anything of ours was written. */
+  private socket?: Socket;
+  private bytesBefore = 0;
+  private connected = false;
 
   constructor(
     private readonly req: HttpRequest,
     agent: http.Agent,
+    now: number,
     private readonly resolve: (response: UpstreamResponse) => void,
     private readonly reject: (error: unknown) => void,
   ) {
@@ -87,9 +124,11 @@ class Exchange implements UpstreamResponse {
       agent,
       headers: req.headers,
     });
+    // From acceptance, not from now: time queued for a connection or spent on earlier attempts counts.
+    const elapsed = now - timeouts.acceptedAt;
     // Static handlers with the exchange as argument: no closures per request for the timers.
-    this.totalTimer = setTimeout(Exchange.totalTimeout, timeouts.totalMs, this);
-    this.firstByteTimer = setTimeout(Exchange.firstByteTimeout, timeouts.firstByteMs, this);
+    this.totalTimer = setTimeout(Exchange.totalTimeout, Math.max(0, timeouts.totalMs - elapsed), this);
+    this.firstByteTimer = setTimeout(Exchange.firstByteTimeout, Math.max(0, timeouts.firstByteMs - elapsed), this);
     if (req.signal.aborted) queueMicrotask(this.onAbort);
     else req.signal.addEventListener("abort", this.onAbort, { once: true });
     this.outgoing.on("socket", this.onSocket);
@@ -113,37 +152,55 @@ class Exchange implements UpstreamResponse {
   }
 
   abort(): void {
-    this.fail("aborted", "stopped reading");
+    this.fail(new UpstreamFailure("aborted", "stopped reading"));
   }
 
   private static totalTimeout(exchange: Exchange): void {
-    exchange.fail("total_timeout", `no complete answer within ${exchange.req.timeouts.totalMs} ms`);
+    exchange.fail(new UpstreamFailure("total_timeout", `no complete answer within ${exchange.req.timeouts.totalMs} ms`));
   }
 
   private static firstByteTimeout(exchange: Exchange): void {
-    exchange.fail("first_byte_timeout", `no response within ${exchange.req.timeouts.firstByteMs} ms`);
+    exchange.fail(firstByteTimeout(exchange.req.timeouts));
   }
 
-  private readonly onAbort = () => this.fail("aborted", "the client went away");
+  private readonly onAbort = () => this.fail(new UpstreamFailure("aborted", "the client went away"));
 
-  private readonly onSocket = (socket: import("node:net").Socket) => {
+  private readonly onSocket = (socket: Socket) => {
+    this.socket = socket;
+    this.bytesBefore = socket.bytesWritten ?? 0;
     // A reused keep-alive socket is already connected; only new ones get a connect deadline.
-    if (!socket.connecting) return;
+    if (!socket.connecting) {
+      this.connected = true;
+      return;
+    }
     const { connectMs } = this.req.timeouts;
-    this.connectTimer = setTimeout(() => this.fail("connect_timeout", `could not connect within ${connectMs} ms`), connectMs);
-    socket.once(this.req.endpoint.https ? "secureConnect" : "connect", () => clearTimeout(this.connectTimer));
+    this.connectTimer = setTimeout(() => this.fail(new UpstreamFailure("connect_timeout", `could not connect within ${connectMs} ms`)), connectMs);
+    socket.once(this.req.endpoint.https ? "secureConnect" : "connect", () => {
+      this.connected = true;
+      clearTimeout(this.connectTimer);
+    });
   };
 
   private readonly onError = (error: NodeJS.ErrnoException) => {
     this.cleanUp();
     if (this.settled) return;
     this.settled = true;
-    const kind: FailureKind = isConnectError(error) ? "connect" : "reset";
+    const kind: FailureKind = this.nothingSent() ? "connect" : "reset";
     this.reject(
       this.failure ??
         new UpstreamFailure(kind, `${this.req.endpoint.hostname}:${this.req.endpoint.port}: ${error.code ?? error.message}`, { cause: error }),
     );
   };
+
+  /**
+   * True when the upstream provably got nothing of this request: no connection, one that never
+   * completed its handshake, or a pooled one that closed before any of our bytes went into it.
+   */
+  private nothingSent(): boolean {
+    const socket = this.socket;
+    if (!socket || !this.connected) return true;
+    return (socket.bytesWritten ?? 0) === this.bytesBefore;
+  }
 
   private readonly onResponse = (incoming: http.IncomingMessage) => {
     clearTimeout(this.firstByteTimer);
@@ -152,15 +209,24 @@ class Exchange implements UpstreamResponse {
     this.incoming = incoming;
     this.status = incoming.statusCode ?? 502;
     this.headers = incoming.headers as Record<string, string | undefined>;
-    incoming.setTimeout(this.req.timeouts.streamIdleMs, () => this.fail("idle_timeout", `no data for ${this.req.timeouts.streamIdleMs} ms`));
+    incoming.setTimeout(this.req.timeouts.idleMs, () => this.fail(new UpstreamFailure("idle_timeout", `no data for ${this.req.timeouts.idleMs} ms`)));
     incoming.once("close", this.cleanUp);
     this.resolve(this);
   };
 
-  private fail(kind: FailureKind, message: string): void {
-    this.failure ??= new UpstreamFailure(kind, message);
+  /**
+   * Ends the exchange with a failure. Before the response, it rejects at once: a request still
+   * queued for a pooled connection would otherwise only error once it got one (ClientRequest.destroy
+   * emits nothing until a socket is assigned), long after its deadline.
+   */
+  private fail(failure: UpstreamFailure): void {
+    this.failure ??= failure;
     this.outgoing.destroy(this.failure);
     this.incoming?.destroy(this.failure);
+    if (this.settled) return;
+    this.settled = true;
+    this.cleanUp();
+    this.reject(this.failure);
   }
 
   private readonly cleanUp = () => {
@@ -184,6 +250,25 @@ class Exchange implements UpstreamResponse {
   }
 }
 
-function isConnectError(error: NodeJS.ErrnoException): boolean {
-  return ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "EPIPE"].includes(error.code ?? "");
+/**
+ * Closes a pooled socket that stays idle for `idleMs`. Only free sockets get the timeout (the
+ * agent destroys a free socket that times out); Agent's own `timeout` option would instead arm
+ * every in-flight request's socket too, with a listener per request, for nothing: in-flight
+ * requests run on their Exchange's deadlines.
+ */
+function withIdleTimeout<A extends http.Agent>(agent: A, idleMs: number): A {
+  // Returns whether the socket may be kept (Node's Agent; its types say void).
+  const keepSocketAlive = agent.keepSocketAlive.bind(agent) as unknown as (socket: Socket) => boolean;
+  (agent as unknown as { keepSocketAlive: (socket: Socket) => boolean }).keepSocketAlive = (socket) => {
+    if (!keepSocketAlive(socket)) return false;
+    // A shorter `Keep-Alive: timeout=` hint from the server, which Node has applied, wins.
+    const hinted = socket.timeout ?? 0;
+    socket.setTimeout(hinted > 0 ? Math.min(hinted, idleMs) : idleMs);
+    return true;
+  };
+  return agent;
+}
+
+function firstByteTimeout(timeouts: RequestTimeouts): UpstreamFailure {
+  return new UpstreamFailure("first_byte_timeout", `no response within ${timeouts.firstByteMs} ms`);
 }

@@ -1,6 +1,6 @@
 import type { UpstreamTimeouts } from "../config.js";
 import { requestIdHeaders } from "../request-id.js";
-import { parseEndpoint, type Endpoint, type HttpClient } from "./http-client.js";
+import { parseEndpoint, type Endpoint, type HttpClient, type RequestTimeouts } from "./http-client.js";
 import { UpstreamFailure, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
 
 export interface OpenAiCompatibleOptions {
@@ -47,9 +47,29 @@ export class OpenAiCompatibleUpstream implements Upstream {
       ...requestIdHeaders(this.name, call.requestId),
     };
     if (token) headers.authorization = `Bearer ${token}`;
-    const timeouts = call.model.timeoutMs ? { ...this.options.timeouts, totalMs: call.model.timeoutMs } : this.options.timeouts;
-    return this.options.client.request({ endpoint: this.endpoint, path: call.path, headers, body: call.body, signal: call.signal, timeouts });
+    return this.options.client.request({
+      endpoint: this.endpoint,
+      path: call.path,
+      headers,
+      body: call.body,
+      signal: call.signal,
+      timeouts: attemptTimeouts(this.options.timeouts, call),
+    });
   }
+}
+
+/**
+ * A stream is cut only when it stalls (idle) or passes the generous stream total; a model's
+ * `limits.timeoutMs` bounds non-streamed answers, which the client waits for in one piece.
+ */
+export function attemptTimeouts(timeouts: UpstreamTimeouts, call: Pick<UpstreamCall, "stream" | "model" | "acceptedAt">): RequestTimeouts {
+  return {
+    acceptedAt: call.acceptedAt,
+    connectMs: timeouts.connectMs,
+    firstByteMs: timeouts.firstByteMs,
+    totalMs: call.stream ? timeouts.streamTotalMs : (call.model.timeoutMs ?? timeouts.totalMs),
+    idleMs: timeouts.streamIdleMs,
+  };
 }
 
 function noToken(upstream: string, error: unknown): UpstreamFailure {

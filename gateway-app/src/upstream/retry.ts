@@ -1,5 +1,17 @@
-/** Statuses worth another attempt: the upstream is busy or briefly unavailable. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/**
+ * Statuses with which an upstream says it did not process the request and when to come back,
+ * provided it sends Retry-After. A 502 or 504 (or a 503 without Retry-After) may come after the
+ * model ran, and a retry could bill the request twice, so those are never retried.
+ */
+export const RETRY_LATER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/** The wait before retrying an answer with this status, or undefined when it must not be retried. */
+export function retryLaterDelayMs(status: number, retryAfter: string | undefined, options: BackoffOptions = {}): number | undefined {
+  if (!RETRY_LATER_STATUSES.has(status)) return undefined;
+  const wait = parseRetryAfter(retryAfter, options.now ?? Date.now);
+  if (wait === undefined || wait > (options.maxRetryAfterMs ?? 10_000)) return undefined;
+  return wait;
+}
 
 export interface BackoffOptions {
   /** @default 100 */
@@ -31,6 +43,14 @@ export function parseRetryAfter(value: string | undefined, now: () => number = D
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now());
+}
+
+/**
+ * Whether an error answer says the upstream did not run the request: a 429, or a 503 that says
+ * when to come back (however far off). Any other error may come after the model ran.
+ */
+export function declinedUnrun(status: number, retryAfter: string | undefined): boolean {
+  return status === 429 || (RETRY_LATER_STATUSES.has(status) && parseRetryAfter(retryAfter) !== undefined);
 }
 
 /** Waits, unless the client goes away first. */

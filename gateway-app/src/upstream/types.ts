@@ -10,6 +10,8 @@ export interface UpstreamCall {
   readonly model: ModelConfig;
   readonly stream: boolean;
   readonly requestId: string;
+  /** When the gateway accepted the request (ms, the app's clock): deadlines count from here. */
+  readonly acceptedAt: number;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
 }
@@ -32,7 +34,11 @@ export interface Upstream {
   send(call: UpstreamCall): Promise<UpstreamResponse>;
 }
 
-/** Why an attempt failed before a response arrived. */
+/**
+ * Why an attempt failed before a response arrived. `connect`: no byte of the request left (refused,
+ * unreachable, no token, or a pooled connection that closed before it was written to); `reset`: the
+ * connection broke after the request was (perhaps partly) sent.
+ */
 export type FailureKind = "connect" | "connect_timeout" | "first_byte_timeout" | "total_timeout" | "idle_timeout" | "reset" | "aborted";
 
 export class UpstreamFailure extends Error {
@@ -45,7 +51,10 @@ export class UpstreamFailure extends Error {
     this.name = "UpstreamFailure";
   }
 
-  /** Connection failures are safe to retry: nothing reached the model. */
+  /**
+   * Only failures before any byte of the request was written are safe to retry: anything else
+   * may have reached the model (and been billed), even when no answer came back.
+   */
   get retryable(): boolean {
     return this.kind === "connect" || this.kind === "connect_timeout";
   }

@@ -1,0 +1,364 @@
+// Load benchmark of gateway-app under the loads a pod meets: an open-loop fixed rate, thousands
+// of long streams, and a pile of large bodies. gateway-app runs as its image runs it (the CMD's
+// node flags, the compiled server) against a loopback upstream; everything shares this machine.
+// Targets (2-core reference machine):
+// - open loop at 2,000 req/s: gateway adds <= 0.3 ms at p50 and <= 1 ms at p99 over direct;
+// - 10,000 concurrent streams, one small chunk a second for 20 s: all complete, time to first
+//   byte p99 <= 1 s, /healthz p99 <= 50 ms, RSS <= 512 MiB;
+// - concurrent 1 MiB requests to a slow model: RSS stays under the pod's 512 MiB limit, the excess
+//   is answered 429/503 (what the server answers is reported, whatever it is).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { median, printTable } from "./support/measure";
+import { memoryOf, startNode, type Started } from "./support/processes";
+
+const ROOT = join(__dirname, "..");
+const RATE = Number(process.env.BENCH_RATE ?? 2000);
+const OPEN_LOOP_SECONDS = Number(process.env.BENCH_OPEN_LOOP_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 10_000);
+const STREAM_CHUNKS = Number(process.env.BENCH_STREAM_CHUNKS ?? 20);
+// Streams open over this long (1,000 new connections a second): opened all at once, connections
+// beyond the listen backlog wait for SYN retransmits (1 s, 3 s, 7 s...), which times TCP, not us.
+const STREAM_RAMP_MS = Number(process.env.BENCH_STREAM_RAMP_MS ?? 10_000);
+const BIG_BODIES = Number(process.env.BENCH_BIG_BODIES ?? 1000);
+const BIG_BODY_BYTES = 1_000_000;
+const POD_LIMIT_MIB = 512;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** The node arguments of the image's CMD, so the benchmark runs what the image runs. */
+function imageCommand(): string[] {
+  const dockerfile = readFileSync(join(ROOT, "gateway-app/Dockerfile"), "utf8");
+  const args = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+  return args.map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg));
+}
+
+function startGatewayProcess(upstreamUrl: string, env: Record<string, string> = {}): Promise<Started> {
+  const dir = mkdtempSync(join(tmpdir(), "gateway-load-"));
+  const models = ["fast", "slow-stream", "slow-json"].map((name) => ({ name, upstream: "litellm" }));
+  writeFileSync(join(dir, "catalogue.json"), JSON.stringify({ models }));
+  return startNode(imageCommand(), {
+    PORT: "0",
+    METRICS_PORT: "0",
+    HOST: "127.0.0.1",
+    GATEWAY_CONFIG: join(dir, "catalogue.json"),
+    LITELLM_BASE_URL: upstreamUrl,
+    ...env,
+  });
+}
+
+/** CPU seconds a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** How many proxied streams this machine's open-file limit lets one process hold (two sockets each). */
+function streamsTheFdLimitAllows(): number {
+  const limit = Number(execFileSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).trim());
+  return Number.isFinite(limit) ? Math.floor((limit - 100) / 2) : Number.POSITIVE_INFINITY;
+}
+
+const chat = (model: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model, messages: [{ role: "user", content: "Say something short." }], ...extra });
+
+interface Reply {
+  readonly status: number;
+  readonly firstByteMs: number;
+  readonly endMs: number;
+  readonly tail: string;
+}
+
+/** One POST; times from `since` (the moment it was due, for open-loop load) to the first body byte and to the end. */
+function post(port: number, agent: http.Agent, body: string, since = performance.now()): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/v1/chat/completions",
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        let firstByteMs = Number.NaN;
+        let tail = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          if (Number.isNaN(firstByteMs)) firstByteMs = performance.now() - since;
+          tail = (tail + d).slice(-32);
+        });
+        res.on("end", () => resolve({ status: res.statusCode!, firstByteMs, endMs: performance.now() - since, tail }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/**
+ * Requests at a fixed rate whatever the answers do (open loop), latency counted from the moment
+ * each was due, so a slow answer cannot hide the queue behind it (no coordinated omission).
+ */
+async function openLoop(port: number, rate: number, seconds: number): Promise<{ p50: number; p99: number; failed: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  const body = chat("fast");
+  const total = rate * seconds;
+  const latencies: number[] = [];
+  let failed = 0;
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
+      for (; sent < due; sent++) {
+        pending.push(
+          post(port, agent, body, start + (sent * 1000) / rate).then(
+            (r) => {
+              if (r.status === 200) latencies.push(r.endMs);
+              else failed += 1;
+            },
+            () => {
+              failed += 1;
+            },
+          ),
+        );
+      }
+      if (sent >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 1);
+  });
+  await Promise.all(pending);
+  agent.destroy();
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed };
+}
+
+async function openLoopCase(direct: Started, gateway: Started) {
+  await openLoop(direct.port, RATE, 2);
+  await openLoop(gateway.port, RATE, 2);
+  const rounds: { direct: Awaited<ReturnType<typeof openLoop>>; gateway: Awaited<ReturnType<typeof openLoop>> }[] = [];
+  // Back to back in each round, so the machine's noise falls on both alike.
+  for (let i = 0; i < ROUNDS; i++) {
+    const d = await openLoop(direct.port, RATE, OPEN_LOOP_SECONDS);
+    const g = await openLoop(gateway.port, RATE, OPEN_LOOP_SECONDS);
+    rounds.push({ direct: d, gateway: g });
+  }
+  return {
+    direct: { p50: median(rounds.map((r) => r.direct.p50)), p99: median(rounds.map((r) => r.direct.p99)) },
+    gateway: { p50: median(rounds.map((r) => r.gateway.p50)), p99: median(rounds.map((r) => r.gateway.p99)) },
+    addedP50: median(rounds.map((r) => r.gateway.p50 - r.direct.p50)),
+    addedP99: median(rounds.map((r) => r.gateway.p99 - r.direct.p99)),
+    failed: rounds.reduce((sum, r) => sum + r.direct.failed + r.gateway.failed, 0),
+  };
+}
+
+/** Samples a process's RSS and a route's latency while `work` runs. */
+async function watch<T>(gateway: Started, work: () => Promise<T>) {
+  const pid = gateway.child.pid!;
+  const baseRss = memoryOf(pid).rssMiB;
+  let maxRss = baseRss;
+  const rssTimer = setInterval(() => {
+    try {
+      maxRss = Math.max(maxRss, memoryOf(pid).rssMiB);
+    } catch {
+      // The process is gone; the caller sees it.
+    }
+  }, 200);
+  const health: number[] = [];
+  let healthFailures = 0;
+  let watching = true;
+  const healthAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const prober = (async () => {
+    while (watching) {
+      const started = performance.now();
+      const ok = await new Promise<boolean>((resolve) => {
+        const req = http.get({ host: "127.0.0.1", port: gateway.port, path: "/healthz", agent: healthAgent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode === 200));
+        });
+        req.on("error", () => resolve(false));
+      });
+      if (ok) health.push(performance.now() - started);
+      else healthFailures += 1;
+      await sleep(50);
+    }
+  })();
+  // What the gateway itself counts: how many streams it held at once.
+  let peakStreams = 0;
+  const streamsTimer = setInterval(() => {
+    http
+      .get({ host: "127.0.0.1", port: gateway.metricsPort, path: "/metrics" }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          text += d;
+        });
+        res.on("end", () => {
+          const value = Number(/^gateway_streams_in_flight (\d+)$/m.exec(text)?.[1] ?? 0);
+          peakStreams = Math.max(peakStreams, value);
+        });
+      })
+      .on("error", () => undefined);
+  }, 1000);
+  const cpuBefore = cpuSeconds(pid);
+  const wallBefore = performance.now();
+  try {
+    const result = await work();
+    let cpuPercent = Number.NaN;
+    try {
+      cpuPercent = ((cpuSeconds(pid) - cpuBefore) / ((performance.now() - wallBefore) / 1000)) * 100;
+    } catch {
+      // gone
+    }
+    return { result, baseRss, maxRss, healthP99: percentile(health, 99), healthFailures, cpuPercent, peakStreams };
+  } finally {
+    watching = false;
+    clearInterval(streamsTimer);
+    clearInterval(rssTimer);
+    await prober;
+    healthAgent.destroy();
+  }
+}
+
+async function longStreamsCase(gateway: Started, count: number) {
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+  const body = chat("slow-stream", { stream: true });
+  return watch(gateway, async () => {
+    const replies = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        await sleep((i * STREAM_RAMP_MS) / count);
+        return post(gateway.port, agent, body).catch(() => undefined);
+      }),
+    );
+    agent.destroy();
+    const done = replies.filter((r): r is Reply => r?.status === 200 && r.tail.endsWith("data: [DONE]\n\n"));
+    return {
+      completed: done.length,
+      ttfbP99: percentile(
+        done.map((r) => r.firstByteMs),
+        99,
+      ),
+    };
+  });
+}
+
+async function bigBodiesCase(gateway: Started, count: number) {
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+  const body = JSON.stringify({ model: "slow-json", messages: [{ role: "user", content: "x".repeat(BIG_BODY_BYTES - 100) }] });
+  return watch(gateway, async () => {
+    const statuses: Record<string, number> = {};
+    const tally = (key: string | number) => {
+      statuses[key] = (statuses[key] ?? 0) + 1;
+    };
+    await Promise.all(
+      Array.from({ length: count }, () =>
+        post(gateway.port, agent, body).then(
+          (r) => tally(r.status),
+          () => tally("reset"),
+        ),
+      ),
+    );
+    agent.destroy();
+    return statuses;
+  });
+}
+
+function alive(started: Started): boolean {
+  return started.child.exitCode === null && started.child.signalCode === null;
+}
+
+async function main() {
+  execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json")], { stdio: "inherit" });
+  const upstream = await startNode(["--import", "tsx", join(ROOT, "bench/support/load-upstream.ts")], { LOAD_CHUNKS: String(STREAM_CHUNKS) });
+  const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
+  const started: Started[] = [upstream];
+  const fresh = async (env: Record<string, string> = {}) => {
+    const gateway = await startGatewayProcess(upstreamUrl, env);
+    started.push(gateway);
+    return gateway;
+  };
+  try {
+    const open = await openLoopCase(upstream, await fresh());
+
+    const streams = Math.min(STREAMS, streamsTheFdLimitAllows());
+    // The pool raised to the stream count: the case measures what one process can hold, not the default cap.
+    const streamGateway = await fresh({ UPSTREAM_MAX_SOCKETS: String(streams) });
+    const long = await longStreamsCase(streamGateway, streams);
+    const longPeak = memoryOf(streamGateway.child.pid!).peakMiB;
+
+    const bodyGateway = await fresh();
+    const big = await bigBodiesCase(bodyGateway, BIG_BODIES);
+    const bigSurvived = alive(bodyGateway);
+    const bigPeak = bigSurvived ? memoryOf(bodyGateway.child.pid!).peakMiB : big.maxRss;
+
+    console.log(`\n${process.version}, ${ROUNDS} rounds of ${OPEN_LOOP_SECONDS} s at ${RATE} req/s; ${streams} streams of ${STREAM_CHUNKS} chunks`);
+    if (streams < STREAMS) console.log(`(${STREAMS} streams asked; this machine's open-file limit allows ${streams} proxied streams per process)`);
+    console.log("");
+    printTable(
+      ["open loop", "p50 ms", "p99 ms"],
+      [
+        ["direct", open.direct.p50.toFixed(2), open.direct.p99.toFixed(2)],
+        ["gateway", open.gateway.p50.toFixed(2), open.gateway.p99.toFixed(2)],
+      ],
+    );
+    console.log("");
+    const statuses = Object.entries(big.result)
+      .map(([status, n]) => `${status}: ${n}`)
+      .join(", ");
+    const met = (ok: boolean) => (ok ? "yes" : "NO");
+    printTable(
+      ["target", "limit", "measured", "met"],
+      [
+        [`added p50, open loop at ${RATE} req/s`, "<= 0.3 ms", `${open.addedP50.toFixed(3)} ms`, met(open.addedP50 <= 0.3)],
+        [`added p99, open loop at ${RATE} req/s`, "<= 1 ms", `${open.addedP99.toFixed(3)} ms`, met(open.addedP99 <= 1)],
+        ["open-loop requests failed", "0", String(open.failed), met(open.failed === 0)],
+        [`long streams completed`, `${streams}`, String(long.result.completed), met(long.result.completed === streams)],
+        ["long streams, time to first byte p99", "<= 1000 ms", `${long.result.ttfbP99.toFixed(1)} ms`, met(long.result.ttfbP99 <= 1000)],
+        [
+          "/healthz p99 during the streams",
+          "<= 50 ms",
+          `${long.healthP99.toFixed(1)} ms (${long.healthFailures} failed)`,
+          met(long.healthP99 <= 50 && long.healthFailures === 0),
+        ],
+        ["gateway RSS during the streams, max / peak", "<= 512 MiB", `${long.maxRss.toFixed(0)} / ${longPeak.toFixed(0)} MiB`, met(longPeak <= 512)],
+        ["peak gateway_streams_in_flight", `${streams}`, String(long.peakStreams), met(long.peakStreams === streams)],
+        [
+          "gateway RSS per stream in flight (over its idle RSS)",
+          "(for sizing)",
+          `${(((long.maxRss - long.baseRss) * 1024) / Math.max(1, long.peakStreams)).toFixed(0)} KiB over ${long.baseRss.toFixed(0)} MiB`,
+          "",
+        ],
+        ["gateway CPU during the streams", "(for scaling)", `${long.cpuPercent.toFixed(0)}% of one core`, ""],
+        [`${BIG_BODIES} concurrent 1 MB requests, answers`, "excess 429/503", statuses, met(bigSurvived && !big.result.reset)],
+        [
+          "gateway RSS under the big bodies, peak",
+          `< ${POD_LIMIT_MIB} MiB`,
+          `${bigPeak.toFixed(0)} MiB${bigSurvived ? "" : " (the process died)"}`,
+          met(bigSurvived && bigPeak < POD_LIMIT_MIB),
+        ],
+      ],
+    );
+  } finally {
+    for (const s of started) s.child.kill("SIGTERM");
+  }
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
