@@ -364,7 +364,9 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
         {
           id: "AIG-GKE-20",
           reason:
-            "KMS encryption of Secrets is opt-in (secretsEncryption) because a Cloud KMS key ring can never be deleted, so a default would leave one in every project that tries the construct; Secrets stay encrypted at rest by Google meanwhile.",
+            "KMS encryption of Secrets is opt-in (secretsEncryption) because a Cloud KMS key ring can never be " +
+            "deleted, so a default would leave one in every project that tries the construct; Secrets stay " +
+            "encrypted at rest by Google meanwhile.",
         },
       ]);
     }
@@ -622,7 +624,8 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
         this,
         "masterAuthorizedNetworks",
         `together open the control plane to ${publicAddresses} public addresses, more than a /8 (${MAX_AUTHORIZED_PUBLIC_ADDRESSES}) ${received(cidrs)}`,
-        "list the ranges of your operators and self-hosted runners; GitHub-hosted runners reach the control plane through its DNS endpoint, which needs no address range",
+        "list the ranges of your operators and self-hosted runners; GitHub-hosted runners reach the control " +
+          "plane through its DNS endpoint, which needs no address range",
       );
     }
   }

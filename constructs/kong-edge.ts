@@ -763,7 +763,8 @@ export class KongEdge extends Construct {
         this,
         "rateLimitRedis",
         `is required when more than one replica can run (replicas.max is ${replicas.max})`,
-        "give Redis for shared counters (policy local would multiply each limit by the replica count), or run a single pod with replicas { min: 1, max: 1 }",
+        "give Redis for shared counters (policy local would multiply each limit by the replica count), or " +
+          "run a single pod with replicas { min: 1, max: 1 }",
       );
     }
     if (props.rateLimitRedis) this.checkCaBundle(props.rateLimitRedis.caCertificate);

@@ -54,7 +54,8 @@ export function readExampleConfig(context: Lookup, env: NodeJS.ProcessEnv = proc
       "environment",
       missing.join(", "),
       `${missing.length === 1 ? "is" : "are"} empty while ${STRICT_SETTINGS_ENV}=1`,
-      "set the repository variables (Settings → Secrets and variables → Actions → Variables); strict mode never falls back to the example project or local state",
+      "set the repository variables (Settings → Secrets and variables → Actions → Variables); strict mode " +
+        "never falls back to the example project or local state",
     );
   }
   const setting = (name: keyof typeof EXAMPLE_SETTINGS): string | undefined => {

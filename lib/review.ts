@@ -459,7 +459,8 @@ function changes(base: SynthesizedStack, current: SynthesizedStack): string {
     "",
     backendChange(base.backend, current.backend),
     "",
-    "Blocking: protected resources this change destroys; Terraform refuses (prevent_destroy) or the API does (deletion_protection), and lifting the protection loses the resource and its data:",
+    "Blocking: protected resources this change destroys; Terraform refuses (prevent_destroy) or the API " +
+      "does (deletion_protection), and lifting the protection loses the resource and its data:",
     "",
     table(["address", "protection", "what happens"], blocking),
     "Replaced or maybe replaced (a changed attribute forces a new resource, always or on a condition):",

@@ -74,7 +74,8 @@ export function assertNoBrokenValues(stackPath: string, terraform: Record<string
     stackPath,
     location(first),
     `renders "${first.rendered}"${first.constructPath ? ` (construct ${first.constructPath})` : ""}${others}`,
-    "a value given to the construct, or computed by it, was missing or not a string; pass the field the construct reads (a string, not an object) or report the construct",
+    "a value given to the construct, or computed by it, was missing or not a string; pass the field the " +
+      "construct reads (a string, not an object) or report the construct",
   );
 }
 

@@ -176,7 +176,8 @@ describe("synth review against a base synth", () => {
     expect(row(/^google_artifact_registry_repository\./, "repository_id")?.[3]).toBe("yes");
     // Grants follow their service account: the member resolves, changes and forces a new grant.
     expect(row(/^google_project_iam_member\./, "member")?.slice(2)).toEqual([
-      "serviceAccount:ai-gw-gke-nodes@ai-gateway-example.iam.gserviceaccount.com → serviceAccount:ai-gw2-gke-nodes@ai-gateway-example.iam.gserviceaccount.com",
+      "serviceAccount:ai-gw-gke-nodes@ai-gateway-example.iam.gserviceaccount.com → " +
+        "serviceAccount:ai-gw2-gke-nodes@ai-gateway-example.iam.gserviceaccount.com",
       "yes",
     ]);
     const replaced = rows(prefixReview, "Replaced or maybe replaced (a changed attribute forces a new resource, always or on a condition):").map(

@@ -156,7 +156,8 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
           annotations: {
             summary: "Prometheus scrapes no gateway-app pod",
             description:
-              "No gateway-app target has been up for 5 minutes: the pods are gone, or the ServiceMonitor, Service or NetworkPolicy no longer lets Prometheus in. Every gateway-app alert is blind meanwhile.",
+              "No gateway-app target has been up for 5 minutes: the pods are gone, or the ServiceMonitor, Service " +
+              "or NetworkPolicy no longer lets Prometheus in. Every gateway-app alert is blind meanwhile.",
             runbook_url: runbook("gatewaynotscraped"),
           },
         },
@@ -223,7 +224,8 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
           // LiteLLM sets to 2 on every cool-down (router_utils/cooldown_callbacks.py).
           expr: [
             "sum by (litellm_model_name, api_provider) (increase(litellm_deployment_cooled_down_total[10m])) > 0",
-            "sum by (litellm_model_name, api_provider) (litellm_deployment_cooled_down_total unless litellm_deployment_cooled_down_total offset 10m) > 0",
+            "sum by (litellm_model_name, api_provider) (litellm_deployment_cooled_down_total unless " +
+              "litellm_deployment_cooled_down_total offset 10m) > 0",
             "max by (litellm_model_name, api_provider) (max_over_time(litellm_deployment_state[10m])) == 2",
           ].join(" or "),
           for: "0m",
@@ -231,7 +233,8 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
           annotations: {
             summary: "LiteLLM cooled down a deployment of {{ $labels.litellm_model_name }}",
             description:
-              "LiteLLM took a model deployment out of rotation (429 or failures in a model with several deployments, 401/404 in any); traffic moves to other deployments or fallbacks.",
+              "LiteLLM took a model deployment out of rotation (429 or failures in a model with several " +
+              "deployments, 401/404 in any); traffic moves to other deployments or fallbacks.",
             runbook_url: runbook("litellmdeploymentcooleddown"),
           },
         },
@@ -259,7 +262,8 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
           annotations: {
             summary: "{{ $labels.namespace }}/{{ $labels.deployment }} has fewer available pods than two (or its desired count)",
             description:
-              "A tier runs without redundancy (or not at all): pods crash, fail readiness, or cannot be scheduled. One more failure and its requests fail.",
+              "A tier runs without redundancy (or not at all): pods crash, fail readiness, or cannot be scheduled. " +
+              "One more failure and its requests fail.",
             runbook_url: runbook("gatewaypodsunavailable"),
           },
         },

@@ -26,7 +26,8 @@ describe("validateTenants", () => {
 
   it("throws naming the construct path and the field for a negative budget", () => {
     expect(withTenant({ budgets: { usdPerDay: -1 } })).toThrow(
-      "gateway/AiGateway: tenants[1].budgets.usdPerDay must be a number of 0 or more (received -1). Fix: remove usdPerDay for no budget; 0 blocks every call",
+      "gateway/AiGateway: tenants[1].budgets.usdPerDay must be a number of 0 or more (received -1). Fix: " +
+        "remove usdPerDay for no budget; 0 blocks every call",
     );
     expect(withTenant({ budgets: { tokensPerDay: 1.5 } })).toThrow("tenants[1].budgets.tokensPerDay must be a whole number of 0 or more");
     expect(withTenant({ budgets: { perKey: { usdPerMonth: Number.NaN } } })).toThrow(

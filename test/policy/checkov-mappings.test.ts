@@ -32,7 +32,9 @@ describe("checkov mappings", () => {
       .split("\n")
       .find((line) => line.startsWith("| AIG-K8S-9 |"))!;
     expect(row).toContain(
-      "CKV_K8S_21 (on kubernetes_deployment_v1, kubernetes_deployment, kubernetes_pod_v1, kubernetes_pod, kubernetes_service_v1, kubernetes_config_map_v1, kubernetes_secret_v1, kubernetes_service_account_v1)",
+      "CKV_K8S_21 (on kubernetes_deployment_v1, kubernetes_deployment, kubernetes_pod_v1, kubernetes_pod, " +
+        "kubernetes_service_v1, kubernetes_config_map_v1, kubernetes_secret_v1, " +
+        "kubernetes_service_account_v1)",
     );
     const gke6 = policiesMarkdown()
       .split("\n")

@@ -195,7 +195,8 @@ describe("values known only at apply time", () => {
       [
         "apps/FromVariable",
         "error",
-        "[AIG-K8S-9] Objects live in a namespace of their own, not default. cannot be checked: metadata.namespace is ${var.namespace}, which is known only at apply time",
+        "[AIG-K8S-9] Objects live in a namespace of their own, not default. cannot be checked: " +
+          "metadata.namespace is ${var.namespace}, which is known only at apply time",
       ],
       ["apps/InDefault", "error", '[AIG-K8S-9] Objects live in a namespace of their own, not default. namespace is "default"'],
     ]);
@@ -239,7 +240,9 @@ describe("values known only at apply time", () => {
       [
         "AIG-GKE-7",
         "team/Cluster/Batch",
-        "[AIG-GKE-7] Nodes use a dedicated least-privilege service account. cannot be checked: node_config.service_account is ${data.google_compute_default_service_account.Compute.email}, which is known only at apply time",
+        "[AIG-GKE-7] Nodes use a dedicated least-privilege service account. cannot be checked: " +
+          "node_config.service_account is ${data.google_compute_default_service_account.Compute.email}, which " +
+          "is known only at apply time",
       ],
     ]);
   });
@@ -278,7 +281,10 @@ describe("a bundled rule's unresolved value", () => {
     expect(report.findings.filter((f) => f.ruleId === "AIG-K8S-12").map((f) => [f.check, f.message.replace(/ Fix:.*$/, "")])).toEqual([
       [
         "read-only-root",
-        "[AIG-K8S-12 read-only-root] The Kong chart runs hardened: read-only, non-root, no escalation, no capabilities, no token, admin API off. cannot be checked: values.containerSecurityContext.readOnlyRootFilesystem is ${var.read_only}, which is known only at apply time.",
+        "[AIG-K8S-12 read-only-root] The Kong chart runs hardened: read-only, non-root, no escalation, no " +
+          "capabilities, no token, admin API off. cannot be checked: " +
+          "values.containerSecurityContext.readOnlyRootFilesystem is ${var.read_only}, which is known only at " +
+          "apply time.",
       ],
     ]);
     expect(report.suppressed.map((f) => `${f.ruleId} ${f.check}`)).toEqual(["AIG-K8S-12 no-secret-env"]);

@@ -56,7 +56,8 @@ function redisSettings(env: Env, readFile: (path: string) => string, problems: s
   }
   if (parsed.protocol === "redis:" && env.GOVERNANCE_REDIS_ALLOW_PLAINTEXT !== "true") {
     problems.push(
-      "GOVERNANCE_REDIS_URL: redis:// sends the AUTH string and usage in clear; use rediss://, or set GOVERNANCE_REDIS_ALLOW_PLAINTEXT=true for local development",
+      "GOVERNANCE_REDIS_URL: redis:// sends the AUTH string and usage in clear; use rediss://, or set " +
+        "GOVERNANCE_REDIS_ALLOW_PLAINTEXT=true for local development",
     );
   }
   const password = fileOrValue(env, "GOVERNANCE_REDIS_AUTH", readFile, problems);

@@ -9,7 +9,9 @@ export const rule = defineRule({
   cis: "4.3.2",
   info: "Network policies are enforced (Dataplane V2 or Calico), with an explicit network_policy block.",
   explanation:
-    "Without enforcement NetworkPolicies are ignored and every pod can reach every other pod. Like checkov CKV_GCP_12, the rule wants the network_policy block written out: enabled = false beside Dataplane V2.",
+    "Without enforcement NetworkPolicies are ignored and every pod can reach every other pod. Like " +
+    "checkov CKV_GCP_12, the rule wants the network_policy block written out: enabled = false beside " +
+    "Dataplane V2.",
   fix: 'Set datapath_provider = "ADVANCED_DATAPATH" with network_policy { enabled = false }, or network_policy { enabled = true }.',
   check: ({ config }) => {
     const datapath = at(config, "datapath_provider");

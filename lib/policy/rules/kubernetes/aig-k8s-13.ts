@@ -7,8 +7,12 @@ export const rule = defineRule({
   appliesTo: ["helm_release"],
   info: "kube-prometheus-stack never gets Grafana's admin password in its values, and keeps Grafana private.",
   explanation:
-    "A password in Helm values lands in the Terraform state and the release's history; a public Grafana exposes every metric. Either the chart generates the password into its own Secret or grafana.admin.existingSecret names one.",
-  fix: "Leave grafana.adminPassword unset (the chart generates one) or use grafana.admin.existingSecret, and a ClusterIP service (ObservabilityStack does).",
+    "A password in Helm values lands in the Terraform state and the release's history; a public Grafana " +
+    "exposes every metric. Either the chart generates the password into its own Secret or " +
+    "grafana.admin.existingSecret names one.",
+  fix:
+    "Leave grafana.adminPassword unset (the chart generates one) or use grafana.admin.existingSecret, " +
+    "and a ClusterIP service (ObservabilityStack does).",
   check: ({ config }) => {
     if (config.chart !== "kube-prometheus-stack") return NOT_APPLICABLE;
     const values = helmValues(config);

@@ -35,7 +35,10 @@ export const rule = defineRule({
   appliesTo: ["helm_release"],
   info: "Every component a chart deploys requests and limits CPU and memory.",
   explanation:
-    "AIG-K8S-2 for what Helm renders: a chart's operator, sidecars and exporters default to no resources, so the scheduler cannot place them and one of them can starve the node.",
-  fix: "Set requests and limits for cpu and memory at each component's resources key in the chart's values (ObservabilityStack does for kube-prometheus-stack).",
+    "AIG-K8S-2 for what Helm renders: a chart's operator, sidecars and exporters default to no " +
+    "resources, so the scheduler cannot place them and one of them can starve the node.",
+  fix:
+    "Set requests and limits for cpu and memory at each component's resources key in the chart's values " +
+    "(ObservabilityStack does for kube-prometheus-stack).",
   check: ({ config }) => checkRelease(config),
 });
