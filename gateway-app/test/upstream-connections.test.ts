@@ -221,7 +221,8 @@ describe("retries that cannot bill twice", () => {
     const upstream = await faultyUpstream(() => undefined);
     const url = upstream.url;
     await upstream.close();
-    const gw = await gateway({ UPSTREAM_MAX_RETRIES: "2" }, url);
+    // A deadline far beyond three refused connects and their backoff, even on a loaded machine.
+    const gw = await gateway({ UPSTREAM_MAX_RETRIES: "2", UPSTREAM_FIRST_BYTE_TIMEOUT_MS: "10000" }, url);
     const response = await post(gw, chatBody("solo"));
     expect(response.status).toBe(502);
     // The client may retry it too: nothing ran.
