@@ -18,7 +18,8 @@ function main(): void {
   printSummary(app.outdir, config.projectId, app.hclOutput);
   if (app.hclOutput)
     console.warn(
-      "cdk.tf is cdktf's HCL rendering: cdktf 0.21 mis-quotes strings that hold JSON (the dashboard ConfigMaps), so Terraform and OpenTofu reject the platform stack's cdk.tf. Apply cdk.tf.json (npm run synth) instead: README \"Leaving cdktf\".",
+      "cdk.tf is cdktf's HCL rendering: cdktf 0.21 mis-quotes strings that hold JSON (the dashboard ConfigMaps), so Terraform and OpenTofu " +
+        'reject the platform stack\'s cdk.tf. Apply cdk.tf.json (npm run synth) instead: README "Leaving cdktf".',
     );
 }
 

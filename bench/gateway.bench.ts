@@ -221,7 +221,8 @@ async function main() {
     const secondHalf = median(during.slice(half));
 
     console.log(
-      `\n${ROUNDS} rounds of ${SECONDS}s per target and scenario (medians), ${process.version}, ${TTFB_SAMPLES} TTFB samples, ${SOAK_SECONDS}s soak\n`,
+      `\n${ROUNDS} rounds of ${SECONDS}s per target and scenario (medians), ${process.version}, ${TTFB_SAMPLES} TTFB samples, ` +
+        `${SOAK_SECONDS}s soak\n`,
     );
     printTable(["scenario", "target", "req/s", "p50 ms", "p99 ms", "vs reference (median)", "each round"], rows);
     console.log("");

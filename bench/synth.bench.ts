@@ -67,5 +67,6 @@ printTable(
 const budget = summary[root].wall / 4;
 console.log(
   `\n4x needs the example at <= ${budget.toFixed(0)} ms. The floor (no resources built) takes ${summary[floor].wall.toFixed(0)} ms, ` +
-    `leaving ${(budget - summary[floor].wall).toFixed(0)} ms to construct, check and synthesize the example; it takes ${(summary[deep].wall - summary[floor].wall).toFixed(0)} ms.`,
+    `leaving ${(budget - summary[floor].wall).toFixed(0)} ms to construct, check and synthesize the example; it takes ` +
+    `${(summary[deep].wall - summary[floor].wall).toFixed(0)} ms.`,
 );

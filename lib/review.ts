@@ -99,7 +99,8 @@ const DERIVED_ATTRIBUTES: Record<string, Record<string, string>> = {
   google_kms_crypto_key: { id: "{key_ring}/cryptoKeys/{name}" }, // kms/resource_kms_crypto_key.go:296
   google_compute_network: { id: "projects/{project}/global/networks/{name}" }, // compute/resource_compute_network.go:340
   google_compute_subnetwork: { id: "projects/{project}/regions/{region}/subnetworks/{name}" }, // compute/resource_compute_subnetwork.go:668
-  google_artifact_registry_repository: { id: "projects/{project}/locations/{location}/repositories/{repository_id}" }, // artifactregistry/…repository.go:973
+  // artifactregistry/…repository.go:973
+  google_artifact_registry_repository: { id: "projects/{project}/locations/{location}/repositories/{repository_id}" },
   google_container_cluster: { id: "projects/{project}/locations/{location}/clusters/{name}" }, // container/resource_container_cluster.go:2766
 };
 
@@ -213,7 +214,8 @@ export function reviewStack(stack: SynthesizedStack, policy: PolicyReport | unde
     `# Synth review: ${stack.name}`,
     "",
     "What the synthesized Terraform JSON declares, not a Terraform plan: it cannot see the state or the live project. " +
-      `Values only Terraform or the API knows read "(${KNOWN_AFTER_APPLY}: …)". A runner with credentials appends \`cdktf diff\` (README "Synth review").`,
+      `Values only Terraform or the API knows read "(${KNOWN_AFTER_APPLY}: …)". A runner with credentials appends \`cdktf diff\` (README ` +
+      `"Synth review").`,
     "",
     `${resources.length} resources. State: ${describeBackend(stack.backend)}.`,
     "",
@@ -334,7 +336,8 @@ function publicEndpoints(stack: SynthesizedStack): unknown[][] {
       rows.push([
         "control plane",
         r.config.name,
-        `${privateConfig.enable_private_endpoint ? "private endpoint only" : "public endpoint"}; authorized networks: ${networks.join(", ") || "VPC only"}`,
+        `${privateConfig.enable_private_endpoint ? "private endpoint only" : "public endpoint"}; authorized networks: ` +
+          `${networks.join(", ") || "VPC only"}`,
       ]);
     }
     if (r.type.startsWith("kubernetes_service") && ["LoadBalancer", "NodePort"].includes(r.config.spec?.type))
@@ -369,7 +372,8 @@ const IAM_TARGETS: Record<string, (config: Record<string, any>) => string> = {
     `service account ${displayValue(c.service_account_id).replace(/^projects\/[^/]+\/serviceAccounts\//, "")}`,
   google_kms_crypto_key_iam_member: (c) => `KMS key ${displayValue(c.crypto_key_id)}`,
   google_artifact_registry_repository_iam_member: (c) =>
-    `repository ${displayValue(c.repository)}${c.location ? ` (${displayValue(c.location)}, project ${displayValue(c.project ?? "provider default")})` : ""}`,
+    `repository ` +
+    `${displayValue(c.repository)}${c.location ? ` (${displayValue(c.location)}, project ${displayValue(c.project ?? "provider default")})` : ""}`,
   google_storage_bucket_iam_member: (c) => `bucket ${displayValue(c.bucket)}`,
 };
 
@@ -521,7 +525,8 @@ function backendChange(before: SynthesizedStack["backend"], after: SynthesizedSt
   if (from === to) return `State backend: unchanged, ${to}.`;
   return (
     `**State backend changes: ${from} → ${to}.** Deploy this stack once with \`cdktf deploy <stack> --migrate-state\` ` +
-    "(or `terraform init -migrate-state` in `cdktf.out/stacks/<stack>`) to copy the state; without it Terraform starts from an empty state and tries to create every resource again."
+    "(or `terraform init -migrate-state` in `cdktf.out/stacks/<stack>`) to copy the state; without it Terraform starts from an empty state " +
+    "and tries to create every resource again."
   );
 }
 

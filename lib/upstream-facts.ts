@@ -210,7 +210,10 @@ export const KONG_FACTS = {
    * after QUIT, until `kong quit` loses patience). Kong/kong@3.9.1:kong/templates/kong_defaults.lua:89-91, 117
    */
   defaults: { nginx_http_client_max_body_size: "0", client_body_buffer_size: "8k", nginx_main_worker_shutdown_timeout: undefined },
-  /** request-size-limiting counts a megabyte as 2^20 bytes, as nginx's `m` suffix does. Kong/kong@3.9.1:kong/plugins/request-size-limiting/handler.lua:23-27 */
+  /**
+   * request-size-limiting counts a megabyte as 2^20 bytes, as nginx's `m` suffix does.
+   * Kong/kong@3.9.1:kong/plugins/request-size-limiting/handler.lua:23-27
+   */
   requestSizeLimitingBytesPerMegabyte: 1048576,
   /** `ssl_cert` is written into nginx.conf as `ssl_certificate` and read when nginx starts. Kong/kong@3.9.1:kong/templates/nginx_kong.lua:120-124 */
   sslCertReadAtStart: true,
@@ -418,7 +421,8 @@ export const LITELLM_FACTS = {
     /** Router.__init__ parameters; the proxy passes on only these and drops every other key without a word. */
     routerSettings: {
       source:
-        "CartoDB/litellm@dd24252a9f:litellm/router.py:209-291 (Router.__init__), litellm/proxy/proxy_server.py:2684-2699 (inspect.getfullargspec filter)",
+        "CartoDB/litellm@dd24252a9f:litellm/router.py:209-291 (Router.__init__), litellm/proxy/proxy_server.py:2684-2699 " +
+        "(inspect.getfullargspec filter)",
       keys: [
         "assistants_config",
         "guardrail_list",
@@ -893,7 +897,8 @@ export const LITELLM_FACTS = {
     /** litellm.Cache(**cache_params): its parameters, RedisCache's, and redis.Redis' (kwargs pass through to the client). */
     cacheParams: {
       source:
-        "CartoDB/litellm@dd24252a9f:litellm/caching/caching.py:56-113, 155-172; litellm/caching/redis_cache.py:91-132; redis/redis-py@v5.2.1:redis/client.py:169-216",
+        "CartoDB/litellm@dd24252a9f:litellm/caching/caching.py:56-113, 155-172; litellm/caching/redis_cache.py:91-132; " +
+        "redis/redis-py@v5.2.1:redis/client.py:169-216",
       keys: [
         "azure_account_url",
         "azure_blob_container",
@@ -1206,7 +1211,8 @@ export const LITELLM_FACTS = {
     request: "x-litellm-call-id",
     response: "x-litellm-call-id",
     source:
-      "CartoDB/litellm@dd24252a9f:litellm/proxy/common_request_processing.py:423-425 (read), 248 (returned); litellm/proxy/spend_tracking/spend_tracking_utils.py:149-151; litellm/litellm_core_utils/litellm_logging.py:4967",
+      "CartoDB/litellm@dd24252a9f:litellm/proxy/common_request_processing.py:423-425 (read), 248 (returned); " +
+      "litellm/proxy/spend_tracking/spend_tracking_utils.py:149-151; litellm/litellm_core_utils/litellm_logging.py:4967",
   },
   /** OpenAI routes the proxy serves (each under /v1/, bare, and for responses /openai/v1/ too). */
   proxyRoutes: {
@@ -1329,25 +1335,29 @@ export const KUBE_PROMETHEUS_STACK_FACTS = {
         keys: ["send_resolved", "http_config", "api_url_file", "channel", "title", "text"],
         credentialFile: { field: "api_url_file", minVersion: "0.22.0" },
         source:
-          "prometheus/alertmanager@v0.34.0:config/notifiers.go:315-330; prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:203-234, amcfg.go:2933-2937",
+          "prometheus/alertmanager@v0.34.0:config/notifiers.go:315-330; " +
+          "prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:203-234, amcfg.go:2933-2937",
       },
       pagerduty_configs: {
         keys: ["send_resolved", "http_config", "routing_key_file", "severity", "description"],
         credentialFile: { field: "routing_key_file", minVersion: "0.25.0" },
         source:
-          "prometheus/alertmanager@v0.34.0:notify/pagerduty/config.go:46-69, 90-98; prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:147-168, amcfg.go:2757-2761",
+          "prometheus/alertmanager@v0.34.0:notify/pagerduty/config.go:46-69, 90-98; " +
+          "prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:147-168, amcfg.go:2757-2761",
       },
       email_configs: {
         keys: ["send_resolved", "to", "from", "smarthost", "auth_username", "auth_password_file", "require_tls", "headers"],
         credentialFile: { field: "auth_password_file", minVersion: "0.25.0" },
         source:
-          "prometheus/alertmanager@v0.34.0:config/notifiers.go:160-178; prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:330-350, amcfg.go:2644-2648",
+          "prometheus/alertmanager@v0.34.0:config/notifiers.go:160-178; " +
+          "prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:330-350, amcfg.go:2644-2648",
       },
       webhook_configs: {
         keys: ["send_resolved", "http_config", "url_file", "max_alerts", "timeout"],
         credentialFile: { field: "url_file", minVersion: "0.26.0" },
         source:
-          "prometheus/alertmanager@v0.34.0:notify/webhook/config.go:33-48, 62-75; prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:137-146, amcfg.go:2979-2983",
+          "prometheus/alertmanager@v0.34.0:notify/webhook/config.go:33-48, 62-75; " +
+          "prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/types.go:137-146, amcfg.go:2979-2983",
       },
     },
   },
@@ -1367,7 +1377,8 @@ export const GOOGLE_PROVIDER_FACTS = {
       maxLength: 30,
       pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
       source:
-        "hashicorp/terraform-provider-google@v6.50.0:google/services/resourcemanager/resource_google_service_account.go:73 (ValidateRFC1035Name(6, 30))",
+        "hashicorp/terraform-provider-google@v6.50.0:google/services/resourcemanager/resource_google_service_account.go:73 " +
+        "(ValidateRFC1035Name(6, 30))",
     },
     google_container_cluster: {
       field: "name",
@@ -1382,7 +1393,9 @@ export const GOOGLE_PROVIDER_FACTS = {
       maxLength: 40,
       pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
       source:
-        "not checked by the provider (hashicorp/terraform-provider-google@v6.50.0:google/services/container/resource_container_node_pool.go:339-345); the GKE API refuses names outside (?:[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?)",
+        "not checked by the provider " +
+        "(hashicorp/terraform-provider-google@v6.50.0:google/services/container/resource_container_node_pool.go:339-345); the GKE API " +
+        "refuses names outside (?:[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?)",
     },
     google_compute_network: {
       field: "name",
@@ -1390,7 +1403,8 @@ export const GOOGLE_PROVIDER_FACTS = {
       maxLength: 63,
       pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
       source:
-        "hashicorp/terraform-provider-google@v6.50.0:google/services/compute/resource_compute_network.go:65 (ValidateGCEName, google/verify/validation.go:103-106)",
+        "hashicorp/terraform-provider-google@v6.50.0:google/services/compute/resource_compute_network.go:65 (ValidateGCEName, " +
+        "google/verify/validation.go:103-106)",
     },
     google_compute_subnetwork: {
       field: "name",
@@ -1426,7 +1440,9 @@ export const GOOGLE_PROVIDER_FACTS = {
       maxLength: 63,
       pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
       source:
-        "not checked by the provider; its description (hashicorp/terraform-provider-google@v6.50.0:google/services/compute/resource_compute_global_address.go:60-70) states RFC 1035, 1-63 characters",
+        "not checked by the provider; its description " +
+        "(hashicorp/terraform-provider-google@v6.50.0:google/services/compute/resource_compute_global_address.go:60-70) states RFC 1035, " +
+        "1-63 characters",
     },
     google_redis_instance: {
       field: "name",
@@ -1441,7 +1457,8 @@ export const GOOGLE_PROVIDER_FACTS = {
       maxLength: 255,
       pattern: "^[a-zA-Z0-9_-]+$",
       source:
-        "not checked by the provider; googleapis/googleapis@f8291d2b89f0017ab078a4c7378069bae5686f6f:google/cloud/secretmanager/v1/service.proto:367-372",
+        "not checked by the provider; " +
+        "googleapis/googleapis@f8291d2b89f0017ab078a4c7378069bae5686f6f:google/cloud/secretmanager/v1/service.proto:367-372",
     },
     google_artifact_registry_repository: {
       field: "repository_id",
@@ -1449,7 +1466,10 @@ export const GOOGLE_PROVIDER_FACTS = {
       maxLength: 63,
       pattern: "^[a-z](?:[-a-z0-9]*[a-z0-9])?$",
       source:
-        "not checked by the provider (hashicorp/terraform-provider-google@v6.50.0:google/services/artifactregistry/resource_artifact_registry_repository.go:216-222); https://cloud.google.com/artifact-registry/docs/repositories/create-repos (lowercase letters, digits, hyphens; start with a letter; at most 63)",
+        "not checked by the provider " +
+        "(hashicorp/terraform-provider-google@v6.50.0:google/services/artifactregistry/resource_artifact_registry_repository.go:216-222); " +
+        "https://cloud.google.com/artifact-registry/docs/repositories/create-repos (lowercase letters, digits, hyphens; start with a letter; " +
+        "at most 63)",
     },
     google_kms_key_ring: {
       field: "name",
@@ -1471,10 +1491,14 @@ export const GOOGLE_PROVIDER_FACTS = {
     values: ["VULNERABILITY_DISABLED", "VULNERABILITY_BASIC", "VULNERABILITY_ENTERPRISE", "VULNERABILITY_MODE_UNSPECIFIED"],
     source: "hashicorp/terraform-provider-google@v6.50.0:google/services/container/resource_container_cluster.go:1170-1177",
   },
-  /** `control_plane_endpoints_config.dns_endpoint_config { endpoint (computed), allow_external_traffic }`; the data source copies the resource schema. */
+  /**
+   * `control_plane_endpoints_config.dns_endpoint_config { endpoint (computed), allow_external_traffic }`; the data source copies the
+   * resource schema.
+   */
   dnsEndpointConfig: {
     source:
-      "hashicorp/terraform-provider-google@v6.50.0:google/services/container/resource_container_cluster.go:1709-1737; data_source_google_container_cluster.go:27-29",
+      "hashicorp/terraform-provider-google@v6.50.0:google/services/container/resource_container_cluster.go:1709-1737; " +
+      "data_source_google_container_cluster.go:27-29",
   },
   /** google_service_networking_connection.deletion_policy accepts "ABANDON" (or empty); ABANDON skips the delete call. */
   serviceNetworkingDeletionPolicy: {
@@ -1488,7 +1512,8 @@ export const GOOGLE_PROVIDER_FACTS = {
   projectServiceIdentity: {
     availableInGa: false,
     source:
-      "hashicorp/terraform-provider-google@v6.50.0:google/services/resourcemanager/resource_project_service_identity.go; website/docs/r/project_service_identity.html.markdown:21-22",
+      "hashicorp/terraform-provider-google@v6.50.0:google/services/resourcemanager/resource_project_service_identity.go; " +
+      "website/docs/r/project_service_identity.html.markdown:21-22",
   },
 } as const;
 
@@ -1502,7 +1527,9 @@ export const GKE_FACTS = {
     minimumContiguousHours: 4,
     /** FREQ=HOURLY, MINUTELY and SECONDLY are refused; day-of-week recurrences are evaluated in UTC. */
     source:
-      'https://cloud.google.com/kubernetes-engine/docs/how-to/maintenance-window#considerations ("You must allow at least 48 hours of maintenance availability in a 32-day rolling window. Only contiguous availability windows of at least four hours are considered."); googleapis/googleapis@f8291d2b89f0017ab078a4c7378069bae5686f6f:google/container/v1/cluster_service.proto:5659-5697',
+      'https://cloud.google.com/kubernetes-engine/docs/how-to/maintenance-window#considerations ("You must allow at least 48 hours of ' +
+      'maintenance availability in a 32-day rolling window. Only contiguous availability windows of at least four hours are considered."); ' +
+      "googleapis/googleapis@f8291d2b89f0017ab078a4c7378069bae5686f6f:google/container/v1/cluster_service.proto:5659-5697",
   },
   /**
    * Workload vulnerability scanning: the standard tier (VULNERABILITY_BASIC) was shut down on
@@ -2431,7 +2458,11 @@ export const CHART_IMAGE_FACTS = {
   },
   "kube-prometheus-stack@88.5.3": {
     source:
-      "prometheus-community/helm-charts@kube-prometheus-stack-88.5.3:charts/kube-prometheus-stack/values.yaml:1019-1021,3130-3132,3524-3527,3551-3554,4345-4347 (empty tags = Chart.yaml:33 appVersion v0.93.1); grafana-community/helm-charts@grafana-12.11.1:charts/grafana/values.yaml:112-114,135,1044 (Chart.yaml:5 appVersion 13.2.0); prometheus-community/helm-charts@kube-state-metrics-8.4.0:charts/kube-state-metrics/values.yaml:5 (appVersion 2.20.0); @prometheus-node-exporter-4.56.1:charts/prometheus-node-exporter/values.yaml:6 (appVersion 1.12.1)",
+      "prometheus-community/helm-charts@kube-prometheus-stack-88.5.3:charts/kube-prometheus-stack/values.yaml:1019-1021,3130-3132,3524-3527," +
+      "3551-3554,4345-4347 (empty tags = Chart.yaml:33 appVersion v0.93.1); " +
+      "grafana-community/helm-charts@grafana-12.11.1:charts/grafana/values.yaml:112-114,135,1044 (Chart.yaml:5 appVersion 13.2.0); " +
+      "prometheus-community/helm-charts@kube-state-metrics-8.4.0:charts/kube-state-metrics/values.yaml:5 (appVersion 2.20.0); " +
+      "@prometheus-node-exporter-4.56.1:charts/prometheus-node-exporter/values.yaml:6 (appVersion 1.12.1)",
     images: [
       { image: "quay.io/prometheus-operator/prometheus-operator:v0.93.1", runs: "operator Deployment", kind: "workload" },
       {

@@ -36,9 +36,8 @@ export function mintToken(options: TokenOptions): string {
 function main(): void {
   const { values } = parseArgs({ options: { consumer: { type: "string" }, key: { type: "string" }, ttl: { type: "string" } } });
   if (!values.consumer || !values.key) throw new Error("--consumer and --key are required, e.g. npm run token -- --consumer team-a --key team-a.pem");
-  process.stdout.write(
-    `${mintToken({ consumer: values.consumer, privateKeyPem: readFileSync(values.key, "utf8"), ttlSeconds: values.ttl === undefined ? undefined : Number(values.ttl) })}\n`,
-  );
+  const ttlSeconds = values.ttl === undefined ? undefined : Number(values.ttl);
+  process.stdout.write(`${mintToken({ consumer: values.consumer, privateKeyPem: readFileSync(values.key, "utf8"), ttlSeconds })}\n`);
 }
 
 if (require.main === module) {

@@ -10,9 +10,10 @@ const json = JSON.stringify({
   choices: [{ index: 0, message: { role: "assistant", content: "benchmark answer" }, finish_reason: "stop" }],
   usage: { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 },
 });
-const chunk = (content: string) =>
-  `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1700000000, model: "bench", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
-const usage = `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1700000000, model: "bench", choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } })}\n\n`;
+const event = (payload: object) => `data: ${JSON.stringify(payload)}\n\n`;
+const base = { id: "c", object: "chat.completion.chunk", created: 1700000000, model: "bench" };
+const chunk = (content: string) => event({ ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+const usage = event({ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
 const stream = ["one ", "two ", "three ", "four ", "five"].map(chunk).join("");
 
 const server = http.createServer((req, res) => {

@@ -18,8 +18,11 @@ const answer = (model: string) =>
     usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
   });
 const chunk = (content: string) =>
-  `data: {"id":"c","object":"chat.completion.chunk","created":1700000000,"model":"slow-stream","choices":[{"index":0,"delta":{"content":"${content}"},"finish_reason":null}]}\n\n`;
-const usage = `data: {"id":"c","object":"chat.completion.chunk","created":1700000000,"model":"slow-stream","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":${CHUNKS},"total_tokens":${10 + CHUNKS}}}\n\n`;
+  `data: {"id":"c","object":"chat.completion.chunk","created":1700000000,"model":"slow-stream","choices":[{"index":0,` +
+  `"delta":{"content":"${content}"},"finish_reason":null}]}\n\n`;
+const usage =
+  `data: {"id":"c","object":"chat.completion.chunk","created":1700000000,"model":"slow-stream","choices":[],"usage":{"prompt_tokens":10,` +
+  `"completion_tokens":${CHUNKS},"total_tokens":${10 + CHUNKS}}}\n\n`;
 const fast = answer("fast");
 
 function json(res: http.ServerResponse, body: string): void {

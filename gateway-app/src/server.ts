@@ -160,7 +160,8 @@ async function main(): Promise<void> {
   const result = loadConfig({ env: process.env, readFile: (path) => readFileSync(path, "utf8") });
   if (!result.ok) {
     process.stderr.write(
-      `gateway-app: invalid configuration (${result.problems.length} problem${result.problems.length > 1 ? "s" : ""}):\n${result.problems.map((p) => `  - ${p}`).join("\n")}\n`,
+      `gateway-app: invalid configuration (${result.problems.length} problem${result.problems.length > 1 ? "s" : ""}):\n` +
+        `${result.problems.map((p) => `  - ${p}`).join("\n")}\n`,
     );
     process.exit(1);
   }

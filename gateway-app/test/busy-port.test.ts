@@ -27,7 +27,8 @@ describe("npm run gateway on a busy port", () => {
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split("\n");
     expect(lines).toEqual([
-      `gateway-app: port ${port} on 127.0.0.1 is already in use: stop what listens there, or start on another port with PORT= (e.g. PORT=8081 npm run gateway)`,
+      `gateway-app: port ${port} on 127.0.0.1 is already in use: stop what listens there, or start on another port with PORT= (e.g. ` +
+        `PORT=8081 npm run gateway)`,
     ]);
   });
 });

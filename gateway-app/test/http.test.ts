@@ -104,9 +104,8 @@ describe("streaming", () => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.flushHeaders();
       await sleep(300);
-      res.write(
-        `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: "late" }, finish_reason: null }] })}\n\n`,
-      );
+      const late = { id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: "late" }, finish_reason: null }] };
+      res.write(`data: ${JSON.stringify(late)}\n\n`);
       res.end("data: [DONE]\n\n");
     });
     const started = Date.now();

@@ -38,7 +38,9 @@ export class AlertReceiverSecrets extends Construct {
     const plan = alertmanagerPlan(this, props.alerting);
     const project = props.alerting.secretsProjectId ?? props.cluster.projectId;
     const clusterProject = new DataGoogleProject(this, "ClusterProject", { projectId: props.cluster.projectId });
-    this.principal = `principal://iam.googleapis.com/projects/${clusterProject.number}/locations/global/workloadIdentityPools/${props.cluster.workloadPool}/subject/ns/${props.namespace}/sa/${KUBE_PROMETHEUS_STACK_FACTS.alertmanager.serviceAccount}`;
+    this.principal =
+      `principal://iam.googleapis.com/projects/${clusterProject.number}/locations/global/workloadIdentityPools/${props.cluster.workloadPool}/` +
+      `subject/ns/${props.namespace}/sa/${KUBE_PROMETHEUS_STACK_FACTS.alertmanager.serviceAccount}`;
     const labels = gcpLabels(this, props.labels);
     // The pool exists only once the project's first Workload Identity cluster does.
     const pool = props.cluster.dependables?.cluster;

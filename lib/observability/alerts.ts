@@ -114,7 +114,9 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
       labels: { severity: w.severity, burn_window: `${w.long}/${w.short}` },
       annotations: {
         summary: `${what} objective burning ${w.factor}x too fast (${w.long}/${w.short} windows)`,
-        description: `More than ${w.factor}x the allowed share of ${what.toLowerCase()} took longer than ${seconds}s over both ${w.long} and ${w.short}; at this rate the ${objective * 100}% objective's budget is gone early.`,
+        description:
+          `More than ${w.factor}x the allowed share of ${what.toLowerCase()} took longer than ${seconds}s over both ${w.long} and ${w.short}; ` +
+          `at this rate the ${objective * 100}% objective's budget is gone early.`,
         runbook_url: runbook(anchor),
       },
     }));
@@ -125,12 +127,16 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
       rules: [
         {
           alert: "GatewayHighErrorRatio",
-          expr: `sum(rate(gateway_http_requests_total{${SERVED_TRAFFIC},status=~"5.."}[5m])) / sum(rate(gateway_http_requests_total{${SERVED_TRAFFIC}}[5m])) > ${errorRatio}`,
+          expr:
+            `sum(rate(gateway_http_requests_total{${SERVED_TRAFFIC},status=~"5.."}[5m])) / ` +
+            `sum(rate(gateway_http_requests_total{${SERVED_TRAFFIC}}[5m])) > ${errorRatio}`,
           for: "5m",
           labels: { severity: "page" },
           annotations: {
             summary: "gateway-app answers too many requests with 5xx",
-            description: `More than ${errorRatio * 100}% of gateway-app's answers to API requests (probes, scrapes and client aborts not counted) were 5xx over 5 minutes. Upstreams are failing or timing out.`,
+            description:
+              `More than ${errorRatio * 100}% of gateway-app's answers to API requests (probes, scrapes and client aborts not counted) were ` +
+              `5xx over 5 minutes. Upstreams are failing or timing out.`,
             runbook_url: runbook("gatewayhigherrorratio"),
           },
         },
@@ -185,7 +191,9 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
           labels: { severity: "page" },
           annotations: {
             summary: "Kong answers too many requests with 5xx",
-            description: `More than ${errorRatio * 100}% of the edge's responses were 5xx over 5 minutes: gateway-app is failing or unreachable from Kong, or Kong itself errs.`,
+            description:
+              `More than ${errorRatio * 100}% of the edge's responses were 5xx over 5 minutes: gateway-app is failing or unreachable from ` +
+              `Kong, or Kong itself errs.`,
             runbook_url: runbook("konghigherrorratio"),
           },
         },
@@ -256,7 +264,9 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
       rules: [
         {
           alert: "GatewayPodsUnavailable",
-          expr: `kube_deployment_status_replicas_available{namespace=~"${namespaces}"} < clamp_max(kube_deployment_spec_replicas{namespace=~"${namespaces}"}, 2)`,
+          expr:
+            `kube_deployment_status_replicas_available{namespace=~"${namespaces}"} < ` +
+            `clamp_max(kube_deployment_spec_replicas{namespace=~"${namespaces}"}, 2)`,
           for: "5m",
           labels: { severity: "page" },
           annotations: {
@@ -280,7 +290,9 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
         },
         {
           alert: "GatewayAutoscalerAtMaximum",
-          expr: `kube_horizontalpodautoscaler_status_current_replicas{namespace=~"${namespaces}"} >= kube_horizontalpodautoscaler_spec_max_replicas{namespace=~"${namespaces}"}`,
+          expr:
+            `kube_horizontalpodautoscaler_status_current_replicas{namespace=~"${namespaces}"} >= ` +
+            `kube_horizontalpodautoscaler_spec_max_replicas{namespace=~"${namespaces}"}`,
           for: "15m",
           labels: { severity: "ticket" },
           annotations: {

@@ -20,7 +20,9 @@ export function gatewayOverviewDashboard(): GrafanaDashboard {
       "5xx error ratio",
       [
         {
-          expr: `sum(rate(gateway_http_requests_total{status=~"5..",${TRAFFIC}}[${RATE}])) / sum(rate(gateway_http_requests_total{${TRAFFIC}}[${RATE}]))`,
+          expr:
+            `sum(rate(gateway_http_requests_total{status=~"5..",${TRAFFIC}}[${RATE}])) / ` +
+            `sum(rate(gateway_http_requests_total{${TRAFFIC}}[${RATE}]))`,
           legend: "5xx ratio",
         },
       ],

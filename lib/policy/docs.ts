@@ -31,16 +31,25 @@ export function policiesMarkdown(): string {
   const escape = (text: string) => text.replace(/\|/g, "\\|");
   const rows = POLICY_RULES.map(
     (r) =>
-      `| ${r.id} | ${r.level} | ${escape(r.info)}${r.checks ? ` Checks: ${r.checks.map((c) => `\`${c}\``).join(", ")}.` : ""} | ${escape(r.explanation)} | ${checkovCell(r)} | ${r.cis ?? "—"} |`,
+      `| ${r.id} | ${r.level} | ${escape(r.info)}${r.checks ? ` Checks: ${r.checks.map((c) => `\`${c}\``).join(", ")}.` : ""} | ` +
+      `${escape(r.explanation)} | ${checkovCell(r)} | ${r.cis ?? "—"} |`,
   );
   return [
     "# Policy pack",
     "",
     "Generated from `lib/policy/rules/` by `npm run docs`; do not edit by hand.",
     "",
-    'Every synthesized resource is checked at `cdktf synth` (and `npm run synth`). An error fails the synth with the rule id, the construct path and the fix; a warning is printed. Library constructs install the pack on the stack that holds them, so stacks a team builds itself are checked without `PolicyPack.applyTo`. A reference to an attribute the same stack writes as a literal is read as that literal; any other value known only at apply time (var., data., remote state, computed attributes) makes the rule that reads it report an unresolved finding instead of passing. Suppress a rule for a construct and its children with `suppressPolicy(construct, [{ id, reason }])`; the reason must be a full sentence, and suppressions are listed in the plan review. A rule that bundles several checks (its checks are listed in the table) reports each failed check as its own finding, and a suppression of it must name the checks it covers (`appliesTo: ["no-secret-env"]`), so suppressing one never hides another.',
+    "Every synthesized resource is checked at `cdktf synth` (and `npm run synth`). An error fails the synth with the rule id, the construct " +
+      "path and the fix; a warning is printed. Library constructs install the pack on the stack that holds them, so stacks a team builds " +
+      "itself are checked without `PolicyPack.applyTo`. A reference to an attribute the same stack writes as a literal is read as that " +
+      "literal; any other value known only at apply time (var., data., remote state, computed attributes) makes the rule that reads it report " +
+      "an unresolved finding instead of passing. Suppress a rule for a construct and its children with `suppressPolicy(construct, [{ id, " +
+      "reason }])`; the reason must be a full sentence, and suppressions are listed in the plan review. A rule that bundles several checks " +
+      "(its checks are listed in the table) reports each failed check as its own finding, and a suppression of it must name the checks it " +
+      'covers (`appliesTo: ["no-secret-env"]`), so suppressing one never hides another.',
     "",
-    `The checkov column names checkov ${CHECKOV_FACTS.version} Terraform checks that test the same thing; where a check evaluates only some of the rule's resource types, they are listed.`,
+    `The checkov column names checkov ${CHECKOV_FACTS.version} Terraform checks that test the same thing; where a check evaluates only some ` +
+      `of the rule's resource types, they are listed.`,
     "",
     "| id | level | rule | why | checkov | CIS GKE |",
     "|---|---|---|---|---|---|",

@@ -353,7 +353,10 @@ describe("AiGatewayCluster validation", () => {
   it("throws on a prefix too long or badly formed", () => {
     throwsWith(
       { prefix: "a-very-long-gateway-prefix" },
-      /prefix is 26 characters, more than 18 .*Fix: shorten it to at most 18 characters, so "<prefix>-gateway-app" fits GCP's 30-character service account ids/,
+      new RegExp(
+        `prefix is 26 characters, more than 18 .*Fix: shorten it to at most 18 characters, so "<prefix>-gateway-app" fits GCP's ` +
+          `30-character service account ids`,
+      ),
     );
     // 20 characters passed before, and "<prefix>-gateway-app" was then 32 characters long.
     throwsWith({ prefix: "abcdefghij-klmnopqrs" }, /prefix is 20 characters, more than 18/);

@@ -181,7 +181,10 @@ describe("Kong replicas on the chart's PDB template", () => {
 
   it("throws on one minimum replica with more allowed, which the chart cannot render with a PDB", () => {
     expect(() => edge({ replicas: { min: 1, max: 3 } })).toThrow(
-      /^test\/edge: replicas\.min must be at least 2 when more than one replica can run \(replicas\.max is 3\).*Fix: set replicas\.min to 2 or more, or run a single pod with replicas \{ min: 1, max: 1 \}/,
+      new RegExp(
+        String.raw`^test\/edge: replicas\.min must be at least 2 when more than one replica can run \(replicas\.max is 3\).*Fix: set ` +
+          String.raw`replicas\.min to 2 or more, or run a single pod with replicas \{ min: 1, max: 1 \}`,
+      ),
     );
   });
 

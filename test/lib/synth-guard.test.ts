@@ -34,7 +34,10 @@ describe("synthesis refuses values JavaScript produced by accident", () => {
     workload(["/bin/sh", "-c", `exec litellm --port ${port}`]);
     expect(() => app.synth()).toThrow(InvalidPropsError);
     expect(() => app.synth()).toThrow(
-      /^team-stack: kubernetes_deployment_v1\.Router_Deployment_[0-9A-F]+\.spec\.template\.spec\.container\[0\]\.command\[2\] renders "undefined" \(construct team-stack\/Router\/Deployment\)/,
+      new RegExp(
+        String.raw`^team-stack: kubernetes_deployment_v1\.Router_Deployment_[0-9A-F]+\.spec\.template\.spec\.container\[0\]\.command\[2\] ` +
+          String.raw`renders "undefined" \(construct team-stack\/Router\/Deployment\)`,
+      ),
     );
   });
 
@@ -72,7 +75,10 @@ describe("synthesis refuses values JavaScript produced by accident", () => {
     const config = { port: 4000 };
     new ConfigMapV1(stack, "Config", { metadata: { name: "c", namespace: "router" }, data: { url: `http://router:${config}`, also: `${[config]}` } });
     expect(() => app.synth()).toThrow(
-      /objects: kubernetes_config_map_v1\.Config\.data\.url renders "\[object Object\]".*; also kubernetes_config_map_v1\.Config\.data\.also renders "\[object Object\]"/,
+      new RegExp(
+        String.raw`objects: kubernetes_config_map_v1\.Config\.data\.url renders "\[object Object\]".*; also ` +
+          String.raw`kubernetes_config_map_v1\.Config\.data\.also renders "\[object Object\]"`,
+      ),
     );
   });
 

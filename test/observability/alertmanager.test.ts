@@ -152,7 +152,11 @@ describe("Alertmanager configuration of the example app, as the chart renders it
     ]);
     for (const g of grants) {
       expect(g.member).toMatch(
-        /^principal:\/\/iam\.googleapis\.com\/projects\/\$\{data\.google_project\.\w+\.number\}\/locations\/global\/workloadIdentityPools\/ai-gateway-example\.svc\.id\.goog\/subject\/ns\/ai-gateway-observability\/sa\/kube-prometheus-stack-alertmanager$/,
+        new RegExp(
+          String.raw`^principal:\/\/iam\.googleapis\.com\/projects\/\$\{data\.google_project\.\w+\.number\}\/locations\/global\/` +
+            String.raw`workloadIdentityPools\/ai-gateway-example\.svc\.id\.goog\/subject\/ns\/ai-gateway-observability\/` +
+            String.raw`sa\/kube-prometheus-stack-alertmanager$`,
+        ),
       );
       expect(g.depends_on).toEqual([expect.stringMatching(/^google_container_cluster\./)]);
     }

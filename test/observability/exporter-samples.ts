@@ -53,9 +53,11 @@ function liteLlm(n: number): string[] {
     "# TYPE litellm_deployment_cooled_down_total counter",
     `litellm_deployment_cooled_down_total{${DEPLOYMENT},exception_status="429"} ${n}`,
     "# TYPE litellm_deployment_successful_fallbacks_total counter",
-    `litellm_deployment_successful_fallbacks_total{requested_model="gemini-2.5-flash",fallback_model="gemini-2.5-pro",hashed_api_key="h",api_key_alias="",team="",team_alias="",exception_status="429",exception_class="RateLimitError"} ${n}`,
+    `litellm_deployment_successful_fallbacks_total{requested_model="gemini-2.5-flash",fallback_model="gemini-2.5-pro",hashed_api_key="h",` +
+      `api_key_alias="",team="",team_alias="",exception_status="429",exception_class="RateLimitError"} ${n}`,
     "# TYPE litellm_deployment_failed_fallbacks_total counter",
-    `litellm_deployment_failed_fallbacks_total{requested_model="gemini-2.5-flash",fallback_model="gemini-2.5-pro",hashed_api_key="h",api_key_alias="",team="",team_alias="",exception_status="500",exception_class="InternalServerError"} ${n}`,
+    `litellm_deployment_failed_fallbacks_total{requested_model="gemini-2.5-flash",fallback_model="gemini-2.5-pro",hashed_api_key="h",` +
+      `api_key_alias="",team="",team_alias="",exception_status="500",exception_class="InternalServerError"} ${n}`,
     "# TYPE litellm_redis_total_requests_total counter",
     `litellm_redis_total_requests_total{service="redis"} ${n * 30}`,
     "# TYPE litellm_redis_failed_requests_total counter",

@@ -18,7 +18,10 @@ import { buildExampleApp, readExampleConfig } from "../../lib/example-app";
 
 // A fixed 2048-bit RSA key: both sides of the byte comparison must render the same consumer.
 const PUBLIC_KEY =
-  "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAhYOrvQ37jR1DLggGsDIZ\nS1SMm3KCiBv4QNZgwFv+qIv0sX2WDR1rczonTESSQ2Nw9LpN0A46FLdiXqseZzYB\niEpTgskIRcxYvBq4w2rEEA4ACt6FXBdKBVimt068D9Yaff9IZNZnqPfwif3uIlyd\nXEcSIiILRKunj/4IzbhWeikehP20iPHX9rdIcbRd40i0qfheAlFVpq3LNnPQSypc\n0pFteBJ7UHVlN0+slxXj0AZeUQIuI8JZuNkz+ltuwhaYYllxhqtvoV3GaiYayRCa\nIfRJ1XuFTyosJ7BlatSRKGxCJIhr4K1LPhqTDh3hsD5WJrO8bD3hwMIssBmhXyrB\nxQIDAQAB\n-----END PUBLIC KEY-----";
+  "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAhYOrvQ37jR1DLggGsDIZ\n" +
+  "S1SMm3KCiBv4QNZgwFv+qIv0sX2WDR1rczonTESSQ2Nw9LpN0A46FLdiXqseZzYB\niEpTgskIRcxYvBq4w2rEEA4ACt6FXBdKBVimt068D9Yaff9IZNZnqPfwif3uIlyd\n" +
+  "XEcSIiILRKunj/4IzbhWeikehP20iPHX9rdIcbRd40i0qfheAlFVpq3LNnPQSypc\n0pFteBJ7UHVlN0+slxXj0AZeUQIuI8JZuNkz+ltuwhaYYllxhqtvoV3GaiYayRCa\n" +
+  "IfRJ1XuFTyosJ7BlatSRKGxCJIhr4K1LPhqTDh3hsD5WJrO8bD3hwMIssBmhXyrB\nxQIDAQAB\n-----END PUBLIC KEY-----";
 const LOCATION = { projectId: "variant-project", region: "us-central1", prefix: "variant" } as const;
 
 /** The two stacks of a deployment from one spec, each side overridable. */

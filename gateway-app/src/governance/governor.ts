@@ -91,7 +91,9 @@ export class Governor {
       status: 429,
       code: "budget_exceeded",
       type: "insufficient_quota",
-      message: `${who} has used ${amount(result.used)} of its ${result.period === "day" ? "daily" : "monthly"} budget of ${amount(result.limit)}; this request could exceed it. The budget resets at ${resetIso}`,
+      message:
+        `${who} has used ${amount(result.used)} of its ${result.period === "day" ? "daily" : "monthly"} budget of ${amount(result.limit)}; ` +
+        `this request could exceed it. The budget resets at ${resetIso}`,
       headers: { "retry-after": String(Math.max(1, Math.ceil((result.resetAt - this.now()) / 1000))), "x-budget-reset": resetIso },
     };
   }
@@ -101,7 +103,8 @@ function limitRefusal(tenant: string, result: Exclude<LimitResult, { ok: true }>
   if (result.reason === "store_unavailable") return unavailable("rate limits");
   const unit = result.limit === "requests" ? "requests" : "tokens";
   const message = result.tooLarge
-    ? `This request's worst case (prompt bound plus max_tokens) is more than tenant "${tenant}"'s ${result.headers["ratelimit-limit"]} ${unit} per minute; lower max_tokens`
+    ? `This request's worst case (prompt bound plus max_tokens) is more than tenant "${tenant}"'s ${result.headers["ratelimit-limit"]} ${unit} ` +
+      `per minute; lower max_tokens`
     : `Tenant "${tenant}" is over its ${result.headers["ratelimit-limit"]} ${unit} per minute; retry after ${result.retryAfterSeconds} s`;
   return { status: 429, code: "rate_limited", type: "rate_limit_error", message, headers: { ...result.headers } };
 }

@@ -62,15 +62,16 @@ function tlsOptions(urlHost: string, settings: RedisSettings) {
   };
 }
 
+// ioredis' own messages for a closed or offline connection, then Node's socket errors, then Redis' "not ready" replies.
+const UNAVAILABLE_MESSAGE =
+  /Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE/;
+const UNAVAILABLE_REPLY = /LOADING|MASTERDOWN|TRYAGAIN/;
+
 /** True for the errors that mean "the store cannot answer now", as opposed to a bug in a script. */
 export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const message = error.message;
-  return (
-    /Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|LOADING|MASTERDOWN|TRYAGAIN/.test(
-      message,
-    ) || error.name === "MaxRetriesPerRequestError"
-  );
+  return UNAVAILABLE_MESSAGE.test(message) || UNAVAILABLE_REPLY.test(message) || error.name === "MaxRetriesPerRequestError";
 }
 
 /** Resolves when the client has connected and authenticated; rejects after `timeoutMs`. */

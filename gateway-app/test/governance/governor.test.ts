@@ -41,7 +41,9 @@ describe("admission", () => {
         status: 429,
         code: "budget_exceeded",
         type: "insufficient_quota",
-        message: `Tenant "${tenant}" has used 0 tokens of its daily budget of 150 tokens; this request could exceed it. The budget resets at 2026-12-02T00:00:00.000Z`,
+        message:
+          `Tenant "${tenant}" has used 0 tokens of its daily budget of 150 tokens; this request could exceed it. The budget resets at ` +
+          `2026-12-02T00:00:00.000Z`,
         headers: { "retry-after": "21600", "x-budget-reset": "2026-12-02T00:00:00.000Z" },
       },
     });

@@ -117,10 +117,10 @@ export function streamChunks(
       if (res.destroyed) return;
     }
     send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
-    if (withUsage)
-      res.write(
-        `data: ${JSON.stringify({ ...base, choices: [], usage: options.usage ?? { prompt_tokens: 5, completion_tokens: words.length, total_tokens: 5 + words.length } })}\n\n`,
-      );
+    if (withUsage) {
+      const usage = options.usage ?? { prompt_tokens: 5, completion_tokens: words.length, total_tokens: 5 + words.length };
+      res.write(`data: ${JSON.stringify({ ...base, choices: [], usage })}\n\n`);
+    }
     res.end("data: [DONE]\n\n");
   };
 }

@@ -26,8 +26,11 @@ export const IAM_GRANTS = [
 ];
 
 /** Keys whose literal values are credentials. */
-export const SECRET_KEY =
-  /^(secret|client_secret|token|api_?key|apikey|access_key|private_key|auth_string|master_key|secret_data)$|(password|passwd)$|(_secret|_token|Token|ClientSecret)$/i;
+export const SECRET_KEY = new RegExp(
+  `^(secret|client_secret|token|api_?key|apikey|access_key|private_key|auth_string|master_key|secret_data)$|(password|passwd)$|` +
+    `(_secret|_token|Token|ClientSecret)$`,
+  "i",
+);
 /** Values that look like credentials wherever they appear. */
 export const SECRET_VALUE_PATTERNS: [RegExp, string][] = [
   [/-----BEGIN (RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----/, "a private key"],

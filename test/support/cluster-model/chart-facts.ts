@@ -48,12 +48,18 @@ export const chartFacts = {
     /** The proxy container is named "proxy"; its ports proxy, proxy-tls, status. templates/deployment.yaml:148, 178-219 */
     proxyContainer: "proxy",
     ports: { http: "proxy", tls: "proxy-tls", status: "status" },
-    /** Proxy Service `<fullname>-proxy`, ports `kong-proxy` / `kong-proxy-tls` targeting the container port numbers. _helpers.tpl:172-241, templates/service-kong-proxy.yaml:1-12 */
+    /**
+     * Proxy Service `<fullname>-proxy`, ports `kong-proxy` / `kong-proxy-tls` targeting the container port numbers.
+     * _helpers.tpl:172-241, templates/service-kong-proxy.yaml:1-12
+     */
     proxyService: (fullname: string) => `${fullname}-proxy`,
     proxyServicePortNames: { http: "kong-proxy", tls: "kong-proxy-tls" },
     /** ServiceAccount named fullname when `deployment.serviceAccount.create`. _helpers.tpl:59-65, templates/service-account.yaml:1-14 */
     serviceAccountName: (fullname: string) => fullname,
-    /** DB-less config ConfigMap `<fullname>-custom-dbless-config`, key kong.yml, mounted at /kong_dbless/. _helpers.tpl:51-53, 702-713, 798-800; templates/config-dbless.yaml */
+    /**
+     * DB-less config ConfigMap `<fullname>-custom-dbless-config`, key kong.yml, mounted at /kong_dbless/.
+     * _helpers.tpl:51-53, 702-713, 798-800; templates/config-dbless.yaml
+     */
     dblessConfigMap: (fullname: string) => `${fullname}-custom-dbless-config`,
     dblessMountPath: "/kong_dbless/",
     /** Each `secretVolumes` entry: a Secret volume of that name mounted at /etc/secrets/<name>. _helpers.tpl:730-734, 807-809 */

@@ -72,7 +72,8 @@ export const servicesSelectPods: Invariant = (model) =>
       .filter((port) => !pods.every((pod) => pod.template.containers.some((c) => containerPortMatches(c, port.targetPort))))
       .map(
         (port) =>
-          `Service ${service.namespace}/${service.name}: port ${port.name ?? port.port} targets ${JSON.stringify(port.targetPort)}, which is no container port of ${pods.map((p) => p.name).join(", ")}`,
+          `Service ${service.namespace}/${service.name}: port ${port.name ?? port.port} targets ${JSON.stringify(port.targetPort)}, which is ` +
+          `no container port of ${pods.map((p) => p.name).join(", ")}`,
       );
   });
 
@@ -173,7 +174,8 @@ export const workloadIdentityMatches: Invariant = (model) => {
     )
     .map(
       (a) =>
-        `ServiceAccount ${a.namespace}/${a.name} (${a.origin}) is annotated ${a.annotations[WORKLOAD_IDENTITY_ANNOTATION]} but no workloadIdentityUser binding lets it act as that account`,
+        `ServiceAccount ${a.namespace}/${a.name} (${a.origin}) is annotated ${a.annotations[WORKLOAD_IDENTITY_ANNOTATION]} but no ` +
+        `workloadIdentityUser binding lets it act as that account`,
     );
   return [...forward, ...backward];
 };
@@ -237,12 +239,14 @@ function providerClassProblems(model: ClusterModel, w: Workload, volume: string,
     const readers = model.google.secrets.get(secretId);
     if (!readers)
       return [
-        `SecretProviderClass ${w.namespace}/${className}: file ${path} is Secret Manager secret ${secretId}, which the infrastructure stack does not create`,
+        `SecretProviderClass ${w.namespace}/${className}: file ${path} is Secret Manager secret ${secretId}, which the infrastructure stack ` +
+          `does not create`,
       ];
     return gsa && readers.includes(gsa)
       ? []
       : [
-          `SecretProviderClass ${w.namespace}/${className}: ${id(w)} runs as ${gsa ?? "no Google service account"}, which may not read secret ${secretId}`,
+          `SecretProviderClass ${w.namespace}/${className}: ${id(w)} runs as ${gsa ?? "no Google service account"}, which may not read ` +
+            `secret ${secretId}`,
         ];
   });
 }

@@ -128,7 +128,8 @@ function refuseUnmodelled(values: any): void {
   ].filter(([, value]) => value);
   if (unmodelled.length > 0)
     throw new Error(
-      `Kong chart model: ${unmodelled.map(([key]) => key).join(", ")} not modelled; extend test/support/cluster-model/kong-chart.ts from the chart's templates`,
+      `Kong chart model: ${unmodelled.map(([key]) => key).join(", ")} not modelled; extend test/support/cluster-model/kong-chart.ts from the ` +
+        `chart's templates`,
     );
   for (const key of ["proxy.http.containerPort", "proxy.tls.containerPort", "status.http.containerPort"]) {
     const value = key.split(".").reduce((v: any, k) => v?.[k], values);

@@ -75,7 +75,10 @@ export const rule = defineRule({
     "A tag is a pointer the registry owner can move: a re-pushed tag rolls different code onto new or " +
     "rescheduled pods without a plan change, and nodes may run different images under one name. A digest " +
     "names the content.",
-  fix: "Pin repository@sha256:… or repository:tag@sha256:… (get it with `crane digest <image:tag>`, `docker buildx imagetools inspect <image:tag>` or `gcloud artifacts docker images describe <image:tag>`); for Helm charts use the chart's digest field or a tag carrying @sha256:.",
+  fix:
+    "Pin repository@sha256:… or repository:tag@sha256:… (get it with `crane digest <image:tag>`, `docker buildx imagetools inspect " +
+    "<image:tag>` or `gcloud artifacts docker images describe <image:tag>`); for Helm charts use the chart's digest field or a tag carrying " +
+    "@sha256:.",
   check: (resource) => {
     if (resource.type === "helm_release") return checkHelmRelease(resource.config);
     if (!WORKLOADS.includes(resource.type)) return NOT_APPLICABLE;
