@@ -623,7 +623,8 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
       throw new InvalidPropsError(
         this,
         "masterAuthorizedNetworks",
-        `together open the control plane to ${publicAddresses} public addresses, more than a /8 (${MAX_AUTHORIZED_PUBLIC_ADDRESSES}) ${received(cidrs)}`,
+        `together open the control plane to ${publicAddresses} public addresses, ` +
+          `more than a /8 (${MAX_AUTHORIZED_PUBLIC_ADDRESSES}) ${received(cidrs)}`,
         "list the ranges of your operators and self-hosted runners; GitHub-hosted runners reach the control " +
           "plane through its DNS endpoint, which needs no address range",
       );
@@ -646,7 +647,8 @@ export class AiGatewayCluster extends Construct implements IAiGatewayCluster {
       throw new InvalidPropsError(
         this,
         "maintenanceWindow",
-        `leaves ${formatHours(hours)} h of maintenance in the worst ${rollingWindowDays} days; GKE requires at least ${required} h, counting only stretches of ${minimumContiguousHours} h or more ${received(window)}`,
+        `leaves ${formatHours(hours)} h of maintenance in the worst ${rollingWindowDays} days; GKE requires at least ${required} h, ` +
+          `counting only stretches of ${minimumContiguousHours} h or more ${received(window)}`,
         `lengthen the window or add days (for example 4 h every day: recurrence "FREQ=DAILY")`,
       );
     }

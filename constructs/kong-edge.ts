@@ -754,7 +754,8 @@ export class KongEdge extends Construct {
       throw new InvalidPropsError(
         this,
         "replicas.min",
-        `must be at least 2 when more than one replica can run (replicas.max is ${replicas.max}): the PodDisruptionBudget needs a second pod serving while one is evicted, and the chart refuses to render it for 1 ${received(replicas.min)}`,
+        `must be at least 2 when more than one replica can run (replicas.max is ${replicas.max}): the PodDisruptionBudget needs ` +
+          `a second pod serving while one is evicted, and the chart refuses to render it for 1 ${received(replicas.min)}`,
         "set replicas.min to 2 or more, or run a single pod with replicas { min: 1, max: 1 } (no PDB)",
       );
     }

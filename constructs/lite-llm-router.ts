@@ -77,7 +77,11 @@ const REDIS_CA_FILE = "redis-ca.pem";
  * verbatim as the `hashed_api_key` label on /metrics. gateway-app reads the same secret, so
  * refusing to start here stops both tiers from running with it.
  */
-const MASTER_KEY_CHECK = `case "$LITELLM_MASTER_KEY" in ${LITELLM_FACTS.hashedKeyPrefix.prefix}?*) ;; *) echo 'litellm: the master key (secret litellm-master-key) must start with ${LITELLM_FACTS.hashedKeyPrefix.prefix}: LiteLLM exports any other key unhashed on /metrics. Add a secret version made by: printf sk-%s "$(openssl rand -hex 32)"' >&2; exit 1;; esac`;
+const MASTER_KEY_CHECK =
+  `case "$LITELLM_MASTER_KEY" in ${LITELLM_FACTS.hashedKeyPrefix.prefix}?*) ;; *) ` +
+  `echo 'litellm: the master key (secret litellm-master-key) must start with ${LITELLM_FACTS.hashedKeyPrefix.prefix}: ` +
+  `LiteLLM exports any other key unhashed on /metrics. Add a secret version made by: printf sk-%s "$(openssl rand -hex 32)"' ` +
+  `>&2; exit 1;; esac`;
 
 const PEM_BUNDLE = /^(?:\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----)+\s*$/;
 

@@ -116,7 +116,8 @@ async function readAnswer(response: UpstreamResponse, maxBytes: number): Promise
   const tooLarge = () =>
     new GatewayError(
       "upstream_response_too_large",
-      `The upstream's answer is larger than ${maxBytes} bytes (AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES); ask for less, stream it, or raise the setting`,
+      `The upstream's answer is larger than ${maxBytes} bytes (AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES); ` +
+        "ask for less, stream it, or raise the setting",
       { headers: MAY_HAVE_RUN },
     );
   const declared = Number(response.headers["content-length"]);
