@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import type { ModelCatalogue } from "../lib/catalogue";
+import type { TenantSpec } from "../lib/tenants";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
 import { addConfiguredWorkload, SECRET_FILES_DIR } from "../lib/configured-workload";
@@ -34,6 +35,8 @@ export interface GatewayBackendProps {
    * @default 300 - the shared shutdown budget (lib/shutdown.ts)
    */
   readonly drainSeconds?: number;
+  /** The catalogue's tenants (validated by AiGateway). @default [] */
+  readonly tenants?: readonly TenantSpec[];
 }
 
 export const BACKEND_PORT = 8080;
@@ -72,7 +75,7 @@ export class GatewayBackend extends Construct {
       );
     }
     this.image = backendImage(this, props, names.repository);
-    this.gatewayConfig = props.catalogue.gatewayCatalogue();
+    this.gatewayConfig = props.catalogue.gatewayCatalogue(props.tenants);
     // Endpoint removal needs a few seconds; the image has no shell, so the app delays itself.
     const delaySeconds = 10;
     const { config, workload } = addConfiguredWorkload(this, {

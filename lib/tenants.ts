@@ -241,3 +241,20 @@ export function validateWeightedModels(scope: IConstruct | string, weighted: rea
       );
   });
 }
+
+/**
+ * The Kong consumer of each tenant that signs JWTs: username = tenant name (what Kong sends as
+ * X-Consumer-Username and gateway-app takes as the tenant), one jwt_secrets entry per key.
+ * Tenants with API keys only have no consumer: Kong never sees their keys.
+ */
+export function tenantConsumers(tenants: readonly TenantSpec[]): {
+  username: string;
+  issuer: string;
+  rsaPublicKey: string;
+  additionalKeys: { issuer: string; rsaPublicKey: string }[];
+}[] {
+  return tenants.flatMap((tenant) => {
+    const [first, ...more] = (tenant.credentials.jwt ?? []).map((jwt) => ({ issuer: jwt.issuer ?? tenant.name, rsaPublicKey: jwt.rsaPublicKey }));
+    return first ? [{ username: tenant.name, ...first, additionalKeys: more }] : [];
+  });
+}
