@@ -14,7 +14,7 @@ import { DEFAULT_MODELS, ModelCatalogue, type CatalogueModel } from "../lib/cata
 import { InvalidPropsError } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
 import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
-import { tenantConsumers, validateTenants, type TenantSpec } from "../lib/tenants";
+import { tenantConsumers, tenantsNeedGovernanceStore, validateTenants, type TenantSpec } from "../lib/tenants";
 import { guardRenderedValues } from "../lib/synth-guard";
 
 export interface AiGatewayProps {
@@ -128,6 +128,7 @@ export class AiGateway extends Construct {
         "are given beside tenants, and gateway-app refuses a consumer that is not a tenant",
         "make each consumer a tenant (credentials.jwt) and remove consumers",
       );
+    const governance = tenantsNeedGovernanceStore(tenants);
     const redis = new DataGoogleRedisInstance(this, "Redis", { project: props.projectId, region: props.region, name: names.redisInstance });
     // Every server CA: during a CA rotation Memorystore lists the new one beside the old.
     const caBundle = Fn.join("\n", Token.asList(Fn.lookupNested(redis.serverCaCerts, ["*", "cert"])));
@@ -150,6 +151,7 @@ export class AiGateway extends Construct {
       routerUrl: this.router.url,
       image: props.backendImage,
       tenants,
+      governanceRedis: governance ? redisEndpoint : undefined,
     });
     if (!props.kongRedisPasswordSecret) this.kongRedisSecret = this.createKongRedisSecret(ns.edge, redis.authString);
     const kongRedisSecret = props.kongRedisPasswordSecret ?? KONG_REDIS_SECRET;
@@ -188,6 +190,7 @@ export class AiGateway extends Construct {
       namespaces: ns,
       ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: BACKEND_PORT, backendMetrics: BACKEND_METRICS_PORT, router: ROUTER_PORT },
       controlPlaneCidr: props.controlPlaneCidr,
+      backendRedis: governance,
     });
   }
 

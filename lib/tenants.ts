@@ -258,3 +258,17 @@ export function tenantConsumers(tenants: readonly TenantSpec[]): {
     return first ? [{ username: tenant.name, ...first, additionalKeys: more }] : [];
   });
 }
+
+/**
+ * Whether gateway-app needs Memorystore for governance: some tenant has a per-minute limit, a
+ * budget or API keys (maxOutputTokens alone is enforced without a store).
+ */
+export function tenantsNeedGovernanceStore(tenants: readonly TenantSpec[]): boolean {
+  return tenants.some(
+    (t) =>
+      t.limits?.requestsPerMinute !== undefined ||
+      t.limits?.tokensPerMinute !== undefined ||
+      t.budgets !== undefined ||
+      t.credentials.apiKeys === true,
+  );
+}

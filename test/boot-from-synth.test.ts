@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeUpstream } from "../gateway-app/test/support/fake-upstream";
+import { loadGovernanceSettings } from "../gateway-app/src/governance/settings";
 import { DEFAULT_NAMESPACES } from "../constructs/gateway-namespaces";
 import { layOutPod, type LocalPod } from "./support/cluster-model/local-pod";
 import { variantModel } from "./support/cluster-model/variants";
@@ -92,7 +93,7 @@ describe("gateway-app boots from what we synthesize", () => {
       container,
       root,
       { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort },
-      { "ai-gw-litellm-master-key": `${masterKey}\n`, "ai-gw-edge-token": `${edgeToken}\n` },
+      { "ai-gw-litellm-master-key": `${masterKey}\n`, "ai-gw-edge-token": `${edgeToken}\n`, "ai-gw-redis-auth": "redis-auth-string\n" },
     );
 
     // The image's WORKDIR, laid out as the Dockerfile's final stage copies it.
@@ -147,6 +148,24 @@ describe("gateway-app boots from what we synthesize", () => {
     expect(pod.env.LITELLM_API_KEY_FILE).toBe(pod.localPath("/var/run/secrets/ai-gateway/litellm-api-key"));
     expect(pod.env.LITELLM_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(Object.keys(pod.env).sort()).toEqual(container.env.map((e) => e.name).sort());
+  });
+
+  it("gives gateway-app's governance settings Memorystore over TLS, with the AUTH string and CA from mounted files", () => {
+    const problems: string[] = [];
+    // What Terraform puts in place of the Memorystore instance's attributes.
+    const url = pod.env
+      .GOVERNANCE_REDIS_URL!.replace(/\$\{data\.google_redis_instance\.\w+\.host\}/, "10.12.0.4")
+      .replace(/\$\{data\.google_redis_instance\.\w+\.port\}/, "6378");
+    const settings = loadGovernanceSettings({ ...pod.env, GOVERNANCE_REDIS_URL: url }, (path) => readFileSync(path, "utf8"), problems);
+    expect(problems).toEqual([]);
+    expect(settings.redis?.url).toBe("rediss://10.12.0.4:6378");
+    expect(settings.redis?.password).toBe("redis-auth-string");
+    expect(pod.env.GOVERNANCE_REDIS_CA_FILE).toBe(pod.localPath("/etc/gateway/redis-ca.pem"));
+    expect(
+      Object.keys(pod.env)
+        .filter((name) => name.startsWith("GOVERNANCE_"))
+        .sort(),
+    ).toEqual(["GOVERNANCE_REDIS_AUTH_FILE", "GOVERNANCE_REDIS_CA_FILE", "GOVERNANCE_REDIS_URL"]);
   });
 
   it("is ready", async () => {

@@ -7,6 +7,7 @@ import { PlatformStack } from "../../constructs/platform-stack";
 import type { GatewaySpec } from "../../lib/gateway-spec";
 import type { TenantSpec } from "../../lib/tenants";
 import { publicKeyPem } from "../support/kong-chart";
+import { resourcesOf, synthJson } from "../support/terraform";
 
 const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
 
@@ -80,5 +81,29 @@ describe("tenants in the shared spec", () => {
     expect(() => platform(SPEC, { consumers: [{ username: "legacy", rsaPublicKey: publicKeyPem() }] })).toThrow(
       /^platform\/Gateway: consumers are given beside tenants, and gateway-app refuses a consumer that is not a tenant/,
     );
+  });
+
+  it("turn governance on (Memorystore env, AUTH file, its grant) only for tenants with limits, budgets or API keys", () => {
+    const jwtOnly: GatewaySpec = {
+      ...SPEC,
+      tenants: [{ name: "acme", models: ["*"], limits: { maxOutputTokens: 1024 }, credentials: { jwt: [{ rsaPublicKey: publicKeyPem() }] } }],
+    };
+    const governanceEnv = (spec: GatewaySpec) => {
+      const deployment = resourcesOf(synthJson(platform(spec)), "kubernetes_deployment_v1").find((d) => d.metadata.name === "gateway-app");
+      return deployment!.spec.template.spec.container[0].env.map((e: any) => e.name).filter((n: string) => n.startsWith("GOVERNANCE_"));
+    };
+    expect(governanceEnv(SPEC).sort()).toEqual(["GOVERNANCE_REDIS_AUTH_FILE", "GOVERNANCE_REDIS_CA_FILE", "GOVERNANCE_REDIS_URL"]);
+    expect(governanceEnv(jwtOnly)).toEqual([]);
+    const redisAuthReaders = (spec: GatewaySpec) => {
+      const json = synthJson(new InfrastructureStack(new App({ outdir: "/tmp/unused" }), "infra", { spec }));
+      const secrets = Object.entries<any>(json.resource!.google_secret_manager_secret);
+      const redisAuth = secrets.find(([, s]) => s.secret_id === "acme-redis-auth")![0];
+      return resourcesOf(json, "google_secret_manager_secret_iam_member")
+        .filter((g) => String(g.secret_id).includes(`google_secret_manager_secret.${redisAuth}.`))
+        .map((g) => /google_service_account\.(\w+)\./.exec(String(g.member))![1]);
+    };
+    expect(redisAuthReaders(SPEC)).toHaveLength(2);
+    expect(redisAuthReaders(jwtOnly)).toHaveLength(1);
+    expect(redisAuthReaders(SPEC)).toEqual(expect.arrayContaining(redisAuthReaders(jwtOnly)));
   });
 });
