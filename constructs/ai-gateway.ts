@@ -11,8 +11,10 @@ import { KongEdge, type KongConsumer, type KongTls, type RateLimits } from "./ko
 import { LiteLlmRouter, ROUTER_PORT } from "./lite-llm-router";
 import { ObservabilityStack, type ObservabilityStackProps } from "./observability-stack";
 import { DEFAULT_MODELS, ModelCatalogue, type CatalogueModel } from "../lib/catalogue";
+import { InvalidPropsError } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
 import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { tenantConsumers, tenantsNeedGovernanceStore, validateTenants, type TenantSpec } from "../lib/tenants";
 import { guardRenderedValues } from "../lib/synth-guard";
 
 export interface AiGatewayProps {
@@ -33,8 +35,14 @@ export interface AiGatewayProps {
    *   read by Kong's own Workload Identity account `<prefix>-kong`
    */
   readonly tls?: KongTls;
-  /** @default [] */
+  /** Kong consumers of a gateway without tenants (accounted to no tenant); with tenants, use their credentials. @default [] */
   readonly consumers?: KongConsumer[];
+  /**
+   * The tenants: Kong consumers from their JWT keys (username = tenant name), and gateway-app's
+   * catalogue tenants with `requireConsumer: true`. See GatewaySpec `tenants`.
+   * @default []
+   */
+  readonly tenants?: readonly TenantSpec[];
   /** @default [] */
   readonly corsOrigins?: string[];
   /** @default [] - the internet */
@@ -107,6 +115,20 @@ export class AiGateway extends Construct {
     const names = gatewayNames(props.prefix, props.projectId);
     const ns = props.namespaces.refs;
     this.catalogue = props.catalogue ?? gatewayCatalogue(this, props);
+    const tenants = props.tenants ?? [];
+    validateTenants(
+      this,
+      tenants,
+      this.catalogue.models.map((m) => m.name),
+    );
+    if (tenants.length > 0 && (props.consumers ?? []).length > 0)
+      throw new InvalidPropsError(
+        this,
+        "consumers",
+        "are given beside tenants, and gateway-app refuses a consumer that is not a tenant",
+        "make each consumer a tenant (credentials.jwt) and remove consumers",
+      );
+    const governance = tenantsNeedGovernanceStore(tenants);
     const redis = new DataGoogleRedisInstance(this, "Redis", { project: props.projectId, region: props.region, name: names.redisInstance });
     // Every server CA: during a CA rotation Memorystore lists the new one beside the old.
     const caBundle = Fn.join("\n", Token.asList(Fn.lookupNested(redis.serverCaCerts, ["*", "cert"])));
@@ -128,6 +150,8 @@ export class AiGateway extends Construct {
       prefix: props.prefix,
       routerUrl: this.router.url,
       image: props.backendImage,
+      tenants,
+      governanceRedis: governance ? redisEndpoint : undefined,
     });
     if (!props.kongRedisPasswordSecret) this.kongRedisSecret = this.createKongRedisSecret(ns.edge, redis.authString);
     const kongRedisSecret = props.kongRedisPasswordSecret ?? KONG_REDIS_SECRET;
@@ -150,7 +174,7 @@ export class AiGateway extends Construct {
         ? { secret: props.kongEdgeTokenSecret }
         : { secret: KONG_EDGE_TOKEN_SECRET, resource: this.createKongEdgeTokenSecret(ns.edge, props.projectId, names.secrets.edgeToken) },
       routes: [{ name: "openai-api", url: `http://${this.backend.workload.serviceHost}:${BACKEND_PORT}`, paths: ["/v1"] }],
-      consumers: props.consumers,
+      consumers: [...tenantConsumers(tenants), ...(props.consumers ?? [])],
     });
     if (props.observability !== false) {
       const names = props.namespaces.names;
@@ -166,6 +190,7 @@ export class AiGateway extends Construct {
       namespaces: ns,
       ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: BACKEND_PORT, backendMetrics: BACKEND_METRICS_PORT, router: ROUTER_PORT },
       controlPlaneCidr: props.controlPlaneCidr,
+      backendRedis: governance,
     });
   }
 

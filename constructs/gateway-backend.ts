@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import type { ModelCatalogue } from "../lib/catalogue";
+import type { TenantSpec } from "../lib/tenants";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
 import { addConfiguredWorkload, SECRET_FILES_DIR } from "../lib/configured-workload";
@@ -34,6 +35,14 @@ export interface GatewayBackendProps {
    * @default 300 - the shared shutdown budget (lib/shutdown.ts)
    */
   readonly drainSeconds?: number;
+  /** The catalogue's tenants (validated by AiGateway). @default [] */
+  readonly tenants?: readonly TenantSpec[];
+  /**
+   * Memorystore, for governance (keys, budgets, token limits); AiGateway passes it when a tenant
+   * has limits, budgets or API keys. Its AUTH string and CA are mounted as files, never env values.
+   * @default - none: governance off
+   */
+  readonly governanceRedis?: { readonly host: string; readonly port: string; readonly caCertificate: string };
 }
 
 export const BACKEND_PORT = 8080;
@@ -45,6 +54,7 @@ export const BACKEND_METRICS_PORT = 9090;
 /** The name of that port on the Deployment and Service, which the ServiceMonitor scrapes. */
 export const BACKEND_METRICS_PORT_NAME = "metrics";
 const CONFIG_DIR = "/etc/gateway";
+const REDIS_CA_FILE = "redis-ca.pem";
 
 /**
  * gateway-app on the cluster: the hardened workload shape, its catalogue from the shared one,
@@ -72,9 +82,10 @@ export class GatewayBackend extends Construct {
       );
     }
     this.image = backendImage(this, props, names.repository);
-    this.gatewayConfig = props.catalogue.gatewayCatalogue();
+    this.gatewayConfig = props.catalogue.gatewayCatalogue(props.tenants);
     // Endpoint removal needs a few seconds; the image has no shell, so the app delays itself.
     const delaySeconds = 10;
+    const redis = props.governanceRedis;
     const { config, workload } = addConfiguredWorkload(this, {
       namespace: props.namespace,
       projectId: props.projectId,
@@ -83,8 +94,21 @@ export class GatewayBackend extends Construct {
       image: this.image,
       port: { name: "http", containerPort: BACKEND_PORT },
       extraPorts: [{ name: BACKEND_METRICS_PORT_NAME, containerPort: BACKEND_METRICS_PORT }],
-      config: { mountPath: CONFIG_DIR, data: { "catalogue.json": JSON.stringify(this.gatewayConfig, null, 2) } },
-      secrets: { mountPath: SECRET_FILES_DIR, files: { "litellm-api-key": names.secrets.masterKey, "edge-token": names.secrets.edgeToken } },
+      config: {
+        mountPath: CONFIG_DIR,
+        data: {
+          "catalogue.json": JSON.stringify(this.gatewayConfig, null, 2),
+          ...(redis ? { [REDIS_CA_FILE]: redis.caCertificate } : {}),
+        },
+      },
+      secrets: {
+        mountPath: SECRET_FILES_DIR,
+        files: {
+          "litellm-api-key": names.secrets.masterKey,
+          "edge-token": names.secrets.edgeToken,
+          ...(redis ? { "redis-auth": names.secrets.redisAuth } : {}),
+        },
+      },
       env: {
         GATEWAY_CONFIG: `${CONFIG_DIR}/catalogue.json`,
         PORT: String(BACKEND_PORT),
@@ -97,6 +121,7 @@ export class GatewayBackend extends Construct {
         VERTEX_LOCATION: props.catalogue.vertexLocation,
         SHUTDOWN_DELAY_MS: String(delaySeconds * 1000),
         SHUTDOWN_GRACE_MS: String((drainSeconds - delaySeconds) * 1000),
+        ...(redis ? governanceEnv(redis) : {}),
       },
       resources: { memoryRequest: "512Mi", ...props.resources },
       scaling: { minReplicas: 2, maxReplicas: 20, ...props.scaling },
@@ -108,6 +133,15 @@ export class GatewayBackend extends Construct {
     this.config = config;
     this.workload = workload;
   }
+}
+
+/** gateway-app/src/governance/settings.ts: Memorystore over TLS (port 6378), AUTH and CA from files. */
+function governanceEnv(redis: NonNullable<GatewayBackendProps["governanceRedis"]>): Record<string, string> {
+  return {
+    GOVERNANCE_REDIS_URL: `rediss://${redis.host}:${redis.port}`,
+    GOVERNANCE_REDIS_AUTH_FILE: `${SECRET_FILES_DIR}/redis-auth`,
+    GOVERNANCE_REDIS_CA_FILE: `${CONFIG_DIR}/${REDIS_CA_FILE}`,
+  };
 }
 
 function backendImage(scope: Construct, props: GatewayBackendProps, repository: string): string {

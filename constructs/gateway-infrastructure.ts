@@ -48,6 +48,12 @@ export interface GatewayInfrastructureProps {
    * @default - a /16 Google allocates in the VPC
    */
   readonly privateServiceRangePrefixLength?: number;
+  /**
+   * gateway-app reads Memorystore's AUTH string too (governance: tenants with limits, budgets or
+   * API keys); InfrastructureStack sets it from `spec.tenants`.
+   * @default false
+   */
+  readonly appReadsRedisAuth?: boolean;
   /** @default {} */
   readonly labels?: Record<string, string>;
   /** @default [] */
@@ -146,6 +152,7 @@ export class GatewayInfrastructure extends Construct {
     // Kong gets its copy through the platform stack (a Kubernetes Secret), not from Secret Manager.
     this.grantSecret("AppEdgeToken", secrets.edgeToken, this.appServiceAccount);
     this.grantSecret("RouterRedisAuth", secrets.redisAuth, this.routerServiceAccount);
+    if (props.appReadsRedisAuth) this.grantSecret("AppRedisAuth", secrets.redisAuth, this.appServiceAccount);
     this.grantSecret("EdgeTlsCertificate", secrets.edgeTlsCertificate, this.edgeServiceAccount);
     this.grantSecret("EdgeTlsKey", secrets.edgeTlsKey, this.edgeServiceAccount);
     for (const provider of props.providerKeys ?? []) this.grantSecret(`Router-${provider}`, secrets[provider], this.routerServiceAccount);

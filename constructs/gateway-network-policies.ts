@@ -22,6 +22,11 @@ export interface GatewayNetworkPoliciesProps {
    */
   readonly redisPort?: number;
   /**
+   * gateway-app reaches Memorystore (governance: keys, budgets and token limits).
+   * @default false
+   */
+  readonly backendRedis?: boolean;
+  /**
    * The control plane's CIDR (the cluster's `masterIpv4CidrBlock`), which calls the Prometheus
    * operator's admission webhook on 10250.
    * @default - no ingress from the control plane: the webhook is unreachable, and with its
@@ -92,7 +97,13 @@ export class GatewayNetworkPolicies extends Construct {
           { peers: [{ namespace: ns.edge, pods: EDGE_PODS }], ports: [{ port: p.backend }] },
           { peers: [prometheus], ports: [{ port: p.backendMetrics }] },
         ],
-        egress: [DNS, METADATA, { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] }, internetHttps],
+        egress: [
+          DNS,
+          METADATA,
+          { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] },
+          internetHttps,
+          ...(props.backendRedis ? [redisEgress] : []),
+        ],
       },
     );
     this.policy(

@@ -1,3 +1,4 @@
+import { tenantsNeedGovernanceStore } from "../lib/tenants";
 import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AiGatewayCluster, type AiGatewayClusterProps } from "./ai-gateway-cluster";
@@ -70,6 +71,7 @@ export class InfrastructureStack extends TerraformStack {
       prefix: spec.prefix,
       namespaces: spec.namespaces,
       providerKeys: catalogue.keyedProviders,
+      appReadsRedisAuth: tenantsNeedGovernanceStore(spec.tenants),
       labels: props.cluster?.labels,
       dependsOn: this.services.all,
     });

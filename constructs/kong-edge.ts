@@ -40,6 +40,26 @@ export interface KongConsumer {
   readonly issuer?: string;
   /** PEM public key (RSA, at least 2048 bits) that verifies the consumer's RS256 tokens. Public, so safe in config. */
   readonly rsaPublicKey: string;
+  /**
+   * More RS256 keys of the same consumer, each selected by its own `iss` (a tenant with several
+   * signers, or a key rotation with the old and new key valid at once).
+   * @default []
+   */
+  readonly additionalKeys?: readonly { readonly issuer: string; readonly rsaPublicKey: string }[];
+}
+
+/** One of a consumer's keys as Kong stores it: a jwt_secrets entry keyed by issuer. */
+interface JwtKey {
+  readonly field: string;
+  readonly issuer: string;
+  readonly rsaPublicKey: string;
+}
+
+function jwtKeys(consumer: KongConsumer): JwtKey[] {
+  return [
+    { field: `consumer ${consumer.username}`, issuer: consumer.issuer ?? consumer.username, rsaPublicKey: consumer.rsaPublicKey },
+    ...(consumer.additionalKeys ?? []).map((key, k) => ({ field: `consumer ${consumer.username}.additionalKeys[${k}]`, ...key })),
+  ];
 }
 
 /** Per-consumer limits. */
@@ -348,26 +368,21 @@ export class KongEdge extends Construct {
       );
     if (this.consumers.some((c) => c.username === consumer.username))
       throw new InvalidPropsError(this, "consumer.username", `"${consumer.username}" is already used`, "give every consumer its own username");
-    if (!/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(consumer.rsaPublicKey.trim())) {
-      throw new InvalidPropsError(
-        this,
-        `consumer ${consumer.username}.rsaPublicKey`,
-        "is not a PEM public key",
-        "pass the consumer's RS256 public key (-----BEGIN PUBLIC KEY-----); never a private key or an HMAC secret",
-      );
-    }
-    this.checkRs256Key(consumer);
     // Kong rejects the whole declarative config on a repeated jwt_secrets.key or custom_id
     // (unique in kong/plugins/jwt/daos.lua, kong/db/schema/entities/consumers.lua).
-    const issuer = consumer.issuer ?? consumer.username;
-    const sameIssuer = this.consumers.find((c) => (c.issuer ?? c.username) === issuer);
-    if (sameIssuer)
-      throw new InvalidPropsError(
-        this,
-        `consumer ${consumer.username}.issuer`,
-        `"${issuer}" is already the issuer of consumer "${sameIssuer.username}"`,
-        "give every consumer its own issuer (the iss claim selects the key, so it must name one consumer)",
-      );
+    const taken = new Map(this.consumers.flatMap((c) => jwtKeys(c).map((key) => [key.issuer, c.username] as const)));
+    for (const key of jwtKeys(consumer)) {
+      this.checkRs256Key(key);
+      const owner = taken.get(key.issuer);
+      if (owner !== undefined)
+        throw new InvalidPropsError(
+          this,
+          `${key.field}.issuer`,
+          `"${key.issuer}" is already the issuer of consumer "${owner}"`,
+          "give every key its own issuer (the iss claim selects the key, so it must name one consumer)",
+        );
+      taken.set(key.issuer, consumer.username);
+    }
     const sameCustomId = consumer.customId === undefined ? undefined : this.consumers.find((c) => c.customId === consumer.customId);
     if (sameCustomId)
       throw new InvalidPropsError(
@@ -381,11 +396,19 @@ export class KongEdge extends Construct {
   }
 
   /** Kong verifies with OpenSSL when it loads the config (kong/plugins/jwt/daos.lua:4-11); we refuse what it would, and weak keys, at synth. */
-  private checkRs256Key(consumer: KongConsumer): void {
-    const field = `consumer ${consumer.username}.rsaPublicKey`;
+  private checkRs256Key(jwtKey: JwtKey): void {
+    const field = `${jwtKey.field}.rsaPublicKey`;
+    if (!/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(jwtKey.rsaPublicKey.trim())) {
+      throw new InvalidPropsError(
+        this,
+        field,
+        "is not a PEM public key",
+        "pass the consumer's RS256 public key (-----BEGIN PUBLIC KEY-----); never a private key or an HMAC secret",
+      );
+    }
     let key: KeyObject;
     try {
-      key = createPublicKey(consumer.rsaPublicKey.trim());
+      key = createPublicKey(jwtKey.rsaPublicKey.trim());
     } catch (error) {
       throw new InvalidPropsError(
         this,
@@ -436,7 +459,7 @@ export class KongEdge extends Construct {
       consumers: this.consumers.map((consumer) => ({
         username: consumer.username,
         ...(consumer.customId ? { custom_id: consumer.customId } : {}),
-        jwt_secrets: [{ key: consumer.issuer ?? consumer.username, algorithm: "RS256", rsa_public_key: consumer.rsaPublicKey.trim() }],
+        jwt_secrets: jwtKeys(consumer).map((key) => ({ key: key.issuer, algorithm: "RS256", rsa_public_key: key.rsaPublicKey.trim() })),
       })),
       plugins: this.plugins(),
     };

@@ -10,7 +10,7 @@ import type { StateBackendOptions } from "../lib/state-backend";
 
 export interface PlatformStackProps {
   /**
-   * Project, region, prefix, namespaces and models: the same object the infrastructure stack
+   * Project, region, prefix, namespaces, models and tenants: the same object the infrastructure stack
    * got. The cluster (`<prefix>-gke` in the region), the service accounts and the secrets are
    * found by the names derived from it.
    */
@@ -19,7 +19,7 @@ export interface PlatformStackProps {
    * The request path's options: TLS, consumers, CORS, source ranges, rate limits, image.
    * @default - the AiGateway defaults
    */
-  readonly gateway?: Omit<AiGatewayProps, "projectId" | "region" | "prefix" | "namespaces" | "catalogue">;
+  readonly gateway?: Omit<AiGatewayProps, "projectId" | "region" | "prefix" | "namespaces" | "catalogue" | "tenants">;
   /**
    * Where Terraform keeps this stack's state.
    * @default - local state
@@ -62,6 +62,7 @@ export class PlatformStack extends TerraformStack {
       namespaces: this.namespaces,
       controlPlaneCidr: this.access.clusterData.privateClusterConfig.get(0).masterIpv4CidrBlock,
       catalogue: gatewayCatalogue(this, { ...location, models: spec.models }),
+      tenants: spec.tenants,
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { IConstruct } from "constructs";
 import { InvalidPropsError, received } from "./errors";
+import type { TenantSpec } from "./tenants";
 
 /** LiteLLM provider routes we render. */
 export type ModelProvider = "vertex_ai" | "openai" | "anthropic";
@@ -177,9 +178,21 @@ export class ModelCatalogue {
    * gateway-app's catalogue: every model through LiteLLM unless marked `directVertex`, with the
    * fallbacks. gateway-app is the one tier that retries and falls back (it has the circuit
    * breakers and knows the client); LiteLLM gets neither, so one failing request costs at most
-   * (1 + UPSTREAM_MAX_RETRIES) provider calls per model in its chain.
+   * (1 + UPSTREAM_MAX_RETRIES) provider calls per model in its chain. With tenants, every
+   * request must carry Kong's consumer (`requireConsumer: true`), which names the tenant.
    */
-  gatewayCatalogue(): { models: Record<string, unknown>[] } {
+  gatewayCatalogue(tenants: readonly TenantSpec[] = []): {
+    models: Record<string, unknown>[];
+    tenants?: Record<string, unknown>[];
+    requireConsumer?: true;
+  } {
+    return {
+      ...this.gatewayModels(),
+      ...(tenants.length > 0 ? { tenants: tenants.map(gatewayTenant), requireConsumer: true } : {}),
+    };
+  }
+
+  private gatewayModels(): { models: Record<string, unknown>[] } {
     return {
       models: this.models.map((m) =>
         compact({
@@ -209,6 +222,21 @@ export class ModelCatalogue {
     }
     return { api_key: `os.environ/${PROVIDER_KEY_ENV[provider]}` };
   }
+}
+
+/** A tenant as gateway-app's catalogue reads it (gateway-app/src/config.ts TenantSchema). */
+function gatewayTenant(tenant: TenantSpec): Record<string, unknown> {
+  const { maxOutputTokens, ...limits } = tenant.limits ?? {};
+  return compact({
+    name: tenant.name,
+    models: [...tenant.models],
+    maxOutputTokens,
+    limits: Object.keys(limits).length > 0 ? compact(limits) : undefined,
+    budgets: tenant.budgets
+      ? compact({ ...tenant.budgets, perKey: tenant.budgets.perKey ? compact({ ...tenant.budgets.perKey }) : undefined })
+      : undefined,
+    apiKeys: tenant.credentials.apiKeys ? true : undefined,
+  });
 }
 
 /** Rejects catalogues the router and the gateway would choke on, naming the model. */

@@ -4,6 +4,7 @@ import type { AuthorizedNetwork } from "../constructs/ai-gateway-cluster";
 import { InfrastructureStack } from "../constructs/infrastructure-stack";
 import { PlatformStack } from "../constructs/platform-stack";
 import type { GatewaySpec } from "./gateway-spec";
+import type { TenantSpec } from "./tenants";
 import { PolicyPack } from "./policy/pack";
 import type { AlertingProps } from "./observability/alertmanager";
 
@@ -106,7 +107,7 @@ export interface ExampleStacks {
 export function buildExampleApp(app: App, config: ExampleConfig): ExampleStacks {
   const stateBackend = { bucket: config.stateBucket };
   // One spec, given to both stacks, so they cannot disagree on names, namespaces or models.
-  const spec: GatewaySpec = { projectId: config.projectId, region: config.region, prefix: config.prefix };
+  const spec: GatewaySpec = { projectId: config.projectId, region: config.region, prefix: config.prefix, tenants: EXAMPLE_TENANTS };
   // The receivers' empty secrets and Alertmanager's grant on them belong with the other IAM.
   const alerting = exampleAlerting(config.prefix);
   const infrastructure = new InfrastructureStack(app, INFRASTRUCTURE_STACK_ID, {
@@ -123,6 +124,57 @@ export function buildExampleApp(app: App, config: ExampleConfig): ExampleStacks 
   });
   return { infrastructure, platform, policy: PolicyPack.applyTo(app) };
 }
+
+/**
+ * Two tenants with different models, limits and budgets. Their keys are placeholders whose
+ * private halves were never kept: nobody can sign for them, so replace each `rsaPublicKey` with
+ * your tenant's own (`openssl pkey -in team-a.pem -pubout`) before you deploy.
+ */
+export const EXAMPLE_TENANTS: readonly TenantSpec[] = [
+  {
+    name: "team-a",
+    models: ["gemini-2.5-flash", "gemini-2.5-flash-lite", "text-embedding-005"],
+    limits: { requestsPerMinute: 300, tokensPerMinute: 100_000, maxOutputTokens: 2048 },
+    budgets: { usdPerDay: 20, usdPerMonth: 400 },
+    credentials: {
+      jwt: [
+        {
+          rsaPublicKey: `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2lARfNyZY9nEC1MAP5jR
+pBOYDirhiSCA+zHIhIB/xXf0oCXH+yMZ5+eqYCjhxHBdK6OwninYd1Fej1TB+AMr
+sWLFGPeHOjlXFlvPFdsbMQ6PwC1CNLE9i+J1xiLf3j9Mqow0yhMWm0bD3Xk/wpSs
+TeDTgXqMLi6E+A+bdwR450fLt6ui3PVUpt5UexfRRwRXUxa4A5EiVZj4lb1tOX2i
+mZkzF4BsyiUpl2GOGjxKs3ULk2uQF0/AZfLKNbzOdUkQ5bC5Z1qUNEfwscVi+PAC
+YkbPoUy6/+NY0qYHWsaHYeVGveKgOjECxpz/i1OWPlDufkEZHAbhkVgm2KHd3Vun
+JQIDAQAB
+-----END PUBLIC KEY-----`,
+        },
+      ],
+    },
+  },
+  {
+    name: "team-b",
+    models: ["*"],
+    limits: { requestsPerMinute: 1200, tokensPerMinute: 1_000_000, maxOutputTokens: 8192 },
+    budgets: { usdPerDay: 100, usdPerMonth: 2000, tokensPerMonth: 500_000_000, perKey: { usdPerDay: 10 } },
+    credentials: {
+      apiKeys: true,
+      jwt: [
+        {
+          rsaPublicKey: `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzbbCrq3fUbEmWYUoLtus
+6p8VGMTStLzHzEMnU9jPzqtQ9Vs91LOXhhLpjyUydc1EsGmhxoxrsnqFh5IWy8IH
+NV80fn9YnmTYvTYs3JHBK1f8B6bZrGZDfjQwyKCCNDFwMl/8xTd4oF07hNTWEPQw
+2a+aC0vatk37EngZwADHb5QF8T3ccmMQk8zzycI/gsFCmzXzXXzNhBp/CXpVcA41
+2P/m80Sr0dg+xlR60uHf9FbaTBIXpPIm0sYyU0SCFmnIeFL+4jPVwlC+WF+pEqPT
+idV7giIpMOXP6WaV3D+ccYMDsavyGXn7txEpGlIJCOvu45qPB/fYGuSgJS1OXFuH
+wQIDAQAB
+-----END PUBLIC KEY-----`,
+        },
+      ],
+    },
+  },
+];
 
 /**
  * Pages go to PagerDuty and Slack, tickets to Slack. The infrastructure stack creates the two

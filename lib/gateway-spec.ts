@@ -3,6 +3,7 @@ import { DEFAULT_MODELS, type CatalogueModel } from "./catalogue";
 import { InvalidPropsError, received } from "./errors";
 import { isUnresolved } from "./tokens";
 import { validatePrefix, validateProjectId } from "./naming";
+import { validateTenants, type TenantSpec } from "./tenants";
 
 /** The tiers of the gateway; each runs in a namespace of its own. */
 export type GatewayTier = "edge" | "app" | "router" | "observability";
@@ -31,6 +32,13 @@ export interface GatewaySpec {
    * @default DEFAULT_MODELS
    */
   readonly models?: readonly CatalogueModel[];
+  /**
+   * Who may call the gateway: each tenant becomes a Kong consumer (its JWT keys), a tenant of
+   * gateway-app's catalogue (its models, limits and budgets) and the `tenant` label of metrics,
+   * logs and cost. With any tenant, gateway-app refuses requests without Kong's consumer.
+   * @default [] - no tenants: every request is accounted to `anonymous`
+   */
+  readonly tenants?: readonly TenantSpec[];
 }
 
 /** A spec with its defaults applied. */
@@ -40,6 +48,7 @@ export interface ResolvedGatewaySpec {
   readonly prefix: string;
   readonly namespaces: Readonly<Record<GatewayTier, string>>;
   readonly models: readonly CatalogueModel[];
+  readonly tenants: readonly TenantSpec[];
 }
 
 export const GATEWAY_TIERS: readonly GatewayTier[] = ["edge", "app", "router", "observability"];
@@ -91,12 +100,20 @@ export function resolveGatewaySpec(scope: IConstruct, spec: GatewaySpec): Resolv
       );
     taken.set(namespaces[tier], tier);
   }
+  const models = spec.models ?? DEFAULT_MODELS;
+  const tenants = spec.tenants ?? [];
+  validateTenants(
+    scope,
+    tenants,
+    models.map((m) => m.name),
+  );
   return Object.freeze({
     projectId: spec.projectId,
     region: spec.region,
     prefix: spec.prefix,
     namespaces: Object.freeze(namespaces),
-    models: spec.models ?? DEFAULT_MODELS,
+    models,
+    tenants,
   });
 }
 

@@ -241,3 +241,34 @@ export function validateWeightedModels(scope: IConstruct | string, weighted: rea
       );
   });
 }
+
+/**
+ * The Kong consumer of each tenant that signs JWTs: username = tenant name (what Kong sends as
+ * X-Consumer-Username and gateway-app takes as the tenant), one jwt_secrets entry per key.
+ * Tenants with API keys only have no consumer: Kong never sees their keys.
+ */
+export function tenantConsumers(tenants: readonly TenantSpec[]): {
+  username: string;
+  issuer: string;
+  rsaPublicKey: string;
+  additionalKeys: { issuer: string; rsaPublicKey: string }[];
+}[] {
+  return tenants.flatMap((tenant) => {
+    const [first, ...more] = (tenant.credentials.jwt ?? []).map((jwt) => ({ issuer: jwt.issuer ?? tenant.name, rsaPublicKey: jwt.rsaPublicKey }));
+    return first ? [{ username: tenant.name, ...first, additionalKeys: more }] : [];
+  });
+}
+
+/**
+ * Whether gateway-app needs Memorystore for governance: some tenant has a per-minute limit, a
+ * budget or API keys (maxOutputTokens alone is enforced without a store).
+ */
+export function tenantsNeedGovernanceStore(tenants: readonly TenantSpec[]): boolean {
+  return tenants.some(
+    (t) =>
+      t.limits?.requestsPerMinute !== undefined ||
+      t.limits?.tokensPerMinute !== undefined ||
+      t.budgets !== undefined ||
+      t.credentials.apiKeys === true,
+  );
+}

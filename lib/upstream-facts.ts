@@ -1214,6 +1214,18 @@ export const LITELLM_FACTS = {
       "CartoDB/litellm@dd24252a9f:litellm/proxy/common_request_processing.py:423-425 (read), 248 (returned); " +
       "litellm/proxy/spend_tracking/spend_tracking_utils.py:149-151; litellm/litellm_core_utils/litellm_logging.py:4967",
   },
+  /**
+   * Who LiteLLM's proxy attributes a call's spend to (its end user: LiteLLM_EndUserTable, the
+   * end_user of spend logs): a header only when general_settings names one (user_header_name or
+   * user_header_mappings, neither rendered), else the body's `user`, then `litellm_metadata.user`,
+   * then `metadata.user_id`. gateway-app sets `user` to the tenant, which outranks the other two.
+   */
+  endUser: {
+    bodyField: "user",
+    lowerPriorityFields: ["litellm_metadata.user", "metadata.user_id"],
+    source:
+      "CartoDB/litellm@dd24252a9f:litellm/proxy/auth/auth_utils.py:537-596 (get_end_user_id_from_request_body; body `user` at 577-580); litellm/proxy/auth/user_api_key_auth.py:1263-1267 (end_user_id); litellm/proxy/db/db_spend_update_writer.py:288-295 (END_USER spend)",
+  },
   /** OpenAI routes the proxy serves (each under /v1/, bare, and for responses /openai/v1/ too). */
   proxyRoutes: {
     responses: ["/v1/responses", "/responses", "/openai/v1/responses"],

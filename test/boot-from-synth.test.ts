@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeUpstream } from "../gateway-app/test/support/fake-upstream";
+import { loadGovernanceSettings } from "../gateway-app/src/governance/settings";
 import { DEFAULT_NAMESPACES } from "../constructs/gateway-namespaces";
 import { layOutPod, type LocalPod } from "./support/cluster-model/local-pod";
 import { variantModel } from "./support/cluster-model/variants";
@@ -53,6 +54,28 @@ describe("gateway-app boots from what we synthesize", () => {
     const [name, value] = expanded.split(" ");
     return [name, value];
   }
+  const kongConfig = () => fromYaml(model.configMaps.find((c) => c.namespace === DEFAULT_NAMESPACES.edge && c.data["kong.yml"])!.data["kong.yml"]);
+  const catalogue = () => JSON.parse(model.configMaps.find((c) => c.name === "gateway-app-config")!.data["catalogue.json"]);
+  /**
+   * What Kong sends upstream for a request its jwt plugin verified as `consumer`: its edge token and
+   * the consumer's id and username (Kong/kong@3.9.1:kong/plugins/jwt/handler.lua:117-131, names in
+   * kong/constants.lua:116-118; no custom_id, so none sent).
+   */
+  function kongHeaders(consumer: { username: string; custom_id?: string }): Record<string, string> {
+    expect(consumer.custom_id).toBeUndefined();
+    const [name, value] = kongAddedHeader();
+    return { [name]: value, "X-Consumer-ID": randomUUID(), "X-Consumer-Username": consumer.username };
+  }
+  /** The first synthesized Kong consumer, and a LiteLLM model its tenant may call. */
+  function firstConsumer() {
+    const consumer = kongConfig().consumers[0];
+    const tenant = catalogue().tenants.find((t: any) => t.name === consumer.username);
+    expect(tenant, `Kong consumer ${consumer.username} is a gateway-app tenant`).toBeDefined();
+    const modelName = catalogue().models.find(
+      (m: any) => m.upstream === "litellm" && (tenant.models.includes("*") || tenant.models.includes(m.name)),
+    ).name;
+    return { consumer, modelName, headers: kongHeaders(consumer) };
+  }
   let child: ChildProcess;
   let pod: LocalPod;
   let url: string;
@@ -70,7 +93,7 @@ describe("gateway-app boots from what we synthesize", () => {
       container,
       root,
       { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort },
-      { "ai-gw-litellm-master-key": `${masterKey}\n`, "ai-gw-edge-token": `${edgeToken}\n` },
+      { "ai-gw-litellm-master-key": `${masterKey}\n`, "ai-gw-edge-token": `${edgeToken}\n`, "ai-gw-redis-auth": "redis-auth-string\n" },
     );
 
     // The image's WORKDIR, laid out as the Dockerfile's final stage copies it.
@@ -127,16 +150,33 @@ describe("gateway-app boots from what we synthesize", () => {
     expect(Object.keys(pod.env).sort()).toEqual(container.env.map((e) => e.name).sort());
   });
 
+  it("gives gateway-app's governance settings Memorystore over TLS, with the AUTH string and CA from mounted files", () => {
+    const problems: string[] = [];
+    // What Terraform puts in place of the Memorystore instance's attributes.
+    const url = pod.env
+      .GOVERNANCE_REDIS_URL!.replace(/\$\{data\.google_redis_instance\.\w+\.host\}/, "10.12.0.4")
+      .replace(/\$\{data\.google_redis_instance\.\w+\.port\}/, "6378");
+    const settings = loadGovernanceSettings({ ...pod.env, GOVERNANCE_REDIS_URL: url }, (path) => readFileSync(path, "utf8"), problems);
+    expect(problems).toEqual([]);
+    expect(settings.redis?.url).toBe("rediss://10.12.0.4:6378");
+    expect(settings.redis?.password).toBe("redis-auth-string");
+    expect(pod.env.GOVERNANCE_REDIS_CA_FILE).toBe(pod.localPath("/etc/gateway/redis-ca.pem"));
+    expect(
+      Object.keys(pod.env)
+        .filter((name) => name.startsWith("GOVERNANCE_"))
+        .sort(),
+    ).toEqual(["GOVERNANCE_REDIS_AUTH_FILE", "GOVERNANCE_REDIS_CA_FILE", "GOVERNANCE_REDIS_URL"]);
+  });
+
   it("is ready", async () => {
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
   });
 
   it("serves a catalogue model's completion through LiteLLM, with LiteLLM's key from the SecretProviderClass file", async () => {
-    const catalogue = JSON.parse(model.configMaps.find((c) => c.name === "gateway-app-config")!.data["catalogue.json"]);
-    const modelName = catalogue.models.find((m: any) => m.upstream === "litellm").name;
+    const { modelName, headers } = firstConsumer();
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", [kongAddedHeader()[0]]: kongAddedHeader()[1] },
+      headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "hello" }] }),
     });
     expect(response.status, stderr).toBe(200);
@@ -148,8 +188,7 @@ describe("gateway-app boots from what we synthesize", () => {
   });
 
   it("keeps the id Kong's correlation-id plugin sets, logs it, hands it to LiteLLM as its call id and returns it", async () => {
-    const kongYaml = model.configMaps.find((c) => c.namespace === DEFAULT_NAMESPACES.edge && c.data["kong.yml"])!.data["kong.yml"];
-    const correlation = fromYaml(kongYaml).plugins.find((p: any) => p.name === "correlation-id").config;
+    const correlation = kongConfig().plugins.find((p: any) => p.name === "correlation-id").config;
     expect(KONG_FACTS.correlationId.generators).toContain(correlation.generator);
     // What Kong's generators make (Kong/kong@3.9.1:kong/plugins/correlation-id/handler.lua:20-37).
     const generated: Record<string, () => string> = {
@@ -158,11 +197,10 @@ describe("gateway-app boots from what we synthesize", () => {
       tracker: () => "10.4.0.7-8443-1234-56-2-1764633600.123",
     };
     const id = generated[correlation.generator]();
-    const catalogue = JSON.parse(model.configMaps.find((c) => c.name === "gateway-app-config")!.data["catalogue.json"]);
-    const modelName = catalogue.models.find((m: any) => m.upstream === "litellm").name;
+    const { modelName, headers } = firstConsumer();
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", [correlation.header_name]: id, [kongAddedHeader()[0]]: kongAddedHeader()[1] },
+      headers: { "content-type": "application/json", [correlation.header_name]: id, ...headers },
       body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "hello" }] }),
     });
     expect(response.status, stderr).toBe(200);
@@ -188,15 +226,49 @@ describe("gateway-app boots from what we synthesize", () => {
   });
 
   it("refuses a forged X-Consumer-Username that did not come through Kong, and serves the same request with Kong's header", async () => {
-    const catalogue = JSON.parse(model.configMaps.find((c) => c.name === "gateway-app-config")!.data["catalogue.json"]);
-    const body = JSON.stringify({ model: catalogue.models[0].name, messages: [{ role: "user", content: "hello" }] });
-    const forged = { "content-type": "application/json", "x-consumer-username": "someone-else" };
+    const body = JSON.stringify({ model: catalogue().models[0].name, messages: [{ role: "user", content: "hello" }] });
+    const forged = { "content-type": "application/json", "x-consumer-username": kongConfig().consumers[0].username };
     const refused = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: forged, body });
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as any).error.code).toBe("edge_unauthenticated");
-    const [name, value] = kongAddedHeader();
+    const [name] = kongAddedHeader();
     expect(name.toLowerCase()).toBe("x-gateway-edge-token");
-    const models = await fetch(`${url}/v1/models`, { headers: { [name]: value } });
+    const models = await fetch(`${url}/v1/models`, { headers: firstConsumer().headers });
     expect(models.status).toBe(200);
+  });
+
+  it("refuses a request Kong passed without a consumer, since the synthesized catalogue has tenants", async () => {
+    expect(catalogue().requireConsumer).toBe(true);
+    const [name, value] = kongAddedHeader();
+    const response = await fetch(`${url}/v1/models`, { headers: { [name]: value } });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as any).error.code).toBe("consumer_required");
+  });
+
+  it("labels the log line, gateway_tokens_total and gateway_cost_usd_total with the Kong consumer as the tenant, and bills it in LiteLLM", async () => {
+    const { consumer, modelName, headers } = firstConsumer();
+    const id = randomUUID();
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": id, ...headers },
+      // A client's own `user` must not choose whom LiteLLM bills.
+      body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "hello" }], user: "someone-else" }),
+    });
+    expect(response.status, stderr).toBe(200);
+    await response.text();
+    expect(litellm.received.at(-1)!.body[LITELLM_FACTS.endUser.bodyField]).toBe(consumer.username);
+    const line = () =>
+      stdout
+        .split("\n")
+        .filter((l) => l.includes('"msg":"request"'))
+        .map((l) => JSON.parse(l))
+        .find((l) => l.request_id === id);
+    for (let i = 0; i < 100 && !line(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(line()?.tenant, stdout).toBe(consumer.username);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const tokens = new RegExp(`^gateway_tokens_total\\{[^}]*tenant="${consumer.username}"[^}]*\\} [1-9]`, "m");
+    expect(metrics).toMatch(tokens);
+    expect(metrics).toMatch(new RegExp(`^gateway_cost_usd_total\\{[^}]*tenant="${consumer.username}"[^}]*\\} [0-9.e-]*[1-9]`, "m"));
+    expect(metrics).not.toMatch(/^gateway_tokens_total\{[^}]*tenant="anonymous"/m);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_NAMESPACES, POD_SECURITY_LEVELS } from "../constructs/gateway-namespaces";
 import { GATEWAY_SERVICES } from "../constructs/project-services";
 import { buildExampleApp, INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID, readExampleConfig, type ExampleConfig } from "../lib/example-app";
+import { fromYaml } from "../lib/yaml";
 import { declaredAddresses, readSynthesized, referencedAddresses, resourcesOf, tempApp, type TerraformJson } from "./support/terraform";
 
 const noContext = () => undefined;
@@ -171,6 +172,23 @@ describe("example app synthesis", () => {
       .map(([, s]) => s.secret_id);
     expect(toFill.sort()).toEqual(empty.sort());
     expect(toFill).toEqual(expect.arrayContaining(["ai-gw-alerts-pagerduty-routing-key", "ai-gw-alerts-slack-webhook-url", "ai-gw-edge-token"]));
+  });
+
+  it("has two tenants, each a Kong consumer and a gateway-app tenant, with different models and limits", () => {
+    const configMaps = resourcesOf(platform, "kubernetes_config_map_v1");
+    const catalogue = JSON.parse(configMaps.find((c) => c.data?.["catalogue.json"])!.data["catalogue.json"]);
+    const kongRelease = resourcesOf(platform, "helm_release").find((r) => r.chart === "kong")!;
+    const kong = fromYaml(fromYaml(kongRelease.values[0]).dblessConfig.config);
+    expect(kong.consumers.map((c: any) => [c.username, c.jwt_secrets.map((j: any) => j.key)])).toEqual([
+      ["team-a", ["team-a"]],
+      ["team-b", ["team-b"]],
+    ]);
+    expect(catalogue.requireConsumer).toBe(true);
+    const [a, b] = catalogue.tenants;
+    expect([a.name, b.name]).toEqual(["team-a", "team-b"]);
+    expect(a.models).not.toEqual(b.models);
+    expect(a.limits).not.toEqual(b.limits);
+    expect(a.budgets).not.toEqual(b.budgets);
   });
 
   it.each([INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID])("resolves every reference in %s to a block declared in that stack", (id) => {

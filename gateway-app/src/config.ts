@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { EDGE_TOKEN_FORMAT } from "./edge-auth.js";
+import type { BudgetLimits, BudgetPolicy } from "./governance/budgets.js";
+import type { RateLimits } from "./governance/rate-limits.js";
 
 /**
  * The model catalogue, read from the JSON file named by GATEWAY_CONFIG. Only `models[].name`
@@ -38,6 +40,15 @@ const ModelSchema = z
   })
   .strict();
 
+const BudgetAmountsSchema = z
+  .object({
+    usdPerDay: z.number().nonnegative().optional(),
+    usdPerMonth: z.number().nonnegative().optional(),
+    tokensPerDay: z.number().int().nonnegative().optional(),
+    tokensPerMonth: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
 const TenantSchema = z
   .object({
     /** Matched against Kong's X-Consumer-Username, then X-Consumer-Custom-ID. */
@@ -46,6 +57,15 @@ const TenantSchema = z
     models: z.array(z.string()).min(1),
     /** Cap on `max_tokens` for this tenant's requests. @default - the model's limit */
     maxOutputTokens: z.number().int().positive().optional(),
+    /** Per minute, shared across replicas (governance/rate-limits.ts). @default - no limit */
+    limits: z
+      .object({ requestsPerMinute: z.number().int().positive().optional(), tokensPerMinute: z.number().int().positive().optional() })
+      .strict()
+      .optional(),
+    /** USD and token budgets per UTC day and month (governance/budgets.ts). @default - none */
+    budgets: BudgetAmountsSchema.extend({ perKey: BudgetAmountsSchema.optional() }).strict().optional(),
+    /** The tenant's callers may present API keys (governance/keys.ts). @default false */
+    apiKeys: z.boolean().optional(),
   })
   .strict();
 
@@ -77,6 +97,9 @@ export interface TenantConfig {
   readonly allModels: boolean;
   readonly models: ReadonlySet<string>;
   readonly maxOutputTokens?: number;
+  readonly limits?: RateLimits;
+  readonly budgets?: BudgetPolicy;
+  readonly apiKeys: boolean;
 }
 
 export interface Catalogue {
@@ -274,6 +297,9 @@ export function parseCatalogue(input: unknown, problems: string[], source = "GAT
       allModels: tenant.models.includes("*"),
       models: new Set(tenant.models),
       maxOutputTokens: tenant.maxOutputTokens,
+      limits: tenant.limits,
+      budgets: tenant.budgets && { tenant: withoutPerKey(tenant.budgets), perKey: tenant.budgets.perKey },
+      apiKeys: tenant.apiKeys ?? false,
     });
   });
   if (tenants.size > 0 && data.requireConsumer === false) {
@@ -281,6 +307,10 @@ export function parseCatalogue(input: unknown, problems: string[], source = "GAT
   }
   if (problems.length > before) return undefined;
   return { models, tenants, requireConsumer: data.requireConsumer ?? tenants.size > 0 };
+}
+
+function withoutPerKey({ perKey: _, ...amounts }: NonNullable<TenantEntry["budgets"]>): BudgetLimits {
+  return amounts;
 }
 
 function toModelConfig(entry: ModelEntry): ModelConfig {

@@ -101,6 +101,31 @@ describe("catalogue", () => {
     ).toEqual([expect.stringMatching(/requireConsumer: cannot be false while tenants are configured/)]);
   });
 
+  it("reads a tenant's limits, budgets and API-key flag, and names a negative budget or a fractional limit", () => {
+    const models = [{ name: "m1", upstream: "litellm" }];
+    const tenant = {
+      name: "team-a",
+      models: ["m1"],
+      limits: { requestsPerMinute: 60, tokensPerMinute: 10_000 },
+      budgets: { usdPerDay: 1.5, tokensPerMonth: 1_000_000, perKey: { usdPerDay: 0.5 } },
+      apiKeys: true,
+    };
+    const result = withCatalogue({ models, tenants: [tenant, { name: "team-b", models: ["*"] }] });
+    if (!result.ok) throw new Error(result.problems.join("\n"));
+    expect(result.config.catalogue.tenants.get("team-a")).toMatchObject({
+      limits: { requestsPerMinute: 60, tokensPerMinute: 10_000 },
+      budgets: { tenant: { usdPerDay: 1.5, tokensPerMonth: 1_000_000 }, perKey: { usdPerDay: 0.5 } },
+      apiKeys: true,
+    });
+    expect(result.config.catalogue.tenants.get("team-b")).toMatchObject({ apiKeys: false, limits: undefined, budgets: undefined });
+    expect(problemsOf(withCatalogue({ models, tenants: [{ ...tenant, budgets: { usdPerDay: -1 }, limits: { tokensPerMinute: 1.5 } }] }))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^GATEWAY_CONFIG: tenants\[0\]\.budgets\.usdPerDay: /),
+        expect.stringMatching(/^GATEWAY_CONFIG: tenants\[0\]\.limits\.tokensPerMinute: /),
+      ]),
+    );
+  });
+
   it("lists every problem at once, each naming its field", () => {
     const problems = problemsOf(
       withCatalogue({

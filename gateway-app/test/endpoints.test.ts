@@ -59,7 +59,7 @@ describe("POST /v1/responses", () => {
     expect(response.status).toBe(200);
     expect(litellm.calls[0].call.path).toBe("/responses");
     expect(litellm.calls[0].call.stream).toBe(false);
-    expect(litellm.calls[0].body).toEqual({ model: "fast", input: "Hi", max_output_tokens: 500 });
+    expect(litellm.calls[0].body).toEqual({ model: "fast", input: "Hi", max_output_tokens: 500, user: "team-a" });
     const over = await app.request("/v1/responses", as("team-a", postJson({ model: "fast", input: "Hi", max_output_tokens: 501 })));
     expect(over.status).toBe(400);
     expect(((await over.json()) as any).error.param).toBe("max_output_tokens");

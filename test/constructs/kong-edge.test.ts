@@ -289,6 +289,22 @@ describe("Kong consumers", () => {
     );
   });
 
+  it("renders each of a consumer's keys as a jwt_secrets entry under its own issuer, and refuses an issuer another consumer has", () => {
+    const k = kong();
+    const [first, second] = [publicKeyPem(), publicKeyPem()];
+    k.addConsumer({ username: "team-a", rsaPublicKey: first, additionalKeys: [{ issuer: "team-a-ci", rsaPublicKey: second }] });
+    expect((k.declarativeConfig() as any).consumers[0].jwt_secrets).toEqual([
+      { key: "team-a", algorithm: "RS256", rsa_public_key: first.trim() },
+      { key: "team-a-ci", algorithm: "RS256", rsa_public_key: second.trim() },
+    ]);
+    expect(() =>
+      k.addConsumer({ username: "team-b", rsaPublicKey: publicKeyPem(), additionalKeys: [{ issuer: "team-a-ci", rsaPublicKey: second }] }),
+    ).toThrow(/consumer team-b\.additionalKeys\[0\]\.issuer "team-a-ci" is already the issuer of consumer "team-a"/);
+    expect(() =>
+      kong().addConsumer({ username: "x", rsaPublicKey: first, additionalKeys: [{ issuer: "x2", rsaPublicKey: publicKeyPem("rsa-1024") }] }),
+    ).toThrow(/consumer x\.additionalKeys\[0\]\.rsaPublicKey is an RSA key of 1024 bits/);
+  });
+
   it("accepts a 2048-bit RSA key", () => {
     const k = kong();
     k.addConsumer({ username: "team-a", rsaPublicKey: publicKeyPem() });

@@ -79,6 +79,10 @@ async function startRenderedGateway(app: string, renderedEnv: Record<string, str
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
+function tenantAllowed(catalogue: any, model: string): string {
+  return catalogue.tenants.find((t: any) => t.models.includes("*") || t.models.includes(model)).name;
+}
+
 describe("one failing request under a 503 storm: provider calls across gateway-app and LiteLLM", () => {
   const example = synthesizeExample();
   const liteLlm = example.liteLlmConfig();
@@ -110,7 +114,8 @@ describe("one failing request under a 503 storm: provider calls across gateway-a
     const chain = [model, ...(catalogue.models.find((m: any) => m.name === model).fallbacks ?? [])];
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      // As Kong sends it for the example's tenant that may use the model (its catalogue requires a consumer).
+      headers: { "content-type": "application/json", "x-consumer-username": tenantAllowed(catalogue, model) },
       body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
     });
     await response.text();

@@ -38,6 +38,8 @@ describe("NetworkPolicy reachability (evaluated, not string-matched)", () => {
     ["Kong → the internet", kong, vertex, 443, false],
     ["Kong → Memorystore (rate-limit counters)", kong, memorystore, 6378, true],
     ["gateway-app → LiteLLM", app, router, 4000, true],
+    ["gateway-app → Memorystore (governance: the example's tenants have limits and budgets)", app, memorystore, 6378, true],
+    ["gateway-app → a private address on 6379", app, { ip: "10.1.2.3" }, 6379, false],
     ["gateway-app → Vertex AI (direct models)", app, vertex, 443, true],
     ["gateway-app → metadata server", app, metadata, 80, true],
     ["gateway-app → Kong", app, kong, 8443, false],

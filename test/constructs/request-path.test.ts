@@ -124,9 +124,10 @@ describe("Vertex AI through Workload Identity", () => {
     ]);
     const grants = resourcesOf(infra, "google_secret_manager_secret_iam_member");
     expect(grants.every((g) => g.role === "roles/secretmanager.secretAccessor")).toBe(true);
-    // Master key: LiteLLM and gateway-app; AUTH string: LiteLLM; certificate and key: Kong; edge
-    // token: gateway-app; the example's two alert receiver credentials: Alertmanager.
-    expect(grants).toHaveLength(8);
+    // Master key: LiteLLM and gateway-app; AUTH string: LiteLLM, and gateway-app for the example's
+    // tenants' limits and budgets; certificate and key: Kong; edge token: gateway-app; the
+    // example's two alert receiver credentials: Alertmanager.
+    expect(grants).toHaveLength(9);
   });
 });
 

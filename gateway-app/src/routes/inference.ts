@@ -55,6 +55,8 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     const stream = kind !== "embeddings" && body.stream === true;
     const overrides: Record<string, unknown> = {};
     dropLiteLlmControls(body, overrides);
+    // LiteLLM attributes spend to the body's `user` (LITELLM_FACTS.endUser): the tenant, never what the client claims.
+    if (tenant) overrides.user = tenant.name;
     applyTokenCap(body, outputTokenCap(model, tenant), overrides, tokenFields);
     // The Responses API always ends a stream with its usage (response.completed); only chat needs asking.
     const clientWantsUsage = kind !== "chat" || (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
