@@ -1224,7 +1224,8 @@ export const LITELLM_FACTS = {
     bodyField: "user",
     lowerPriorityFields: ["litellm_metadata.user", "metadata.user_id"],
     source:
-      "CartoDB/litellm@dd24252a9f:litellm/proxy/auth/auth_utils.py:537-596 (get_end_user_id_from_request_body; body `user` at 577-580); litellm/proxy/auth/user_api_key_auth.py:1263-1267 (end_user_id); litellm/proxy/db/db_spend_update_writer.py:288-295 (END_USER spend)",
+      "CartoDB/litellm@dd24252a9f:litellm/proxy/auth/auth_utils.py:537-596 (get_end_user_id_from_request_body; body `user` at 577-580); " +
+      "litellm/proxy/auth/user_api_key_auth.py:1263-1267 (end_user_id); litellm/proxy/db/db_spend_update_writer.py:288-295 (END_USER spend)",
   },
   /** OpenAI routes the proxy serves (each under /v1/, bare, and for responses /openai/v1/ too). */
   proxyRoutes: {

@@ -245,7 +245,7 @@ describe("gateway-app boots from what we synthesize", () => {
     expect(((await response.json()) as any).error.code).toBe("consumer_required");
   });
 
-  it("labels the log line, gateway_tokens_total and gateway_cost_usd_total with the Kong consumer as the tenant, and bills it in LiteLLM", async () => {
+  it("labels the log line, gateway_tokens_total and gateway_cost_usd_total with the Kong consumer as tenant, and bills it in LiteLLM", async () => {
     const { consumer, modelName, headers } = firstConsumer();
     const id = randomUUID();
     const response = await fetch(`${url}/v1/chat/completions`, {
