@@ -268,6 +268,8 @@ export const chartsRender: Invariant = (model) => [...model.chartFailures];
 
 const FILE_PATH = /(?<![\w:/.${}-])\/(?:[\w.-]+\/)+[\w.-]+/g;
 const RUNTIME_PATHS = /^\/(dev|proc|tmp|opt|usr|bin)\//;
+/** PEM blocks (consumers' public keys in Kong's config): their base64 can read like a path. */
+const PEM_BLOCK = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
 
 /**
  * Every file a container names (in its env, command, or a mounted config file) lies under one
@@ -286,7 +288,7 @@ export const namedFilesAreMounted: Invariant = (model) =>
         return cm ? Object.values(cm.data) : [];
       });
       const texts = [...c.env.map((e) => e.value ?? ""), ...c.command, ...c.args, ...mountedConfig];
-      const paths = new Set(texts.flatMap((t) => t.match(FILE_PATH) ?? []).filter((p) => !RUNTIME_PATHS.test(p)));
+      const paths = new Set(texts.flatMap((t) => t.replace(PEM_BLOCK, "").match(FILE_PATH) ?? []).filter((p) => !RUNTIME_PATHS.test(p)));
       return [...paths].flatMap((path) => {
         const mount = c.volumeMounts.find((m) => path.startsWith(m.mountPath.endsWith("/") ? m.mountPath : `${m.mountPath}/`));
         if (!mount)
