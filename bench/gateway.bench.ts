@@ -6,13 +6,12 @@
 // take RSS past the pod's 512 Mi, the excess answered 503. BENCH_BASELINE_REF=<git rev> adds that
 // revision's gateway as a target taking turns with this one, for an interleaved A/B.
 import { execFileSync } from "node:child_process";
-import http from "node:http";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { memoryOf, startNode, type Started } from "./support/processes";
-import { median, printTable } from "./support/measure";
+import { median, printTable, sequentialLatency } from "./support/measure";
 
 const ROOT = join(__dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -38,49 +37,6 @@ async function load(port: number, connections: number, body: string, seconds = S
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`port ${port}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
-
-/**
- * Median time over sequential requests, one keep-alive connection per target, in ms: to the
- * first body byte, or to the end of the response. Sub-millisecond resolution, unlike
- * autocannon's. The targets take turns request by request, so noise hits them alike.
- */
-async function sequentialLatency(
-  ports: Record<string, number>,
-  body: string,
-  until: "first-byte" | "end",
-  samples = TTFB_SAMPLES,
-): Promise<Record<string, number>> {
-  const agents = Object.fromEntries(Object.keys(ports).map((name) => [name, new http.Agent({ keepAlive: true, maxSockets: 1 })]));
-  const times: Record<string, number[]> = Object.fromEntries(Object.keys(ports).map((name) => [name, []]));
-  const once = (name: string) =>
-    new Promise<number>((resolve, reject) => {
-      const started = process.hrtime.bigint();
-      const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
-      const req = http.request(
-        {
-          host: "127.0.0.1",
-          port: ports[name],
-          path: "/v1/chat/completions",
-          method: "POST",
-          agent: agents[name],
-          headers: { "content-type": "application/json" },
-        },
-        (res) => {
-          if (until === "first-byte") res.once("data", () => resolve(elapsed()));
-          else res.once("end", () => resolve(elapsed()));
-          res.resume();
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    });
-  for (let i = 0; i < samples; i++) {
-    for (const name of Object.keys(ports)) times[name].push(await once(name));
-  }
-  for (const agent of Object.values(agents)) agent.destroy();
-  // The first tenth warms connections and code paths.
-  return Object.fromEntries(Object.entries(times).map(([name, t]) => [name, median(t.slice(Math.floor(samples / 10)))]));
 }
 
 /**
@@ -196,8 +152,8 @@ async function main() {
       }
     }
     const ports = Object.fromEntries(Object.entries(targets).map(([name, target]) => [name, target.port]));
-    const ttfb = await sequentialLatency(ports, streamBody, "first-byte");
-    const latency = await sequentialLatency(ports, jsonBody, "end");
+    const ttfb = await sequentialLatency(ports, { body: streamBody, until: "first-byte", samples: TTFB_SAMPLES });
+    const latency = await sequentialLatency(ports, { body: jsonBody, until: "end", samples: TTFB_SAMPLES });
 
     // RSS is compared in the same state before and after: 2 s after the same load. Right after
     // the quiet latency runs V8 has shrunk its young generation, and that regrowth (~7 MiB)

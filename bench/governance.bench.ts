@@ -3,13 +3,12 @@
 // admits budgets and limits in one Redis round trip (TLS + AUTH, as Memorystore) and settles after
 // the response. Targets (#14 §8): added p50 at 1 connection <= 0.3 ms; JSON throughput at 50
 // connections >= 0.8x of off; no RSS growth over the soak.
-import http from "node:http";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { KeyStore } from "../gateway-app/src/governance/keys";
 import { createRedis, whenReady } from "../gateway-app/src/governance/redis";
 import { startRedis } from "../gateway-app/test/support/redis-server";
-import { median, printTable } from "./support/measure";
+import { median, printTable, sequentialLatency } from "./support/measure";
 import { memoryOf, type Started, startNode } from "./support/processes";
 
 const ROOT = join(__dirname, "..");
@@ -33,35 +32,6 @@ async function load(port: number, key: string, connections: number, seconds = SE
   return result.requests.average;
 }
 
-/** Median end-to-end time of sequential requests on one keep-alive connection per target, in ms. */
-async function sequentialLatency(ports: Record<string, number>, key: string): Promise<Record<string, number>> {
-  const agents = Object.fromEntries(Object.keys(ports).map((n) => [n, new http.Agent({ keepAlive: true, maxSockets: 1 })]));
-  const times: Record<string, number[]> = Object.fromEntries(Object.keys(ports).map((n) => [n, []]));
-  const once = (name: string) =>
-    new Promise<number>((resolve, reject) => {
-      const started = process.hrtime.bigint();
-      const req = http.request(
-        {
-          host: "127.0.0.1",
-          port: ports[name],
-          path: "/v1/chat/completions",
-          method: "POST",
-          agent: agents[name],
-          headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-        },
-        (res) => {
-          res.once("end", () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
-          res.resume();
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    });
-  for (let i = 0; i < SAMPLES; i++) for (const name of Object.keys(ports)) times[name].push(await once(name));
-  for (const agent of Object.values(agents)) agent.destroy();
-  return Object.fromEntries(Object.entries(times).map(([n, t]) => [n, median(t.slice(Math.floor(SAMPLES / 10)))]));
-}
-
 async function main() {
   const redis = await startRedis({ durable: false });
   const admin = createRedis(redis.settings);
@@ -79,7 +49,8 @@ async function main() {
     const rounds: Record<string, number[]> = { off: [], on: [] };
     for (let round = 0; round < ROUNDS; round++) for (const [name, t] of Object.entries(targets)) rounds[name].push(await load(t.port, key, 50));
     const ratios = rounds.on.map((rps, i) => rps / rounds.off[i]);
-    const latency = await sequentialLatency(Object.fromEntries(Object.entries(targets).map(([n, t]) => [n, t.port])), key);
+    const ports = Object.fromEntries(Object.entries(targets).map(([n, t]) => [n, t.port]));
+    const latency = await sequentialLatency(ports, { body, until: "end", samples: SAMPLES, headers: { authorization: `Bearer ${key}` } });
 
     const on = targets.on;
     await load(on.port, key, 50, 10);
