@@ -268,8 +268,16 @@ function resourcesByConstruct(stack: SynthesizedStack): unknown[][] {
   return [...counts.entries()].sort(([a], [b]) => compareOrdinal(a, b)).map(([key, count]) => [...key.split("\u0000"), count]);
 }
 
+/** A release's values, parsed and resolved once per synthesized resource: four sections read them. */
+const resolvedValues = new WeakMap<Record<string, any>, Record<string, any>>();
+
 function valuesOf(stack: SynthesizedStack, config: Record<string, any>): Record<string, any> {
-  return (stack.resolve(helmReleaseValues(config) ?? {}) ?? {}) as Record<string, any>;
+  let values = resolvedValues.get(config);
+  if (!values) {
+    values = (stack.resolve(helmReleaseValues(config) ?? {}) ?? {}) as Record<string, any>;
+    resolvedValues.set(config, values);
+  }
+  return values;
 }
 
 const helmReleasesOf = (stack: SynthesizedStack) =>
