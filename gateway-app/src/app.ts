@@ -38,16 +38,18 @@ export interface AppDeps {
   readonly edgeToken?: string;
 }
 
-/** The methods each route answers (GET routes answer HEAD too), for 405's `Allow`. */
-const ROUTE_METHODS: Readonly<Record<string, string>> = {
-  "/v1/chat/completions": "POST",
-  "/v1/embeddings": "POST",
-  "/v1/responses": "POST",
-  "/v1/models": "GET, HEAD",
-  "/v1/models/:id{.+}": "GET, HEAD",
-  "/healthz": "GET, HEAD",
-  "/readyz": "GET, HEAD",
-};
+/**
+ * For 405's `Allow`: the methods registered on each route so far (GET routes answer HEAD too),
+ * read from the app itself so the header cannot drift from the routes.
+ */
+function allowedMethods(app: Hono<GatewayEnv>): Map<string, string> {
+  const byPath = new Map<string, string[]>();
+  for (const { path, method } of app.routes) {
+    if (method === "ALL") continue; // middleware
+    byPath.set(path, [...(byPath.get(path) ?? []), method, ...(method === "GET" ? ["HEAD"] : [])]);
+  }
+  return new Map([...byPath].map(([path, methods]) => [path, methods.join(", ")]));
+}
 
 /** The gateway's HTTP app: no I/O of its own, everything it touches is injected. */
 export function createApp(deps: AppDeps): Hono<GatewayEnv> {
@@ -86,7 +88,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.get("/v1/models/:id{.+}", retrieveModel(deps.catalogue));
   app.get("/healthz", (c) => sendJson(c, 200, { status: "ok" }));
   app.get("/readyz", (c) => (isReady() ? sendJson(c, 200, { status: "ready" }) : sendJson(c, 503, { status: "draining" })));
-  for (const [path, allow] of Object.entries(ROUTE_METHODS)) {
+  for (const [path, allow] of allowedMethods(app)) {
     app.all(path, (c) => {
       throw new GatewayError("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}; use ${allow}`, { headers: { allow } });
     });
