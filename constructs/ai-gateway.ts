@@ -14,7 +14,7 @@ import { DEFAULT_MODELS, ModelCatalogue, type CatalogueModel } from "../lib/cata
 import { InvalidPropsError } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
 import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
-import { tenantConsumers, tenantsNeedGovernanceStore, validateTenants, type TenantSpec } from "../lib/tenants";
+import { tenantConsumers, tenantsNeedGovernanceStore, validateTenants, type TenantSpec, type WeightedModel } from "../lib/tenants";
 import { guardRenderedValues } from "../lib/synth-guard";
 
 export interface AiGatewayProps {
@@ -89,9 +89,13 @@ const KONG_EDGE_TOKEN_SECRET = { name: "kong-edge-token", key: "token" } as cons
 /** The shared catalogue both stacks render from. */
 export function gatewayCatalogue(
   scope: Construct,
-  options: { projectId: string; region: string; models?: readonly CatalogueModel[] },
+  options: { projectId: string; region: string; models?: readonly CatalogueModel[]; weightedModels?: readonly WeightedModel[] },
 ): ModelCatalogue {
-  return new ModelCatalogue(scope, options.models ?? DEFAULT_MODELS, { vertexProject: options.projectId, vertexLocation: options.region });
+  return new ModelCatalogue(scope, options.models ?? DEFAULT_MODELS, {
+    vertexProject: options.projectId,
+    vertexLocation: options.region,
+    weightedModels: options.weightedModels,
+  });
 }
 
 /**
@@ -116,11 +120,7 @@ export class AiGateway extends Construct {
     const ns = props.namespaces.refs;
     this.catalogue = props.catalogue ?? gatewayCatalogue(this, props);
     const tenants = props.tenants ?? [];
-    validateTenants(
-      this,
-      tenants,
-      this.catalogue.models.map((m) => m.name),
-    );
+    validateTenants(this, tenants, this.catalogue.publicNames);
     if (tenants.length > 0 && (props.consumers ?? []).length > 0)
       throw new InvalidPropsError(
         this,

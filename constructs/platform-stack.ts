@@ -61,7 +61,7 @@ export class PlatformStack extends TerraformStack {
       prefix: spec.prefix,
       namespaces: this.namespaces,
       controlPlaneCidr: this.access.clusterData.privateClusterConfig.get(0).masterIpv4CidrBlock,
-      catalogue: gatewayCatalogue(this, { ...location, models: spec.models }),
+      catalogue: gatewayCatalogue(this, { ...location, models: spec.models, weightedModels: spec.weightedModels }),
       tenants: spec.tenants,
     });
   }

@@ -1,6 +1,6 @@
 import type { IConstruct } from "constructs";
 import { InvalidPropsError, received } from "./errors";
-import type { TenantSpec } from "./tenants";
+import { validateWeightedModels, type TenantSpec, type WeightedModel } from "./tenants";
 
 /** LiteLLM provider routes we render. */
 export type ModelProvider = "vertex_ai" | "openai" | "anthropic";
@@ -89,6 +89,12 @@ export interface CatalogueOptions {
    * @default "us-central1"
    */
   readonly vertexLocation?: string;
+  /**
+   * Public names that split traffic across these models by weight (A/B), or pick the cheapest
+   * that meets a latency objective; gateway-app assigns the variant, LiteLLM never sees the name.
+   * @default [] - none: every public name is one model
+   */
+  readonly weightedModels?: readonly WeightedModel[];
 }
 
 /**
@@ -125,7 +131,8 @@ export const PROVIDER_KEY_ENV: Readonly<Record<Exclude<ModelProvider, "vertex_ai
   anthropic: "ANTHROPIC_API_KEY",
 };
 
-const PUBLIC_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$/;
+/** A public model name, as gateway-app's config.ts accepts it. */
+export const PUBLIC_MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$/;
 
 /**
  * The model catalogue, defined once and rendered into LiteLLM's `model_list` and fallbacks,
@@ -135,12 +142,20 @@ export class ModelCatalogue {
   readonly models: readonly CatalogueModel[];
   readonly vertexProject: string;
   readonly vertexLocation: string;
+  readonly weightedModels: readonly WeightedModel[];
 
   constructor(scope: IConstruct, models: readonly CatalogueModel[], options: CatalogueOptions) {
     validateCatalogue(scope, models);
+    this.weightedModels = options.weightedModels ?? [];
+    validateWeightedModels(scope, this.weightedModels, models);
     this.models = models;
     this.vertexProject = options.vertexProject;
     this.vertexLocation = options.vertexLocation ?? "us-central1";
+  }
+
+  /** Every name a client may send as `model` (and a tenant may list): the models' and the weighted ones'. */
+  get publicNames(): string[] {
+    return [...this.models.map((m) => m.name), ...this.weightedModels.map((w) => w.name)];
   }
 
   /** Providers whose keys must exist in Secret Manager. */
@@ -183,11 +198,13 @@ export class ModelCatalogue {
    */
   gatewayCatalogue(tenants: readonly TenantSpec[] = []): {
     models: Record<string, unknown>[];
+    weightedModels?: Record<string, unknown>[];
     tenants?: Record<string, unknown>[];
     requireConsumer?: true;
   } {
     return {
       ...this.gatewayModels(),
+      ...(this.weightedModels.length > 0 ? { weightedModels: this.weightedModels.map(gatewayWeightedModel) } : {}),
       ...(tenants.length > 0 ? { tenants: tenants.map(gatewayTenant), requireConsumer: true } : {}),
     };
   }
@@ -224,6 +241,17 @@ export class ModelCatalogue {
   }
 }
 
+/** A weighted model as gateway-app's catalogue reads it (gateway-app/src/routing/weighted.ts WeightedModelSchema). */
+function gatewayWeightedModel(entry: WeightedModel): Record<string, unknown> {
+  return compact({
+    name: entry.name,
+    variants: entry.variants.map((v) => ({ model: v.model, weight: v.weight })),
+    sticky: entry.sticky,
+    strategy: entry.strategy,
+    latencyObjective: entry.latencyObjective ? compact({ ...entry.latencyObjective }) : undefined,
+  });
+}
+
 /** A tenant as gateway-app's catalogue reads it (gateway-app/src/config.ts TenantSchema). */
 function gatewayTenant(tenant: TenantSpec): Record<string, unknown> {
   const { maxOutputTokens, ...limits } = tenant.limits ?? {};
@@ -245,7 +273,7 @@ export function validateCatalogue(scope: IConstruct, models: readonly CatalogueM
   const names = new Set<string>();
   models.forEach((model, index) => {
     const at = `models[${index}] (${model.name})`;
-    if (!PUBLIC_NAME.test(model.name))
+    if (!PUBLIC_MODEL_NAME.test(model.name))
       throw new InvalidPropsError(
         scope,
         `models[${index}].name`,

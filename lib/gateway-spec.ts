@@ -3,7 +3,7 @@ import { DEFAULT_MODELS, type CatalogueModel } from "./catalogue";
 import { InvalidPropsError, received } from "./errors";
 import { isUnresolved } from "./tokens";
 import { validatePrefix, validateProjectId } from "./naming";
-import { validateTenants, type TenantSpec } from "./tenants";
+import { validateTenants, validateWeightedModels, type TenantSpec, type WeightedModel } from "./tenants";
 
 /** The tiers of the gateway; each runs in a namespace of its own. */
 export type GatewayTier = "edge" | "app" | "router" | "observability";
@@ -39,6 +39,13 @@ export interface GatewaySpec {
    * @default [] - no tenants: every request is accounted to `anonymous`
    */
   readonly tenants?: readonly TenantSpec[];
+  /**
+   * Public model names that split traffic across `models` by weight (A/B testing, with stickiness
+   * per tenant or per a request header), or pick the cheapest model meeting a latency objective.
+   * Tenants may list these names in their `models`. See README "Weighted routing".
+   * @default [] - none: every public name is one model
+   */
+  readonly weightedModels?: readonly WeightedModel[];
 }
 
 /** A spec with its defaults applied. */
@@ -49,6 +56,7 @@ export interface ResolvedGatewaySpec {
   readonly namespaces: Readonly<Record<GatewayTier, string>>;
   readonly models: readonly CatalogueModel[];
   readonly tenants: readonly TenantSpec[];
+  readonly weightedModels: readonly WeightedModel[];
 }
 
 export const GATEWAY_TIERS: readonly GatewayTier[] = ["edge", "app", "router", "observability"];
@@ -102,11 +110,9 @@ export function resolveGatewaySpec(scope: IConstruct, spec: GatewaySpec): Resolv
   }
   const models = spec.models ?? DEFAULT_MODELS;
   const tenants = spec.tenants ?? [];
-  validateTenants(
-    scope,
-    tenants,
-    models.map((m) => m.name),
-  );
+  const weightedModels = spec.weightedModels ?? [];
+  validateWeightedModels(scope, weightedModels, models);
+  validateTenants(scope, tenants, [...models.map((m) => m.name), ...weightedModels.map((w) => w.name)]);
   return Object.freeze({
     projectId: spec.projectId,
     region: spec.region,
@@ -114,6 +120,7 @@ export function resolveGatewaySpec(scope: IConstruct, spec: GatewaySpec): Resolv
     namespaces: Object.freeze(namespaces),
     models,
     tenants,
+    weightedModels,
   });
 }
 

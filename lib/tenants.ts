@@ -1,4 +1,5 @@
 import type { IConstruct } from "constructs";
+import { PUBLIC_MODEL_NAME } from "./catalogue";
 import { InvalidPropsError, received } from "./errors";
 
 /**
@@ -60,16 +61,60 @@ export interface TenantCredentials {
   readonly apiKeys?: boolean;
 }
 
-/** A public model name that splits traffic across catalogue models by weight (A/B). */
+/**
+ * A public model name that splits traffic across catalogue models by weight (A/B). gateway-app
+ * assigns each request an arm (a variant), serves it with that model's own fallbacks and retries,
+ * and labels the request's metrics and log line with the arm (`variant`).
+ */
 export interface WeightedModel {
+  /** The public name clients send as `model`; not the name of a catalogue model. */
   readonly name: string;
-  /** Weights are whole percentages summing to 100. */
-  readonly variants: readonly { readonly model: string; readonly weight: number }[];
+  /** Catalogue models (at least two, each once) and their weights: whole percentages summing to 100. */
+  readonly variants: readonly WeightedVariant[];
   /**
    * What keeps a caller on one variant: "tenant" (every request of a tenant), or a request header
-   * (e.g. a user or session id). @default - each request drawn at random
+   * (e.g. a user or session id; its value is hashed, never logged). A sticky header that is absent
+   * falls back to the tenant, then to a random draw.
+   * @default - each request drawn at random
    */
   readonly sticky?: "tenant" | { readonly header: string };
+  /**
+   * "weights": every request drawn by the weights (and `sticky`). "cheapest-within-latency": the
+   * cheapest variant whose recent p95 latency meets `latencyObjective`, the weights while no
+   * variant is known to meet it (README "Weighted routing" says exactly how it decides).
+   * @default "weights"
+   */
+  readonly strategy?: "weights" | "cheapest-within-latency";
+  /** What "fast enough" means for `strategy: "cheapest-within-latency"`; required with it, refused without. @default - none */
+  readonly latencyObjective?: LatencyObjective;
+}
+
+export interface WeightedVariant {
+  /** A catalogue model's public name. */
+  readonly model: string;
+  /** Share of the traffic in whole percent, 1 to 100. */
+  readonly weight: number;
+}
+
+/** A latency objective over a window kept in each gateway-app replica's memory. */
+export interface LatencyObjective {
+  /** p95 a variant must meet for non-streamed requests: milliseconds to the whole answer. */
+  readonly p95Ms: number;
+  /** p95 a variant must meet for streams: milliseconds to the first token. @default - p95Ms */
+  readonly firstTokenP95Ms?: number;
+  /** How far back the p95 looks. @default 5 */
+  readonly windowMinutes?: number;
+  /** Samples a variant needs in the window before it is judged at all. @default 20 */
+  readonly minSamples?: number;
+  /** Share of requests still drawn by the weights, so that every variant keeps fresh samples. @default 10 */
+  readonly explorePercent?: number;
+}
+
+/** What validateWeightedModels needs of a catalogue model. */
+export interface WeightedCatalogueModel {
+  readonly name: string;
+  readonly mode?: "chat" | "embedding";
+  readonly prices?: { readonly inputPerMillionTokens?: number; readonly outputPerMillionTokens?: number };
 }
 
 const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -197,47 +242,146 @@ function validateCredentials(scope: IConstruct | string, at: string, tenant: Ten
 }
 
 /** Throws an InvalidPropsError naming the wrong field, e.g. `weightedModels[0].variants[1].weight`. */
-export function validateWeightedModels(scope: IConstruct | string, weighted: readonly WeightedModel[], modelNames: readonly string[]): void {
-  const known = new Set(modelNames);
+export function validateWeightedModels(
+  scope: IConstruct | string,
+  weighted: readonly WeightedModel[],
+  models: readonly WeightedCatalogueModel[],
+): void {
+  const known = new Map(models.map((m) => [m.name, m]));
   const names = new Set(weighted.map((w) => w.name));
   weighted.forEach((entry, index) => {
     const at = `weightedModels[${index}]`;
+    if (!PUBLIC_MODEL_NAME.test(entry.name))
+      throw new InvalidPropsError(
+        scope,
+        `${at}.name`,
+        `is not a valid model name ${received(entry.name)}`,
+        "use 1-128 letters, digits or . _ : / @ -",
+      );
     if (known.has(entry.name))
       throw new InvalidPropsError(scope, `${at}.name`, `"${entry.name}" is already a catalogue model`, "give the weighted model its own public name");
-    if (entry.variants.length < 2)
-      throw new InvalidPropsError(scope, `${at}.variants`, `has ${entry.variants.length} variant(s)`, "list at least two models to split between");
-    let sum = 0;
-    entry.variants.forEach((variant, v) => {
-      const field = `${at}.variants[${v}]`;
-      if (!known.has(variant.model)) {
-        const why = names.has(variant.model) ? "is itself a weighted model" : "names an unknown model";
-        throw new InvalidPropsError(scope, `${field}.model`, `${why} "${variant.model}"`, "use a catalogue model name");
-      }
-      if (entry.variants.findIndex((other) => other.model === variant.model) !== v)
-        throw new InvalidPropsError(scope, `${field}.model`, `"${variant.model}" is listed twice`, "list each model once and add up its weight");
-      if (!(Number.isInteger(variant.weight) && variant.weight > 0 && variant.weight <= 100))
-        throw new InvalidPropsError(
-          scope,
-          `${field}.weight`,
-          `must be a whole percentage from 1 to 100 ${received(variant.weight)}`,
-          "remove a variant that should get no traffic",
-        );
-      sum += variant.weight;
-    });
-    if (sum !== 100)
+    const first = weighted.findIndex((w) => w.name === entry.name);
+    if (first !== index)
       throw new InvalidPropsError(
         scope,
-        `${at}.variants`,
-        `weights sum to ${sum}`,
-        `make them sum to 100 (${entry.variants.map((v) => `${v.model}=${v.weight}`).join(", ")})`,
+        `${at}.name`,
+        `"${entry.name}" is already weightedModels[${first}]`,
+        "give every weighted model its own name",
       );
-    const sticky = entry.sticky;
-    if (sticky && sticky !== "tenant" && !HEADER_NAME.test(sticky.header))
+    validateVariants(scope, at, entry, known, names);
+    validateSticky(scope, at, entry);
+    validateStrategy(scope, at, entry, known);
+  });
+}
+
+function validateVariants(
+  scope: IConstruct | string,
+  at: string,
+  entry: WeightedModel,
+  known: ReadonlyMap<string, WeightedCatalogueModel>,
+  weightedNames: ReadonlySet<string>,
+): void {
+  if (entry.variants.length < 2)
+    throw new InvalidPropsError(scope, `${at}.variants`, `has ${entry.variants.length} variant(s)`, "list at least two models to split between");
+  let sum = 0;
+  entry.variants.forEach((variant, v) => {
+    const field = `${at}.variants[${v}]`;
+    if (!known.has(variant.model)) {
+      const why = weightedNames.has(variant.model) ? "is itself a weighted model" : "names an unknown model";
+      throw new InvalidPropsError(scope, `${field}.model`, `${why} "${variant.model}"`, "use a catalogue model name");
+    }
+    if (entry.variants.findIndex((other) => other.model === variant.model) !== v)
+      throw new InvalidPropsError(scope, `${field}.model`, `"${variant.model}" is listed twice`, "list each model once and add up its weight");
+    if (!(Number.isInteger(variant.weight) && variant.weight > 0 && variant.weight <= 100))
       throw new InvalidPropsError(
         scope,
-        `${at}.sticky.header`,
-        `is not an HTTP header name ${received(sticky.header)}`,
-        'use a token such as "x-session-id"',
+        `${field}.weight`,
+        `must be a whole percentage from 1 to 100 ${received(variant.weight)}`,
+        "remove a variant that should get no traffic",
+      );
+    sum += variant.weight;
+  });
+  if (sum !== 100)
+    throw new InvalidPropsError(
+      scope,
+      `${at}.variants`,
+      `weights sum to ${sum}`,
+      `make them sum to 100 (${entry.variants.map((v) => `${v.model}=${v.weight}`).join(", ")})`,
+    );
+  const modes = new Set(entry.variants.map((v) => known.get(v.model)?.mode ?? "chat"));
+  if (modes.size > 1)
+    throw new InvalidPropsError(
+      scope,
+      `${at}.variants`,
+      "mix chat and embedding models",
+      "split one kind of model: a client of the public name sends one kind of request",
+    );
+}
+
+function validateSticky(scope: IConstruct | string, at: string, entry: WeightedModel): void {
+  const sticky: unknown = entry.sticky;
+  if (sticky === undefined || sticky === "tenant") return;
+  const header = (sticky as { header?: unknown }).header;
+  if (typeof sticky !== "object" || typeof header !== "string")
+    throw new InvalidPropsError(
+      scope,
+      `${at}.sticky`,
+      `must be "tenant" or { header } ${received(sticky)}`,
+      'use "tenant" or { header: "x-session-id" }',
+    );
+  if (!HEADER_NAME.test(header))
+    throw new InvalidPropsError(scope, `${at}.sticky.header`, `is not an HTTP header name ${received(header)}`, 'use a token such as "x-session-id"');
+}
+
+function validateStrategy(scope: IConstruct | string, at: string, entry: WeightedModel, known: ReadonlyMap<string, WeightedCatalogueModel>): void {
+  const strategy = entry.strategy ?? "weights";
+  if (strategy !== "weights" && strategy !== "cheapest-within-latency")
+    throw new InvalidPropsError(scope, `${at}.strategy`, `is not a strategy ${received(strategy)}`, 'use "weights" or "cheapest-within-latency"');
+  const objective = entry.latencyObjective;
+  if (strategy === "weights") {
+    if (objective)
+      throw new InvalidPropsError(
+        scope,
+        `${at}.latencyObjective`,
+        'is set but strategy is "weights", which ignores it',
+        'set strategy: "cheapest-within-latency", or remove latencyObjective',
+      );
+    return;
+  }
+  if (!objective)
+    throw new InvalidPropsError(scope, `${at}.latencyObjective`, "is missing", "say what p95 a variant must meet, e.g. { p95Ms: 3000 }");
+  if (entry.sticky !== undefined)
+    throw new InvalidPropsError(
+      scope,
+      `${at}.sticky`,
+      'cannot be combined with strategy "cheapest-within-latency", which moves callers to whichever arm is cheapest and fast enough',
+      'remove sticky, or use strategy "weights"',
+    );
+  const bounds = {
+    p95Ms: [1, 3_600_000],
+    firstTokenP95Ms: [1, 3_600_000],
+    windowMinutes: [1, 60],
+    minSamples: [1, 10_000],
+    explorePercent: [0, 50],
+  } as const;
+  for (const [field, [min, max]] of Object.entries(bounds) as [keyof LatencyObjective, readonly [number, number]][]) {
+    const value = objective[field];
+    if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max))
+      throw new InvalidPropsError(
+        scope,
+        `${at}.latencyObjective.${field}`,
+        `must be a whole number from ${min} to ${max} ${received(value)}`,
+        field === "p95Ms" ? "give the objective in milliseconds" : `remove ${field} for its default`,
+      );
+  }
+  entry.variants.forEach((variant, v) => {
+    const prices = known.get(variant.model)?.prices;
+    if (prices?.inputPerMillionTokens === undefined && prices?.outputPerMillionTokens === undefined)
+      throw new InvalidPropsError(
+        scope,
+        `${at}.variants[${v}].model`,
+        `"${variant.model}" has no prices, so "cheapest-within-latency" cannot rank it`,
+        `set prices on the catalogue model "${variant.model}"`,
       );
   });
 }

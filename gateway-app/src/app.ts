@@ -12,6 +12,7 @@ import { listModels, retrieveModel } from "./routes/models.js";
 import { validateResponsesRequest } from "./routes/responses.js";
 import type { Dispatcher } from "./upstream/dispatcher.js";
 import { sendJson } from "./respond.js";
+import { VariantRouter } from "./routing/weighted.js";
 import { recordUsage } from "./usage.js";
 import { validateChatRequest, validateEmbeddingsRequest } from "./validation.js";
 
@@ -55,8 +56,10 @@ function allowedMethods(app: Hono<GatewayEnv>): Map<string, string> {
 export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   const now = deps.now ?? (() => performance.timeOrigin + performance.now());
   const isReady = deps.isReady ?? (() => true);
+  const variants = new VariantRouter(deps.catalogue, { now });
   const inference = {
     catalogue: deps.catalogue,
+    variants,
     dispatcher: deps.dispatcher,
     metrics: deps.metrics,
     bodyLimitBytes: deps.bodyLimitBytes ?? 1024 * 1024,
@@ -75,7 +78,10 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
       now,
       newId: deps.newRequestId,
       isDraining: () => !isReady(),
-      onComplete: (state) => recordUsage(state, deps.catalogue, deps.metrics),
+      onComplete: (state, done) => {
+        recordUsage(state, deps.catalogue, deps.metrics);
+        variants.observe(state.variant, done);
+      },
     }),
   );
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { EDGE_TOKEN_FORMAT } from "./edge-auth.js";
 import type { BudgetLimits, BudgetPolicy } from "./governance/budgets.js";
 import type { RateLimits } from "./governance/rate-limits.js";
+import { parseWeightedModels, WeightedModelSchema, type WeightedRouteConfig } from "./routing/weighted.js";
 
 /**
  * The model catalogue, read from the JSON file named by GATEWAY_CONFIG. Only `models[].name`
@@ -72,6 +73,8 @@ const TenantSchema = z
 const CatalogueSchema = z
   .object({
     models: z.array(ModelSchema).min(1),
+    /** Public names split across models by weight (routing/weighted.ts). @default [] */
+    weightedModels: z.array(WeightedModelSchema).optional(),
     tenants: z.array(TenantSchema).optional(),
     /** @default true when tenants are configured, false otherwise */
     requireConsumer: z.boolean().optional(),
@@ -104,6 +107,8 @@ export interface TenantConfig {
 
 export interface Catalogue {
   readonly models: ReadonlyMap<string, ModelConfig>;
+  /** Public names served by one of several models (A/B), by name. */
+  readonly weighted: ReadonlyMap<string, WeightedRouteConfig>;
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly requireConsumer: boolean;
 }
@@ -286,11 +291,13 @@ export function parseCatalogue(input: unknown, problems: string[], source = "GAT
       else if (!models.has(fallback)) problems.push(`${at}: unknown model "${fallback}"; add it to models or remove the fallback`);
     });
   });
+  const weighted = parseWeightedModels(data.weightedModels ?? [], models, source, problems);
   const tenants = new Map<string, TenantConfig>();
   (data.tenants ?? []).forEach((tenant, index) => {
     if (tenants.has(tenant.name)) problems.push(`${source}: tenants[${index}].name: "${tenant.name}" is defined twice`);
     tenant.models.forEach((model, m) => {
-      if (model !== "*" && !models.has(model)) problems.push(`${source}: tenants[${index}].models[${m}]: unknown model "${model}"`);
+      if (model !== "*" && !models.has(model) && !weighted.has(model))
+        problems.push(`${source}: tenants[${index}].models[${m}]: unknown model "${model}"`);
     });
     tenants.set(tenant.name, {
       name: tenant.name,
@@ -306,7 +313,7 @@ export function parseCatalogue(input: unknown, problems: string[], source = "GAT
     problems.push(`${source}: requireConsumer: cannot be false while tenants are configured; tenants are identified by Kong's X-Consumer-* headers`);
   }
   if (problems.length > before) return undefined;
-  return { models, tenants, requireConsumer: data.requireConsumer ?? tenants.size > 0 };
+  return { models, weighted, tenants, requireConsumer: data.requireConsumer ?? tenants.size > 0 };
 }
 
 function withoutPerKey({ perKey: _, ...amounts }: NonNullable<TenantEntry["budgets"]>): BudgetLimits {

@@ -6,7 +6,8 @@ const TTFT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
 
 /**
  * Every metric gateway-app exports, on an injected registry. Label values come from bounded
- * sets only: route templates, statuses, configured model and tenant names, fixed outcomes.
+ * sets only: route templates, statuses, configured model and tenant names, fixed outcomes, and
+ * `variant`: the arm of a weighted model (a configured model), absent on unweighted requests.
  * prom-client's own classes: they refuse a label that is not declared (a hand-made fast path
  * measured 1.02x end to end and silently dropped mistyped labels).
  */
@@ -17,13 +18,13 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
     requests: new Counter({
       name: "gateway_http_requests_total",
       help: "HTTP requests by route template, method and status.",
-      labelNames: ["route", "method", "status"],
+      labelNames: ["route", "method", "status", "variant"],
       registers,
     }),
     requestDuration: new Histogram({
       name: "gateway_http_request_duration_seconds",
       help: "Time from request to the last byte of the response.",
-      labelNames: ["route", "method", "status"],
+      labelNames: ["route", "method", "status", "variant"],
       buckets: LATENCY_BUCKETS,
       registers,
     }),
@@ -62,20 +63,20 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
     timeToFirstToken: new Histogram({
       name: "gateway_time_to_first_token_seconds",
       help: "Time from request to the first streamed content chunk.",
-      labelNames: ["model"],
+      labelNames: ["model", "variant"],
       buckets: TTFT_BUCKETS,
       registers,
     }),
     tokens: new Counter({
       name: "gateway_tokens_total",
       help: "Tokens by model, tenant and kind (prompt, completion).",
-      labelNames: ["model", "tenant", "kind"],
+      labelNames: ["model", "tenant", "kind", "variant"],
       registers,
     }),
     cost: new Counter({
       name: "gateway_cost_usd_total",
       help: "Estimated cost in US dollars from the catalogue's prices, by model and tenant.",
-      labelNames: ["model", "tenant"],
+      labelNames: ["model", "tenant", "variant"],
       registers,
     }),
     breakerState: new Gauge({

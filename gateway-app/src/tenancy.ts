@@ -23,10 +23,15 @@ export function resolveTenant(catalogue: Catalogue, header: (name: Lowercase<str
 export function authorizeModel(catalogue: Catalogue, tenant: TenantConfig | undefined, name: string): ModelConfig {
   const model = catalogue.models.get(name);
   if (!model) throw new GatewayError("model_not_found", `The model "${name}" does not exist`, { param: "model" });
+  authorizeName(tenant, name);
+  return model;
+}
+
+/** Throws unless this tenant may use the public name (a model's or a weighted one's). */
+export function authorizeName(tenant: TenantConfig | undefined, name: string): void {
   if (tenant && !tenant.allModels && !tenant.models.has(name)) {
     throw new GatewayError("model_not_allowed", `Tenant "${tenant.name}" may not use the model "${name}"`, { param: "model" });
   }
-  return model;
 }
 
 export function isModelVisible(tenant: TenantConfig | undefined, name: string): boolean {

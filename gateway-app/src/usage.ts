@@ -1,6 +1,7 @@
 import type { Catalogue } from "./config.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { RequestState } from "./middleware/request-context.js";
+import { withVariant } from "./routing/weighted.js";
 import type { Usage } from "./sse.js";
 
 /**
@@ -15,7 +16,7 @@ export function recordUsage(state: RequestState, catalogue: Catalogue, metrics: 
   if (!state.usage || !model) return;
   const prompt = state.usage.prompt_tokens ?? 0;
   const completion = state.usage.completion_tokens ?? 0;
-  const labels = { model: model.name, tenant: state.tenant };
+  const labels = withVariant({ model: model.name, tenant: state.tenant }, state.variant);
   if (prompt > 0) metrics.tokens.inc({ ...labels, kind: "prompt" }, prompt);
   if (completion > 0) metrics.tokens.inc({ ...labels, kind: "completion" }, completion);
   const cost = (prompt * model.inputPricePerMillion + completion * model.outputPricePerMillion) / 1_000_000;

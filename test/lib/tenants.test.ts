@@ -86,7 +86,14 @@ describe("validateWeightedModels", () => {
     ],
     sticky: { header: "x-session-id" },
   };
-  const check = (entry: Partial<WeightedModel>) => () => validateWeightedModels("gateway/AiGateway", [{ ...ab, ...entry }], MODELS);
+  const catalogue = [
+    { name: "flash", prices: { inputPerMillionTokens: 0.3, outputPerMillionTokens: 2.5 } },
+    { name: "pro", prices: { inputPerMillionTokens: 1.25, outputPerMillionTokens: 10 } },
+    { name: "lite" },
+    { name: "embed", mode: "embedding" as const },
+  ];
+  const check = (entry: Partial<WeightedModel>) => () => validateWeightedModels("gateway/AiGateway", [{ ...ab, ...entry }], catalogue);
+  const cheapest: Partial<WeightedModel> = { sticky: undefined, strategy: "cheapest-within-latency", latencyObjective: { p95Ms: 3000 } };
 
   it("accepts weights summing to 100 over known models", () => {
     expect(check({})).not.toThrow();
@@ -139,5 +146,60 @@ describe("validateWeightedModels", () => {
     expect(check({ variants: [{ model: "flash", weight: 100 }] })).toThrow("weightedModels[0].variants has 1 variant(s)");
     expect(check({ name: "flash" })).toThrow('weightedModels[0].name "flash" is already a catalogue model');
     expect(check({ sticky: { header: "x session" } })).toThrow("weightedModels[0].sticky.header is not an HTTP header name");
+  });
+
+  it("throws for a second weighted model of the same name, and for a name gateway-app would refuse", () => {
+    const twice = () => validateWeightedModels("gateway/AiGateway", [ab, ab], catalogue);
+    expect(twice).toThrow('weightedModels[1].name "chat" is already weightedModels[0]');
+    expect(check({ name: "chat ab" })).toThrow('weightedModels[0].name is not a valid model name (received "chat ab")');
+  });
+
+  it("throws when a split mixes chat and embedding models", () => {
+    expect(
+      check({
+        variants: [
+          { model: "flash", weight: 50 },
+          { model: "embed", weight: 50 },
+        ],
+      }),
+    ).toThrow("weightedModels[0].variants mix chat and embedding models");
+  });
+
+  it("accepts the cost-aware strategy with an objective over priced models", () => {
+    expect(check(cheapest)).not.toThrow();
+    expect(
+      check({ ...cheapest, latencyObjective: { p95Ms: 3000, firstTokenP95Ms: 800, windowMinutes: 10, minSamples: 50, explorePercent: 5 } }),
+    ).not.toThrow();
+  });
+
+  it("throws for the cost-aware strategy without an objective, with stickiness, or over a model without prices", () => {
+    expect(check({ ...cheapest, latencyObjective: undefined })).toThrow("weightedModels[0].latencyObjective is missing");
+    expect(check({ ...cheapest, sticky: "tenant" })).toThrow('weightedModels[0].sticky cannot be combined with strategy "cheapest-within-latency"');
+    expect(
+      check({
+        ...cheapest,
+        variants: [
+          { model: "flash", weight: 50 },
+          { model: "lite", weight: 50 },
+        ],
+      }),
+    ).toThrow('weightedModels[0].variants[1].model "lite" has no prices, so "cheapest-within-latency" cannot rank it');
+    expect(check({ latencyObjective: { p95Ms: 3000 } })).toThrow(
+      'weightedModels[0].latencyObjective is set but strategy is "weights", which ignores it',
+    );
+    expect(check({ strategy: "fastest" as never })).toThrow('weightedModels[0].strategy is not a strategy (received "fastest")');
+  });
+
+  it("throws for an objective out of bounds, naming its field", () => {
+    expect(check({ ...cheapest, latencyObjective: { p95Ms: -1 } })).toThrow(
+      "weightedModels[0].latencyObjective.p95Ms must be a whole number from 1 to 3600000 (received -1)",
+    );
+    expect(check({ ...cheapest, latencyObjective: { p95Ms: 3000, explorePercent: 80 } })).toThrow(
+      "weightedModels[0].latencyObjective.explorePercent must be a whole number from 0 to 50 (received 80)",
+    );
+  });
+
+  it("throws for a sticky value that is neither the tenant nor a header", () => {
+    expect(check({ sticky: "session" as never })).toThrow('weightedModels[0].sticky must be "tenant" or { header } (received "session")');
   });
 });

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 import { boundForLog, type Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
+import { withVariant, type VariantChoice } from "../routing/weighted.js";
 import { acceptRequestId, REQUEST_ID_HEADER } from "../request-id.js";
 import type { Usage } from "../sse.js";
 
@@ -14,6 +15,8 @@ export interface RequestState {
   model?: string;
   servedBy?: string;
   upstream?: string;
+  /** The arm of a weighted model (routing/weighted.ts); undefined for a request to a plain model. */
+  variant?: VariantChoice;
   usage?: Usage;
   /** A non-streamed answer's body, parsed for usage only after it was sent. */
   usageSource?: Uint8Array;
@@ -79,7 +82,7 @@ export interface RequestContextOptions {
   readonly now: () => number;
   readonly newId?: () => string;
   /** Called after the response is complete, off the hot path (usage accounting). */
-  readonly onComplete?: (state: RequestState) => void;
+  readonly onComplete?: (state: RequestState, done: { readonly status: number; readonly seconds: number }) => void;
   readonly isDraining: () => boolean;
 }
 
@@ -98,11 +101,11 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     const batch = finished;
     finished = [];
     for (const done of batch) {
-      const labels = { route: done.route, method: done.method, status: String(done.status) };
+      const labels = withVariant({ route: done.route, method: done.method, status: String(done.status) }, done.state.variant);
       const seconds = (done.ended - done.state.started) / 1000;
       metrics.requests.inc(labels);
       metrics.requestDuration.observe(labels, seconds);
-      options.onComplete?.(done.state);
+      options.onComplete?.(done.state, { status: done.status, seconds });
       options.logger.info("request", logFields(done, seconds));
     }
   };
@@ -127,6 +130,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       model: undefined,
       servedBy: undefined,
       upstream: undefined,
+      variant: undefined,
       usage: undefined,
       usageSource: undefined,
       costUsd: undefined,
@@ -183,6 +187,9 @@ function logFields(done: Completion, seconds: number) {
     model: state.model,
     served_by: state.servedBy !== state.model ? state.servedBy : undefined,
     upstream: state.upstream,
+    // The arm and how it was chosen; a sticky header's value never appears, only its hash decided.
+    variant: state.variant?.model,
+    variant_by: state.variant?.by,
     prompt_tokens: state.usage?.prompt_tokens,
     completion_tokens: state.usage?.completion_tokens,
     cost_usd: state.costUsd,

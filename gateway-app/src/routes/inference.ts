@@ -4,17 +4,20 @@ import type { LiveStreams } from "../live-streams.js";
 import type { Catalogue, ModelConfig } from "../config.js";
 import { GatewayError, invalidField, MAY_HAVE_RUN, upstreamErrorEnvelope } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
+import { withVariant, type VariantRouter } from "../routing/weighted.js";
 import { clientGone, requestHeader, type GatewayEnv, type RequestState } from "../middleware/request-context.js";
 import { readJsonBody } from "../request-body.js";
 import { sendBytes, sendJson, sendStream, type ByteSink } from "../respond.js";
 import { SseRelay } from "../sse.js";
-import { authorizeModel, outputTokenCap, resolveTenant } from "../tenancy.js";
+import { outputTokenCap, resolveTenant } from "../tenancy.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
 import { UpstreamFailure, type UpstreamCall, type UpstreamResponse } from "../upstream/types.js";
 import { dropLiteLlmControls } from "../upstream/litellm-controls.js";
 
 export interface InferenceDeps {
   readonly catalogue: Catalogue;
+  /** Resolves the requested name, a weighted one to its variant. */
+  readonly variants: VariantRouter;
   readonly dispatcher: Dispatcher;
   readonly metrics: GatewayMetrics;
   readonly bodyLimitBytes: number;
@@ -48,11 +51,12 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     validate(body);
     const tenant = resolveTenant(deps.catalogue, (name) => requestHeader(c, name));
     if (tenant) state.tenant = tenant.name;
-    const model = authorizeModel(deps.catalogue, tenant, body.model as string);
-    state.model = model.name;
+    const stream = kind !== "embeddings" && body.stream === true;
+    const { model, variant } = deps.variants.route(tenant, body.model as string, { stream, header: (name) => requestHeader(c, name) });
+    state.model = body.model as string;
+    state.variant = variant;
     if (deps.logPrompts) state.prompt = kind === "chat" ? body.messages : body.input;
 
-    const stream = kind !== "embeddings" && body.stream === true;
     const overrides: Record<string, unknown> = {};
     dropLiteLlmControls(body, overrides);
     // LiteLLM attributes spend to the body's `user` (LITELLM_FACTS.endUser): the tenant, never what the client claims.
@@ -190,7 +194,11 @@ function relayStream(
 ) {
   const relay = new SseRelay({
     hideUsage,
-    onFirstToken: () => deps.metrics.timeToFirstToken.observe({ model: served.name }, (deps.now() - state.started) / 1000),
+    onFirstToken: () => {
+      const seconds = (deps.now() - state.started) / 1000;
+      if (state.variant) state.variant.firstTokenSeconds = seconds;
+      deps.metrics.timeToFirstToken.observe(withVariant({ model: served.name }, state.variant), seconds);
+    },
   });
   let finish!: (result: { status: number; aborted?: boolean }) => void;
   state.streamDone = new Promise((resolve) => (finish = resolve));

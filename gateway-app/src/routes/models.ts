@@ -20,7 +20,7 @@ function callerTenant(c: Context<GatewayEnv>, catalogue: Catalogue) {
 export function listModels(catalogue: Catalogue) {
   return (c: Context<GatewayEnv>) => {
     const tenant = callerTenant(c, catalogue);
-    const data = [...catalogue.models.keys()].filter((name) => isModelVisible(tenant, name)).map(modelObject);
+    const data = [...catalogue.models.keys(), ...catalogue.weighted.keys()].filter((name) => isModelVisible(tenant, name)).map(modelObject);
     return sendJson(c, 200, { object: "list", data });
   };
 }
@@ -33,7 +33,7 @@ export function retrieveModel(catalogue: Catalogue) {
   return (c: Context<GatewayEnv>) => {
     const tenant = callerTenant(c, catalogue);
     const id = c.req.param("id") ?? "";
-    if (!catalogue.models.has(id) || !isModelVisible(tenant, id))
+    if (!(catalogue.models.has(id) || catalogue.weighted.has(id)) || !isModelVisible(tenant, id))
       throw new GatewayError("model_not_found", `The model "${id}" does not exist`, { param: "model" });
     return sendJson(c, 200, modelObject(id));
   };
