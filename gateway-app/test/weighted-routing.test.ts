@@ -19,14 +19,18 @@ const split = (sticky?: unknown) => ({
   ...(sticky ? { sticky } : {}),
 });
 
-/** LiteLLM as the models answer it: the mock's answer, or `failing(model)`'s status when it returns one; counts calls per model. */
-function litellm(failing: (model: string) => number | undefined = () => undefined) {
+/**
+ * LiteLLM as the models answer it: the mock's answer after `delayMs(model)`, or `failing(model)`'s
+ * status when it returns one; counts calls per model.
+ */
+function litellm(failing: (model: string) => number | undefined = () => undefined, delayMs: (model: string) => number = () => 0) {
   const mock = new MockUpstream();
   const calls: Record<string, number> = {};
   const upstream: Upstream = {
     name: "litellm",
     send: async (call: UpstreamCall) => {
       calls[call.model.name] = (calls[call.model.name] ?? 0) + 1;
+      await new Promise((resolve) => setTimeout(resolve, delayMs(call.model.name)));
       const status = failing(call.model.name);
       if (status)
         return bufferedResponse(status, { "content-type": "application/json", "retry-after": "0" }, Buffer.from('{"error":{"message":"down"}}'));
@@ -181,5 +185,38 @@ describe("weighted routing on the compiled server", () => {
       'GATEWAY_CONFIG: weightedModels[0].variants[1].model: unknown model "gpt-9"; use a model\'s name',
       "GATEWAY_CONFIG: weightedModels[0].variants: weights sum to 90; make them sum to 100",
     ]);
+  });
+
+  it("cost-aware: moves traffic to the cheapest arm meeting the objective once both arms are measured", async () => {
+    const cheap = {
+      name: "chat-cheap",
+      variants: [
+        { model: "lite", weight: 50 },
+        { model: "flash", weight: 50 },
+      ],
+      strategy: "cheapest-within-latency",
+      latencyObjective: { p95Ms: 150, minSamples: 5, explorePercent: 20 },
+    };
+    // lite is the cheapest but misses the 150 ms objective (it takes 300 ms); flash meets it (a loaded machine has 150 ms of slack).
+    const { upstream, calls } = litellm(undefined, (model) => (model === "lite" ? 300 : 0));
+    const { app, logs } = servedApp({ models: MODELS, weightedModels: [cheap] }, { litellm: upstream });
+    const ask = async () => {
+      const response = await app.request("/v1/chat/completions", postJson(chatBody("chat-cheap")));
+      await response.arrayBuffer();
+      return served(response);
+    };
+    // No data yet: drawn by the weights; then 20% still are, so the slow arm gets measured too.
+    for (let i = 0; i < 300 && ((calls.lite ?? 0) < 5 || (calls.flash ?? 0) < 5); i++) await ask();
+    expect(calls.lite).toBeGreaterThanOrEqual(5);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the p95 is refreshed at most once a second
+    logs.length = 0;
+    for (let i = 0; i < 40; i++) await ask();
+    await settle();
+    const lines = parseLogs(logs).filter((l) => l.model === "chat-cheap");
+    const picked = lines.filter((l) => l.variant_by === "cheapest");
+    // 80% of 40 expected; fewer than 20 has a chance of about one in a million.
+    expect(picked.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(picked.map((l) => l.variant))).toEqual(new Set(["flash"]));
+    expect(lines.filter((l) => l.variant_by !== "cheapest").every((l) => l.variant_by === "random")).toBe(true);
   });
 });
