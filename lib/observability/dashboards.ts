@@ -204,6 +204,60 @@ export function clusterResourcesDashboard(namespaces: readonly string[]): Grafan
     .render();
 }
 
+// Only requests to a weighted model carry `variant` (the arm: the variant's model, whichever model
+// of its fallback chain served); unweighted requests have none, which PromQL reads as variant="".
+const ARM = 'variant!=""';
+const perArm = (metric: string, filter = "") => `sum by (variant) (rate(${metric}{${ARM}${filter}}[${RATE}]))`;
+
+/**
+ * The arms of weighted models side by side (README "Weighted routing"): traffic share, errors,
+ * latency, time to first token, tokens and cost, each by `variant`.
+ */
+export function weightedArmsDashboard(): GrafanaDashboard {
+  const requests = perArm("gateway_http_requests_total");
+  return new DashboardBuilder("ai-gateway-arms", "AI gateway / A/B arms")
+    .timeseries("Requests per second by arm", [{ expr: requests, legend: "{{variant}}" }], { unit: "reqps" })
+    .timeseries(
+      "Share of weighted traffic by arm",
+      [{ expr: `${requests} / ignoring(variant) group_left sum(rate(gateway_http_requests_total{${ARM}}[${RATE}]))`, legend: "{{variant}}" }],
+      { unit: "percentunit" },
+    )
+    .timeseries(
+      "5xx error ratio by arm",
+      // An arm without errors has no 5xx series: 0 for it rather than a gap.
+      [{ expr: `(${perArm("gateway_http_requests_total", ',status=~"5.."')} or ${requests} * 0) / ${requests}`, legend: "{{variant}}" }],
+      { unit: "percentunit" },
+    )
+    .timeseries(
+      "Latency by arm",
+      [50, 95].map((p) => ({
+        expr: quantile(p / 100, `gateway_http_request_duration_seconds_bucket{${ARM}}`, "variant"),
+        legend: `p${p} {{variant}}`,
+      })),
+      { unit: "s" },
+    )
+    .timeseries(
+      "Time to first token by arm",
+      [50, 95].map((p) => ({
+        expr: quantile(p / 100, `gateway_time_to_first_token_seconds_bucket{${ARM}}`, "variant"),
+        legend: `p${p} {{variant}}`,
+      })),
+      { unit: "s" },
+    )
+    .timeseries("Tokens per second by arm", [
+      { expr: `sum by (variant, kind) (rate(gateway_tokens_total{${ARM}}[${RATE}]))`, legend: "{{variant}} {{kind}}" },
+    ])
+    .timeseries("Estimated cost per hour by arm", [{ expr: `${perArm("gateway_cost_usd_total")} * 3600`, legend: "{{variant}}" }], {
+      unit: "currencyUSD",
+    })
+    .timeseries(
+      "Estimated cost per 1,000 requests by arm",
+      [{ expr: `${perArm("gateway_cost_usd_total")} / ${requests} * 1000`, legend: "{{variant}}" }],
+      { unit: "currencyUSD" },
+    )
+    .render();
+}
+
 /** Every dashboard, keyed by file name. */
 export function gatewayDashboards(options: { models: readonly DashboardModel[]; namespaces: readonly string[] }): Record<string, GrafanaDashboard> {
   return {
@@ -212,5 +266,6 @@ export function gatewayDashboards(options: { models: readonly DashboardModel[]; 
     "ai-gateway-kong.json": kongEdgeDashboard(),
     "ai-gateway-litellm.json": liteLlmDashboard(),
     "ai-gateway-resources.json": clusterResourcesDashboard(options.namespaces),
+    "ai-gateway-arms.json": weightedArmsDashboard(),
   };
 }

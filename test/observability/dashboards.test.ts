@@ -14,13 +14,14 @@ const overlaps = (a: GrafanaDashboard["panels"][number]["gridPos"], b: typeof a)
   a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 describe("dashboards", () => {
-  it("include overview, model usage, Kong edge, LiteLLM and cluster resources", () => {
+  it("include overview, model usage, Kong edge, LiteLLM, cluster resources and A/B arms", () => {
     expect(entries.map(([, d]) => d.title)).toEqual([
       "AI gateway / overview",
       "AI gateway / model usage",
       "AI gateway / Kong edge",
       "AI gateway / LiteLLM",
       "AI gateway / cluster resources",
+      "AI gateway / A/B arms",
     ]);
     expect(new Set(entries.map(([, d]) => d.uid)).size).toBe(entries.length);
   });
@@ -93,7 +94,7 @@ describe("dashboards", () => {
   it("ship as ConfigMaps the Grafana sidecar loads", () => {
     const example = synthesizeExample();
     const configMaps = resourcesOf(example.platform, "kubernetes_config_map_v1").filter((c) => c.metadata.labels?.grafana_dashboard === "1");
-    expect(configMaps).toHaveLength(5);
+    expect(configMaps).toHaveLength(6);
     const models = JSON.parse(configMaps.find((c) => c.metadata.name === "dashboard-ai-gateway-models")!.data["ai-gateway-models.json"]);
     // Four per model, but no time to first token for the embedding model.
     const embeddings = DEFAULT_MODELS.filter((m) => m.mode === "embedding").length;

@@ -57,6 +57,16 @@ beforeAll(async () => {
         { name: "primary", upstream: "litellm", fallbacks: ["backup"], prices: { inputPerMillionTokens: 1, outputPerMillionTokens: 2 } },
         { name: "backup", upstream: "litellm", prices: { inputPerMillionTokens: 3, outputPerMillionTokens: 4 } },
       ],
+      // The A/B arms dashboard's panels need weighted traffic.
+      weightedModels: [
+        {
+          name: "ab",
+          variants: [
+            { model: "primary", weight: 50 },
+            { model: "backup", weight: 50 },
+          ],
+        },
+      ],
     },
   );
   exporters = await startExporterSamples();
@@ -78,6 +88,9 @@ beforeAll(async () => {
 
   // Traffic after the first scrape, so every counter moves between samples.
   for (let i = 0; i < 3; i++) expect(await post(chat("primary"))).toBe(200);
+  for (let i = 0; i < 4; i++) expect(await post(chat("ab"))).toBe(200);
+  fake.queue(streamChunks(["a", "b"]));
+  expect(await post(chat("ab", { stream: true }))).toBe(200);
   for (const model of MODELS) {
     fake.queue(streamChunks(["a", "b", "c"]));
     expect(await post(chat(model, { stream: true }))).toBe(200);
