@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { App } from "cdktf";
 import { parseCatalogue } from "../../gateway-app/src/config";
@@ -166,5 +168,14 @@ describe("weightedModels in the shared spec", () => {
     }
     const tenantOfUnknown = { ...catalogue({}), tenants: [{ name: "globex", models: ["chat", "chat-2"] }] };
     expect(gatewayProblems(tenantOfUnknown)).toEqual(['GATEWAY_CONFIG: tenants[0].models[1]: unknown model "chat-2"']);
+  });
+
+  it("the README's GATEWAY_CONFIG example, weighted model included, is one gateway-app accepts", () => {
+    const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+    const example = JSON.parse(/^```json\n([\s\S]*?)^```/m.exec(readme)![1]);
+    expect(example.weightedModels).toHaveLength(1);
+    const problems: string[] = [];
+    expect(parseCatalogue(example, problems)?.weighted.get("chat")?.sticky).toEqual({ header: "x-session-id" });
+    expect(problems).toEqual([]);
   });
 });

@@ -28,7 +28,8 @@ describe("A/B arms dashboard", () => {
     const ratio = exprs.find((e) => e.panel === "5xx error ratio by arm")!.expr;
     expect(ratio).toBe(
       '(sum by (variant) (rate(gateway_http_requests_total{variant!="",status=~"5.."}[5m])) or ' +
-        'sum by (variant) (rate(gateway_http_requests_total{variant!=""}[5m])) * 0) / sum by (variant) (rate(gateway_http_requests_total{variant!=""}[5m]))',
+        'sum by (variant) (rate(gateway_http_requests_total{variant!=""}[5m])) * 0) / ' +
+        'sum by (variant) (rate(gateway_http_requests_total{variant!=""}[5m]))',
     );
   });
 });
