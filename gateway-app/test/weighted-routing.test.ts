@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { stickyPoint } from "../src/governance/variants.js";
 import { MockUpstream } from "../src/upstream/mock.js";
 import { bufferedResponse, type Upstream, type UpstreamCall } from "../src/upstream/types.js";
-import { chatBody, parseLogs, postJson, servedApp, settle } from "./support/harness.js";
+import { chatBody, compiledGateway, parseLogs, postJson, servedApp, settle } from "./support/harness.js";
 
 // Weighted routing (A/B) against the compiled app, served over real HTTP.
 const MODELS = [
@@ -50,6 +50,9 @@ function keyOnArm(arm: "flash" | "pro", prefix: string, kind: "h" | "t"): string
 
 const served = (response: Response) => response.headers.get("x-gateway-model");
 
+// Compiling takes seconds on a busy machine: once, before the tests' own clocks start.
+beforeAll(() => void compiledGateway(), 120_000);
+
 describe("weighted routing on the compiled server", () => {
   it("splits 1,000 requests 70/30 within ±5 points (3.4 standard deviations of a binomial draw)", async () => {
     const { upstream } = litellm();
@@ -75,7 +78,7 @@ describe("weighted routing on the compiled server", () => {
     expect(text).toMatch(/gateway_tokens_total\{model="flash",tenant="anonymous",variant="flash",kind="prompt"\} [1-9]/);
     expect(text).toMatch(/gateway_cost_usd_total\{model="pro",tenant="anonymous",variant="pro"\} [0-9.e-]+/);
     expect(text).toMatch(/gateway_http_request_duration_seconds_count\{route="\/v1\/chat\/completions",method="POST",status="200",variant="flash"\}/);
-  });
+  }, 90_000);
 
   it("keeps each tenant on one arm when sticky is 'tenant', and spreads tenants over both", async () => {
     const tenants = Array.from({ length: 40 }, (_, i) => ({ name: `t${i}`, models: ["chat"] }));
@@ -218,5 +221,5 @@ describe("weighted routing on the compiled server", () => {
     expect(picked.length).toBeGreaterThanOrEqual(20);
     expect(new Set(picked.map((l) => l.variant))).toEqual(new Set(["flash"]));
     expect(lines.filter((l) => l.variant_by !== "cheapest").every((l) => l.variant_by === "random")).toBe(true);
-  });
+  }, 90_000);
 });
