@@ -72,6 +72,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
       body,
       rawBody: raw,
       overrides,
+      trace: state.trace,
     });
     state.servedBy = served.name;
     state.upstream = served.upstream;
@@ -190,7 +191,11 @@ function relayStream(
 ) {
   const relay = new SseRelay({
     hideUsage,
-    onFirstToken: () => deps.metrics.timeToFirstToken.observe({ model: served.name }, (deps.now() - state.started) / 1000),
+    onFirstToken: () => {
+      const ms = deps.now() - state.started;
+      deps.metrics.timeToFirstToken.observe({ model: served.name }, ms / 1000);
+      state.trace?.firstToken(ms);
+    },
   });
   let finish!: (result: { status: number; aborted?: boolean }) => void;
   state.streamDone = new Promise((resolve) => (finish = resolve));
