@@ -16,7 +16,6 @@ import { HttpClient } from "./upstream/http-client.js";
 import { MockUpstream } from "./upstream/mock.js";
 import { OpenAiCompatibleUpstream } from "./upstream/openai-compatible.js";
 import { MetadataTokenSource } from "./upstream/vertex-token.js";
-import { startTracing } from "./tracing/tracing.js";
 
 export interface RunningGateway {
   readonly server: Server;
@@ -58,8 +57,8 @@ export class PortInUseError extends Error {
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const stdout = bufferedSink((chunk) => process.stdout.write(chunk));
   const logger = createLogger(options.logSink ?? stdout.sink);
-  // Off (no OTEL_* endpoint): no provider, exporter or span is ever made.
-  const tracing = config.tracing && startTracing(config.tracing, logger);
+  // Off (no OTEL_* endpoint): the SDK is not even loaded, and no provider, exporter or span is ever made.
+  const tracing = config.tracing && (await import("./tracing/tracing.js")).startTracing(config.tracing, logger);
   const registry = new Registry();
   const metrics = createMetrics(registry);
   const client = new HttpClient(config.upstreamPool);
