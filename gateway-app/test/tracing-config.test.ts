@@ -73,4 +73,11 @@ describe("tracing configuration (OTEL_* variables)", () => {
       'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: must be an http(s) URL (received "otel-collector:4318")',
     ]);
   });
+
+  it("throws if a protocol other than the one gateway-app sends (http/json) is asked for", () => {
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" })).toEqual([
+      expect.stringMatching(/^OTEL_EXPORTER_OTLP_PROTOCOL: gateway-app exports "http\/json" only \(received "grpc"\)/),
+    ]);
+    expect(tracingOf({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/json" })?.endpoint).toBe(ENDPOINT);
+  });
 });

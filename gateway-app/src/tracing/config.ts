@@ -41,6 +41,7 @@ export function readTracingConfig(env: Record<string, string | undefined>, probl
   const exporter = env.OTEL_TRACES_EXPORTER || (endpoint ? "otlp" : "none");
   if (exporter !== "otlp" && exporter !== "none")
     problems.push(`OTEL_TRACES_EXPORTER: must be "otlp" or "none" (received "${exporter}"); gateway-app exports OTLP over HTTP only`);
+  checkProtocol(env, problems);
   const sampler = readSampler(env, problems);
   const ratio = readRatio(env, problems);
   const scheduleDelayMs = readScheduleDelay(env, problems);
@@ -64,6 +65,20 @@ export function readTracingConfig(env: Record<string, string | undefined>, probl
     project: env.GOOGLE_CLOUD_PROJECT || undefined,
     scheduleDelayMs,
   };
+}
+
+/**
+ * The exporter speaks OTLP/HTTP with JSON bodies: a protocol variable asking for another (gRPC on
+ * 4317, protobuf) would otherwise be ignored without a word.
+ */
+function checkProtocol(env: Record<string, string | undefined>, problems: string[]): void {
+  for (const name of ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"]) {
+    const value = env[name];
+    if (value && value !== "http/json")
+      problems.push(
+        `${name}: gateway-app exports "http/json" only (received "${value}"); unset it or set "http/json", with the Collector's port 4318`,
+      );
+  }
 }
 
 function readSampler(env: Record<string, string | undefined>, problems: string[]): TraceSamplerName {
