@@ -258,7 +258,7 @@ describe("tracing: a Collector that fails", () => {
 });
 
 describe("tracing: shutdown and off", () => {
-  it("flushes the queued spans on shutdown, before the 5 s batch delay", async () => {
+  it("flushes the queued spans on shutdown instead of waiting for the next batch", async () => {
     const receiver = new OtlpReceiver();
     const gateway = await startTestGateway(gatewayEnv(await receiver.start(), { OTEL_BSP_SCHEDULE_DELAY: "60000" }), CATALOGUE);
     try {
