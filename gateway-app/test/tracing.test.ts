@@ -216,9 +216,10 @@ describe("tracing: a Collector that fails", () => {
     const gateway = await startTestGateway(gatewayEnv(await closedPortUrl()), CATALOGUE);
     try {
       const times = await latencies(gateway, 30);
-      // A loopback round trip through the gateway takes a few ms; an export waited on would add its retries (seconds).
-      expect(median(times)).toBeLessThan(50);
-      expect(Math.max(...times)).toBeLessThan(1000);
+      // A loopback round trip through the gateway takes a few ms (more on a loaded CI machine); an export
+      // waited on would add its retries' backoff to every request: 1 s, then more, up to its 10 s timeout.
+      expect(median(times)).toBeLessThan(250);
+      expect(Math.max(...times)).toBeLessThan(5000);
     } finally {
       await gateway.gateway.shutdown();
     }
@@ -243,14 +244,16 @@ describe("tracing: a Collector that fails", () => {
   it("never holds up shutdown past the flush bound when the Collector hangs", async () => {
     const receiver = new OtlpReceiver();
     receiver.hang = true;
-    const gateway = await startTestGateway(gatewayEnv(await receiver.start(), { OTEL_BSP_SCHEDULE_DELAY: "60000" }), CATALOGUE);
+    // Batches every 20 ms: exports start, and hang, while requests are served.
+    const gateway = await startTestGateway(gatewayEnv(await receiver.start()), CATALOGUE);
     try {
       const times = await latencies(gateway, 10);
-      expect(Math.max(...times)).toBeLessThan(1000);
+      expect(Math.max(...times)).toBeLessThan(5000);
       const started = Date.now();
       expect(await gateway.gateway.shutdown()).toBe(0);
-      // TRACE_FLUSH_TIMEOUT_MS (2 s), then exit.
-      expect(Date.now() - started).toBeLessThan(4000);
+      // TRACE_FLUSH_TIMEOUT_MS (2 s) and the process's exit (over a second on a loaded machine); unbounded,
+      // the flush would wait out the export's 10 s timeout.
+      expect(Date.now() - started).toBeLessThan(8000);
     } finally {
       await receiver.stop();
     }
