@@ -81,8 +81,8 @@ export function samplerFor(name: TraceSamplerName, ratio: number): Sampler {
 }
 
 /**
- * The SDK reports failed exports (a Collector down or refusing) through its diagnostic logger,
- * silent unless one is set: one warning line a minute at most says spans are being lost.
+ * The SDK reports its problems, failed exports above all (a Collector down or refusing), through
+ * its diagnostic logger, silent unless one is set: one warning line a minute at most says so.
  */
 function reportExportProblems(logger: Logger, intervalMs = 60_000): void {
   let lastAt = Number.NEGATIVE_INFINITY;
@@ -94,7 +94,7 @@ function reportExportProblems(logger: Logger, intervalMs = 60_000): void {
       return;
     }
     lastAt = now;
-    logger.warn("tracing: spans could not be exported", { detail: [message, ...args.map(describe)].join(" "), suppressed_since_last: suppressed });
+    logger.warn("tracing: the OpenTelemetry SDK reports a problem; spans may be lost", { detail: [message, ...args.map(describe)].join(" "), suppressed_since_last: suppressed });
     suppressed = 0;
   };
   const ignore = () => undefined;
