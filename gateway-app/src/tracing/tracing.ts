@@ -94,7 +94,10 @@ function reportExportProblems(logger: Logger, intervalMs = 60_000): void {
       return;
     }
     lastAt = now;
-    logger.warn("tracing: the OpenTelemetry SDK reports a problem; spans may be lost", { detail: [message, ...args.map(describe)].join(" "), suppressed_since_last: suppressed });
+    logger.warn("tracing: the OpenTelemetry SDK reports a problem; spans may be lost", {
+      detail: [message, ...args.map(describe)].join(" "),
+      suppressed_since_last: suppressed,
+    });
     suppressed = 0;
   };
   const ignore = () => undefined;
