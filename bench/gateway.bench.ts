@@ -21,6 +21,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 120);
 const TTFB_SAMPLES = Number(process.env.BENCH_TTFB_SAMPLES ?? 300);
 const BASELINE_REF = process.env.BENCH_BASELINE_REF;
+// BENCH_TRACING=1 adds gateway-app with tracing on, every request sampled, its spans sent to the bench upstream.
+const TRACING = process.env.BENCH_TRACING === "1";
 const POD_LIMIT_MIB = 512;
 
 const jsonBody = JSON.stringify({ model: "bench", messages: [{ role: "user", content: "Say something short." }] });
@@ -95,18 +97,18 @@ async function main() {
   );
   // The gateway runs as it does in its image: the compiled output on plain node.
   execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json")], { stdio: "inherit" });
-  const gateway = await startNode(
-    imageCommand().map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg)),
-    {
-      PORT: "0",
-      METRICS_PORT: "0",
-      HOST: "127.0.0.1",
-      GATEWAY_CONFIG: join(dir, "catalogue.json"),
-      LITELLM_BASE_URL: `${upstreamUrl}/v1`,
-    },
-  );
+  const gatewayEnv = {
+    PORT: "0",
+    METRICS_PORT: "0",
+    HOST: "127.0.0.1",
+    GATEWAY_CONFIG: join(dir, "catalogue.json"),
+    LITELLM_BASE_URL: `${upstreamUrl}/v1`,
+  };
+  const gatewayCommand = imageCommand().map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg));
+  const gateway = await startNode(gatewayCommand, gatewayEnv);
   const reference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], { UPSTREAM_URL: upstreamUrl });
   const targets: Record<string, Started> = { direct: upstream, reference, gateway };
+  if (TRACING) targets.traced = await startNode(gatewayCommand, { ...gatewayEnv, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${upstreamUrl}/v1/traces` });
   if (BASELINE_REF) {
     const server = compileRevision(BASELINE_REF);
     targets.baseline = await startNode(
@@ -196,6 +198,14 @@ async function main() {
       printTable(
         ["scenario", `gateway vs baseline ${BASELINE_REF} (ratio of medians vs reference)`],
         Object.keys(results).map((scenario) => [scenario, `${versus(scenario).toFixed(3)}x`]),
+      );
+      console.log("");
+    }
+    if (results["JSON, 50 conn"].traced) {
+      const traced = (scenario: string) => results[scenario].traced.ratio / results[scenario].gateway.ratio;
+      printTable(
+        ["scenario", "traced vs gateway (ratio of medians vs reference)"],
+        Object.keys(results).map((scenario) => [scenario, `${traced(scenario).toFixed(3)}x`]),
       );
       console.log("");
     }

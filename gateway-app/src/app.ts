@@ -13,6 +13,8 @@ import { validateResponsesRequest } from "./routes/responses.js";
 import type { Dispatcher } from "./upstream/dispatcher.js";
 import { sendJson } from "./respond.js";
 import { VariantRouter } from "./routing/weighted.js";
+import { traceRequests } from "./tracing/middleware.js";
+import type { Tracing } from "./tracing/tracing.js";
 import { recordUsage } from "./usage.js";
 import { validateChatRequest, validateEmbeddingsRequest } from "./validation.js";
 
@@ -37,6 +39,8 @@ export interface AppDeps {
   readonly streams?: LiveStreams;
   /** The token Kong adds to every request (EDGE_TOKEN); without it, API requests get 401. @default - none: no check (local use) */
   readonly edgeToken?: string;
+  /** Spans for requests and upstream attempts (OTEL_* settings). @default - none: tracing off, no span work at all */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -85,6 +89,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     }),
   );
 
+  if (deps.tracing) app.use(traceRequests(deps.tracing));
   if (deps.edgeToken !== undefined) app.use("/v1/*", edgeAuth(deps.edgeToken));
   app.post("/v1/chat/completions", inferenceHandler("chat", validateChatRequest, inference));
   app.post("/v1/embeddings", inferenceHandler("embeddings", validateEmbeddingsRequest, inference));
@@ -108,7 +113,11 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
       return sendJson(c, error.status, error.toEnvelope(), error.retryAfter ? { ...error.headers, "retry-after": error.retryAfter } : error.headers);
     }
     state.errorCode = "internal_error";
-    deps.logger.error("unhandled error", { request_id: state.requestId, error: error instanceof Error ? error.message : String(error) });
+    deps.logger.error("unhandled error", {
+      request_id: state.requestId,
+      ...state.trace?.logFields(),
+      error: error instanceof Error ? error.message : String(error),
+    });
     return sendJson(c, 500, new GatewayError("internal_error", "Internal error").toEnvelope());
   });
   return app;

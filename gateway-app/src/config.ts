@@ -3,6 +3,7 @@ import { EDGE_TOKEN_FORMAT } from "./edge-auth.js";
 import type { BudgetLimits, BudgetPolicy } from "./governance/budgets.js";
 import type { RateLimits } from "./governance/rate-limits.js";
 import { parseWeightedModels, WeightedModelSchema, type WeightedRouteConfig } from "./routing/weighted.js";
+import { readTracingConfig, type TracingConfig } from "./tracing/config.js";
 
 /**
  * The model catalogue, read from the JSON file named by GATEWAY_CONFIG. Only `models[].name`
@@ -137,6 +138,8 @@ export interface GatewayConfig {
   readonly maxUpstreamResponseBytes: number;
   /** The token Kong adds to each request it proxies; API requests without it are refused. Unset: no check. */
   readonly edgeToken?: string;
+  /** OpenTelemetry tracing (OTEL_* variables); unset: off. */
+  readonly tracing?: TracingConfig;
 }
 
 /**
@@ -264,6 +267,7 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
     admission: { maxRequests: number("AI_GATEWAY_MAX_IN_FLIGHT_REQUESTS"), maxBodyBytes: number("AI_GATEWAY_MAX_IN_FLIGHT_BODY_BYTES") },
     maxUpstreamResponseBytes: number("AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES"),
     edgeToken,
+    tracing: readTracingConfig(env, problems),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
 }

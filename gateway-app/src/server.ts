@@ -38,6 +38,9 @@ export const KEEP_ALIVE_TIMEOUT_MS = 75_000;
 /** Longer than the keep-alive timeout, so that a reused connection's next request is never cut by it. */
 export const HEADERS_TIMEOUT_MS = KEEP_ALIVE_TIMEOUT_MS + 1_000;
 
+/** How long shutdown waits for the spans still queued to reach the Collector. */
+export const TRACE_FLUSH_TIMEOUT_MS = 2_000;
+
 export interface StartOptions {
   readonly logSink?: LogSink;
 }
@@ -54,6 +57,8 @@ export class PortInUseError extends Error {
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const stdout = bufferedSink((chunk) => process.stdout.write(chunk));
   const logger = createLogger(options.logSink ?? stdout.sink);
+  // Off (no OTEL_* endpoint): the SDK is not even loaded, and no provider, exporter or span is ever made.
+  const tracing = config.tracing && (await import("./tracing/tracing.js")).startTracing(config.tracing, logger);
   const registry = new Registry();
   const metrics = createMetrics(registry);
   const client = new HttpClient(config.upstreamPool);
@@ -92,6 +97,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     maxUpstreamResponseBytes: config.maxUpstreamResponseBytes,
     edgeToken: config.edgeToken,
     isReady: () => ready,
+    tracing,
   });
 
   let active = 0;
@@ -136,6 +142,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // Scraped until the end, so the last requests' metrics are not lost.
       metricsServer.server.close();
       metricsServer.server.closeAllConnections();
+      // The last requests' spans, within the kill margin after the grace period (SHUTDOWN_BUDGET.killMarginSeconds, 5 s).
+      await tracing?.shutdown(TRACE_FLUSH_TIMEOUT_MS);
       logger.info("stopped");
       stdout.flush();
     })();

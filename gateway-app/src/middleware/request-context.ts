@@ -6,6 +6,7 @@ import type { GatewayMetrics } from "../metrics.js";
 import { withVariant, type VariantChoice } from "../routing/weighted.js";
 import { acceptRequestId, REQUEST_ID_HEADER } from "../request-id.js";
 import type { Usage } from "../sse.js";
+import type { RequestTrace } from "../tracing/request-trace.js";
 
 /** What one request accumulates for its metrics and its single log line. */
 export interface RequestState {
@@ -32,6 +33,8 @@ export interface RequestState {
   streamDone?: Promise<{ status: number; aborted?: boolean }>;
   /** Gives back what admission control lent the request; called once its response is complete. */
   release?: () => void;
+  /** The request's span, when tracing is on (tracing/middleware.ts). */
+  trace?: RequestTrace;
 }
 
 export type GatewayEnv = {
@@ -106,12 +109,14 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       metrics.requests.inc(labels);
       metrics.requestDuration.observe(labels, seconds);
       options.onComplete?.(done.state, { status: done.status, seconds });
-      options.logger.info("request", logFields(done, seconds));
+      const fields = logFields(done, seconds);
+      options.logger.info("request", done.state.trace ? { ...fields, ...done.state.trace.logFields() } : fields);
     }
   };
   const complete = (state: RequestState, route: string, method: string, status: number, aborted: boolean) => {
     metrics.inFlight.dec();
     state.release?.();
+    state.trace?.end(route, status, state);
     finished.push({ state, route, method, status, aborted, ended: options.now() });
     if (!scheduled) {
       scheduled = true;
@@ -141,6 +146,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       prompt: undefined,
       streamDone: undefined,
       release: undefined,
+      trace: undefined,
     };
     c.set("state", state);
     metrics.inFlight.inc();

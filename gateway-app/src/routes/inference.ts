@@ -76,6 +76,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
       body,
       rawBody: raw,
       overrides,
+      trace: state.trace,
     });
     state.servedBy = served.name;
     state.upstream = served.upstream;
@@ -195,9 +196,10 @@ function relayStream(
   const relay = new SseRelay({
     hideUsage,
     onFirstToken: () => {
-      const seconds = (deps.now() - state.started) / 1000;
-      if (state.variant) state.variant.firstTokenSeconds = seconds;
-      deps.metrics.timeToFirstToken.observe(withVariant({ model: served.name }, state.variant), seconds);
+      const ms = deps.now() - state.started;
+      if (state.variant) state.variant.firstTokenSeconds = ms / 1000;
+      deps.metrics.timeToFirstToken.observe(withVariant({ model: served.name }, state.variant), ms / 1000);
+      state.trace?.firstToken(ms);
     },
   });
   let finish!: (result: { status: number; aborted?: boolean }) => void;

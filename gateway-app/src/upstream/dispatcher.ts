@@ -1,6 +1,7 @@
 import type { GatewayConfig, ModelConfig } from "../config.js";
 import { GatewayError, MAY_HAVE_RUN } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
+import type { RequestTrace } from "../tracing/request-trace.js";
 import { BREAKER_STATE_VALUE, CircuitBreaker } from "./circuit-breaker.js";
 import { declinedUnrun, retryDelayMs, retryLaterDelayMs, sleep, type BackoffOptions } from "./retry.js";
 import { bufferedResponse, UpstreamFailure, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
@@ -18,6 +19,8 @@ export interface DispatchRequest {
   readonly rawBody: Uint8Array;
   /** Fields the gateway sets (a max_tokens cap, stream_options); empty when none. */
   readonly overrides: Record<string, unknown>;
+  /** The request's span, when tracing is on: each attempt gets a span under it. */
+  readonly trace?: RequestTrace;
 }
 
 export interface DispatchResult {
@@ -82,6 +85,7 @@ export class Dispatcher {
       }
       if (outcome.kind === "circuit_open") circuitOpenForMs = Math.min(circuitOpenForMs ?? Infinity, outcome.retryAfterMs);
       if (request.signal.aborted) break;
+      if (index + 1 < fallbacks.length) request.trace?.fallingBack(candidate.name, fallbacks[index + 1], outcome.kind);
     }
 
     if (lastError) {
@@ -124,19 +128,22 @@ export class Dispatcher {
       }
       const started = this.now();
       const observe = (outcome: string) => this.deps.metrics.upstreamDuration.observe(labels(outcome), (this.now() - started) / 1000);
+      const span = request.trace?.attempt(upstream.name, model, attempt);
       let response: UpstreamResponse;
       try {
-        response = await upstream.send(call);
+        response = await upstream.send(span ? span.call(call) : call);
       } catch (error) {
         const failure = error instanceof UpstreamFailure ? error : new UpstreamFailure("reset", String(error), { cause: error });
         if (failure.kind === "aborted") {
           breaker.release();
+          span?.failed(failure.kind, failure.message);
           return { kind: "failure", failure };
         }
         breaker.recordFailure();
         observe(failure.kind);
         this.deps.metrics.upstreamErrors.inc(labels(failure.kind));
         const delay = failure.retryable && attempt < this.deps.maxRetries ? retryDelayMs(attempt, undefined, this.deps.backoff) : undefined;
+        span?.failed(failure.kind, failure.message, delay === undefined ? undefined : failure.kind);
         if (delay === undefined) return { kind: "failure", failure };
         this.deps.metrics.upstreamRetries.inc(labels(failure.kind));
         await sleep(delay, request.signal);
@@ -149,6 +156,7 @@ export class Dispatcher {
         // circuit closes at the headers, so that a long stream does not hold every other request out.
         if (status >= 400 || breaker.current === "half_open") breaker.recordSuccess();
         observe(status < 400 ? "success" : "client_error");
+        span?.answered(status);
         return { kind: "response", response };
       }
       // A 429 says the upstream is alive but busy: it neither opens nor closes the circuit.
@@ -159,6 +167,7 @@ export class Dispatcher {
       this.deps.metrics.upstreamErrors.inc(labels(outcome));
       const retryAfter = response.headers["retry-after"];
       const delay = attempt < this.deps.maxRetries ? retryLaterDelayMs(status, retryAfter, this.deps.backoff) : undefined;
+      span?.answered(status, delay === undefined ? undefined : outcome);
       let body: Buffer;
       try {
         body = await response.readAll();

@@ -47,6 +47,7 @@ export class OpenAiCompatibleUpstream implements Upstream {
       ...requestIdHeaders(this.name, call.requestId),
     };
     if (token) headers.authorization = `Bearer ${token}`;
+    if (call.traceHeaders) Object.assign(headers, call.traceHeaders);
     return this.options.client.request({
       endpoint: this.endpoint,
       path: call.path,

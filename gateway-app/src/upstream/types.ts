@@ -14,6 +14,8 @@ export interface UpstreamCall {
   readonly acceptedAt: number;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
+  /** `traceparent`/`tracestate` of the attempt's span, when tracing is on. */
+  readonly traceHeaders?: Readonly<Record<string, string>>;
 }
 
 /** What came back: headers first, then the body as it arrives. */
