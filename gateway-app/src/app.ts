@@ -4,6 +4,8 @@ import { LiveStreams } from "./live-streams.js";
 import type { Catalogue } from "./config.js";
 import { edgeAuth } from "./edge-auth.js";
 import { GatewayError } from "./errors.js";
+import { settleCall } from "./governance/request-path.js";
+import type { RequestGovernance } from "./governance/runtime.js";
 import type { Logger } from "./logger.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { requestContext, type GatewayEnv } from "./middleware/request-context.js";
@@ -36,6 +38,8 @@ export interface AppDeps {
   readonly streams?: LiveStreams;
   /** The token Kong adds to every request (EDGE_TOKEN); without it, API requests get 401. @default - none: no check (local use) */
   readonly edgeToken?: string;
+  /** API keys, budgets and token limits (governance/runtime.ts). @default - off */
+  readonly governance?: RequestGovernance;
 }
 
 /**
@@ -65,6 +69,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     logPrompts: deps.logPrompts ?? false,
     now,
     streams: deps.streams ?? new LiveStreams(),
+    governance: deps.governance,
   };
   const app = new Hono<GatewayEnv>();
 
@@ -75,7 +80,10 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
       now,
       newId: deps.newRequestId,
       isDraining: () => !isReady(),
-      onComplete: (state) => recordUsage(state, deps.catalogue, deps.metrics),
+      onComplete: (state) => {
+        recordUsage(state, deps.catalogue, deps.metrics);
+        settleCall(deps.governance, state, deps.catalogue);
+      },
     }),
   );
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { EDGE_TOKEN_FORMAT } from "./edge-auth.js";
 import type { BudgetLimits, BudgetPolicy } from "./governance/budgets.js";
 import type { RateLimits } from "./governance/rate-limits.js";
+import { type GovernanceSettings, loadGovernanceSettings, storeRequirement } from "./governance/settings.js";
 
 /**
  * The model catalogue, read from the JSON file named by GATEWAY_CONFIG. Only `models[].name`
@@ -132,6 +133,8 @@ export interface GatewayConfig {
   readonly maxUpstreamResponseBytes: number;
   /** The token Kong adds to each request it proxies; API requests without it are refused. Unset: no check. */
   readonly edgeToken?: string;
+  /** API keys, budgets and token limits (GOVERNANCE_*); off without GOVERNANCE_REDIS_URL. */
+  readonly governance: GovernanceSettings;
 }
 
 /**
@@ -234,6 +237,9 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
     problems.push(`METRICS_PORT: must differ from PORT (${port}): /metrics has its own listener, which only Prometheus may reach`);
   if (!["true", "false"].includes(logPrompts)) problems.push(`LOG_PROMPTS: must be "true" or "false" (received "${logPrompts}")`);
 
+  const governance = loadGovernanceSettings(env, readFile, problems);
+  if (catalogue && !governance.redis) problems.push(...storeRequirement(catalogue.tenants.values()));
+
   const config = {
     port,
     metricsPort,
@@ -259,6 +265,7 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
     admission: { maxRequests: number("AI_GATEWAY_MAX_IN_FLIGHT_REQUESTS"), maxBodyBytes: number("AI_GATEWAY_MAX_IN_FLIGHT_BODY_BYTES") },
     maxUpstreamResponseBytes: number("AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES"),
     edgeToken,
+    governance,
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
 }

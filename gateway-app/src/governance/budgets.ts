@@ -97,6 +97,12 @@ export function costMicroUsd(inputTokens: number, outputTokens: number, prices: 
   return Math.ceil(inputTokens * prices.inputPerMillionTokens + outputTokens * prices.outputPerMillionTokens - 1e-6);
 }
 
+function actualAmounts(counters: readonly Counter[], usage: Usage | undefined): number[] {
+  const tokens = usage ? usage.inputTokens + usage.outputTokens : 0;
+  const usd = usage ? costMicroUsd(usage.inputTokens, usage.outputTokens, usage.prices) : 0;
+  return counters.map((c) => (c.unit === "usd" ? usd : tokens));
+}
+
 export function periodOf(now: number, period: Period): { id: string; resetAt: number } {
   const date = new Date(now);
   const year = date.getUTCFullYear();
@@ -123,6 +129,7 @@ const SETTLED_MARKER_SECONDS = 24 * 3600;
 const RESERVE = `
 local now, id, deadline = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local n = #KEYS / 2
+local settled = {}
 for i = 1, n do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
   local stale = redis.call('ZRANGEBYSCORE', z, '-inf', now)
@@ -134,7 +141,8 @@ for i = 1, n do
   end
   local limit, amount = tonumber(ARGV[1 + 3 * i]), tonumber(ARGV[2 + 3 * i])
   local counts = redis.call('HMGET', h, 'settled', 'reserved')
-  local used = (tonumber(counts[1]) or 0) + (tonumber(counts[2]) or 0)
+  settled[i] = tonumber(counts[1]) or 0
+  local used = settled[i] + (tonumber(counts[2]) or 0)
   if used + amount > limit then return {0, i, used} end
 end
 for i = 1, n do
@@ -145,29 +153,33 @@ for i = 1, n do
   redis.call('EXPIRE', h, ttl)
   redis.call('EXPIRE', z, ttl)
 end
-return {1}
+return {1, unpack(settled)}
 `;
 
 // KEYS: the counters' hashes and zsets as for RESERVE, then the settled marker.
 // ARGV: id, marker ttl, then per counter reserved, actual, ttl. Idempotent: a retried settle counts once.
+// Returns {1, settled per counter after this call}, or {0} when it was settled before.
 const SETTLE = `
-if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'EX', ARGV[2]) then return 0 end
+if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'EX', ARGV[2]) then return {0} end
 local id = ARGV[1]
 local n = (#KEYS - 1) / 2
+local settled = {}
 for i = 1, n do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
   local reserved, actual, ttl = ARGV[3 * i], tonumber(ARGV[1 + 3 * i]), ARGV[2 + 3 * i]
   if redis.call('ZREM', z, id .. '|' .. reserved) == 1 then redis.call('HINCRBY', h, 'reserved', -tonumber(reserved)) end
-  if actual > 0 then redis.call('HINCRBY', h, 'settled', actual) end
+  if actual > 0 then settled[i] = redis.call('HINCRBY', h, 'settled', actual)
+  else settled[i] = tonumber(redis.call('HGET', h, 'settled')) or 0 end
   redis.call('EXPIRE', h, ttl)
 end
-return 1
+return {1, unpack(settled)}
 `;
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext> {
-    gwBudgetReserve(...args: Array<string | number>): Result<[number, number?, number?], Context>;
-    gwBudgetSettle(...args: Array<string | number>): Result<number, Context>;
+    /** {1, settled per counter before this call} or {0, index of the counter over its limit, its settled + reserved}. */
+    gwBudgetReserve(...args: Array<string | number>): Result<number[], Context>;
+    gwBudgetSettle(...args: Array<string | number>): Result<number[], Context>;
   }
 }
 
@@ -179,6 +191,18 @@ export interface BudgetOptions {
   readonly now?: () => number;
   /** Told about settlements that could not be kept (the pending queue overflowed). */
   readonly onLostSettlement?: (reservation: Reservation) => void;
+  /**
+   * Told what the store answered for a tenant's own budgets (not its keys') at each reservation and
+   * settlement: settled spend and limit per budget, USD in dollars. Feeds the budget gauges.
+   */
+  readonly onReadings?: (tenant: string, readings: readonly BudgetReading[]) => void;
+}
+
+export interface BudgetReading {
+  readonly unit: Unit;
+  readonly period: Period;
+  readonly limit: number;
+  readonly settled: number;
 }
 
 interface PendingSettlement {
@@ -222,7 +246,7 @@ export class Budgets {
     const amounts = counters.map((c) => (c.unit === "usd" ? usd : tokens));
     const args: Array<string | number> = [counters.length * 2, ...counters.flatMap((c) => [c.key, `${c.key}:res`])];
     args.push(now, id, now + RESERVATION_LIFETIME_MS, ...counters.flatMap((c, i) => [c.limit, amounts[i], c.ttlSeconds]));
-    let reply: [number, number?, number?];
+    let reply: number[];
     try {
       reply = await this.redis.gwBudgetReserve(...args);
     } catch (error) {
@@ -230,19 +254,19 @@ export class Budgets {
       if (this.onStoreError === "closed") return { ok: false, reason: "store_unavailable" };
       return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts: counters.map(() => 0), unreserved: true } };
     }
-    if (reply[0] === 1) return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts, unreserved: false } };
-    return this.exceeded(counters[(reply[1] as number) - 1], reply[2] as number, now);
+    if (reply[0] !== 1) return this.exceeded(counters[reply[1] - 1], reply[2], now);
+    this.report(call.tenant, counters, reply);
+    return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts, unreserved: false } };
   }
 
   /**
-   * Turns the reservation into the call's actual usage (zero when no upstream call was made).
+   * Turns the reservation into the call's actual usage (zero when no upstream call was made;
+   * "reserved": the model may have run but its usage is unknown, so the worst case is kept).
    * Never throws: while the store is down the settlement waits in memory and is replayed.
    */
-  async settle(reservation: Reservation, usage: Usage | undefined): Promise<void> {
+  async settle(reservation: Reservation, usage: Usage | "reserved" | undefined): Promise<void> {
     if (reservation.counters.length === 0) return;
-    const tokens = usage ? usage.inputTokens + usage.outputTokens : 0;
-    const usd = usage ? costMicroUsd(usage.inputTokens, usage.outputTokens, usage.prices) : 0;
-    const actual = reservation.counters.map((c) => (c.unit === "usd" ? usd : tokens));
+    const actual = usage === "reserved" ? reservation.amounts : actualAmounts(reservation.counters, usage);
     const job = { reservation, actual };
     if (this.pending.length > 0 || !(await this.send(job))) this.enqueue(job);
   }
@@ -280,12 +304,25 @@ export class Budgets {
     const args: Array<string | number> = [keys.length, ...keys, id, SETTLED_MARKER_SECONDS];
     args.push(...counters.flatMap((c, i) => [amounts[i], actual[i], c.ttlSeconds]));
     try {
-      await this.redis.gwBudgetSettle(...args);
+      const reply = await this.redis.gwBudgetSettle(...args);
+      if (reply[0] === 1) this.report(tenant, counters, reply);
       return true;
     } catch (error) {
       if (!isUnavailable(error)) throw error;
       return false;
     }
+  }
+
+  /** `reply` is a script's answer: 1, then each counter's settled amount. */
+  private report(tenant: string, counters: readonly Counter[], reply: readonly number[]): void {
+    if (!this.options.onReadings) return;
+    const readings: BudgetReading[] = [];
+    counters.forEach((counter, i) => {
+      if (counter.scope !== "tenant") return;
+      const scale = counter.unit === "usd" ? 1_000_000 : 1;
+      readings.push({ unit: counter.unit, period: counter.period, limit: counter.limit / scale, settled: Number(reply[i + 1] ?? 0) / scale });
+    });
+    if (readings.length > 0) this.options.onReadings(tenant, readings);
   }
 
   private enqueue(job: PendingSettlement): void {

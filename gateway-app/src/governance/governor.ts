@@ -75,10 +75,14 @@ export class Governor {
     return { ok: true, ticket: { reservation, charge }, headers: limit?.ok && limit.headers ? { ...limit.headers } : {} };
   }
 
-  /** Settles what the call used (undefined: no upstream call was made). Never throws for an unreachable store. */
-  async finish(ticket: Ticket, usage: ActualUsage | undefined): Promise<void> {
+  /**
+   * Settles what the call used: undefined when no upstream call was made, "reserved" when the
+   * model may have run but its usage is unknown (a cut stream): the worst case admitted stays
+   * charged. Never throws for an unreachable store.
+   */
+  async finish(ticket: Ticket, usage: ActualUsage | "reserved" | undefined): Promise<void> {
     const { budgets, limiter } = this.parts;
-    const tokens = usage ? usage.inputTokens + usage.outputTokens : 0;
+    const tokens = usage === "reserved" ? (ticket.charge?.tokens ?? 0) : usage ? usage.inputTokens + usage.outputTokens : 0;
     await Promise.all([ticket.reservation && budgets?.settle(ticket.reservation, usage), ticket.charge && limiter?.settle(ticket.charge, tokens)]);
   }
 

@@ -15,6 +15,31 @@ export interface GovernanceSettings {
 
 type Env = Record<string, string | undefined>;
 
+/** What `storeRequirement` reads of a tenant (config.ts's TenantConfig). */
+interface GovernedTenant {
+  readonly name: string;
+  readonly apiKeys: boolean;
+  readonly limits?: object;
+  readonly budgets?: object;
+}
+
+/**
+ * The problems of tenants that need the governance store when none is configured: their keys,
+ * limits or budgets would otherwise go unenforced without a word. `maxOutputTokens` needs no store.
+ */
+export function storeRequirement(tenants: Iterable<GovernedTenant>): string[] {
+  const problems: string[] = [];
+  for (const tenant of tenants) {
+    const needs = [tenant.apiKeys && "apiKeys", tenant.limits && "limits", tenant.budgets && "budgets"].filter(Boolean);
+    if (needs.length === 0) continue;
+    problems.push(
+      `GOVERNANCE_REDIS_URL: required, tenant "${tenant.name}" has ${needs.join(", ")}, which are enforced in the governance store ` +
+        "(rediss://HOST:PORT of Memorystore; see README, Multi-tenant governance)",
+    );
+  }
+  return problems;
+}
+
 export function loadGovernanceSettings(env: Env, readFile: (path: string) => string, problems: string[]): GovernanceSettings {
   const choice = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const raw = env[name];

@@ -4,11 +4,13 @@ import type { LiveStreams } from "../live-streams.js";
 import type { Catalogue, ModelConfig } from "../config.js";
 import { GatewayError, invalidField, MAY_HAVE_RUN, upstreamErrorEnvelope } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
+import { admitCall, dispatchMetered, outputTokenBound } from "../governance/request-path.js";
+import type { RequestGovernance } from "../governance/runtime.js";
 import { clientGone, requestHeader, type GatewayEnv, type RequestState } from "../middleware/request-context.js";
 import { readJsonBody } from "../request-body.js";
 import { sendBytes, sendJson, sendStream, type ByteSink } from "../respond.js";
 import { SseRelay } from "../sse.js";
-import { authorizeModel, outputTokenCap, resolveTenant } from "../tenancy.js";
+import { authorizeModel, outputTokenCap, resolveCaller } from "../tenancy.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
 import { UpstreamFailure, type UpstreamCall, type UpstreamResponse } from "../upstream/types.js";
 import { dropLiteLlmControls } from "../upstream/litellm-controls.js";
@@ -25,6 +27,8 @@ export interface InferenceDeps {
   readonly now: () => number;
   /** Streams in flight, which shutdown ends with an error event. */
   readonly streams: LiveStreams;
+  /** API keys, budgets and token limits. @default - off (GOVERNANCE_REDIS_URL unset) */
+  readonly governance?: RequestGovernance;
 }
 
 type Kind = "chat" | "embeddings" | "responses";
@@ -46,8 +50,9 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     const state = c.get("state");
     const { value: body, raw } = await readJsonBody(c, deps.bodyLimitBytes, admit(state, deps.admission));
     validate(body);
-    const tenant = resolveTenant(deps.catalogue, (name) => requestHeader(c, name));
+    const { tenant, keyId } = await resolveCaller(deps.catalogue, (name) => requestHeader(c, name), deps.governance?.keys);
     if (tenant) state.tenant = tenant.name;
+    state.keyId = keyId;
     const model = authorizeModel(deps.catalogue, tenant, body.model as string);
     state.model = model.name;
     if (deps.logPrompts) state.prompt = kind === "chat" ? body.messages : body.input;
@@ -61,18 +66,22 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     // The Responses API always ends a stream with its usage (response.completed); only chat needs asking.
     const clientWantsUsage = kind !== "chat" || (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
     if (stream && !clientWantsUsage) overrides.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+    const maxOutputTokens = tokenFields.length === 0 ? 0 : outputTokenBound(body, overrides, tokenFields);
+    await admitCall(c, deps.governance, { tenant, keyId, model, bodyBytes: raw.byteLength, maxOutputTokens, tokenField: tokenFields[0] });
 
-    const { response, served, mayHaveRun } = await deps.dispatcher.dispatch({
-      path,
-      stream,
-      requestId: state.requestId,
-      acceptedAt: state.started,
-      signal: clientGone(c),
-      model,
-      body,
-      rawBody: raw,
-      overrides,
-    });
+    const dispatch = () =>
+      deps.dispatcher.dispatch({
+        path,
+        stream,
+        requestId: state.requestId,
+        acceptedAt: state.started,
+        signal: clientGone(c),
+        model,
+        body,
+        rawBody: raw,
+        overrides,
+      });
+    const { response, served, mayHaveRun } = await dispatchMetered(state, dispatch);
     state.servedBy = served.name;
     state.upstream = served.upstream;
 
