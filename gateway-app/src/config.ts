@@ -238,7 +238,7 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
   if (!["true", "false"].includes(logPrompts)) problems.push(`LOG_PROMPTS: must be "true" or "false" (received "${logPrompts}")`);
 
   const governance = loadGovernanceSettings(env, readFile, problems);
-  if (catalogue && !governance.redis) problems.push(...storeRequirement(catalogue.tenants.values()));
+  if (catalogue && !env.GOVERNANCE_REDIS_URL) problems.push(...storeRequirement(catalogue.tenants.values()));
 
   const config = {
     port,
