@@ -137,8 +137,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       }
       server.closeAllConnections();
       client.close();
-      // After the last completions ran: their settlements reach the store before it closes.
-      await new Promise((r) => setImmediate(r));
+      // The last completions' settlements reach the store before it closes.
       await governance?.close();
       // Scraped until the end, so the last requests' metrics are not lost.
       metricsServer.server.close();

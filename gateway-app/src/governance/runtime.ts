@@ -73,8 +73,12 @@ export async function startGovernance(
       void tracked.finally(() => inFlight.delete(tracked));
     },
     async close(graceMs = 2_000) {
-      const deadline = new Promise((r) => setTimeout(r, graceMs).unref());
-      await Promise.race([Promise.all([...inFlight]).then(() => budgets.flush()), deadline]);
+      const deadline = Date.now() + graceMs;
+      const timeLeft = () => new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref());
+      // Completions of connections closed just before run a turn or two later, and may start settlements.
+      for (let turn = 0; turn < 3; turn++) await new Promise((r) => setImmediate(r));
+      while (inFlight.size > 0 && Date.now() < deadline) await Promise.race([Promise.all([...inFlight]), timeLeft()]);
+      await Promise.race([budgets.flush(), timeLeft()]);
       const lost = budgets.close();
       if (lost > 0) logger.error("budget settlements not written: the store did not come back before shutdown", { lost });
       await Promise.all([redis, subscriber].map((client) => client.quit().catch(() => client.disconnect())));

@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { periodOf } from "../../src/governance/budgets.js";
 import { KeyStore } from "../../src/governance/keys.js";
@@ -36,6 +37,8 @@ const litellm = new FakeUpstream();
 let gw: TestGateway;
 const clients = redisClients(() => redis.settings);
 let store: KeyStore;
+let admin: Redis;
+let litellmUrl: string;
 
 function governedEnv(litellmUrl: string): Record<string, string> {
   return {
@@ -48,8 +51,10 @@ function governedEnv(litellmUrl: string): Record<string, string> {
 
 beforeAll(async () => {
   redis = await startRedis();
-  gw = await startTestGateway(governedEnv(await litellm.start()), catalogue);
-  store = new KeyStore(await clients.connect());
+  litellmUrl = await litellm.start();
+  gw = await startTestGateway(governedEnv(litellmUrl), catalogue);
+  admin = await clients.connect();
+  store = new KeyStore(admin);
 }, 120_000);
 
 afterAll(async () => {
@@ -60,8 +65,7 @@ afterAll(async () => {
 });
 
 async function settled(tenant: string, unit: "tokens" | "usd"): Promise<number> {
-  const client = await clients.connect();
-  return Number((await client.hget(`gw:budget:{${tenant}}:t:${unit}:day:${periodOf(Date.now(), "day").id}`, "settled")) ?? 0);
+  return Number((await admin.hget(`gw:budget:{${tenant}}:t:${unit}:day:${periodOf(Date.now(), "day").id}`, "settled")) ?? 0);
 }
 
 const chat = (body: unknown, headers: Record<string, string>) => fetch(`${gw.url}/v1/chat/completions`, postJson(body, headers));
@@ -230,5 +234,20 @@ describe("JSON answers", () => {
     const before = await settled("streamer", "tokens");
     expect((await chat(chatBody("m", { max_tokens: 30 }), asTenant("streamer"))).status).toBe(200);
     await eventually(async () => (await settled("streamer", "tokens")) === before + 25);
+  });
+});
+
+describe("shutdown", () => {
+  it("settles the last call before closing, and closes both of its store connections", async () => {
+    const connections = async () => (await admin.client("LIST")).toString().trim().split("\n").length;
+    const before = await connections();
+    const second = await startTestGateway(governedEnv(litellmUrl), catalogue);
+    await eventually(async () => (await connections()) === before + 2);
+    const spent = await settled("streamer", "tokens");
+    litellm.reset();
+    expect((await fetch(`${second.url}/v1/chat/completions`, postJson(chatBody("m", { max_tokens: 30 }), asTenant("streamer")))).status).toBe(200);
+    expect(await second.gateway.shutdown()).toBe(0);
+    expect(await settled("streamer", "tokens")).toBe(spent + 18);
+    await eventually(async () => (await connections()) === before);
   });
 });
