@@ -93,8 +93,9 @@ describe("API-key callers", () => {
     // No LITELLM_API_KEY here: an Authorization reaching LiteLLM could only be the caller's.
     expect(sent.headers.authorization).toBeUndefined();
     expect(sent.body.user).toBe("keyed");
-    await gw.logsSettled();
-    const line = parseLogs(gw.logs).find((l) => l.msg === "request" && l.key_id === issued.id);
+    const lineOf = () => parseLogs(gw.logs).find((l) => l.msg === "request" && l.key_id === issued.id);
+    await eventually(() => lineOf() !== undefined);
+    const line = lineOf();
     expect(line).toMatchObject({ tenant: "keyed", key_id: issued.id, status: 200 });
     expect(gw.logs.join("\n")).not.toContain(issued.key);
     expect(await (await fetch(gw.metricsUrl)).text()).not.toContain(issued.key);
@@ -239,7 +240,10 @@ describe("JSON answers", () => {
 
 describe("shutdown", () => {
   it("settles the last call before closing, and closes both of its store connections", async () => {
-    const connections = async () => (await admin.client("LIST")).toString().trim().split("\n").length;
+    const connections = async () =>
+      String(await admin.client("LIST"))
+        .trim()
+        .split("\n").length;
     const before = await connections();
     const second = await startTestGateway(governedEnv(litellmUrl), catalogue);
     await eventually(async () => (await connections()) === before + 2);
