@@ -57,6 +57,16 @@ interface Counter {
   readonly ttlSeconds: number;
 }
 
+/** A reservation before the store took it: its counters, amounts and deadline. */
+export interface ReservationPlan {
+  readonly id: string;
+  readonly tenant: string;
+  readonly now: number;
+  readonly deadline: number;
+  readonly counters: readonly Counter[];
+  readonly amounts: readonly number[];
+}
+
 export interface Reservation {
   readonly id: string;
   readonly tenant: string;
@@ -124,13 +134,16 @@ const LIMIT_FIELDS: ReadonlyArray<{ field: keyof BudgetLimits; unit: Unit; perio
 const RESERVATION_LIFETIME_MS = 30 * 60_000;
 const SETTLED_MARKER_SECONDS = 24 * 3600;
 
-// KEYS: per counter its hash (settled, reserved) and its zset of open reservations ("id|amount" by deadline).
-// ARGV: now, id, deadline, then per counter limit, amount, ttl. Returns {1} or {0, counter index, used}.
-const RESERVE = `
-local now, id, deadline = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local n = #KEYS / 2
+/**
+ * Lua that checks each budget counter, for RESERVE and for the combined admission
+ * (governor.ts). Expects `nb` counters whose hash and zset of open reservations ("id|amount" by
+ * deadline) are KEYS[2i-1], KEYS[2i], `now`, and `bargs`: the ARGV index before the first
+ * counter's limit, amount, ttl. Leaves `settled`; returns {0, counter index, used} when one would
+ * pass its limit. Reservations older than their deadline (their replica died) are released first.
+ */
+export const BUDGET_CHECK_LUA = `
 local settled = {}
-for i = 1, n do
+for i = 1, nb do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
   local stale = redis.call('ZRANGEBYSCORE', z, '-inf', now)
   if #stale > 0 then
@@ -139,20 +152,33 @@ for i = 1, n do
     redis.call('HINCRBY', h, 'reserved', -released)
     redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
   end
-  local limit, amount = tonumber(ARGV[1 + 3 * i]), tonumber(ARGV[2 + 3 * i])
+  local limit, amount = tonumber(ARGV[bargs + 3 * i - 2]), tonumber(ARGV[bargs + 3 * i - 1])
   local counts = redis.call('HMGET', h, 'settled', 'reserved')
   settled[i] = tonumber(counts[1]) or 0
   local used = settled[i] + (tonumber(counts[2]) or 0)
   if used + amount > limit then return {0, i, used} end
 end
-for i = 1, n do
+`;
+
+/** Lua that reserves on every counter checked by BUDGET_CHECK_LUA (same variables, plus `id` and `deadline`). */
+export const BUDGET_APPLY_LUA = `
+for i = 1, nb do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  local amount, ttl = tonumber(ARGV[2 + 3 * i]), ARGV[3 + 3 * i]
+  local amount, ttl = tonumber(ARGV[bargs + 3 * i - 1]), ARGV[bargs + 3 * i]
   redis.call('HINCRBY', h, 'reserved', amount)
   redis.call('ZADD', z, deadline, id .. '|' .. amount)
   redis.call('EXPIRE', h, ttl)
   redis.call('EXPIRE', z, ttl)
 end
+`;
+
+// KEYS: per counter its hash and zset. ARGV: now, id, deadline, then per counter limit, amount, ttl.
+// Returns {1, settled per counter before this call} or {0, counter index, used}.
+const RESERVE = `
+local now, id, deadline = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local nb, bargs = #KEYS / 2, 3
+${BUDGET_CHECK_LUA}
+${BUDGET_APPLY_LUA}
 return {1, unpack(settled)}
 `;
 
@@ -219,7 +245,8 @@ export class Budgets {
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    /** Shared with the other parts, so the governor can run one script across them. */
+    readonly redis: Redis,
     private readonly policyOf: (tenant: string) => BudgetPolicy | undefined,
     private readonly options: BudgetOptions = {},
   ) {
@@ -237,26 +264,56 @@ export class Budgets {
   }
 
   async reserve(call: CallEstimate): Promise<ReserveResult> {
+    const plan = this.plan(call);
+    if (plan.counters.length === 0) return this.accepted(plan, []);
+    const { keys, args } = this.scriptInput(plan);
+    let reply: number[];
+    try {
+      reply = await this.redis.gwBudgetReserve(keys.length, ...keys, plan.now, plan.id, plan.deadline, ...args);
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      return this.unavailable(plan);
+    }
+    return reply[0] === 1 ? this.accepted(plan, reply.slice(1)) : this.refused(plan, reply[1], reply[2]);
+  }
+
+  /** What a call would reserve, on which counters: no store access. */
+  plan(call: CallEstimate): ReservationPlan {
     const now = this.now();
     const counters = this.countersFor(call.tenant, call.keyId, now);
-    const id = randomBytes(12).toString("base64url");
-    if (counters.length === 0) return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts: [], unreserved: true } };
     const tokens = call.inputTokens + call.maxOutputTokens;
     const usd = costMicroUsd(call.inputTokens, call.maxOutputTokens, call.prices);
     const amounts = counters.map((c) => (c.unit === "usd" ? usd : tokens));
-    const args: Array<string | number> = [counters.length * 2, ...counters.flatMap((c) => [c.key, `${c.key}:res`])];
-    args.push(now, id, now + RESERVATION_LIFETIME_MS, ...counters.flatMap((c, i) => [c.limit, amounts[i], c.ttlSeconds]));
-    let reply: number[];
-    try {
-      reply = await this.redis.gwBudgetReserve(...args);
-    } catch (error) {
-      if (!isUnavailable(error)) throw error;
-      if (this.onStoreError === "closed") return { ok: false, reason: "store_unavailable" };
-      return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts: counters.map(() => 0), unreserved: true } };
-    }
-    if (reply[0] !== 1) return this.exceeded(counters[reply[1] - 1], reply[2], now);
-    this.report(call.tenant, counters, reply);
-    return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts, unreserved: false } };
+    return { id: randomBytes(12).toString("base64url"), tenant: call.tenant, now, deadline: now + RESERVATION_LIFETIME_MS, counters, amounts };
+  }
+
+  /** KEYS and the per-counter ARGV of BUDGET_CHECK_LUA and BUDGET_APPLY_LUA for a plan. */
+  scriptInput(plan: ReservationPlan): { keys: string[]; args: Array<string | number> } {
+    return {
+      keys: plan.counters.flatMap((c) => [c.key, `${c.key}:res`]),
+      args: plan.counters.flatMap((c, i) => [c.limit, plan.amounts[i], c.ttlSeconds]),
+    };
+  }
+
+  /** The store reserved the plan; `settled` is each counter's settled amount before it. */
+  accepted(plan: ReservationPlan, settled: readonly number[]): ReserveResult {
+    const { id, tenant, counters, amounts } = plan;
+    if (counters.length === 0) return { ok: true, reservation: { id, tenant, counters, amounts: [], unreserved: true } };
+    this.report(tenant, counters, settled);
+    return { ok: true, reservation: { id, tenant, counters, amounts, unreserved: false } };
+  }
+
+  /** The store refused the plan: counter `index` (from 1) has `used` settled plus reserved. */
+  refused(plan: ReservationPlan, index: number, used: number): ReserveResult {
+    return this.exceeded(plan.counters[index - 1], used, plan.now);
+  }
+
+  /** The store could not answer: refuse, or admit without a reservation, as configured. */
+  unavailable(plan: ReservationPlan): ReserveResult {
+    if (plan.counters.length === 0) return this.accepted(plan, []);
+    if (this.onStoreError === "closed") return { ok: false, reason: "store_unavailable" };
+    const { id, tenant, counters } = plan;
+    return { ok: true, reservation: { id, tenant, counters, amounts: counters.map(() => 0), unreserved: true } };
   }
 
   /**
@@ -305,7 +362,7 @@ export class Budgets {
     args.push(...counters.flatMap((c, i) => [amounts[i], actual[i], c.ttlSeconds]));
     try {
       const reply = await this.redis.gwBudgetSettle(...args);
-      if (reply[0] === 1) this.report(tenant, counters, reply);
+      if (reply[0] === 1) this.report(tenant, counters, reply.slice(1));
       return true;
     } catch (error) {
       if (!isUnavailable(error)) throw error;
@@ -313,14 +370,14 @@ export class Budgets {
     }
   }
 
-  /** `reply` is a script's answer: 1, then each counter's settled amount. */
-  private report(tenant: string, counters: readonly Counter[], reply: readonly number[]): void {
+  /** `settled`: each counter's settled amount, as the store answered. */
+  private report(tenant: string, counters: readonly Counter[], settled: readonly number[]): void {
     if (!this.options.onReadings) return;
     const readings: BudgetReading[] = [];
     counters.forEach((counter, i) => {
       if (counter.scope !== "tenant") return;
       const scale = counter.unit === "usd" ? 1_000_000 : 1;
-      readings.push({ unit: counter.unit, period: counter.period, limit: counter.limit / scale, settled: Number(reply[i + 1] ?? 0) / scale });
+      readings.push({ unit: counter.unit, period: counter.period, limit: counter.limit / scale, settled: Number(settled[i] ?? 0) / scale });
     });
     if (readings.length > 0) this.options.onReadings(tenant, readings);
   }

@@ -46,6 +46,8 @@ function governedEnv(litellmUrl: string): Record<string, string> {
     GOVERNANCE_REDIS_URL: redis.url,
     GOVERNANCE_REDIS_AUTH: redis.password,
     GOVERNANCE_REDIS_CA_FILE: redis.caFile,
+    // Production's 250 ms is missed by a loopback Redis on an overloaded CI machine; outages here are kills, which fail at once.
+    GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS: "3000",
   };
 }
 
