@@ -75,11 +75,11 @@ export async function admitCall(c: Context<GatewayEnv>, governance: RequestGover
  * Dispatches, noting whether the model may have run: what settlement charges when the usage is
  * unknown. An upstream 4xx did not run the model; a 5xx or a broken call may have.
  */
-export async function dispatchMetered(state: RequestState, dispatch: () => Promise<DispatchResult>): Promise<DispatchResult> {
-  if (!state.governed) return dispatch();
+export async function dispatchMetered(state: RequestState, dispatched: Promise<DispatchResult>): Promise<DispatchResult> {
+  if (!state.governed) return dispatched;
   state.upstreamMayHaveRun = true;
   try {
-    const result = await dispatch();
+    const result = await dispatched;
     if (result.response.status >= 400) state.upstreamMayHaveRun = result.response.status >= 500 && result.mayHaveRun;
     return result;
   } catch (error) {

@@ -69,19 +69,18 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     const maxOutputTokens = tokenFields.length === 0 ? 0 : outputTokenBound(body, overrides, tokenFields);
     await admitCall(c, deps.governance, { tenant, keyId, model, bodyBytes: raw.byteLength, maxOutputTokens, tokenField: tokenFields[0] });
 
-    const dispatch = () =>
-      deps.dispatcher.dispatch({
-        path,
-        stream,
-        requestId: state.requestId,
-        acceptedAt: state.started,
-        signal: clientGone(c),
-        model,
-        body,
-        rawBody: raw,
-        overrides,
-      });
-    const { response, served, mayHaveRun } = await dispatchMetered(state, dispatch);
+    const dispatched = deps.dispatcher.dispatch({
+      path,
+      stream,
+      requestId: state.requestId,
+      acceptedAt: state.started,
+      signal: clientGone(c),
+      model,
+      body,
+      rawBody: raw,
+      overrides,
+    });
+    const { response, served, mayHaveRun } = await dispatchMetered(state, dispatched);
     state.servedBy = served.name;
     state.upstream = served.upstream;
 
