@@ -1,10 +1,11 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeUpstream } from "../gateway-app/test/support/fake-upstream";
+import { startRedis, type TestRedis } from "../gateway-app/test/support/redis-server";
 import { loadGovernanceSettings } from "../gateway-app/src/governance/settings";
 import { DEFAULT_NAMESPACES } from "../constructs/gateway-namespaces";
 import { layOutPod, type LocalPod } from "./support/cluster-model/local-pod";
@@ -78,6 +79,13 @@ describe("gateway-app boots from what we synthesize", () => {
   }
   let child: ChildProcess;
   let pod: LocalPod;
+  /** Memorystore's stand-in: TLS with a test CA and AUTH, as the instance has them. */
+  let redis: TestRedis;
+  /** The synthesized Memorystore URL with Terraform's host and port of the instance filled in. */
+  const memorystoreUrl = (host: string, port: number) =>
+    pod.env
+      .GOVERNANCE_REDIS_URL!.replace(/\$\{data\.google_redis_instance\.\w+\.host\}/, host)
+      .replace(/\$\{data\.google_redis_instance\.\w+\.port\}/, String(port));
   let url: string;
   let metricsPort: number;
   let stderr = "";
@@ -86,6 +94,7 @@ describe("gateway-app boots from what we synthesize", () => {
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "boot-from-synth-"));
+    redis = await startRedis({ durable: false });
     const litellmPort = Number(new URL(await litellm.start()).port);
     pod = layOutPod(
       model,
@@ -93,8 +102,10 @@ describe("gateway-app boots from what we synthesize", () => {
       container,
       root,
       { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort },
-      { "ai-gw-litellm-master-key": `${masterKey}\n`, "ai-gw-edge-token": `${edgeToken}\n`, "ai-gw-redis-auth": "redis-auth-string\n" },
+      { "ai-gw-litellm-master-key": `${masterKey}\n`, "ai-gw-edge-token": `${edgeToken}\n`, "ai-gw-redis-auth": `${redis.password}\n` },
     );
+    // The instance's server CA, which Terraform writes into the mounted file.
+    writeFileSync(pod.env.GOVERNANCE_REDIS_CA_FILE!, redis.ca);
 
     // The image's WORKDIR, laid out as the Dockerfile's final stage copies it.
     const image = imageConfig();
@@ -121,7 +132,13 @@ describe("gateway-app boots from what we synthesize", () => {
     expect(pod.env.METRICS_PORT).toBe(String(container.ports.find((p) => p.name === "metrics")!.containerPort));
     child = spawn(process.execPath, [...entrypointArgs, ...image.cmd], {
       cwd: workdir,
-      env: { ...image.env, ...pod.env, PORT: String(port), METRICS_PORT: String(metricsPort) },
+      env: {
+        ...image.env,
+        ...pod.env,
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+        GOVERNANCE_REDIS_URL: memorystoreUrl("127.0.0.1", redis.port),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stderr!.on("data", (d) => (stderr += d));
@@ -140,6 +157,7 @@ describe("gateway-app boots from what we synthesize", () => {
   afterAll(async () => {
     child?.kill("SIGKILL");
     await litellm.stop();
+    await redis?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -153,13 +171,11 @@ describe("gateway-app boots from what we synthesize", () => {
   it("gives gateway-app's governance settings Memorystore over TLS, with the AUTH string and CA from mounted files", () => {
     const problems: string[] = [];
     // What Terraform puts in place of the Memorystore instance's attributes.
-    const url = pod.env
-      .GOVERNANCE_REDIS_URL!.replace(/\$\{data\.google_redis_instance\.\w+\.host\}/, "10.12.0.4")
-      .replace(/\$\{data\.google_redis_instance\.\w+\.port\}/, "6378");
+    const url = memorystoreUrl("10.12.0.4", 6378);
     const settings = loadGovernanceSettings({ ...pod.env, GOVERNANCE_REDIS_URL: url }, (path) => readFileSync(path, "utf8"), problems);
     expect(problems).toEqual([]);
     expect(settings.redis?.url).toBe("rediss://10.12.0.4:6378");
-    expect(settings.redis?.password).toBe("redis-auth-string");
+    expect(settings.redis?.password).toBe(redis.password);
     expect(pod.env.GOVERNANCE_REDIS_CA_FILE).toBe(pod.localPath("/etc/gateway/redis-ca.pem"));
     expect(
       Object.keys(pod.env)

@@ -4,6 +4,8 @@ import { LiveStreams } from "./live-streams.js";
 import type { Catalogue } from "./config.js";
 import { edgeAuth } from "./edge-auth.js";
 import { GatewayError } from "./errors.js";
+import { settleCall } from "./governance/request-path.js";
+import type { RequestGovernance } from "./governance/runtime.js";
 import type { Logger } from "./logger.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { requestContext, type GatewayEnv } from "./middleware/request-context.js";
@@ -41,6 +43,8 @@ export interface AppDeps {
   readonly edgeToken?: string;
   /** Spans for requests and upstream attempts (OTEL_* settings). @default - none: tracing off, no span work at all */
   readonly tracing?: Tracing;
+  /** API keys, budgets and token limits (governance/runtime.ts). @default - off */
+  readonly governance?: RequestGovernance;
 }
 
 /**
@@ -72,6 +76,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
     logPrompts: deps.logPrompts ?? false,
     now,
     streams: deps.streams ?? new LiveStreams(),
+    governance: deps.governance,
   };
   const app = new Hono<GatewayEnv>();
 
@@ -85,6 +90,7 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
       onComplete: (state, done) => {
         recordUsage(state, deps.catalogue, deps.metrics);
         variants.observe(state.variant, done);
+        settleCall(deps.governance, state, deps.catalogue);
       },
     }),
   );
@@ -94,9 +100,9 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   app.post("/v1/chat/completions", inferenceHandler("chat", validateChatRequest, inference));
   app.post("/v1/embeddings", inferenceHandler("embeddings", validateEmbeddingsRequest, inference));
   app.post("/v1/responses", inferenceHandler("responses", validateResponsesRequest, inference));
-  app.get("/v1/models", listModels(deps.catalogue));
+  app.get("/v1/models", listModels(deps.catalogue, deps.governance?.keys));
   // Model names may hold "/" (google/gemini-2.5-pro).
-  app.get("/v1/models/:id{.+}", retrieveModel(deps.catalogue));
+  app.get("/v1/models/:id{.+}", retrieveModel(deps.catalogue, deps.governance?.keys));
   app.get("/healthz", (c) => sendJson(c, 200, { status: "ok" }));
   app.get("/readyz", (c) => (isReady() ? sendJson(c, 200, { status: "ready" }) : sendJson(c, 503, { status: "draining" })));
   for (const [path, allow] of allowedMethods(app)) {

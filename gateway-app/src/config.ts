@@ -4,6 +4,7 @@ import type { BudgetLimits, BudgetPolicy } from "./governance/budgets.js";
 import type { RateLimits } from "./governance/rate-limits.js";
 import { parseWeightedModels, WeightedModelSchema, type WeightedRouteConfig } from "./routing/weighted.js";
 import { readTracingConfig, type TracingConfig } from "./tracing/config.js";
+import { type GovernanceSettings, loadGovernanceSettings, storeRequirement } from "./governance/settings.js";
 
 /**
  * The model catalogue, read from the JSON file named by GATEWAY_CONFIG. Only `models[].name`
@@ -140,6 +141,8 @@ export interface GatewayConfig {
   readonly edgeToken?: string;
   /** OpenTelemetry tracing (OTEL_* variables); unset: off. */
   readonly tracing?: TracingConfig;
+  /** API keys, budgets and token limits (GOVERNANCE_*); off without GOVERNANCE_REDIS_URL. */
+  readonly governance: GovernanceSettings;
 }
 
 /**
@@ -242,6 +245,9 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
     problems.push(`METRICS_PORT: must differ from PORT (${port}): /metrics has its own listener, which only Prometheus may reach`);
   if (!["true", "false"].includes(logPrompts)) problems.push(`LOG_PROMPTS: must be "true" or "false" (received "${logPrompts}")`);
 
+  const governance = loadGovernanceSettings(env, readFile, problems);
+  if (catalogue && !env.GOVERNANCE_REDIS_URL) problems.push(...storeRequirement(catalogue.tenants.values()));
+
   const config = {
     port,
     metricsPort,
@@ -268,6 +274,7 @@ export function loadConfig({ env, readFile }: ConfigSources): ConfigResult {
     maxUpstreamResponseBytes: number("AI_GATEWAY_MAX_UPSTREAM_RESPONSE_BYTES"),
     edgeToken,
     tracing: readTracingConfig(env, problems),
+    governance,
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
 }

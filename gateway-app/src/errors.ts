@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   invalid_request: { status: 400, type: "invalid_request_error" },
   consumer_required: { status: 401, type: "authentication_error" },
   edge_unauthenticated: { status: 401, type: "authentication_error" },
+  invalid_api_key: { status: 401, type: "authentication_error" },
   model_not_allowed: { status: 403, type: "permission_error" },
   model_not_found: { status: 404, type: "invalid_request_error" },
   not_found: { status: 404, type: "invalid_request_error" },
@@ -14,6 +15,8 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, type: "invalid_request_error" },
   unsupported_media_type: { status: 415, type: "invalid_request_error" },
   rate_limited: { status: 429, type: "rate_limit_error" },
+  /** OpenAI's type for a spent quota, which its SDKs do not retry. */
+  budget_exceeded: { status: 429, type: "insufficient_quota" },
   /** nginx's convention: the client closed the connection before the answer; never sent, only recorded. */
   client_closed: { status: 499, type: "invalid_request_error" },
   request_timeout: { status: 408, type: "invalid_request_error" },
@@ -24,6 +27,7 @@ export const ERROR_CODES = {
   upstream_unavailable: { status: 503, type: "api_error" },
   overloaded: { status: 503, type: "api_error" },
   shutting_down: { status: 503, type: "api_error" },
+  governance_unavailable: { status: 503, type: "api_error" },
   upstream_timeout: { status: 504, type: "api_error" },
 } as const;
 

@@ -79,6 +79,19 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
       labelNames: ["model", "tenant", "variant"],
       registers,
     }),
+    // Set from what the governance store answered at reservation and settlement; tenant scope only (no key ids).
+    budgetUsed: new Gauge({
+      name: "gateway_budget_used",
+      help: "Settled spend against each tenant budget in its current period, in USD or tokens.",
+      labelNames: ["tenant", "period", "unit"],
+      registers,
+    }),
+    budgetLimit: new Gauge({
+      name: "gateway_budget_limit",
+      help: "Each tenant budget per period, in USD or tokens.",
+      labelNames: ["tenant", "period", "unit"],
+      registers,
+    }),
     breakerState: new Gauge({
       name: "gateway_circuit_breaker_state",
       help: "Circuit breaker state per upstream and model: 0 closed, 1 half-open, 2 open.",

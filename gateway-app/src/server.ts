@@ -11,6 +11,7 @@ import { loadConfig, type GatewayConfig } from "./config.js";
 import { startMetricsServer } from "./metrics-server.js";
 import { bufferedSink, createLogger, type LogSink } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { startGovernance } from "./governance/runtime.js";
 import { Dispatcher } from "./upstream/dispatcher.js";
 import { HttpClient } from "./upstream/http-client.js";
 import { MockUpstream } from "./upstream/mock.js";
@@ -83,6 +84,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     mock: new MockUpstream(),
   };
   const dispatcher = new Dispatcher({ upstreams, models: config.catalogue.models, metrics, maxRetries: config.maxRetries, breaker: config.breaker });
+  const governance = await startGovernance(config.governance, config.catalogue, metrics, logger);
   let ready = true;
   const streams = new LiveStreams();
   const app = createApp({
@@ -96,6 +98,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     admission: config.admission,
     maxUpstreamResponseBytes: config.maxUpstreamResponseBytes,
     edgeToken: config.edgeToken,
+    governance,
     isReady: () => ready,
     tracing,
   });
@@ -119,6 +122,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     metrics_port: metricsServer.port,
     // Off only when no EDGE_TOKEN is set: local use, where no Kong stands in front.
     edge_auth: config.edgeToken ? "on" : "off",
+    governance: governance ? "on" : "off",
     models: [...config.catalogue.models.keys()],
   });
 
@@ -139,6 +143,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       }
       server.closeAllConnections();
       client.close();
+      // The last completions' settlements reach the store before it closes.
+      await governance?.close();
       // Scraped until the end, so the last requests' metrics are not lost.
       metricsServer.server.close();
       metricsServer.server.closeAllConnections();

@@ -110,7 +110,9 @@ describe("catalogue", () => {
       budgets: { usdPerDay: 1.5, tokensPerMonth: 1_000_000, perKey: { usdPerDay: 0.5 } },
       apiKeys: true,
     };
-    const result = withCatalogue({ models, tenants: [tenant, { name: "team-b", models: ["*"] }] });
+    // Such a tenant needs the governance store (its absence is a start-up error, governance/wired.test.ts).
+    const store = { GOVERNANCE_REDIS_URL: "rediss://10.0.0.3:6378" };
+    const result = withCatalogue({ models, tenants: [tenant, { name: "team-b", models: ["*"] }] }, store);
     if (!result.ok) throw new Error(result.problems.join("\n"));
     expect(result.config.catalogue.tenants.get("team-a")).toMatchObject({
       limits: { requestsPerMinute: 60, tokensPerMinute: 10_000 },
@@ -118,7 +120,9 @@ describe("catalogue", () => {
       apiKeys: true,
     });
     expect(result.config.catalogue.tenants.get("team-b")).toMatchObject({ apiKeys: false, limits: undefined, budgets: undefined });
-    expect(problemsOf(withCatalogue({ models, tenants: [{ ...tenant, budgets: { usdPerDay: -1 }, limits: { tokensPerMinute: 1.5 } }] }))).toEqual(
+    expect(
+      problemsOf(withCatalogue({ models, tenants: [{ ...tenant, budgets: { usdPerDay: -1 }, limits: { tokensPerMinute: 1.5 } }] }, store)),
+    ).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^GATEWAY_CONFIG: tenants\[0\]\.budgets\.usdPerDay: /),
         expect.stringMatching(/^GATEWAY_CONFIG: tenants\[0\]\.limits\.tokensPerMinute: /),

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeUpstream, json } from "../../gateway-app/test/support/fake-upstream";
+import { startRedis, type TestRedis } from "../../gateway-app/test/support/redis-server";
 import { LITELLM_FACTS } from "../../lib/upstream-facts";
 import { synthesizeExample } from "../support/example";
 
@@ -47,7 +48,7 @@ function compileGatewayApp(): string {
 }
 
 /** Starts it with the environment and GATEWAY_CONFIG the synth rendered, pointed at `litellmUrl`. */
-async function startRenderedGateway(app: string, renderedEnv: Record<string, string>, catalogue: unknown, litellmUrl: string) {
+async function startRenderedGateway(app: string, renderedEnv: Record<string, string>, catalogue: unknown, litellmUrl: string, redis: TestRedis) {
   const files = mkdtempSync(join(tmpdir(), "gateway-files-"));
   writeFileSync(join(files, "catalogue.json"), JSON.stringify(catalogue));
   writeFileSync(join(files, "litellm-api-key"), "sk-test");
@@ -63,6 +64,11 @@ async function startRenderedGateway(app: string, renderedEnv: Record<string, str
     LITELLM_API_KEY_FILE: join(files, "litellm-api-key"),
     LITELLM_BASE_URL: litellmUrl,
     SHUTDOWN_DELAY_MS: "0",
+    // The example's tenants have budgets, so gateway-app needs its store: a test Redis in Memorystore's place.
+    GOVERNANCE_REDIS_URL: redis.url,
+    GOVERNANCE_REDIS_AUTH_FILE: "",
+    GOVERNANCE_REDIS_AUTH: redis.password,
+    GOVERNANCE_REDIS_CA_FILE: redis.caFile,
   };
   const child = spawn(process.execPath, ["gateway-app/dist/server.js"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
   const port = await new Promise<number>((resolve, reject) => {
@@ -98,15 +104,18 @@ describe("one failing request under a 503 storm: provider calls across gateway-a
   // 503s with Retry-After: the only 503s gateway-app retries (without it, each model gets one attempt).
   const fake = new FakeUpstream().always((_req, res) => json(res, 503, { error: { message: "overloaded" } }, { "retry-after": "0" }));
   let gateway: { child: ChildProcess; url: string };
+  let redis: TestRedis;
 
   beforeAll(async () => {
     const app = compileGatewayApp();
-    gateway = await startRenderedGateway(app, renderedEnv, catalogue, await fake.start());
+    redis = await startRedis({ durable: false });
+    gateway = await startRenderedGateway(app, renderedEnv, catalogue, await fake.start(), redis);
   }, 120_000);
 
   afterAll(async () => {
     gateway?.child.kill("SIGTERM");
     await fake.stop();
+    await redis?.stop();
   });
 
   it("gemini-2.5-pro: gateway-app's attempts over the model and its fallback are the only provider calls", async () => {

@@ -57,6 +57,16 @@ interface Counter {
   readonly ttlSeconds: number;
 }
 
+/** A reservation before the store took it: its counters, amounts and deadline. */
+export interface ReservationPlan {
+  readonly id: string;
+  readonly tenant: string;
+  readonly now: number;
+  readonly deadline: number;
+  readonly counters: readonly Counter[];
+  readonly amounts: readonly number[];
+}
+
 export interface Reservation {
   readonly id: string;
   readonly tenant: string;
@@ -97,6 +107,12 @@ export function costMicroUsd(inputTokens: number, outputTokens: number, prices: 
   return Math.ceil(inputTokens * prices.inputPerMillionTokens + outputTokens * prices.outputPerMillionTokens - 1e-6);
 }
 
+function actualAmounts(counters: readonly Counter[], usage: Usage | undefined): number[] {
+  const tokens = usage ? usage.inputTokens + usage.outputTokens : 0;
+  const usd = usage ? costMicroUsd(usage.inputTokens, usage.outputTokens, usage.prices) : 0;
+  return counters.map((c) => (c.unit === "usd" ? usd : tokens));
+}
+
 export function periodOf(now: number, period: Period): { id: string; resetAt: number } {
   const date = new Date(now);
   const year = date.getUTCFullYear();
@@ -118,12 +134,16 @@ const LIMIT_FIELDS: ReadonlyArray<{ field: keyof BudgetLimits; unit: Unit; perio
 const RESERVATION_LIFETIME_MS = 30 * 60_000;
 const SETTLED_MARKER_SECONDS = 24 * 3600;
 
-// KEYS: per counter its hash (settled, reserved) and its zset of open reservations ("id|amount" by deadline).
-// ARGV: now, id, deadline, then per counter limit, amount, ttl. Returns {1} or {0, counter index, used}.
-const RESERVE = `
-local now, id, deadline = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local n = #KEYS / 2
-for i = 1, n do
+/**
+ * Lua that checks each budget counter, for RESERVE and for the combined admission
+ * (governor.ts). Expects `nb` counters whose hash and zset of open reservations ("id|amount" by
+ * deadline) are KEYS[2i-1], KEYS[2i], `now`, and `bargs`: the ARGV index before the first
+ * counter's limit, amount, ttl. Leaves `settled`; returns {0, counter index, used} when one would
+ * pass its limit. Reservations older than their deadline (their replica died) are released first.
+ */
+export const BUDGET_CHECK_LUA = `
+local settled = {}
+for i = 1, nb do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
   local stale = redis.call('ZRANGEBYSCORE', z, '-inf', now)
   if #stale > 0 then
@@ -132,42 +152,60 @@ for i = 1, n do
     redis.call('HINCRBY', h, 'reserved', -released)
     redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
   end
-  local limit, amount = tonumber(ARGV[1 + 3 * i]), tonumber(ARGV[2 + 3 * i])
+  local limit, amount = tonumber(ARGV[bargs + 3 * i - 2]), tonumber(ARGV[bargs + 3 * i - 1])
   local counts = redis.call('HMGET', h, 'settled', 'reserved')
-  local used = (tonumber(counts[1]) or 0) + (tonumber(counts[2]) or 0)
+  settled[i] = tonumber(counts[1]) or 0
+  local used = settled[i] + (tonumber(counts[2]) or 0)
   if used + amount > limit then return {0, i, used} end
 end
-for i = 1, n do
+`;
+
+/** Lua that reserves on every counter checked by BUDGET_CHECK_LUA (same variables, plus `id` and `deadline`). */
+export const BUDGET_APPLY_LUA = `
+for i = 1, nb do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  local amount, ttl = tonumber(ARGV[2 + 3 * i]), ARGV[3 + 3 * i]
+  local amount, ttl = tonumber(ARGV[bargs + 3 * i - 1]), ARGV[bargs + 3 * i]
   redis.call('HINCRBY', h, 'reserved', amount)
   redis.call('ZADD', z, deadline, id .. '|' .. amount)
   redis.call('EXPIRE', h, ttl)
   redis.call('EXPIRE', z, ttl)
 end
-return {1}
+`;
+
+// KEYS: per counter its hash and zset. ARGV: now, id, deadline, then per counter limit, amount, ttl.
+// Returns {1, settled per counter before this call} or {0, counter index, used}.
+const RESERVE = `
+local now, id, deadline = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local nb, bargs = #KEYS / 2, 3
+${BUDGET_CHECK_LUA}
+${BUDGET_APPLY_LUA}
+return {1, unpack(settled)}
 `;
 
 // KEYS: the counters' hashes and zsets as for RESERVE, then the settled marker.
 // ARGV: id, marker ttl, then per counter reserved, actual, ttl. Idempotent: a retried settle counts once.
+// Returns {1, settled per counter after this call}, or {0} when it was settled before.
 const SETTLE = `
-if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'EX', ARGV[2]) then return 0 end
+if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'EX', ARGV[2]) then return {0} end
 local id = ARGV[1]
 local n = (#KEYS - 1) / 2
+local settled = {}
 for i = 1, n do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
   local reserved, actual, ttl = ARGV[3 * i], tonumber(ARGV[1 + 3 * i]), ARGV[2 + 3 * i]
   if redis.call('ZREM', z, id .. '|' .. reserved) == 1 then redis.call('HINCRBY', h, 'reserved', -tonumber(reserved)) end
-  if actual > 0 then redis.call('HINCRBY', h, 'settled', actual) end
+  if actual > 0 then settled[i] = redis.call('HINCRBY', h, 'settled', actual)
+  else settled[i] = tonumber(redis.call('HGET', h, 'settled')) or 0 end
   redis.call('EXPIRE', h, ttl)
 end
-return 1
+return {1, unpack(settled)}
 `;
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext> {
-    gwBudgetReserve(...args: Array<string | number>): Result<[number, number?, number?], Context>;
-    gwBudgetSettle(...args: Array<string | number>): Result<number, Context>;
+    /** {1, settled per counter before this call} or {0, index of the counter over its limit, its settled + reserved}. */
+    gwBudgetReserve(...args: Array<string | number>): Result<number[], Context>;
+    gwBudgetSettle(...args: Array<string | number>): Result<number[], Context>;
   }
 }
 
@@ -179,6 +217,18 @@ export interface BudgetOptions {
   readonly now?: () => number;
   /** Told about settlements that could not be kept (the pending queue overflowed). */
   readonly onLostSettlement?: (reservation: Reservation) => void;
+  /**
+   * Told what the store answered for a tenant's own budgets (not its keys') at each reservation and
+   * settlement: settled spend and limit per budget, USD in dollars. Feeds the budget gauges.
+   */
+  readonly onReadings?: (tenant: string, readings: readonly BudgetReading[]) => void;
+}
+
+export interface BudgetReading {
+  readonly unit: Unit;
+  readonly period: Period;
+  readonly limit: number;
+  readonly settled: number;
 }
 
 interface PendingSettlement {
@@ -195,7 +245,8 @@ export class Budgets {
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    /** Shared with the other parts, so the governor can run one script across them. */
+    readonly redis: Redis,
     private readonly policyOf: (tenant: string) => BudgetPolicy | undefined,
     private readonly options: BudgetOptions = {},
   ) {
@@ -213,36 +264,66 @@ export class Budgets {
   }
 
   async reserve(call: CallEstimate): Promise<ReserveResult> {
+    const plan = this.plan(call);
+    if (plan.counters.length === 0) return this.accepted(plan, []);
+    const { keys, args } = this.scriptInput(plan);
+    let reply: number[];
+    try {
+      reply = await this.redis.gwBudgetReserve(keys.length, ...keys, plan.now, plan.id, plan.deadline, ...args);
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      return this.unavailable(plan);
+    }
+    return reply[0] === 1 ? this.accepted(plan, reply.slice(1)) : this.refused(plan, reply[1], reply[2]);
+  }
+
+  /** What a call would reserve, on which counters: no store access. */
+  plan(call: CallEstimate): ReservationPlan {
     const now = this.now();
     const counters = this.countersFor(call.tenant, call.keyId, now);
-    const id = randomBytes(12).toString("base64url");
-    if (counters.length === 0) return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts: [], unreserved: true } };
     const tokens = call.inputTokens + call.maxOutputTokens;
     const usd = costMicroUsd(call.inputTokens, call.maxOutputTokens, call.prices);
     const amounts = counters.map((c) => (c.unit === "usd" ? usd : tokens));
-    const args: Array<string | number> = [counters.length * 2, ...counters.flatMap((c) => [c.key, `${c.key}:res`])];
-    args.push(now, id, now + RESERVATION_LIFETIME_MS, ...counters.flatMap((c, i) => [c.limit, amounts[i], c.ttlSeconds]));
-    let reply: [number, number?, number?];
-    try {
-      reply = await this.redis.gwBudgetReserve(...args);
-    } catch (error) {
-      if (!isUnavailable(error)) throw error;
-      if (this.onStoreError === "closed") return { ok: false, reason: "store_unavailable" };
-      return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts: counters.map(() => 0), unreserved: true } };
-    }
-    if (reply[0] === 1) return { ok: true, reservation: { id, tenant: call.tenant, counters, amounts, unreserved: false } };
-    return this.exceeded(counters[(reply[1] as number) - 1], reply[2] as number, now);
+    return { id: randomBytes(12).toString("base64url"), tenant: call.tenant, now, deadline: now + RESERVATION_LIFETIME_MS, counters, amounts };
+  }
+
+  /** KEYS and the per-counter ARGV of BUDGET_CHECK_LUA and BUDGET_APPLY_LUA for a plan. */
+  scriptInput(plan: ReservationPlan): { keys: string[]; args: Array<string | number> } {
+    return {
+      keys: plan.counters.flatMap((c) => [c.key, `${c.key}:res`]),
+      args: plan.counters.flatMap((c, i) => [c.limit, plan.amounts[i], c.ttlSeconds]),
+    };
+  }
+
+  /** The store reserved the plan; `settled` is each counter's settled amount before it. */
+  accepted(plan: ReservationPlan, settled: readonly number[]): ReserveResult {
+    const { id, tenant, counters, amounts } = plan;
+    if (counters.length === 0) return { ok: true, reservation: { id, tenant, counters, amounts: [], unreserved: true } };
+    this.report(tenant, counters, settled);
+    return { ok: true, reservation: { id, tenant, counters, amounts, unreserved: false } };
+  }
+
+  /** The store refused the plan: counter `index` (from 1) has `used` settled plus reserved. */
+  refused(plan: ReservationPlan, index: number, used: number): ReserveResult {
+    return this.exceeded(plan.counters[index - 1], used, plan.now);
+  }
+
+  /** The store could not answer: refuse, or admit without a reservation, as configured. */
+  unavailable(plan: ReservationPlan): ReserveResult {
+    if (plan.counters.length === 0) return this.accepted(plan, []);
+    if (this.onStoreError === "closed") return { ok: false, reason: "store_unavailable" };
+    const { id, tenant, counters } = plan;
+    return { ok: true, reservation: { id, tenant, counters, amounts: counters.map(() => 0), unreserved: true } };
   }
 
   /**
-   * Turns the reservation into the call's actual usage (zero when no upstream call was made).
+   * Turns the reservation into the call's actual usage (zero when no upstream call was made;
+   * "reserved": the model may have run but its usage is unknown, so the worst case is kept).
    * Never throws: while the store is down the settlement waits in memory and is replayed.
    */
-  async settle(reservation: Reservation, usage: Usage | undefined): Promise<void> {
+  async settle(reservation: Reservation, usage: Usage | "reserved" | undefined): Promise<void> {
     if (reservation.counters.length === 0) return;
-    const tokens = usage ? usage.inputTokens + usage.outputTokens : 0;
-    const usd = usage ? costMicroUsd(usage.inputTokens, usage.outputTokens, usage.prices) : 0;
-    const actual = reservation.counters.map((c) => (c.unit === "usd" ? usd : tokens));
+    const actual = usage === "reserved" ? reservation.amounts : actualAmounts(reservation.counters, usage);
     const job = { reservation, actual };
     if (this.pending.length > 0 || !(await this.send(job))) this.enqueue(job);
   }
@@ -280,12 +361,25 @@ export class Budgets {
     const args: Array<string | number> = [keys.length, ...keys, id, SETTLED_MARKER_SECONDS];
     args.push(...counters.flatMap((c, i) => [amounts[i], actual[i], c.ttlSeconds]));
     try {
-      await this.redis.gwBudgetSettle(...args);
+      const reply = await this.redis.gwBudgetSettle(...args);
+      if (reply[0] === 1) this.report(tenant, counters, reply.slice(1));
       return true;
     } catch (error) {
       if (!isUnavailable(error)) throw error;
       return false;
     }
+  }
+
+  /** `settled`: each counter's settled amount, as the store answered. */
+  private report(tenant: string, counters: readonly Counter[], settled: readonly number[]): void {
+    if (!this.options.onReadings) return;
+    const readings: BudgetReading[] = [];
+    counters.forEach((counter, i) => {
+      if (counter.scope !== "tenant") return;
+      const scale = counter.unit === "usd" ? 1_000_000 : 1;
+      readings.push({ unit: counter.unit, period: counter.period, limit: counter.limit / scale, settled: Number(settled[i] ?? 0) / scale });
+    });
+    if (readings.length > 0) this.options.onReadings(tenant, readings);
   }
 
   private enqueue(job: PendingSettlement): void {

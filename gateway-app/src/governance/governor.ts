@@ -1,6 +1,32 @@
-import { type Budgets, inputTokenBound, type Prices, type Reservation, type ReserveResult } from "./budgets.js";
+import type { ClientContext, Redis, Result } from "ioredis";
+import { BUDGET_APPLY_LUA, BUDGET_CHECK_LUA, type Budgets, inputTokenBound, type Prices, type Reservation, type ReserveResult } from "./budgets.js";
 import type { VerifyResult } from "./keys.js";
-import type { LimitCharge, LimitResult, RateLimiter } from "./rate-limits.js";
+import { LIMIT_APPLY_LUA, LIMIT_CHECK_LUA, type LimitCharge, type LimitReply, type LimitResult, type RateLimiter } from "./rate-limits.js";
+import { isUnavailable } from "./redis.js";
+
+// Budgets and limits in one script, so an admission is one command and one reply (#14 §8), and a
+// refusal by either charges nothing (no second round trip to give back what the other took).
+// KEYS: the budget counters' hashes and zsets, then the limit buckets (all in the tenant's hash slot).
+// ARGV: now, id, deadline, counters, limits, then per counter limit, amount, ttl, then per limit ms per unit, cost.
+// Returns {0, counter index, used} (over budget), {2, limit results} (over a limit), or {1, settled, limit results}.
+const ADMIT = `
+local now, id, deadline = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local nb, nl = tonumber(ARGV[4]), tonumber(ARGV[5])
+local bargs, lk = 5, 2 * nb
+local largs = bargs + 3 * nb
+${BUDGET_CHECK_LUA}
+${LIMIT_CHECK_LUA}
+if not fits then return {2, results} end
+${BUDGET_APPLY_LUA}
+${LIMIT_APPLY_LUA}
+return {1, settled, results}
+`;
+
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext> {
+    gwAdmit(...args: Array<string | number>): Result<[0, number, number] | [2, LimitReply] | [1, number[], LimitReply], Context>;
+  }
+}
 
 /**
  * What the request path calls: `admit` before the upstream call, `finish` after it (streams and
@@ -44,24 +70,26 @@ export interface ActualUsage {
 }
 
 export class Governor {
+  /** The store both parts use, when they share one: admission then runs as one script. */
+  private readonly shared: Redis | undefined;
+
   constructor(
     private readonly parts: { readonly budgets?: Budgets; readonly limiter?: RateLimiter },
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    const { budgets, limiter } = parts;
+    this.shared = budgets && limiter && budgets.redis === limiter.redis ? budgets.redis : undefined;
+    this.shared?.defineCommand("gwAdmit", { lua: ADMIT });
+  }
 
   async admit(request: AdmitRequest): Promise<Admission> {
     const inputTokens = inputTokenBound(request.bodyBytes);
     const { budgets, limiter } = this.parts;
-    const [budget, limit] = await Promise.all([
-      budgets?.reserve({
-        tenant: request.tenant,
-        keyId: request.keyId,
-        inputTokens,
-        maxOutputTokens: request.maxOutputTokens,
-        prices: request.prices,
-      }),
-      limiter?.admit(request.tenant, inputTokens + request.maxOutputTokens),
-    ]);
+    const call = { tenant: request.tenant, keyId: request.keyId, inputTokens, maxOutputTokens: request.maxOutputTokens, prices: request.prices };
+    const [budget, limit] =
+      this.shared && budgets && limiter
+        ? await admitTogether(this.shared, budgets, limiter, call)
+        : await Promise.all([budgets?.reserve(call), limiter?.admit(request.tenant, inputTokens + request.maxOutputTokens)]);
     const reservation = budget?.ok ? budget.reservation : undefined;
     const charge = limit?.ok ? limit.charge : undefined;
     const refusal =
@@ -75,10 +103,14 @@ export class Governor {
     return { ok: true, ticket: { reservation, charge }, headers: limit?.ok && limit.headers ? { ...limit.headers } : {} };
   }
 
-  /** Settles what the call used (undefined: no upstream call was made). Never throws for an unreachable store. */
-  async finish(ticket: Ticket, usage: ActualUsage | undefined): Promise<void> {
+  /**
+   * Settles what the call used: undefined when no upstream call was made, "reserved" when the
+   * model may have run but its usage is unknown (a cut stream): the worst case admitted stays
+   * charged. Never throws for an unreachable store.
+   */
+  async finish(ticket: Ticket, usage: ActualUsage | "reserved" | undefined): Promise<void> {
     const { budgets, limiter } = this.parts;
-    const tokens = usage ? usage.inputTokens + usage.outputTokens : 0;
+    const tokens = usage === "reserved" ? (ticket.charge?.tokens ?? 0) : usage ? usage.inputTokens + usage.outputTokens : 0;
     await Promise.all([ticket.reservation && budgets?.settle(ticket.reservation, usage), ticket.charge && limiter?.settle(ticket.charge, tokens)]);
   }
 
@@ -97,6 +129,36 @@ export class Governor {
       headers: { "retry-after": String(Math.max(1, Math.ceil((result.resetAt - this.now()) / 1000))), "x-budget-reset": resetIso },
     };
   }
+}
+
+/**
+ * Both parts' answers from one script. The part that did not refuse took nothing: its result is
+ * an uncharged admission, which the caller's give-back turns into no command at all.
+ */
+async function admitTogether(
+  redis: Redis,
+  budgets: Budgets,
+  limiter: RateLimiter,
+  call: Parameters<Budgets["plan"]>[0],
+): Promise<[ReserveResult, LimitResult]> {
+  const budgetPlan = budgets.plan(call);
+  const limitPlan = limiter.plan(call.tenant, call.inputTokens + call.maxOutputTokens);
+  const untouchedBudget = () => budgets.accepted({ ...budgetPlan, counters: [], amounts: [] }, []);
+  const untouchedLimit = () => limiter.judge({ ...limitPlan, limits: [], costs: [] }, []);
+  if (budgetPlan.counters.length === 0 && limitPlan.limits.length === 0) return [untouchedBudget(), untouchedLimit()];
+  const b = budgets.scriptInput(budgetPlan);
+  const l = limiter.scriptInput(limitPlan);
+  const head = [budgetPlan.now, budgetPlan.id, budgetPlan.deadline, budgetPlan.counters.length, limitPlan.limits.length];
+  let reply: Awaited<ReturnType<Redis["gwAdmit"]>>;
+  try {
+    reply = await redis.gwAdmit(b.keys.length + l.keys.length, ...b.keys, ...l.keys, ...head, ...b.args, ...l.args);
+  } catch (error) {
+    if (!isUnavailable(error)) throw error;
+    return [budgets.unavailable(budgetPlan), limiter.unavailable(limitPlan)];
+  }
+  if (reply[0] === 0) return [budgets.refused(budgetPlan, reply[1], reply[2]), untouchedLimit()];
+  if (reply[0] === 2) return [untouchedBudget(), limiter.judge(limitPlan, reply[1])];
+  return [budgets.accepted(budgetPlan, reply[1]), limiter.judge(limitPlan, reply[2])];
 }
 
 function limitRefusal(tenant: string, result: Exclude<LimitResult, { ok: true }>): Refusal {

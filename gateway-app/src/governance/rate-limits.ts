@@ -17,6 +17,18 @@ export interface RateLimits {
 
 export type LimitName = "requests" | "tokens";
 
+/** Per limit: allowed 0/1, remaining units, ms until full, ms until the call fits. */
+export type LimitReply = Array<[number, number, number, number]>;
+
+/** A charge before the store took it: the tenant's active limits and each one's cost. */
+export interface LimitPlan {
+  readonly tenant: string;
+  readonly tokens: number;
+  readonly now: number;
+  readonly limits: ReadonlyArray<{ readonly name: LimitName; readonly perMinute: number }>;
+  readonly costs: readonly number[];
+}
+
 /** draft-ietf-httpapi-ratelimit-headers-07 fields (the RateLimit-* triple and its policy), plus Retry-After. */
 export interface RateLimitHeaders {
   readonly "ratelimit-limit": string;
@@ -48,16 +60,18 @@ export type LimitResult =
 
 const WINDOW_MS = 60_000;
 
-// KEYS: one bucket per limit. ARGV: now, then per limit: ms per unit, cost.
-// All or nothing: either every bucket takes its cost, or none does.
-// Returns, per limit, {allowed 0/1, remaining units, ms until full, ms until this call fits}.
-const ADMIT = `
-local now = tonumber(ARGV[1])
+/**
+ * Lua that checks each bucket, for ADMIT and for the combined admission (governor.ts). Expects
+ * `nl` buckets at KEYS[lk + i], `now`, and `largs`: the ARGV index before the first limit's ms per
+ * unit and cost. All or nothing: `fits` is true when every bucket takes its cost; `results` holds,
+ * per limit, {allowed 0/1, remaining units, ms until full, ms until this call fits}, `tats` the new TATs.
+ */
+export const LIMIT_CHECK_LUA = `
 local tau = ${WINDOW_MS}
 local results, fits, tats = {}, true, {}
-for i = 1, #KEYS do
-  local interval, cost = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
-  local tat = math.max(tonumber(redis.call('GET', KEYS[i])) or now, now)
+for i = 1, nl do
+  local interval, cost = tonumber(ARGV[largs + 2 * i - 1]), tonumber(ARGV[largs + 2 * i])
+  local tat = math.max(tonumber(redis.call('GET', KEYS[lk + i])) or now, now)
   local newTat = tat + cost * interval
   local waitMs = newTat - tau - now
   if waitMs > 0 then
@@ -68,10 +82,23 @@ for i = 1, #KEYS do
   end
   tats[i] = newTat
 end
+if not fits then
+  for i = 1, nl do results[i][1] = 0 end
+end
+`;
+
+/** Lua that charges every bucket checked by LIMIT_CHECK_LUA (same variables). */
+export const LIMIT_APPLY_LUA = `
+for i = 1, nl do redis.call('SET', KEYS[lk + i], tostring(tats[i]), 'PX', math.max(1, math.ceil(tats[i] - now))) end
+`;
+
+// KEYS: one bucket per limit. ARGV: now, then per limit: ms per unit, cost.
+const ADMIT = `
+local now = tonumber(ARGV[1])
+local nl, lk, largs = #KEYS, 0, 1
+${LIMIT_CHECK_LUA}
 if fits then
-  for i = 1, #KEYS do redis.call('SET', KEYS[i], tostring(tats[i]), 'PX', math.max(1, math.ceil(tats[i] - now))) end
-else
-  for i = 1, #KEYS do results[i][1] = 0 end
+${LIMIT_APPLY_LUA}
 end
 return results
 `;
@@ -88,7 +115,7 @@ return 1
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext> {
-    gwLimitAdmit(...args: Array<string | number>): Result<Array<[number, number, number, number]>, Context>;
+    gwLimitAdmit(...args: Array<string | number>): Result<LimitReply, Context>;
     gwLimitAdjust(...args: Array<string | number>): Result<number, Context>;
   }
 }
@@ -106,7 +133,8 @@ export class RateLimiter {
   private readonly now: () => number;
 
   constructor(
-    private readonly redis: Redis,
+    /** Shared with the other parts, so the governor can run one script across them. */
+    readonly redis: Redis,
     private readonly limitsOf: (tenant: string) => RateLimits | undefined,
     options: RateLimiterOptions = {},
   ) {
@@ -117,19 +145,44 @@ export class RateLimiter {
   }
 
   async admit(tenant: string, tokens: number): Promise<LimitResult> {
-    const limits = this.activeLimits(tenant);
-    if (limits.length === 0) return { ok: true, charge: { tenant, tokens, charged: false } };
-    const costs = limits.map(({ name }) => (name === "requests" ? 1 : tokens));
-    const args: Array<string | number> = [limits.length, ...limits.map(({ name }) => bucketKey(tenant, name)), this.now()];
-    args.push(...limits.flatMap(({ perMinute }, i) => [WINDOW_MS / perMinute, costs[i]]));
-    let reply: Array<[number, number, number, number]>;
+    const plan = this.plan(tenant, tokens);
+    if (plan.limits.length === 0) return this.unavailable(plan);
+    const { keys, args } = this.scriptInput(plan);
+    let reply: LimitReply;
     try {
-      reply = await this.redis.gwLimitAdmit(...args);
+      reply = await this.redis.gwLimitAdmit(keys.length, ...keys, plan.now, ...args);
     } catch (error) {
       if (!isUnavailable(error)) throw error;
-      if (this.onStoreError === "closed") return { ok: false, reason: "store_unavailable" };
-      return { ok: true, charge: { tenant, tokens, charged: false } };
+      return this.unavailable(plan);
     }
+    return this.judge(plan, reply);
+  }
+
+  /** The buckets a call is charged on, and what: no store access. */
+  plan(tenant: string, tokens: number): LimitPlan {
+    const limits = this.activeLimits(tenant);
+    return { tenant, tokens, now: this.now(), limits, costs: limits.map(({ name }) => (name === "requests" ? 1 : tokens)) };
+  }
+
+  /** KEYS and the per-limit ARGV of LIMIT_CHECK_LUA and LIMIT_APPLY_LUA for a plan. */
+  scriptInput(plan: LimitPlan): { keys: string[]; args: Array<string | number> } {
+    return {
+      keys: plan.limits.map(({ name }) => bucketKey(plan.tenant, name)),
+      args: plan.limits.flatMap(({ perMinute }, i) => [WINDOW_MS / perMinute, plan.costs[i]]),
+    };
+  }
+
+  /** The store could not answer (or no limit applies): admit uncharged, or refuse, as configured. */
+  unavailable(plan: LimitPlan): LimitResult {
+    const charge = { tenant: plan.tenant, tokens: plan.tokens, charged: false };
+    if (plan.limits.length === 0 || this.onStoreError === "open") return { ok: true, charge };
+    return { ok: false, reason: "store_unavailable" };
+  }
+
+  /** The store's answer for each bucket, as LIMIT_CHECK_LUA leaves `results`. */
+  judge(plan: LimitPlan, reply: LimitReply): LimitResult {
+    const { limits, costs, tenant, tokens } = plan;
+    if (limits.length === 0) return this.unavailable(plan);
     const allowed = reply.every(([ok]) => ok === 1);
     // Headers describe the limit closest to running out, as the draft asks when several apply.
     const tightest = allowed

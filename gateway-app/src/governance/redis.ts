@@ -63,8 +63,18 @@ function tlsOptions(urlHost: string, settings: RedisSettings) {
 }
 
 // ioredis' own messages for a closed or offline connection, then Node's socket errors, then Redis' "not ready" replies.
-const UNAVAILABLE_MESSAGE =
-  /Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE/;
+// "Command aborted due to connection close": the connection dropped with the command unanswered (a settlement
+// then waits and is replayed; its marker makes a replay of one that did run count once).
+const UNAVAILABLE_MESSAGE = new RegExp(
+  [
+    "Stream isn't writeable",
+    "enableOfflineQueue",
+    "Connection is closed",
+    "Command aborted due to connection close",
+    "Command timed out",
+    "ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE",
+  ].join("|"),
+);
 const UNAVAILABLE_REPLY = /LOADING|MASTERDOWN|TRYAGAIN/;
 
 /** True for the errors that mean "the store cannot answer now", as opposed to a bug in a script. */

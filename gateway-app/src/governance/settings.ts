@@ -15,6 +15,31 @@ export interface GovernanceSettings {
 
 type Env = Record<string, string | undefined>;
 
+/** What `storeRequirement` reads of a tenant (config.ts's TenantConfig). */
+interface GovernedTenant {
+  readonly name: string;
+  readonly apiKeys: boolean;
+  readonly limits?: object;
+  readonly budgets?: object;
+}
+
+/**
+ * The problems of tenants that need the governance store when none is configured: their keys,
+ * limits or budgets would otherwise go unenforced without a word. `maxOutputTokens` needs no store.
+ */
+export function storeRequirement(tenants: Iterable<GovernedTenant>): string[] {
+  const problems: string[] = [];
+  for (const tenant of tenants) {
+    const needs = [tenant.apiKeys && "apiKeys", tenant.limits && "limits", tenant.budgets && "budgets"].filter(Boolean);
+    if (needs.length === 0) continue;
+    problems.push(
+      `GOVERNANCE_REDIS_URL: required, tenant "${tenant.name}" has ${needs.join(", ")}, which are enforced in the governance store ` +
+        "(rediss://HOST:PORT of Memorystore; see README, Multi-tenant governance)",
+    );
+  }
+  return problems;
+}
+
 export function loadGovernanceSettings(env: Env, readFile: (path: string) => string, problems: string[]): GovernanceSettings {
   const choice = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const raw = env[name];
@@ -23,19 +48,30 @@ export function loadGovernanceSettings(env: Env, readFile: (path: string) => str
     problems.push(`${name}: must be one of ${allowed.map((a) => `"${a}"`).join(", ")} (received "${raw}")`);
     return fallback;
   };
-  const rawTtl = env.GOVERNANCE_KEY_CACHE_TTL_MS;
-  let cacheTtlMs = 30_000;
-  if (rawTtl !== undefined && rawTtl !== "") {
-    const value = Number(rawTtl);
-    if (Number.isInteger(value) && value >= 0 && value <= 60_000) cacheTtlMs = value;
-    else problems.push(`GOVERNANCE_KEY_CACHE_TTL_MS: must be a whole number from 0 to 60000, the revocation bound (received "${rawTtl}")`);
-  }
+  const cacheTtlMs = wholeNumber(
+    env,
+    "GOVERNANCE_KEY_CACHE_TTL_MS",
+    { default: 30_000, min: 0, max: 60_000, why: ", the revocation bound" },
+    problems,
+  );
+  // Memorystore answers in about a millisecond; past this a command counts as the store unreachable (fail open or closed).
+  const commandTimeoutMs = wholeNumber(env, "GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS", { default: 250, min: 10, max: 10_000, why: "" }, problems);
+  const redis = redisSettings(env, readFile, problems);
   return {
-    redis: redisSettings(env, readFile, problems),
+    redis: redis && { ...redis, commandTimeoutMs },
     keys: { cacheTtlMs, onStoreError: choice("GOVERNANCE_KEYS_ON_STORE_ERROR", ["closed", "stale"], "closed") },
     budgets: { onStoreError: choice("GOVERNANCE_BUDGETS_ON_STORE_ERROR", ["closed", "open"], "closed") },
     limits: { onStoreError: choice("GOVERNANCE_LIMITS_ON_STORE_ERROR", ["open", "closed"], "open") },
   };
+}
+
+function wholeNumber(env: Env, name: string, spec: { default: number; min: number; max: number; why: string }, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return spec.default;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value >= spec.min && value <= spec.max) return value;
+  problems.push(`${name}: must be a whole number from ${spec.min} to ${spec.max}${spec.why} (received "${raw}")`);
+  return spec.default;
 }
 
 function redisSettings(env: Env, readFile: (path: string) => string, problems: string[]): RedisSettings | undefined {

@@ -5,6 +5,7 @@ import { boundForLog, type Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { withVariant, type VariantChoice } from "../routing/weighted.js";
 import { acceptRequestId, REQUEST_ID_HEADER } from "../request-id.js";
+import type { GovernedCall } from "../governance/request-path.js";
 import type { Usage } from "../sse.js";
 import type { RequestTrace } from "../tracing/request-trace.js";
 
@@ -13,6 +14,12 @@ export interface RequestState {
   readonly requestId: string;
   readonly started: number;
   tenant: string;
+  /** The id of the API key the caller presented (never the key). */
+  keyId?: string;
+  /** Admitted by budgets and limits; settled at completion. */
+  governed?: GovernedCall;
+  /** A governed call reached an upstream that may have run it: unknown usage is then charged at its reservation. */
+  upstreamMayHaveRun?: boolean;
   model?: string;
   servedBy?: string;
   upstream?: string;
@@ -132,6 +139,9 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       requestId: acceptRequestId(incoming, newId),
       started: options.now(),
       tenant: "anonymous",
+      keyId: undefined,
+      governed: undefined,
+      upstreamMayHaveRun: undefined,
       model: undefined,
       servedBy: undefined,
       upstream: undefined,
@@ -190,6 +200,7 @@ function logFields(done: Completion, seconds: number) {
     status: done.status,
     latency_ms: Math.round(seconds * 1000 * 10) / 10,
     tenant: state.tenant,
+    key_id: state.keyId,
     model: state.model,
     served_by: state.servedBy !== state.model ? state.servedBy : undefined,
     upstream: state.upstream,

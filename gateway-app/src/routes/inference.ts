@@ -5,11 +5,13 @@ import type { Catalogue, ModelConfig } from "../config.js";
 import { GatewayError, invalidField, MAY_HAVE_RUN, upstreamErrorEnvelope } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { withVariant, type VariantRouter } from "../routing/weighted.js";
+import { admitCall, dispatchMetered, outputTokenBound } from "../governance/request-path.js";
+import type { RequestGovernance } from "../governance/runtime.js";
 import { clientGone, requestHeader, type GatewayEnv, type RequestState } from "../middleware/request-context.js";
 import { readJsonBody } from "../request-body.js";
 import { sendBytes, sendJson, sendStream, type ByteSink } from "../respond.js";
 import { SseRelay } from "../sse.js";
-import { outputTokenCap, resolveTenant } from "../tenancy.js";
+import { outputTokenCap, resolveCaller } from "../tenancy.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
 import { UpstreamFailure, type UpstreamCall, type UpstreamResponse } from "../upstream/types.js";
 import { dropLiteLlmControls } from "../upstream/litellm-controls.js";
@@ -28,6 +30,8 @@ export interface InferenceDeps {
   readonly now: () => number;
   /** Streams in flight, which shutdown ends with an error event. */
   readonly streams: LiveStreams;
+  /** API keys, budgets and token limits. @default - off (GOVERNANCE_REDIS_URL unset) */
+  readonly governance?: RequestGovernance;
 }
 
 type Kind = "chat" | "embeddings" | "responses";
@@ -49,12 +53,13 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     const state = c.get("state");
     const { value: body, raw } = await readJsonBody(c, deps.bodyLimitBytes, admit(state, deps.admission));
     validate(body);
-    const tenant = resolveTenant(deps.catalogue, (name) => requestHeader(c, name));
+    const { tenant, keyId } = await resolveCaller(deps.catalogue, (name) => requestHeader(c, name), deps.governance?.keys);
     if (tenant) state.tenant = tenant.name;
     const stream = kind !== "embeddings" && body.stream === true;
     const { model, variant } = deps.variants.route(tenant, body.model as string, { stream, header: (name) => requestHeader(c, name) });
     state.model = body.model as string;
     state.variant = variant;
+    state.keyId = keyId;
     if (deps.logPrompts) state.prompt = kind === "chat" ? body.messages : body.input;
 
     const overrides: Record<string, unknown> = {};
@@ -65,8 +70,10 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     // The Responses API always ends a stream with its usage (response.completed); only chat needs asking.
     const clientWantsUsage = kind !== "chat" || (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
     if (stream && !clientWantsUsage) overrides.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+    const maxOutputTokens = tokenFields.length === 0 ? 0 : outputTokenBound(body, overrides, tokenFields);
+    await admitCall(c, deps.governance, { tenant, keyId, model, bodyBytes: raw.byteLength, maxOutputTokens, tokenField: tokenFields[0] });
 
-    const { response, served, mayHaveRun } = await deps.dispatcher.dispatch({
+    const dispatched = deps.dispatcher.dispatch({
       path,
       stream,
       requestId: state.requestId,
@@ -78,6 +85,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
       overrides,
       trace: state.trace,
     });
+    const { response, served, mayHaveRun } = await dispatchMetered(state, dispatched);
     state.servedBy = served.name;
     state.upstream = served.upstream;
 

@@ -78,8 +78,17 @@ describe("governance settings", () => {
       password: "secret",
       ca: undefined,
       tlsHost: undefined,
+      commandTimeoutMs: 250,
     });
     expect(load({ GOVERNANCE_REDIS_URL: "redis://10.0.0.3:6379" }).problems[0]).toMatch(/^GOVERNANCE_REDIS_URL: redis:\/\/ sends the AUTH string/);
+  });
+
+  it("takes the store's command timeout from GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS, 250 ms unless set", () => {
+    const url = { GOVERNANCE_REDIS_URL: "rediss://10.0.0.3:6378" };
+    expect(load({ ...url, GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS: "2000" }).settings.redis?.commandTimeoutMs).toBe(2000);
+    expect(load({ ...url, GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS: "0" }).problems).toEqual([
+      'GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS: must be a whole number from 10 to 10000 (received "0")',
+    ]);
   });
 
   it("names the setting when a value is out of range", () => {

@@ -65,6 +65,28 @@ describe("admission", () => {
     expect(await later.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices })).toMatchObject({ ok: true });
   });
 
+  it("admits, and refuses on a limit, with one command to the store each (one script for budgets and limits)", async () => {
+    const tenant = `g${++seq}`;
+    const { governor, redis } = await governor_({ tokensPerDay: 10_000, requestsPerMinute: 1, tokensPerMinute: 5_000 });
+    // The first call loads the script (EVALSHA, then EVAL on NOSCRIPT); count from the second tenant's calls.
+    await governor.admit({ tenant: `${tenant}-warm`, bodyBytes: 10, maxOutputTokens: 10, prices });
+    const sent: string[] = [];
+    const send = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((command: { name: string }) => {
+      sent.push(command.name);
+      return send(command as never);
+    }) as typeof redis.sendCommand;
+    expect((await governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices })).ok).toBe(true);
+    expect(sent).toEqual(["evalsha"]);
+    sent.length = 0;
+    expect(await governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices })).toMatchObject({
+      ok: false,
+      refusal: { code: "rate_limited" },
+    });
+    // Nothing reserved by the refused call, so nothing to give back.
+    expect(sent).toEqual(["evalsha"]);
+  });
+
   it("names a malformed, revoked or expired key without echoing it", () => {
     expect(keyRefusal({ ok: false, reason: "malformed" })).toMatchObject({
       status: 401,

@@ -41,6 +41,8 @@ function startReplica(policy: Policy, env: Record<string, string> = {}): Promise
       GOVERNANCE_REDIS_AUTH: redis.password,
       GOVERNANCE_REDIS_CA_FILE: redis.caFile,
       GOV_TEST_POLICY: JSON.stringify(policy),
+      // Production's 250 ms is missed by a loopback Redis on an overloaded machine; the outages here are kills, which fail at once.
+      GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS: "3000",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
