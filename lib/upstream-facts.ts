@@ -248,6 +248,46 @@ export const KONG_FACTS = {
     jwtSkipsWhen: { method: "OPTIONS", configFalse: "run_on_preflight" },
   },
   /**
+   * The jwt plugin with `anonymous` set (a consumer UUID or username, schema.lua:33, resolved by
+   * kong/pdk/client.lua:184-211): every failed authentication, whether no token, a token that is no
+   * JWT (an API key), a bad signature or an expired JWT, lets the request on as that consumer
+   * (handler.lua:283-293, 312-316); without it, each is a 401 (handler.lua:298-303). set_consumer
+   * sets or clears X-Consumer-ID, -Custom-ID, -Username and X-Credential-Identifier, and sets
+   * X-Anonymous-Consumer: true for the anonymous consumer, clearing it for a real credential
+   * (handler.lua:110-147, kong/constants.lua:116-127). The plugin never removes the Authorization
+   * header, so the backend receives the key. Kong/kong@3.9.1:kong/plugins/jwt/
+   */
+  jwtAnonymous: {
+    continuesOnFailure: ["no token", "not a JWT", "bad signature", "expired"],
+    setHeaders: { "X-Anonymous-Consumer": "true" },
+    clearedHeaders: ["X-Credential-Identifier"],
+    keepsAuthorizationHeader: true,
+  },
+  /**
+   * A plugin's instance is looked up when the access phase reaches it, with the consumer that an
+   * earlier (higher-priority) auth plugin set: consumer-scoped instances win over global ones.
+   * rate-limiting may be scoped to a consumer (its schema has no `no_consumer`, unlike jwt's).
+   * Kong/kong@3.9.1:kong/runloop/plugins_iterator.lua:215-267 (lookup order), 283-290, 372-411;
+   * kong/plugins/rate-limiting/schema.lua:75-76, kong/plugins/jwt/schema.lua:7
+   */
+  pluginScoping: {
+    lookupOrder: ["route+service+consumer", "route+consumer", "service+consumer", "route+service", "consumer", "route", "service", "global"],
+    rateLimitingTakesConsumerScope: true,
+  },
+  /**
+   * What a rate-limiting counter is keyed on: `consumer` the consumer's id, `ip` the client
+   * address nginx saw (remote_addr, which trusted_ips alone could replace with X-Forwarded-For),
+   * `header` the header's raw value, written into the Redis key `ratelimit:<route>:<service>:<identifier>:<date>:<period>`.
+   * Kong/kong@3.9.1:kong/plugins/rate-limiting/handler.lua:60-86, kong/pdk/client.lua:92-96,
+   * kong/plugins/rate-limiting/policies/init.lua:68-73
+   */
+  rateLimitingIdentifier: {
+    consumer: "consumer id",
+    ip: "remote_addr",
+    header: "raw header value",
+    redisKey: "ratelimit:%s:%s:%s:%s:%s",
+  },
+  /**
    * How a secret header can reach the backend. request-transformer has no referenceable field
    * (no `referenceable = true` in its schema), so a vault reference in `add.headers` is sent as
    * written; kong.conf values, by contrast, are dereferenced at start. `nginx_location_*` keys
