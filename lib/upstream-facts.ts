@@ -1255,6 +1255,29 @@ export const LITELLM_FACTS = {
       "litellm/proxy/spend_tracking/spend_tracking_utils.py:149-151; litellm/litellm_core_utils/litellm_logging.py:4967",
   },
   /**
+   * The response cache, per request. The key is a SHA-256 of the call's model parameters, nothing
+   * of the caller; a body `cache` object steers each call: `namespace` prefixes the key (before
+   * `metadata.redis_namespace` and the configured namespace), `no-cache` skips the lookup,
+   * `no-store` the write, `ttl` sets the entry's lifetime, `s-maxage` bounds the age of an entry
+   * served. `caching: false` skips only the lookup. A body `cache_key` is used as the key as is,
+   * namespace and all. RedisCache prefixes the configured namespace to a key not starting with it.
+   * The proxy passes body fields into the call after the router's own `caching`, which it turns on
+   * when a cache is configured.
+   */
+  responseCache: {
+    perRequestControls: ["ttl", "namespace", "s-maxage", "s-max-age", "no-cache", "no-store"],
+    namespaceOrder: ["cache.namespace", "metadata.redis_namespace", "cache_params.namespace"],
+    keyOverride: "cache_key",
+    lookupSkippedBy: ["caching: false", "cache.no-cache"],
+    writeSkippedBy: ["cache.no-store"],
+    redisKey: "<cache_params.namespace>:<namespace>:<sha256 of the parameters>",
+    source:
+      "CartoDB/litellm@dd24252a9f:litellm/types/caching.py:53-68 (DynamicCacheControl); litellm/caching/caching.py:264-306 " +
+      "(get_cache_key), 408-428 (_add_namespace_to_cache_key), 499-502, 537-540 (cache_key kwarg), 575-583 (ttl); " +
+      "litellm/caching/caching_handler.py:141-147 (lookup), 880-894 (write); litellm/caching/redis_cache.py:255-262; " +
+      "litellm/router.py:1557-1563; litellm/proxy/proxy_server.py:2631-2634 (cache_responses)",
+  },
+  /**
    * Who LiteLLM's proxy attributes a call's spend to (its end user: LiteLLM_EndUserTable, the
    * end_user of spend logs): a header only when general_settings names one (user_header_name or
    * user_header_mappings, neither rendered), else the body's `user`, then `litellm_metadata.user`,

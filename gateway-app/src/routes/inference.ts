@@ -12,6 +12,7 @@ import { authorizeModel, outputTokenCap, resolveTenant } from "../tenancy.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
 import { UpstreamFailure, type UpstreamCall, type UpstreamResponse } from "../upstream/types.js";
 import { dropLiteLlmControls } from "../upstream/litellm-controls.js";
+import { applyCacheControls } from "../upstream/cache-controls.js";
 
 export interface InferenceDeps {
   readonly catalogue: Catalogue;
@@ -55,6 +56,8 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     const stream = kind !== "embeddings" && body.stream === true;
     const overrides: Record<string, unknown> = {};
     dropLiteLlmControls(body, overrides);
+    const cacheControl = requestHeader(c, "cache-control");
+    applyCacheControls({ body, cacheControl, tenant: tenant?.name, model, samples: kind !== "embeddings" }, overrides);
     // LiteLLM attributes spend to the body's `user` (LITELLM_FACTS.endUser): the tenant, never what the client claims.
     if (tenant) overrides.user = tenant.name;
     applyTokenCap(body, outputTokenCap(model, tenant), overrides, tokenFields);
