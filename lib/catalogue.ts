@@ -82,8 +82,8 @@ export interface CatalogueModel {
   /**
    * Let LiteLLM's response cache serve and store this model's answers to sampled requests
    * (`temperature` above 0, or unset, whose provider default samples), so a repeated prompt gets
-   * the same answer back instead of a new sample. Deterministic requests (`temperature: 0`) and
-   * embeddings are cached without it, each tenant in its own namespace.
+   * the same answer back instead of a new sample. Deterministic chat requests (`temperature: 0`)
+   * are cached without it, each tenant in its own namespace.
    * @default false
    */
   readonly cacheSampledAnswers?: boolean;

@@ -1265,7 +1265,17 @@ export const LITELLM_FACTS = {
    * when a cache is configured.
    */
   responseCache: {
-    perRequestControls: ["ttl", "namespace", "s-maxage", "s-max-age", "no-cache", "no-store"],
+    perRequestControls: ["ttl", "namespace", "s-maxage", "s-max-age", "no-cache", "no-store", "use-cache"],
+    /**
+     * `cache_params.mode: default_off`: every get and add asks should_use_cache, which is true only
+     * for a call whose `cache` has `use-cache: true` (caching.py:56-61, 250, 496, 533, 603, 619,
+     * 702, 735-751). The embedding lookup calls async_get_cache with the key alone
+     * (caching_handler.py:594-607), so in this mode embeddings are never read back; the Responses
+     * API is not among the supported call types (caching.py:70-81).
+     */
+    optInMode: "default_off",
+    optInControl: "use-cache",
+    readsEmbeddingsInOptInMode: false,
     namespaceOrder: ["cache.namespace", "metadata.redis_namespace", "cache_params.namespace"],
     keyOverride: "cache_key",
     lookupSkippedBy: ["caching: false", "cache.no-cache"],

@@ -3,8 +3,8 @@ import { FakeUpstream } from "./support/fake-upstream.js";
 import { postJson, servedApp, startTestGateway, type TestGateway } from "./support/harness.js";
 import { RecordingUpstream } from "./support/recording-upstream.js";
 
-// What LiteLLM receives in the body's `cache` (CartoDB/litellm@dd24252a9f litellm/types/caching.py:53-68):
-// its key ignores the caller, so the namespace is what keeps tenants apart.
+// What LiteLLM receives in the body's `cache` (LITELLM_FACTS.responseCache): its key ignores the caller,
+// so the namespace is what keeps tenants apart, and in default_off mode no `cache` means not cached.
 const CATALOGUE = {
   models: [
     { name: "chat", upstream: "litellm" },
@@ -18,8 +18,7 @@ const CATALOGUE = {
   ],
   requireConsumer: true,
 };
-const NAMESPACE_A = { namespace: "tenant:team-a" };
-const OFF = { "no-cache": true, "no-store": true };
+const CACHED_A = { "use-cache": true, namespace: "tenant:team-a" };
 const chat = (extra: Record<string, unknown> = {}) => ({ model: "chat", messages: [{ role: "user", content: "hi" }], temperature: 0, ...extra });
 
 const fake = new FakeUpstream();
@@ -43,29 +42,32 @@ async function send(body: unknown, headers: Record<string, string> = {}, path = 
 }
 
 describe("LiteLLM's response cache, per tenant", () => {
-  it("scopes a deterministic request's entry to its tenant: the same prompt from two tenants has two keys", async () => {
+  it("opts a deterministic request in under its tenant's namespace: the same prompt from two tenants has two keys", async () => {
     const a = await send(chat());
     const b = await send(chat(), {}, "/v1/chat/completions", "team-b");
     expect(a.status).toBe(200);
-    expect(b.upstream.map((body) => body.cache)).toEqual([NAMESPACE_A, { namespace: "tenant:team-b" }]);
+    expect(b.upstream.map((body) => body.cache)).toEqual([CACHED_A, { "use-cache": true, namespace: "tenant:team-b" }]);
   });
 
   it.each([
     ["temperature above 0", { temperature: 0.7 }],
     ["no temperature (the provider's default samples)", { temperature: undefined }],
-  ])("leaves the cache off, lookup and write, for %s", async (_name, extra) => {
+    ["caching: false (LiteLLM's own opt-out)", { caching: false }],
+    ["caching: false beside cache controls", { caching: false, cache: { "no-store": true } }],
+  ])("leaves the cache out, lookup and write, for %s", async (_name, extra) => {
     const { upstream } = await send(chat(extra));
-    expect(upstream[0].cache).toEqual({ ...NAMESPACE_A, ...OFF });
+    expect(upstream[0]).not.toHaveProperty("cache");
+    expect(upstream[0]).not.toHaveProperty("caching");
   });
 
   it("caches sampled answers of a model that opts in (cacheSampledAnswers)", async () => {
     const { upstream } = await send(chat({ model: "creative", temperature: 0.9 }));
-    expect(upstream[0].cache).toEqual(NAMESPACE_A);
+    expect(upstream[0].cache).toEqual(CACHED_A);
   });
 
-  it("caches embeddings, which do not sample, in the tenant's namespace", async () => {
-    const { upstream } = await send({ model: "embed", input: "hello" }, {}, "/v1/embeddings");
-    expect(upstream[0].cache).toEqual(NAMESPACE_A);
+  it("leaves embeddings out, which LiteLLM in opt-in mode would store but never read back", async () => {
+    const { upstream } = await send({ model: "embed", input: "hello", cache: { "no-store": true } }, {}, "/v1/embeddings");
+    expect(upstream[0]).not.toHaveProperty("cache");
   });
 
   it.each([
@@ -73,17 +75,16 @@ describe("LiteLLM's response cache, per tenant", () => {
     ["Cache-Control: No-Store, max-age=0", { "cache-control": "No-Store, max-age=0" }, {}, { "no-store": true }],
     ["cache.no-cache", {}, { cache: { "no-cache": true } }, { "no-cache": true }],
     ["cache.no-store and s-maxage", {}, { cache: { "no-store": true, "s-maxage": 60 } }, { "no-store": true, "s-maxage": 60 }],
-    ["caching: false (LiteLLM's own opt-out)", {}, { caching: false }, OFF],
   ])("honours %s", async (_name, headers, extra, expected) => {
     const { status, upstream } = await send(chat(extra), headers);
     expect(status).toBe(200);
-    expect(upstream[0].cache).toEqual({ ...NAMESPACE_A, ...expected });
-    expect(upstream[0]).not.toHaveProperty("caching");
+    expect(upstream[0].cache).toEqual({ ...CACHED_A, ...expected });
   });
 
   it.each([
     ["cache.namespace", { cache: { namespace: "tenant:team-b" } }],
     ["cache.ttl", { cache: { ttl: 99_999_999 } }],
+    ["cache.use-cache", { temperature: 1, cache: { "use-cache": true } }],
     ["cache_key", { cache_key: "tenant:team-b:0123abcd" }],
     ["metadata.redis_namespace", { metadata: { redis_namespace: "tenant:team-b" } }],
     ["cache.no-cache", { cache: { "no-cache": "yes" } }],

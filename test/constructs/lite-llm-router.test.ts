@@ -177,22 +177,23 @@ describe("LiteLlmRouter: the response cache, per tenant (issue 14 §6)", () => {
   const model = { name: "m", upstream: "litellm" } as ModelConfig;
   const controls = (body: Record<string, unknown>, tenant = "team-a") => {
     const overrides: Record<string, unknown> = {};
-    applyCacheControls({ body: { temperature: 0, ...body }, cacheControl: undefined, tenant, model, samples: true }, overrides);
+    applyCacheControls({ body: { temperature: 0, ...body }, cacheControl: undefined, tenant, model, cacheable: true }, overrides);
     return overrides.cache as Record<string, unknown>;
   };
 
-  it("keeps LiteLLM's Redis cache on, under its own namespace, which RedisCache puts before each tenant's", () => {
+  it("keeps LiteLLM's Redis cache on, opt-in per request, under its own namespace, which RedisCache puts before each tenant's", () => {
     expect(config.litellm_settings.cache).toBe(true);
-    expect(config.litellm_settings.cache_params).toMatchObject({ type: "redis", namespace: "litellm.cache" });
+    expect(config.litellm_settings.cache_params).toMatchObject({ type: "redis", namespace: "litellm.cache", mode: "default_off" });
+    expect(controls({})[facts.optInControl]).toBe(true);
     const key = (namespace: string) => (namespace.startsWith("litellm.cache") ? namespace : `litellm.cache:${namespace}`);
     expect(key(controls({}).namespace as string)).toBe("litellm.cache:tenant:team-a");
     expect(facts.redisKey).toBe("<cache_params.namespace>:<namespace>:<sha256 of the parameters>");
   });
 
   it("sets only controls LiteLLM reads per request, and a namespace that outranks the client's metadata", () => {
-    for (const control of [...CLIENT_CACHE_CONTROLS, "namespace"]) expect(facts.perRequestControls).toContain(control);
+    for (const control of [...CLIENT_CACHE_CONTROLS, "namespace", "use-cache"]) expect(facts.perRequestControls).toContain(control);
     expect(facts.namespaceOrder[0]).toBe("cache.namespace");
-    expect(Object.keys(controls({ cache: { "no-store": true } }))).toEqual(["no-store", "namespace"]);
+    expect(Object.keys(controls({ cache: { "no-store": true } }))).toEqual(["no-store", "use-cache", "namespace"]);
   });
 
   it("refuses what would pick another tenant's entries: a cache_key (used as the key as is) or a namespace", () => {

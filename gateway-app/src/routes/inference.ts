@@ -57,7 +57,7 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     const overrides: Record<string, unknown> = {};
     dropLiteLlmControls(body, overrides);
     const cacheControl = requestHeader(c, "cache-control");
-    applyCacheControls({ body, cacheControl, tenant: tenant?.name, model, samples: kind !== "embeddings" }, overrides);
+    applyCacheControls({ body, cacheControl, tenant: tenant?.name, model, cacheable: kind === "chat" }, overrides);
     // LiteLLM attributes spend to the body's `user` (LITELLM_FACTS.endUser): the tenant, never what the client claims.
     if (tenant) overrides.user = tenant.name;
     applyTokenCap(body, outputTokenCap(model, tenant), overrides, tokenFields);

@@ -4,16 +4,13 @@ import { invalidField } from "../errors.js";
 /**
  * LiteLLM's response cache, per request. Its key hashes the model and the request's parameters
  * and nothing of the caller, so without a namespace two tenants sending the same prompt share
- * one cached answer. LiteLLM reads the body's `cache` object per call: `namespace` prefixes the
- * key, `no-cache` skips the lookup, `no-store` skips the write; `caching: false` skips the lookup
- * only. A body `cache_key` replaces the key outright, and `metadata.redis_namespace` picks a
- * namespace when `cache.namespace` is absent.
- * @see CartoDB/litellm@dd24252a9f (LiteLLM 1.80.12) litellm/types/caching.py:53-68 (the controls),
- *   litellm/caching/caching.py:264-306 (key from the parameters), 408-428 (namespace: cache.namespace,
- *   then metadata.redis_namespace, then the configured one), 499-502 and 537-540 (a `cache_key` kwarg
- *   is used as is); litellm/caching/caching_handler.py:141-147 (lookup unless caching is false or
- *   no-cache), 880-894 (write unless no-store); litellm/router.py:1557-1563 (the body's fields reach the call, after the
- *   router's `caching`, on since the proxy has a cache: litellm/proxy/proxy_server.py:2631-2634).
+ * one cached answer. The router runs the cache in `default_off` mode: nothing is looked up or
+ * stored unless the body's `cache` has `use-cache: true`, so an answer is cached only where
+ * gateway-app asks, always under the tenant's namespace. In that object `namespace` prefixes the
+ * key, `no-cache` skips the lookup, `no-store` the write, `s-maxage` bounds the age of an entry
+ * served. A body `cache_key` would replace the key outright, and `metadata.redis_namespace`
+ * pick a namespace when `cache.namespace` is absent.
+ * @see LITELLM_FACTS.responseCache (lib/upstream-facts.ts) for the lines of CartoDB/litellm@dd24252a9f (LiteLLM 1.80.12).
  */
 
 /** The controls a client may set; the rest (namespace, ttl, use-cache) are the gateway's or the deployment's. */
@@ -31,16 +28,20 @@ export interface CacheRequest {
   /** The tenant the request is accounted to, when tenants are configured. */
   readonly tenant: string | undefined;
   readonly model: ModelConfig;
-  /** Embeddings are deterministic; chat and responses sample unless `temperature` is 0. */
-  readonly samples: boolean;
+  /**
+   * Only chat completions: LiteLLM does not cache the Responses API, and in `default_off` mode
+   * it stores embeddings but never reads them back (its embedding lookup drops the request's `cache`).
+   */
+  readonly cacheable: boolean;
 }
 
 /**
- * Sets the body's `cache` for LiteLLM: the tenant's namespace always, and no lookup and no write
- * when the client opts out (`Cache-Control: no-cache` / `no-store`, LiteLLM's own `cache` fields
- * or `caching: false`) or when the request samples (`temperature` above 0, or unset: the
- * providers' default samples) and the model has not opted in (`cacheSampledAnswers`). Throws a
- * 400 naming the field on a control only the gateway may set.
+ * Opts a chat completion into LiteLLM's cache (`use-cache`, the tenant's namespace) unless the
+ * request samples (`temperature` above 0, or unset: the providers' default samples) and the model
+ * has not opted in (`cacheSampledAnswers`), or the client opts out: `Cache-Control: no-cache` /
+ * `no-store` and LiteLLM's own `cache` fields are passed on, `caching: false` keeps the call out
+ * of the cache. Anything else is sent without a `cache`, so LiteLLM neither looks up nor stores.
+ * Throws a 400 naming the field on a control only the gateway may set.
  */
 export function applyCacheControls(request: CacheRequest, overrides: Record<string, unknown>): void {
   const { body } = request;
@@ -48,21 +49,19 @@ export function applyCacheControls(request: CacheRequest, overrides: Record<stri
   const client = clientControls(body.cache);
   if (body.caching !== undefined && typeof body.caching !== "boolean") throw invalidField("caching", "caching must be true or false");
   if ("caching" in body) overrides.caching = undefined;
+  const sampledOff = isSampled(body.temperature) && request.model.cacheSampledAnswers !== true;
   // Only LiteLLM has the cache; a direct upstream would get fields it does not know.
-  if (request.model.upstream !== "litellm") {
+  if (request.model.upstream !== "litellm" || !request.cacheable || sampledOff || body.caching === false) {
     if ("cache" in body) overrides.cache = undefined;
     return;
   }
   const header = headerDirectives(request.cacheControl);
-  const sampledOff = request.samples && isSampled(body.temperature) && request.model.cacheSampledAnswers !== true;
-  const optedOut = body.caching === false;
-  const noCache = sampledOff || optedOut || header.has("no-cache") || client["no-cache"] === true;
-  const noStore = sampledOff || optedOut || header.has("no-store") || client["no-store"] === true;
   overrides.cache = {
     ...client,
+    "use-cache": true,
     ...(request.tenant !== undefined ? { namespace: tenantCacheNamespace(request.tenant) } : {}),
-    ...(noCache ? { "no-cache": true } : {}),
-    ...(noStore ? { "no-store": true } : {}),
+    ...(header.has("no-cache") ? { "no-cache": true } : {}),
+    ...(header.has("no-store") ? { "no-store": true } : {}),
   };
 }
 
