@@ -169,6 +169,7 @@ export class AiGateway extends Construct {
       sourceRanges: props.sourceRanges,
       corsOrigins: props.corsOrigins,
       rateLimits: props.rateLimits,
+      apiKeyCallers: tenants.some((t) => t.credentials.apiKeys) ? {} : undefined,
       rateLimitRedis: { ...redisEndpoint, passwordSecret: kongRedisSecret, passwordSecretResource: this.kongRedisSecret },
       edgeToken: props.kongEdgeTokenSecret
         ? { secret: props.kongEdgeTokenSecret }

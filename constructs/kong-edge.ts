@@ -159,6 +159,13 @@ export interface KongEdgeProps {
   /** @default - 100/minute, 1000/hour, 10000/day by consumer */
   readonly rateLimits?: RateLimits;
   /**
+   * Let callers without a valid JWT through as the consumer `api-key-caller` (the jwt plugin's
+   * `anonymous`), for gateway-app to authenticate by API key; it refuses them without one. Kong
+   * limits them per client IP, since it cannot tell their tenants apart.
+   * @default - none: every request needs a valid JWT
+   */
+  readonly apiKeyCallers?: ApiKeyCallers;
+  /**
    * Shared counters. Required when more than one replica can run, because `local` counts per
    * pod and would multiply every limit by the replica count.
    * @default - none; then replicas must be { min: 1, max: 1 }
@@ -198,6 +205,22 @@ export interface KongEdgeProps {
    */
   readonly edgeToken?: EdgeTokenSecret;
 }
+
+/** Callers whose API key gateway-app verifies (Kong never sees the keys). */
+export interface ApiKeyCallers {
+  /**
+   * Kong's first-line limit for them, per client IP (`limit_by: ip`), not per key: keying on the
+   * Authorization header would write raw keys into the counter names in Redis.
+   * @default - the edge's `rateLimits`
+   */
+  readonly rateLimits?: RateLimits;
+}
+
+/**
+ * The Kong consumer of requests without a valid JWT when `apiKeyCallers` is set: Kong sends its
+ * username with `X-Anonymous-Consumer: true`, and gateway-app then requires an API key.
+ */
+export const API_KEY_CONSUMER = "api-key-caller";
 
 /** Where Kong reads the edge token from. */
 export interface EdgeTokenSecret {
@@ -366,6 +389,13 @@ export class KongEdge extends Construct {
         `is not a valid Kong username ${received(consumer.username)}`,
         "use letters, digits, . _ ~ -",
       );
+    if (consumer.username === API_KEY_CONSUMER)
+      throw new InvalidPropsError(
+        this,
+        "consumer.username",
+        `"${API_KEY_CONSUMER}" is reserved for the consumer Kong gives API-key callers`,
+        "give the consumer another username",
+      );
     if (this.consumers.some((c) => c.username === consumer.username))
       throw new InvalidPropsError(this, "consumer.username", `"${consumer.username}" is already used`, "give every consumer its own username");
     // Kong rejects the whole declarative config on a repeated jwt_secrets.key or custom_id
@@ -456,22 +486,61 @@ export class KongEdge extends Construct {
           },
         ],
       })),
-      consumers: this.consumers.map((consumer) => ({
-        username: consumer.username,
-        ...(consumer.customId ? { custom_id: consumer.customId } : {}),
-        jwt_secrets: jwtKeys(consumer).map((key) => ({ key: key.issuer, algorithm: "RS256", rsa_public_key: key.rsaPublicKey.trim() })),
-      })),
+      consumers: [
+        ...this.consumers.map((consumer) => ({
+          username: consumer.username,
+          ...(consumer.customId ? { custom_id: consumer.customId } : {}),
+          jwt_secrets: jwtKeys(consumer).map((key) => ({ key: key.issuer, algorithm: "RS256", rsa_public_key: key.rsaPublicKey.trim() })),
+        })),
+        ...this.apiKeyConsumer(),
+      ],
       plugins: this.plugins(),
+    };
+  }
+
+  /**
+   * The anonymous consumer of API-key callers, with its own rate-limiting instance: Kong picks a
+   * consumer's instance over the global one once jwt has set the consumer (KONG_FACTS.pluginScoping),
+   * and counts per client IP, because every API-key caller is this one consumer to Kong.
+   */
+  private apiKeyConsumer(): Record<string, unknown>[] {
+    const callers = this.props.apiKeyCallers;
+    if (!callers) return [];
+    const limits = { ...KONG_DEFAULTS.rateLimits, ...this.props.rateLimits, ...callers.rateLimits };
+    return [{ username: API_KEY_CONSUMER, plugins: [{ name: "rate-limiting", config: this.rateLimitingConfig(limits, "ip") }] }];
+  }
+
+  private rateLimitingConfig(limits: Required<RateLimits>, limitBy: "consumer" | "ip"): Record<string, unknown> {
+    const redis = this.props.rateLimitRedis;
+    return {
+      ...limits,
+      limit_by: limitBy,
+      policy: redis ? "redis" : "local",
+      fault_tolerant: true,
+      hide_client_headers: false,
+      ...(redis
+        ? {
+            redis: {
+              host: redis.host,
+              port: Number(redis.port) || redis.port,
+              password: "{vault://env/kong-redis-password}",
+              ssl: true,
+              ssl_verify: true,
+              timeout: 2000,
+            },
+          }
+        : {}),
     };
   }
 
   private plugins(): Record<string, unknown>[] {
     const props = this.props;
     const limits = { ...KONG_DEFAULTS.rateLimits, ...props.rateLimits };
-    const redis = props.rateLimitRedis;
     const plugins: Record<string, unknown>[] = [
-      // Kong's jwt plugin sets or clears X-Consumer-ID, -Custom-ID and -Username itself, so a
-      // client cannot forge them; no anonymous consumer, so every request needs a valid token.
+      // Kong's jwt plugin sets or clears X-Consumer-ID, -Custom-ID, -Username and
+      // X-Anonymous-Consumer itself, so a client cannot forge them. Without apiKeyCallers every
+      // request needs a valid token; with them, a request without one (no token, an API key, or a
+      // bad or expired JWT alike) goes on as API_KEY_CONSUMER, and gateway-app demands a valid key.
       // run_on_preflight: a CORS preflight is answered by cors (priority 2000) before jwt (1450)
       // runs, and never proxied; any other OPTIONS request needs a token like every request.
       {
@@ -484,30 +553,10 @@ export class KongEdge extends Construct {
           header_names: ["authorization"],
           uri_param_names: [],
           cookie_names: [],
+          ...(props.apiKeyCallers ? { anonymous: API_KEY_CONSUMER } : {}),
         },
       },
-      {
-        name: "rate-limiting",
-        config: {
-          ...limits,
-          limit_by: "consumer",
-          policy: redis ? "redis" : "local",
-          fault_tolerant: true,
-          hide_client_headers: false,
-          ...(redis
-            ? {
-                redis: {
-                  host: redis.host,
-                  port: Number(redis.port) || redis.port,
-                  password: "{vault://env/kong-redis-password}",
-                  ssl: true,
-                  ssl_verify: true,
-                  timeout: 2000,
-                },
-              }
-            : {}),
-        },
-      },
+      { name: "rate-limiting", config: this.rateLimitingConfig(limits, "consumer") },
       // One id from the client to LiteLLM: gateway-app logs and forwards the id it receives, and
       // "uuid#counter" ids (the schema's default) carry a "#"; a plain uuid passes every tier as is.
       // A client's own X-Request-ID is passed on unchanged (correlation-id/handler.lua:56-64).
@@ -802,18 +851,8 @@ export class KongEdge extends Construct {
       );
     this.podLabels();
     const limits = { ...KONG_DEFAULTS.rateLimits, ...props.rateLimits };
-    for (const [period, value] of Object.entries(limits)) {
-      if (!(Number.isInteger(value) && value > 0))
-        throw new InvalidPropsError(this, `rateLimits.${period}`, `must be a whole number above 0 ${received(value)}`, "give a positive limit");
-    }
-    if (limits.hour < limits.minute || limits.day < limits.hour) {
-      throw new InvalidPropsError(
-        this,
-        "rateLimits",
-        `must not shrink with a longer period ${received(limits)}`,
-        "make hour >= minute and day >= hour",
-      );
-    }
+    this.checkRateLimits("rateLimits", limits);
+    if (props.apiKeyCallers) this.checkRateLimits("apiKeyCallers.rateLimits", { ...limits, ...props.apiKeyCallers.rateLimits });
     for (const origin of props.corsOrigins ?? []) {
       // Only letters, digits, "." ":" "/" "-": anything else makes the cors plugin read the origin
       // as a regular expression (kong/plugins/cors/handler.lua:103-118).
@@ -855,6 +894,17 @@ export class KongEdge extends Construct {
     const max = props.maxBodyMegabytes ?? KONG_DEFAULTS.maxBodyMegabytes;
     if (!(Number.isInteger(max) && max >= 1))
       throw new InvalidPropsError(this, "maxBodyMegabytes", `must be a whole number of at least 1 ${received(max)}`, "give a size in megabytes");
+  }
+
+  /** Kong's schema wants numbers above 0 that grow with the period (Kong/kong@3.9.1:kong/plugins/rate-limiting/schema.lua:10-23, 80-85). */
+  private checkRateLimits(field: string, limits: Required<RateLimits>): void {
+    for (const [period, value] of Object.entries(limits)) {
+      if (!(Number.isInteger(value) && value > 0))
+        throw new InvalidPropsError(this, `${field}.${period}`, `must be a whole number above 0 ${received(value)}`, "give a positive limit");
+    }
+    if (limits.hour < limits.minute || limits.day < limits.hour) {
+      throw new InvalidPropsError(this, field, `must not shrink with a longer period ${received(limits)}`, "make hour >= minute and day >= hour");
+    }
   }
 
   /** Memorystore hands out more than one CA while it rotates them; Kong trusts every certificate in the file. */

@@ -166,7 +166,9 @@ export class LiteLlmRouter extends Construct {
         // Prometheus scrapes from inside the cluster; NetworkPolicy limits who reaches the port.
         require_auth_for_metrics_endpoint: false,
         cache: true,
-        cache_params: { type: "redis", ...redisEnv, ...redisTls, ttl, namespace: "litellm.cache" },
+        // Opt-in per request (`cache: { "use-cache": true }`): gateway-app asks only for answers a
+        // tenant may get again, under its own namespace (gateway-app/src/upstream/cache-controls.ts).
+        cache_params: { type: "redis", ...redisEnv, ...redisTls, ttl, namespace: "litellm.cache", mode: LITELLM_FACTS.responseCache.optInMode },
       },
       general_settings: { master_key: "os.environ/LITELLM_MASTER_KEY" },
     };

@@ -79,6 +79,14 @@ export interface CatalogueModel {
    * @default false
    */
   readonly directVertex?: boolean;
+  /**
+   * Let LiteLLM's response cache serve and store this model's answers to sampled requests
+   * (`temperature` above 0, or unset, whose provider default samples), so a repeated prompt gets
+   * the same answer back instead of a new sample. Deterministic chat requests (`temperature: 0`)
+   * are cached without it, each tenant in its own namespace.
+   * @default false
+   */
+  readonly cacheSampledAnswers?: boolean;
 }
 
 export interface CatalogueOptions {
@@ -225,6 +233,7 @@ export class ModelCatalogue {
                 })
               : undefined,
           prices: m.prices ? compact({ ...m.prices }) : undefined,
+          cacheSampledAnswers: m.cacheSampledAnswers ? true : undefined,
         }),
       ),
     };
@@ -294,6 +303,13 @@ export function validateCatalogue(scope: IConstruct, models: readonly CatalogueM
         `${at}.directVertex`,
         `is only possible for vertex_ai models (provider is ${model.provider})`,
         "remove directVertex",
+      );
+    if (model.cacheSampledAnswers && model.directVertex)
+      throw new InvalidPropsError(
+        scope,
+        `${at}.cacheSampledAnswers`,
+        "is set on a directVertex model, which skips LiteLLM and its cache",
+        "remove cacheSampledAnswers, or directVertex",
       );
     const numbers: [string, number | undefined][] = [
       ["prices.inputPerMillionTokens", model.prices?.inputPerMillionTokens],

@@ -248,6 +248,46 @@ export const KONG_FACTS = {
     jwtSkipsWhen: { method: "OPTIONS", configFalse: "run_on_preflight" },
   },
   /**
+   * The jwt plugin with `anonymous` set (a consumer UUID or username, schema.lua:33, resolved by
+   * kong/pdk/client.lua:184-211): every failed authentication, whether no token, a token that is no
+   * JWT (an API key), a bad signature or an expired JWT, lets the request on as that consumer
+   * (handler.lua:283-293, 312-316); without it, each is a 401 (handler.lua:298-303). set_consumer
+   * sets or clears X-Consumer-ID, -Custom-ID, -Username and X-Credential-Identifier, and sets
+   * X-Anonymous-Consumer: true for the anonymous consumer, clearing it for a real credential
+   * (handler.lua:110-147, kong/constants.lua:116-127). The plugin never removes the Authorization
+   * header, so the backend receives the key. Kong/kong@3.9.1:kong/plugins/jwt/
+   */
+  jwtAnonymous: {
+    continuesOnFailure: ["no token", "not a JWT", "bad signature", "expired"],
+    setHeaders: { "X-Anonymous-Consumer": "true" },
+    clearedHeaders: ["X-Credential-Identifier"],
+    keepsAuthorizationHeader: true,
+  },
+  /**
+   * A plugin's instance is looked up when the access phase reaches it, with the consumer that an
+   * earlier (higher-priority) auth plugin set: consumer-scoped instances win over global ones.
+   * rate-limiting may be scoped to a consumer (its schema has no `no_consumer`, unlike jwt's).
+   * Kong/kong@3.9.1:kong/runloop/plugins_iterator.lua:215-267 (lookup order), 283-290, 372-411;
+   * kong/plugins/rate-limiting/schema.lua:75-76, kong/plugins/jwt/schema.lua:7
+   */
+  pluginScoping: {
+    lookupOrder: ["route+service+consumer", "route+consumer", "service+consumer", "route+service", "consumer", "route", "service", "global"],
+    rateLimitingTakesConsumerScope: true,
+  },
+  /**
+   * What a rate-limiting counter is keyed on: `consumer` the consumer's id, `ip` the client
+   * address nginx saw (remote_addr, which trusted_ips alone could replace with X-Forwarded-For),
+   * `header` the header's raw value, written into the Redis key `ratelimit:<route>:<service>:<identifier>:<date>:<period>`.
+   * Kong/kong@3.9.1:kong/plugins/rate-limiting/handler.lua:60-86, kong/pdk/client.lua:92-96,
+   * kong/plugins/rate-limiting/policies/init.lua:68-73
+   */
+  rateLimitingIdentifier: {
+    consumer: "consumer id",
+    ip: "remote_addr",
+    header: "raw header value",
+    redisKey: "ratelimit:%s:%s:%s:%s:%s",
+  },
+  /**
    * How a secret header can reach the backend. request-transformer has no referenceable field
    * (no `referenceable = true` in its schema), so a vault reference in `add.headers` is sent as
    * written; kong.conf values, by contrast, are dereferenced at start. `nginx_location_*` keys
@@ -1213,6 +1253,39 @@ export const LITELLM_FACTS = {
     source:
       "CartoDB/litellm@dd24252a9f:litellm/proxy/common_request_processing.py:423-425 (read), 248 (returned); " +
       "litellm/proxy/spend_tracking/spend_tracking_utils.py:149-151; litellm/litellm_core_utils/litellm_logging.py:4967",
+  },
+  /**
+   * The response cache, per request. The key is a SHA-256 of the call's model parameters, nothing
+   * of the caller; a body `cache` object steers each call: `namespace` prefixes the key (before
+   * `metadata.redis_namespace` and the configured namespace), `no-cache` skips the lookup,
+   * `no-store` the write, `ttl` sets the entry's lifetime, `s-maxage` bounds the age of an entry
+   * served. `caching: false` skips only the lookup. A body `cache_key` is used as the key as is,
+   * namespace and all. RedisCache prefixes the configured namespace to a key not starting with it.
+   * The proxy passes body fields into the call after the router's own `caching`, which it turns on
+   * when a cache is configured.
+   */
+  responseCache: {
+    perRequestControls: ["ttl", "namespace", "s-maxage", "s-max-age", "no-cache", "no-store", "use-cache"],
+    /**
+     * `cache_params.mode: default_off`: every get and add asks should_use_cache, which is true only
+     * for a call whose `cache` has `use-cache: true` (caching.py:56-61, 250, 496, 533, 603, 619,
+     * 702, 735-751). The embedding lookup calls async_get_cache with the key alone
+     * (caching_handler.py:594-607), so in this mode embeddings are never read back; the Responses
+     * API is not among the supported call types (caching.py:70-81).
+     */
+    optInMode: "default_off",
+    optInControl: "use-cache",
+    readsEmbeddingsInOptInMode: false,
+    namespaceOrder: ["cache.namespace", "metadata.redis_namespace", "cache_params.namespace"],
+    keyOverride: "cache_key",
+    lookupSkippedBy: ["caching: false", "cache.no-cache"],
+    writeSkippedBy: ["cache.no-store"],
+    redisKey: "<cache_params.namespace>:<namespace>:<sha256 of the parameters>",
+    source:
+      "CartoDB/litellm@dd24252a9f:litellm/types/caching.py:53-68 (DynamicCacheControl); litellm/caching/caching.py:264-306 " +
+      "(get_cache_key), 408-428 (_add_namespace_to_cache_key), 499-502, 537-540 (cache_key kwarg), 575-583 (ttl); " +
+      "litellm/caching/caching_handler.py:141-147 (lookup), 880-894 (write); litellm/caching/redis_cache.py:255-262; " +
+      "litellm/router.py:1557-1563; litellm/proxy/proxy_server.py:2631-2634 (cache_responses)",
   },
   /**
    * Who LiteLLM's proxy attributes a call's spend to (its end user: LiteLLM_EndUserTable, the

@@ -179,9 +179,11 @@ describe("example app synthesis", () => {
     const catalogue = JSON.parse(configMaps.find((c) => c.data?.["catalogue.json"])!.data["catalogue.json"]);
     const kongRelease = resourcesOf(platform, "helm_release").find((r) => r.chart === "kong")!;
     const kong = fromYaml(fromYaml(kongRelease.values[0]).dblessConfig.config);
-    expect(kong.consumers.map((c: any) => [c.username, c.jwt_secrets.map((j: any) => j.key)])).toEqual([
+    // team-b also takes API keys, which reach gateway-app as Kong's keyless api-key-caller.
+    expect(kong.consumers.map((c: any) => [c.username, (c.jwt_secrets ?? []).map((j: any) => j.key)])).toEqual([
       ["team-a", ["team-a"]],
       ["team-b", ["team-b"]],
+      ["api-key-caller", []],
     ]);
     expect(catalogue.requireConsumer).toBe(true);
     const [a, b] = catalogue.tenants;

@@ -32,6 +32,8 @@ const ModelSchema = z
       })
       .strict()
       .optional(),
+    /** LiteLLM may cache answers to sampled requests (temperature above 0 or unset) too (upstream/cache-controls.ts). @default false */
+    cacheSampledAnswers: z.boolean().optional(),
     /** USD per million tokens, for the cost estimate. @default 0 */
     prices: z
       .object({
@@ -95,6 +97,7 @@ export interface ModelConfig {
   readonly timeoutMs?: number;
   readonly inputPricePerMillion: number;
   readonly outputPricePerMillion: number;
+  readonly cacheSampledAnswers?: boolean;
 }
 
 export interface TenantConfig {
@@ -341,6 +344,7 @@ function toModelConfig(entry: ModelEntry): ModelConfig {
     timeoutMs: entry.limits?.timeoutMs,
     inputPricePerMillion: entry.prices?.inputPerMillionTokens ?? 0,
     outputPricePerMillion: entry.prices?.outputPerMillionTokens ?? 0,
+    ...(entry.cacheSampledAnswers ? { cacheSampledAnswers: true } : {}),
   };
 }
 

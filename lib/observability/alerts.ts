@@ -38,6 +38,14 @@ export interface AlertOptions {
    */
   readonly ttftThresholdSeconds?: number;
   /**
+   * Severity of a tenant's budget running out. A spent budget is governance working: the tenant
+   * gets 429 `budget_exceeded` until the period resets, and only a budget owner can change that,
+   * so by default it is a ticket, like the warning at 80%; "page" for teams whose tenants must
+   * never be cut off unseen.
+   * @default "ticket"
+   */
+  readonly budgetExhaustedSeverity?: "ticket" | "page";
+  /**
    * Where the runbook lives; each alert links to its section.
    * @default "https://github.com/gke-ai-gateway/gke-ai-gateway/blob/main/README.md"
    */
@@ -49,6 +57,7 @@ const ALERT_DEFAULTS = {
   latencyObjective: 0.99,
   latencyThresholdSeconds: 10,
   ttftThresholdSeconds: 5,
+  budgetExhaustedSeverity: "ticket",
   runbookBaseUrl: "https://github.com/gke-ai-gateway/gke-ai-gateway/blob/main/README.md",
 } as const;
 
@@ -57,6 +66,13 @@ const BURN_WINDOWS = [
   { long: "1h", short: "5m", factor: 14.4, severity: "page" as const },
   { long: "6h", short: "30m", factor: 6, severity: "page" as const },
 ];
+
+/**
+ * Share of each tenant's budget used, per period (day, month) and unit (usd, tokens), from
+ * gateway-app's gauges; every replica reports the shared counters, so the highest report is the
+ * latest. A budget of 0 blocks every call on purpose and has no share.
+ */
+export const BUDGET_USED_SHARE = "max by (tenant, period, unit) (gateway_budget_used) / max by (tenant, period, unit) (gateway_budget_limit > 0)";
 
 // Probes, scrapes, unknown routes and clients that hung up say nothing about the service.
 export const SERVED_TRAFFIC = 'route!~"/healthz|/readyz|/metrics|unmatched",status!="499"';
@@ -94,8 +110,8 @@ export function nonStreamedSlowShare(threshold: number, window: string): string 
  * The gateway's alerts: 5xx ratios at gateway-app and Kong, latency-objective burns
  * (multi-window: total time of non-streamed requests, first token of streams), no traffic,
  * gateway-app missing from the scrape, upstream circuit not closed, sustained 429s at the
- * edge, LiteLLM deployments cooled down, Redis unreachable, too few available pods, pod
- * restarts, HPA at its maximum. Each has a summary, a description and a runbook link.
+ * edge, LiteLLM deployments cooled down, Redis unreachable, tenants' budgets at 80% and 100%,
+ * too few available pods, pod restarts, HPA at its maximum. Each has a summary, a description and a runbook link.
  */
 export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
   const errorRatio = options.errorRatio ?? ALERT_DEFAULTS.errorRatio;
@@ -177,6 +193,38 @@ export function gatewayAlertGroups(options: AlertOptions): RuleGroup[] {
             summary: "Circuit not closed for {{ $labels.model }} on {{ $labels.upstream }}",
             description: "gateway-app stopped sending to this upstream and model after repeated failures; requests fail fast or go to fallbacks.",
             runbook_url: runbook("gatewayupstreamcircuitopen"),
+          },
+        },
+      ],
+    },
+    {
+      name: "ai-gateway.budgets",
+      rules: [
+        {
+          alert: "GatewayBudgetNearlySpent",
+          // Below 100%: from there GatewayBudgetExhausted speaks for the same budget.
+          expr: `${BUDGET_USED_SHARE} >= 0.8 < 1`,
+          for: "5m",
+          labels: { severity: "ticket" },
+          annotations: {
+            summary: "Tenant {{ $labels.tenant }} has used 80% of its {{ $labels.period }} {{ $labels.unit }} budget",
+            description:
+              "At this pace the tenant's calls will be refused with 429 budget_exceeded before the period resets (UTC midnight, " +
+              "or the 1st of the month). Raise the budget, or tell the tenant's owner.",
+            runbook_url: runbook("gatewaybudgetnearlyspent"),
+          },
+        },
+        {
+          alert: "GatewayBudgetExhausted",
+          expr: `${BUDGET_USED_SHARE} >= 1`,
+          for: "1m",
+          labels: { severity: options.budgetExhaustedSeverity ?? ALERT_DEFAULTS.budgetExhaustedSeverity },
+          annotations: {
+            summary: "Tenant {{ $labels.tenant }} has spent its {{ $labels.period }} {{ $labels.unit }} budget",
+            description:
+              "gateway-app refuses the tenant's calls with 429 budget_exceeded, without calling a model, until the period resets " +
+              "or the budget is raised.",
+            runbook_url: runbook("gatewaybudgetexhausted"),
           },
         },
       ],

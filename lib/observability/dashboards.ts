@@ -1,3 +1,4 @@
+import { BUDGET_USED_SHARE } from "./alerts";
 import { DashboardBuilder, type GrafanaDashboard } from "./dashboard-builder";
 
 const RATE = "5m";
@@ -81,6 +82,13 @@ export function modelUsageDashboard(models: readonly DashboardModel[]): GrafanaD
       [{ expr: `sum by (tenant) (rate(gateway_cost_usd_total[${RATE}])) * 3600`, legend: "{{tenant}}" }],
       { unit: "currencyUSD" },
     )
+    // The alerts' share, so the panel crosses 80% and 100% exactly when they fire.
+    .timeseries("Spend against budget per tenant", [{ expr: BUDGET_USED_SHARE, legend: "{{tenant}} {{period}} {{unit}}" }], {
+      unit: "percentunit",
+      width: 24,
+      description:
+        "Used over limit per budget (day or month, USD or tokens), the highest report across gateway-app replicas; alerts at 80% and 100%.",
+    })
     .timeseries(
       "Time to first token",
       [50, 95].map((p) => ({ expr: quantile(p / 100, "gateway_time_to_first_token_seconds_bucket", "model"), legend: `p${p} {{model}}` })),

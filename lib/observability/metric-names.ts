@@ -22,6 +22,12 @@ export const GATEWAY_METRICS = [
   "gateway_circuit_breaker_state",
 ] as const;
 
+/**
+ * gateway-app's governance gauges (budget used and limit per tenant, period day|month, unit
+ * usd|tokens), the contract with the governance wiring that exports them from the shared store.
+ */
+export const GOVERNANCE_METRICS = ["gateway_budget_used", "gateway_budget_limit"] as const;
+
 export const KONG_METRICS = [
   "kong_http_requests_total",
   "kong_kong_latency_ms_bucket",
@@ -61,7 +67,13 @@ export const KUBERNETES_METRICS = [
   "container_memory_working_set_bytes",
 ] as const;
 
-export const KNOWN_METRICS: ReadonlySet<string> = new Set<string>([...GATEWAY_METRICS, ...KONG_METRICS, ...LITELLM_METRICS, ...KUBERNETES_METRICS]);
+export const KNOWN_METRICS: ReadonlySet<string> = new Set<string>([
+  ...GATEWAY_METRICS,
+  ...GOVERNANCE_METRICS,
+  ...KONG_METRICS,
+  ...LITELLM_METRICS,
+  ...KUBERNETES_METRICS,
+]);
 
 const METRIC_IN_EXPR = /\b((?:gateway|kong|litellm|kube|container|node|process|nodejs)_[a-z0-9_]+)\b/g;
 

@@ -1,11 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App, TerraformStack } from "cdktf";
-import { KongEdge, type KongEdgeProps } from "../../constructs/kong-edge";
+import { API_KEY_CONSUMER, KongEdge, type KongEdgeProps } from "../../constructs/kong-edge";
 import { KONG_CHART_FACTS, KONG_FACTS } from "../../lib/upstream-facts";
 import { fromYaml } from "../../lib/yaml";
 import { synthesizeExample } from "../support/example";
 import { chartReadsKey, kongPodTemplateLabels, pdbRenderFailure, publicKeyPem, selects, valuesKeyPaths } from "../support/kong-chart";
 import { resourcesOf, synthJson } from "../support/terraform";
+import { FakeUpstream } from "../../gateway-app/test/support/fake-upstream";
+import { startTestGateway, type TestGateway } from "../../gateway-app/test/support/harness";
 
 const example = synthesizeExample();
 const REDIS = {
@@ -313,24 +315,39 @@ describe("Kong consumers", () => {
 });
 
 type Request = { method: string; headers: Record<string, string>; token: boolean };
-type Outcome = "proxied" | "answered by cors" | "rejected by jwt";
+type Outcome =
+  | { readonly to: "gateway-app"; readonly consumer: string; readonly headers: Record<string, string>; readonly limitBy: string }
+  | { readonly to: "answered by cors" | "rejected by jwt" };
+
+/** The plugin instance Kong runs for this consumer: its own before the global one (KONG_FACTS.pluginScoping). */
+function instanceFor(config: any, name: string, consumer: string): any {
+  expect(KONG_FACTS.pluginScoping.lookupOrder.indexOf("consumer")).toBeLessThan(KONG_FACTS.pluginScoping.lookupOrder.indexOf("global"));
+  const scoped = config.consumers.find((c: any) => c.username === consumer)?.plugins?.find((p: any) => p.name === name);
+  return scoped ?? config.plugins.find((p: any) => p.name === name);
+}
 
 /** The access phase of Kong's plugin chain, in priority order, as the 3.9.1 handlers behave (KONG_FACTS). */
-function accessPhase(config: any, request: Request): Outcome {
+function accessPhase(config: any, request: Request, tokenOf = "team-a"): Outcome {
   const priorities: Record<string, number> = KONG_FACTS.pluginPriorities;
   const chain = [...config.plugins].sort((a: any, b: any) => priorities[b.name] - priorities[a.name]);
   const { corsAnswersWhen, jwtSkipsWhen } = KONG_FACTS.preflight;
+  let consumer = "";
+  let headers: Record<string, string> = {};
   for (const plugin of chain) {
     if (plugin.name === "cors") {
       const preflight = request.method === corsAnswersWhen.method && corsAnswersWhen.headers.every((h) => h in request.headers);
-      if (preflight && !plugin.config[corsAnswersWhen.unlessConfig]) return "answered by cors";
+      if (preflight && !plugin.config[corsAnswersWhen.unlessConfig]) return { to: "answered by cors" };
     }
     if (plugin.name === "jwt") {
       const skipped = request.method === jwtSkipsWhen.method && plugin.config[jwtSkipsWhen.configFalse] === false;
-      if (!skipped && !request.token) return "rejected by jwt";
+      if (!skipped && request.token) consumer = tokenOf;
+      else if (!skipped && plugin.config.anonymous) {
+        consumer = plugin.config.anonymous;
+        headers = { ...KONG_FACTS.jwtAnonymous.setHeaders };
+      } else if (!skipped) return { to: "rejected by jwt" };
     }
   }
-  return "proxied";
+  return { to: "gateway-app", consumer, headers, limitBy: instanceFor(config, "rate-limiting", consumer).config.limit_by };
 }
 
 describe("Kong authentication and CORS preflights", () => {
@@ -347,27 +364,54 @@ describe("Kong authentication and CORS preflights", () => {
     { method: "GET", headers: {}, token: false },
   ];
   const withCors = edge({ corsOrigins: ["https://app.example.com"] }).declarativeConfig();
-  const withoutCors = example.kongConfig();
+  const jwtOnly = edge().declarativeConfig();
+  // The example app has a tenant with API keys (team-b), so its edge lets API-key callers through.
+  const withApiKeys = example.kongConfig();
 
   it("knows the priority of every plugin we enable", () => {
     for (const plugin of (withCors as any).plugins) expect(KONG_FACTS.pluginPriorities).toHaveProperty([plugin.name]);
   });
 
   it.each(anonymous.map((r) => [`${r.method} ${Object.keys(r.headers).join(",") || "(no headers)"}`, r]))(
-    "lets no unauthenticated request reach gateway-app: %s",
+    "lets no unauthenticated request reach gateway-app, but as the API-key consumer it refuses without a key: %s",
     (_name, request) => {
-      expect(accessPhase(withCors, request as Request)).not.toBe("proxied");
-      expect(accessPhase(withoutCors, request as Request)).not.toBe("proxied");
+      expect(accessPhase(withCors, request as Request).to).not.toBe("gateway-app");
+      expect(accessPhase(jwtOnly, request as Request).to).not.toBe("gateway-app");
+      const outcome = accessPhase(withApiKeys, request as Request);
+      if (outcome.to === "gateway-app") {
+        expect(outcome.consumer).toBe(API_KEY_CONSUMER);
+        expect(outcome.headers).toEqual({ "X-Anonymous-Consumer": "true" });
+      }
     },
   );
 
   it("answers a CORS preflight at Kong when origins are listed", () => {
-    expect(accessPhase(withCors, preflight)).toBe("answered by cors");
-    expect(accessPhase(withoutCors, preflight)).toBe("rejected by jwt");
+    expect(accessPhase(withCors, preflight).to).toBe("answered by cors");
+    expect(accessPhase(jwtOnly, preflight).to).toBe("rejected by jwt");
   });
 
-  it("proxies a request with a valid token", () => {
-    expect(accessPhase(withCors, { method: "POST", headers: {}, token: true })).toBe("proxied");
+  it("proxies a request with a valid token as its consumer, limited per consumer", () => {
+    expect(accessPhase(withCors, { method: "POST", headers: {}, token: true })).toEqual({
+      to: "gateway-app",
+      consumer: "team-a",
+      headers: {},
+      limitBy: "consumer",
+    });
+    expect(accessPhase(withApiKeys, { method: "POST", headers: {}, token: true }, "team-b")).toMatchObject({
+      consumer: "team-b",
+      limitBy: "consumer",
+    });
+  });
+
+  it("sends a request without a valid JWT on as the API-key consumer, limited per client IP, when a tenant has API keys", () => {
+    const forged: Request = { method: "POST", headers: { "x-consumer-username": "team-a" }, token: false };
+    expect(accessPhase(withApiKeys, forged)).toEqual({
+      to: "gateway-app",
+      consumer: "api-key-caller",
+      headers: { "X-Anonymous-Consumer": "true" },
+      limitBy: "ip",
+    });
+    expect(accessPhase(jwtOnly, forged)).toEqual({ to: "rejected by jwt" });
   });
 
   it("accepts only literal origins, which the cors plugin never reads as a regular expression", () => {
@@ -375,6 +419,56 @@ describe("Kong authentication and CORS preflights", () => {
       /corsOrigins holds "https:\/\/\*\.example\.com", which is not an explicit origin/,
     );
     expect(() => edge({ corsOrigins: ["https://app.example.com:8443"] })).not.toThrow();
+  });
+});
+
+describe("Kong lets API-key callers through to gateway-app (apiKeyCallers)", () => {
+  const config = (props: Partial<KongEdgeProps> = {}) => edge({ apiKeyCallers: {}, ...props }).declarativeConfig() as any;
+  const callerConsumer = (c: any) => c.consumers.find((x: any) => x.username === API_KEY_CONSUMER);
+
+  it("sets the jwt plugin's anonymous to a consumer without credentials, so Kong sees no API key", () => {
+    const c = config();
+    expect(c.plugins.find((p: any) => p.name === "jwt").config.anonymous).toBe("api-key-caller");
+    expect(callerConsumer(c)).toEqual({ username: "api-key-caller", plugins: [expect.objectContaining({ name: "rate-limiting" })] });
+    expect(JSON.stringify(c)).not.toMatch(/sk-gw-/);
+  });
+
+  it("limits API-key callers per client IP, never by a header (which would put raw keys in Redis key names)", () => {
+    const c = config();
+    const own = callerConsumer(c).plugins[0].config;
+    expect(own).toMatchObject({ minute: 100, hour: 1000, day: 10000, limit_by: "ip", policy: "redis", fault_tolerant: true });
+    expect(own.redis).toEqual(c.plugins.find((p: any) => p.name === "rate-limiting").config.redis);
+    expect(KONG_FACTS.rateLimitingIdentifier.header).toBe("raw header value");
+    const limiters = [...c.plugins, ...c.consumers.flatMap((x: any) => x.plugins ?? [])].filter((p: any) => p.name === "rate-limiting");
+    expect(limiters.map((p: any) => [p.config.limit_by, p.config.header_name])).toEqual([
+      ["consumer", undefined],
+      ["ip", undefined],
+    ]);
+    expect(KONG_FACTS.pluginScoping.rateLimitingTakesConsumerScope).toBe(true);
+  });
+
+  it("can give API-key callers their own per-IP limits, checked like rateLimits", () => {
+    const own = callerConsumer(config({ apiKeyCallers: { rateLimits: { minute: 20 } } })).plugins[0].config;
+    expect(own).toMatchObject({ minute: 20, hour: 1000, day: 10000 });
+    expect(() => edge({ apiKeyCallers: { rateLimits: { minute: 0 } } })).toThrow(/apiKeyCallers\.rateLimits\.minute must be a whole number above 0/);
+    expect(() => edge({ apiKeyCallers: { rateLimits: { minute: 5000 } } })).toThrow(/apiKeyCallers\.rateLimits must not shrink/);
+  });
+
+  it("changes nothing without API-key callers: no anonymous, no extra consumer", () => {
+    const c = edge().declarativeConfig() as any;
+    expect(c.plugins.find((p: any) => p.name === "jwt").config).not.toHaveProperty("anonymous");
+    expect(c.consumers).toEqual([]);
+  });
+
+  it("refuses a consumer named like the API-key consumer", () => {
+    expect(() => edge().addConsumer({ username: "api-key-caller", rsaPublicKey: publicKeyPem() })).toThrow(
+      /consumer\.username "api-key-caller" is reserved for the consumer Kong gives API-key callers/,
+    );
+  });
+
+  it("is on in AiGateway exactly when a tenant has API keys (the example's team-b)", () => {
+    expect(callerConsumer(example.kongConfig())).toBeDefined();
+    expect((example.kongConfig() as any).plugins.find((p: any) => p.name === "jwt").config.anonymous).toBe(API_KEY_CONSUMER);
   });
 });
 
@@ -399,6 +493,7 @@ function duplicates(values: unknown[]): unknown[] {
 describe("Kong declarative config against the 3.9.1 schemas", () => {
   const full = edge({
     corsOrigins: ["https://app.example.com"],
+    apiKeyCallers: { rateLimits: { minute: 50 } },
     routes: [
       { name: "openai-api", url: "http://gateway-app.app.svc.cluster.local:8080", paths: ["/v1"] },
       { name: "extra", url: "http://x.y.svc.cluster.local:80", paths: ["/x"] },
@@ -413,7 +508,7 @@ describe("Kong declarative config against the 3.9.1 schemas", () => {
 
   it.each(configs)("%s: every plugin field is in its plugin's schema", (_name, config) => {
     const fields: Record<string, readonly (string | Record<string, readonly string[]>)[]> = KONG_FACTS.pluginConfigFields;
-    for (const plugin of config.plugins) {
+    for (const plugin of [...config.plugins, ...config.consumers.flatMap((c: any) => c.plugins ?? [])]) {
       expect(fields, plugin.name).toHaveProperty([plugin.name]);
       expect(fieldsOutsideSchema(plugin.config, fields[plugin.name]), plugin.name).toEqual([]);
     }
@@ -427,7 +522,11 @@ describe("Kong declarative config against the 3.9.1 schemas", () => {
         .map((key) => `${name}.${key}`);
     const problems = [
       ...config.services.flatMap((s: any) => [...outside(s, "services"), ...s.routes.flatMap((r: any) => outside(r, "routes"))]),
-      ...config.consumers.flatMap((c: any) => [...outside(c, "consumers"), ...c.jwt_secrets.flatMap((j: any) => outside(j, "jwt_secrets"))]),
+      ...config.consumers.flatMap((c: any) => [
+        ...outside(c, "consumers"),
+        ...(c.jwt_secrets ?? []).flatMap((j: any) => outside(j, "jwt_secrets")),
+        ...(c.plugins ?? []).flatMap((p: any) => outside(p, "plugins")),
+      ]),
       ...config.plugins.flatMap((p: any) => outside(p, "plugins")),
     ];
     expect(problems).toEqual([]);
@@ -435,7 +534,7 @@ describe("Kong declarative config against the 3.9.1 schemas", () => {
 
   it.each(configs)("%s: keeps the uniqueness rules Kong checks across the whole config", (_name, config) => {
     const routes = config.services.flatMap((s: any) => s.routes);
-    const secrets = config.consumers.flatMap((c: any) => c.jwt_secrets);
+    const secrets = config.consumers.flatMap((c: any) => c.jwt_secrets ?? []);
     expect(duplicates(config.services.map((s: any) => s.name))).toEqual([]);
     expect(duplicates(routes.map((r: any) => r.name))).toEqual([]);
     expect(duplicates(config.consumers.map((c: any) => c.username))).toEqual([]);
@@ -539,5 +638,40 @@ describe("Kong adds the edge token gateway-app requires (edgeToken)", () => {
     const kong = example.kongValues();
     expect(kong.env.nginx_location_proxy_set_header).toBe("X-Gateway-Edge-Token $(GATEWAY_EDGE_TOKEN)");
     expect(kong.customEnv.gateway_edge_token.valueFrom.secretKeyRef).toEqual({ name: "kong-edge-token", key: "token" });
+  });
+});
+
+describe("gateway-app behind Kong's API-key consumer", () => {
+  const fake = new FakeUpstream();
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    const upstream = await fake.start();
+    gateway = await startTestGateway({ LITELLM_BASE_URL: upstream }, example.gatewayConfig());
+  }, 60_000);
+  afterAll(async () => {
+    await gateway?.gateway.shutdown();
+    await fake.stop();
+  });
+
+  // What Kong forwards for a request without a valid JWT (KONG_FACTS.jwtAnonymous): the anonymous
+  // consumer's username, X-Anonymous-Consumer, and the client's own Authorization untouched.
+  it.each([
+    ["no credentials", {}],
+    ["a key that was never issued", { authorization: "Bearer sk-gw-0123456789_not-a-real-secret" }],
+    ["an expired or forged JWT", { authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ0ZWFtLWEifQ.c2ln" }],
+  ])("refuses the anonymous consumer with %s, and calls no model", async (_name, credentials) => {
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-consumer-username": API_KEY_CONSUMER,
+        "x-consumer-id": "7f1c7a52-0000-4000-8000-000000000000",
+        ...KONG_FACTS.jwtAnonymous.setHeaders,
+        ...credentials,
+      },
+      body: JSON.stringify({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect([401, 403]).toContain(response.status);
+    expect(fake.received).toEqual([]);
   });
 });

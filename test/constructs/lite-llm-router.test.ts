@@ -6,9 +6,12 @@ import { describe, expect, it } from "vitest";
 import { TerraformStack, Testing } from "cdktf";
 import { LiteLlmRouter, type LiteLlmRouterProps } from "../../constructs/lite-llm-router";
 import { ModelCatalogue } from "../../lib/catalogue";
+import { validateTenants } from "../../lib/tenants";
 import { LITELLM_FACTS } from "../../lib/upstream-facts";
 import { synthesizeExample } from "../support/example";
 import { resourcesOf, synthJson } from "../support/terraform";
+import { applyCacheControls, CLIENT_CACHE_CONTROLS, tenantCacheNamespace } from "../../gateway-app/src/upstream/cache-controls";
+import { parseCatalogue, type ModelConfig } from "../../gateway-app/src/config";
 
 const example = synthesizeExample();
 const config = example.liteLlmConfig();
@@ -166,5 +169,65 @@ describe("LiteLlmRouter: image", () => {
       /^test\/Router: image is not a usable pin: its digest "sha256:abc" is not sha256: and 64 lowercase hex digits/,
     );
     expect(() => router({ image: "ghcr.io/berriai/litellm:latest" })).toThrow(/image is not a usable pin: it has neither a digest nor a fixed tag/);
+  });
+});
+
+describe("LiteLlmRouter: the response cache, per tenant (issue 14 §6)", () => {
+  const facts = LITELLM_FACTS.responseCache;
+  const model = { name: "m", upstream: "litellm" } as ModelConfig;
+  const controls = (body: Record<string, unknown>, tenant = "team-a") => {
+    const overrides: Record<string, unknown> = {};
+    applyCacheControls({ body: { temperature: 0, ...body }, cacheControl: undefined, tenant, model, cacheable: true }, overrides);
+    return overrides.cache as Record<string, unknown>;
+  };
+
+  it("keeps LiteLLM's Redis cache on, opt-in per request, under its own namespace, which RedisCache puts before each tenant's", () => {
+    expect(config.litellm_settings.cache).toBe(true);
+    expect(config.litellm_settings.cache_params).toMatchObject({ type: "redis", namespace: "litellm.cache", mode: "default_off" });
+    expect(controls({})[facts.optInControl]).toBe(true);
+    const key = (namespace: string) => (namespace.startsWith("litellm.cache") ? namespace : `litellm.cache:${namespace}`);
+    expect(key(controls({}).namespace as string)).toBe("litellm.cache:tenant:team-a");
+    expect(facts.redisKey).toBe("<cache_params.namespace>:<namespace>:<sha256 of the parameters>");
+  });
+
+  it("sets only controls LiteLLM reads per request, and a namespace that outranks the client's metadata", () => {
+    for (const control of [...CLIENT_CACHE_CONTROLS, "namespace", "use-cache"]) expect(facts.perRequestControls).toContain(control);
+    expect(facts.namespaceOrder[0]).toBe("cache.namespace");
+    expect(Object.keys(controls({ cache: { "no-store": true } }))).toEqual(["no-store", "use-cache", "namespace"]);
+  });
+
+  it("refuses what would pick another tenant's entries: a cache_key (used as the key as is) or a namespace", () => {
+    expect(() => controls({ [facts.keyOverride]: "tenant:team-b:abc" })).toThrow(/cache_key is set by the gateway/);
+    expect(() => controls({ metadata: { redis_namespace: "tenant:team-b" } })).toThrow(/metadata\.redis_namespace is set by the gateway/);
+    expect(() => controls({ cache: { namespace: "tenant:team-b" } })).toThrow(/cache\.namespace is set by the gateway/);
+  });
+
+  it("never gives one tenant's namespace as a prefix of another's (tenant names have no colon)", () => {
+    expect(tenantCacheNamespace("team-a")).toBe("tenant:team-a");
+    expect(`${tenantCacheNamespace("a")}:`.startsWith(`${tenantCacheNamespace("a.b")}:`)).toBe(false);
+    expect(() => validateTenants("spec", [{ name: "a:b", models: ["*"], credentials: { apiKeys: true } }], [])).toThrow(/not a valid tenant name/);
+  });
+
+  it("lets a catalogue model opt into caching sampled answers, through gateway-app's catalogue, and not for directVertex", () => {
+    const stack = new TerraformStack(Testing.app(), "cache");
+    const catalogue = new ModelCatalogue(
+      stack,
+      [
+        { name: "m", model: "gemini-2.5-flash", cacheSampledAnswers: true },
+        { name: "n", model: "x" },
+      ],
+      {
+        vertexProject: "p",
+      },
+    );
+    const rendered = catalogue.gatewayCatalogue();
+    expect(rendered.models.map((m) => m.cacheSampledAnswers)).toEqual([true, undefined]);
+    const problems: string[] = [];
+    expect(parseCatalogue(rendered, problems)?.models.get("m")?.cacheSampledAnswers).toBe(true);
+    expect(problems).toEqual([]);
+    expect(
+      () =>
+        new ModelCatalogue(stack, [{ name: "d", model: "gemini-2.5-flash", directVertex: true, cacheSampledAnswers: true }], { vertexProject: "p" }),
+    ).toThrow(/models\[0\] \(d\)\.cacheSampledAnswers is set on a directVertex model/);
   });
 });

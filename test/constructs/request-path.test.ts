@@ -260,9 +260,9 @@ describe("Kong declarative configuration", () => {
     expect(values.customEnv.kong_redis_password.valueFrom.secretKeyRef).toEqual({ name: "kong-redis", key: "password" });
   });
 
-  it("verifies JWT expiry, on OPTIONS requests too, and has no anonymous consumer", () => {
+  it("verifies JWT expiry, on OPTIONS requests too, and lets only API-key callers (team-b has keys) on as the anonymous consumer", () => {
     expect(plugin("jwt").config).toMatchObject({ claims_to_verify: ["exp"], key_claim_name: "iss", run_on_preflight: true });
-    expect(plugin("jwt").config.anonymous).toBeUndefined();
+    expect(plugin("jwt").config.anonymous).toBe("api-key-caller");
   });
 
   it("turns on every Prometheus metric family, echoes X-Request-ID, limits body size, adds security headers", () => {

@@ -44,6 +44,8 @@ describe("tenants in the shared spec", () => {
           { key: "acme-ci", algorithm: "RS256", rsa_public_key: otherKey.trim() },
         ],
       },
+      // Every API-key caller is this one consumer to Kong (kong-edge.test.ts "apiKeyCallers").
+      { username: "api-key-caller", plugins: [expect.objectContaining({ name: "rate-limiting" })] },
     ]);
   });
 

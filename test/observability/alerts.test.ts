@@ -32,6 +32,8 @@ describe("alert rules", () => {
   it("cover every alert the runbook describes, each with summary, description and runbook", () => {
     expect([...new Set(rules.map((r) => r.alert))].sort()).toEqual([
       "GatewayAutoscalerAtMaximum",
+      "GatewayBudgetExhausted",
+      "GatewayBudgetNearlySpent",
       "GatewayHighErrorRatio",
       "GatewayLatencyBudgetBurn",
       "GatewayNoTraffic",
@@ -261,6 +263,55 @@ describe("alert rules", () => {
         at: "10m",
       },
     ]);
+  });
+
+  // gateway-app's gauges as each replica exports them (the governance contract: tenant, period, unit).
+  const budget = (tenant: string, used: string, limit: number, pod = "a", period = "day", unit = "usd") => [
+    { series: `gateway_budget_used{tenant="${tenant}",period="${period}",unit="${unit}",pod="${pod}"}`, values: used },
+    { series: `gateway_budget_limit{tenant="${tenant}",period="${period}",unit="${unit}",pod="${pod}"}`, values: `${limit}x20` },
+  ];
+  const teamA = { tenant: "team-a", period: "day", unit: "usd" };
+
+  it("GatewayBudgetNearlySpent fires from 80% of a budget, not below, and leaves 100% to GatewayBudgetExhausted", () => {
+    expectFires("GatewayBudgetNearlySpent", [
+      { input: budget("team-a", "17x20", 20), at: "10m", labels: [teamA] },
+      { input: budget("team-a", "15x20", 20), at: "10m" },
+      { input: budget("team-a", "20x20", 20), at: "10m" },
+      // Within its 5 minutes: a short blip over 80% does not file a ticket.
+      { input: budget("team-a", "15 15 15 15 15 17 17 17", 20), at: "7m" },
+    ]);
+  });
+
+  it("GatewayBudgetNearlySpent reads the highest replica's report, per budget", () => {
+    expectFires("GatewayBudgetNearlySpent", [
+      {
+        input: [
+          ...budget("team-a", "17x20", 20, "a"),
+          // A replica whose last read of the shared counter is older.
+          ...budget("team-a", "10x20", 20, "b"),
+          ...budget("team-b", "450000000x20", 500000000, "a", "month", "tokens"),
+        ],
+        at: "10m",
+        labels: [teamA, { tenant: "team-b", period: "month", unit: "tokens" }],
+      },
+    ]);
+  });
+
+  it("GatewayBudgetExhausted fires at 100% of a budget as a ticket, clears when the period resets, and ignores a blocking budget of 0", () => {
+    expectFires("GatewayBudgetExhausted", [
+      { input: budget("team-a", "21x20", 20), at: "5m", labels: [teamA] },
+      { input: budget("team-a", "19x20", 20), at: "5m" },
+      { input: budget("team-a", "21 21 21 21 0 0 0 0 0", 20), at: "8m" },
+      // A budget of 0 blocks the tenant on purpose (its spend from before the change stays counted).
+      { input: budget("team-b", "3x20", 0), at: "5m" },
+    ]);
+    expect(rules.find((r) => r.alert === "GatewayBudgetExhausted")!.labels.severity).toBe("ticket");
+    expect(rules.find((r) => r.alert === "GatewayBudgetNearlySpent")!.labels.severity).toBe("ticket");
+  });
+
+  it("GatewayBudgetExhausted pages when budgetExhaustedSeverity asks", () => {
+    const paged = gatewayAlertGroups({ namespaces: [], budgetExhaustedSeverity: "page" }).flatMap((g) => g.rules);
+    expect(paged.find((r) => r.alert === "GatewayBudgetExhausted")!.labels.severity).toBe("page");
   });
 
   it("GatewayPodsUnavailable fires below two available pods (or the desired count) in any tier", () => {

@@ -65,13 +65,35 @@ function liteLlm(n: number): string[] {
   ];
 }
 
-/** Serves Kong's metrics on /kong and LiteLLM's on /litellm, advancing with every scrape. */
+/**
+ * gateway-app's budget gauges as the governance wiring exports them (tenant, period day|month,
+ * unit usd|tokens), from two replicas, one with an older read; the test gateway-app runs without
+ * a store, so it has none. A budget of 0 (the tenant blocked) is among them.
+ */
+function governance(n: number): string[] {
+  const budget = (tenant: string, period: string, unit: string, pod: string, used: number, limit: number) => [
+    `gateway_budget_used{tenant="${tenant}",period="${period}",unit="${unit}",pod="${pod}"} ${used}`,
+    `gateway_budget_limit{tenant="${tenant}",period="${period}",unit="${unit}",pod="${pod}"} ${limit}`,
+  ];
+  return [
+    "# TYPE gateway_budget_used gauge",
+    "# TYPE gateway_budget_limit gauge",
+    ...budget("team-a", "day", "usd", "a", 16 + n / 100, 20),
+    ...budget("team-a", "day", "usd", "b", 15, 20),
+    ...budget("team-b", "month", "tokens", "a", 1000 * n, 500_000_000),
+    ...budget("team-c", "day", "usd", "a", 0, 0),
+  ];
+}
+
+const SAMPLES = { kong, litellm: liteLlm, governance } as const;
+
+/** Serves Kong's metrics on /kong, LiteLLM's on /litellm and gateway-app's budget gauges on /governance, advancing with every scrape. */
 export async function startExporterSamples(): Promise<{ target: string; stop: () => Promise<void> }> {
-  const scrapes = { kong: 0, litellm: 0 };
+  const scrapes = { kong: 0, litellm: 0, governance: 0 };
   const server: Server = createServer((req, res) => {
-    const which = req.url === "/kong" ? "kong" : "litellm";
+    const which = req.url === "/kong" ? "kong" : req.url === "/governance" ? "governance" : "litellm";
     scrapes[which] += 1;
-    const lines = which === "kong" ? kong(scrapes.kong) : liteLlm(scrapes.litellm);
+    const lines = SAMPLES[which](scrapes[which]);
     res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
     res.end(`${lines.join("\n")}\n`);
   });

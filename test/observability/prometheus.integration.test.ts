@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gatewayAlertGroups, nonStreamedSlowShare } from "../../lib/observability/alerts";
+import { BUDGET_USED_SHARE, gatewayAlertGroups, nonStreamedSlowShare } from "../../lib/observability/alerts";
 import { gatewayDashboards } from "../../lib/observability/dashboards";
 import { metricNamesIn } from "../../lib/observability/metric-names";
 import { FakeUpstream, json, streamChunks } from "../../gateway-app/test/support/fake-upstream";
@@ -82,6 +82,10 @@ beforeAll(async () => {
       "  - job_name: litellm",
       "    metrics_path: /litellm",
       `    static_configs: [{ targets: ["${exporters.target}"] }]`,
+      // The budget gauges, until a gateway-app with a governance store exports them here.
+      "  - job_name: gateway-app-governance",
+      "    metrics_path: /governance",
+      `    static_configs: [{ targets: ["${exporters.target}"] }]`,
     ].join("\n"),
   );
   await waitFor(async () => ((await prometheus.query('up{job="gateway-app"} == 1')).data?.result.length ?? 0) > 0, "the first scrape");
@@ -111,8 +115,9 @@ beforeAll(async () => {
   await waitFor(
     async () =>
       ((await prometheus.query("rate(kong_http_requests_total[5m]) > 0")).data?.result.length ?? 0) > 0 &&
-      ((await prometheus.query("rate(litellm_redis_total_requests_total[5m]) > 0")).data?.result.length ?? 0) > 0,
-    "two scrapes of the Kong and LiteLLM samples",
+      ((await prometheus.query("rate(litellm_redis_total_requests_total[5m]) > 0")).data?.result.length ?? 0) > 0 &&
+      ((await prometheus.query("gateway_budget_used")).data?.result.length ?? 0) > 0,
+    "two scrapes of the Kong and LiteLLM samples, and one of the budget gauges",
   );
   // rate() needs two samples of a series; the newest series appeared with the last traffic.
   await waitFor(
@@ -129,6 +134,17 @@ afterAll(async () => {
 });
 
 describe("PromQL against a real Prometheus scraping gateway-app", () => {
+  it("computes spend against budget per tenant from the highest replica, without a blocked tenant's 0 budget", async () => {
+    const answer = await prometheus.query(BUDGET_USED_SHARE);
+    expect(answer.status, answer.error).toBe("success");
+    const shares = Object.fromEntries(
+      answer.data!.result.map((r: any) => [`${r.metric.tenant} ${r.metric.period} ${r.metric.unit}`, Number(r.value[1])]),
+    );
+    expect(Object.keys(shares).sort()).toEqual(["team-a day usd", "team-b month tokens"]);
+    expect(shares["team-a day usd"]).toBeGreaterThan(0.8);
+    expect(shares["team-a day usd"]).toBeLessThan(0.9);
+  });
+
   it.each(dashboardExprs.filter((e) => onlyGateway(e.expr)))("$where returns series: $expr", async ({ expr }) => {
     const answer = await prometheus.query(expr);
     expect(answer.status, answer.error).toBe("success");

@@ -15,6 +15,7 @@ import { outputTokenCap, resolveCaller } from "../tenancy.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
 import { UpstreamFailure, type UpstreamCall, type UpstreamResponse } from "../upstream/types.js";
 import { dropLiteLlmControls } from "../upstream/litellm-controls.js";
+import { applyCacheControls } from "../upstream/cache-controls.js";
 
 export interface InferenceDeps {
   readonly catalogue: Catalogue;
@@ -64,6 +65,8 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
 
     const overrides: Record<string, unknown> = {};
     dropLiteLlmControls(body, overrides);
+    const cacheControl = requestHeader(c, "cache-control");
+    applyCacheControls({ body, cacheControl, tenant: tenant?.name, model, cacheable: kind === "chat" }, overrides);
     // LiteLLM attributes spend to the body's `user` (LITELLM_FACTS.endUser): the tenant, never what the client claims.
     if (tenant) overrides.user = tenant.name;
     applyTokenCap(body, outputTokenCap(model, tenant), overrides, tokenFields);
