@@ -8,6 +8,7 @@ import { FakeUpstream } from "../gateway-app/test/support/fake-upstream";
 import { startRedis, type TestRedis } from "../gateway-app/test/support/redis-server";
 import { loadGovernanceSettings } from "../gateway-app/src/governance/settings";
 import { DEFAULT_NAMESPACES } from "../constructs/gateway-namespaces";
+import { API_KEY_CONSUMER } from "../constructs/kong-edge";
 import { layOutPod, type LocalPod } from "./support/cluster-model/local-pod";
 import { variantModel } from "./support/cluster-model/variants";
 import { freePort } from "./support/processes";
@@ -259,6 +260,32 @@ describe("gateway-app boots from what we synthesize", () => {
     const response = await fetch(`${url}/v1/models`, { headers: { [name]: value } });
     expect(response.status).toBe(401);
     expect(((await response.json()) as any).error.code).toBe("consumer_required");
+  });
+
+  // What Kong forwards for a request without a valid JWT (KONG_FACTS.jwtAnonymous): the anonymous
+  // consumer's username, X-Anonymous-Consumer, the edge token, and the client's own Authorization untouched.
+  it.each([
+    ["no credentials", {}, "consumer_required"],
+    ["a key that was never issued", { authorization: "Bearer sk-gw-0123456789_not-a-real-secret" }, "invalid_api_key"],
+    ["an expired or forged JWT", { authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ0ZWFtLWEifQ.c2ln" }, "invalid_api_key"],
+  ])("refuses Kong's API-key consumer with %s, and calls no model", async (_name, credentials, code) => {
+    expect(kongConfig().consumers.map((c: { username: string }) => c.username)).toContain(API_KEY_CONSUMER);
+    const [name, value] = kongAddedHeader();
+    const before = litellm.received.length;
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        [name]: value,
+        "x-consumer-username": API_KEY_CONSUMER,
+        ...KONG_FACTS.jwtAnonymous.setHeaders,
+        ...credentials,
+      },
+      body: JSON.stringify({ model: catalogue().models[0].name, messages: [{ role: "user", content: "hi" }], max_tokens: 16 }),
+    });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as any).error.code).toBe(code);
+    expect(litellm.received.length).toBe(before);
   });
 
   it("labels the log line, gateway_tokens_total and gateway_cost_usd_total with the Kong consumer as tenant, and bills it in LiteLLM", async () => {

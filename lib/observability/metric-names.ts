@@ -20,13 +20,10 @@ export const GATEWAY_METRICS = [
   "gateway_tokens_total",
   "gateway_cost_usd_total",
   "gateway_circuit_breaker_state",
+  // Budget used and limit per tenant (period day|month, unit usd|tokens), from the governance store's answers.
+  "gateway_budget_used",
+  "gateway_budget_limit",
 ] as const;
-
-/**
- * gateway-app's governance gauges (budget used and limit per tenant, period day|month, unit
- * usd|tokens), the contract with the governance wiring that exports them from the shared store.
- */
-export const GOVERNANCE_METRICS = ["gateway_budget_used", "gateway_budget_limit"] as const;
 
 export const KONG_METRICS = [
   "kong_http_requests_total",
@@ -69,7 +66,6 @@ export const KUBERNETES_METRICS = [
 
 export const KNOWN_METRICS: ReadonlySet<string> = new Set<string>([
   ...GATEWAY_METRICS,
-  ...GOVERNANCE_METRICS,
   ...KONG_METRICS,
   ...LITELLM_METRICS,
   ...KUBERNETES_METRICS,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { App, TerraformStack } from "cdktf";
 import { API_KEY_CONSUMER, KongEdge, type KongEdgeProps } from "../../constructs/kong-edge";
 import { KONG_CHART_FACTS, KONG_FACTS } from "../../lib/upstream-facts";
@@ -6,8 +6,6 @@ import { fromYaml } from "../../lib/yaml";
 import { synthesizeExample } from "../support/example";
 import { chartReadsKey, kongPodTemplateLabels, pdbRenderFailure, publicKeyPem, selects, valuesKeyPaths } from "../support/kong-chart";
 import { resourcesOf, synthJson } from "../support/terraform";
-import { FakeUpstream } from "../../gateway-app/test/support/fake-upstream";
-import { startTestGateway, type TestGateway } from "../../gateway-app/test/support/harness";
 
 const example = synthesizeExample();
 const REDIS = {
@@ -638,40 +636,5 @@ describe("Kong adds the edge token gateway-app requires (edgeToken)", () => {
     const kong = example.kongValues();
     expect(kong.env.nginx_location_proxy_set_header).toBe("X-Gateway-Edge-Token $(GATEWAY_EDGE_TOKEN)");
     expect(kong.customEnv.gateway_edge_token.valueFrom.secretKeyRef).toEqual({ name: "kong-edge-token", key: "token" });
-  });
-});
-
-describe("gateway-app behind Kong's API-key consumer", () => {
-  const fake = new FakeUpstream();
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    const upstream = await fake.start();
-    gateway = await startTestGateway({ LITELLM_BASE_URL: upstream }, example.gatewayConfig());
-  }, 60_000);
-  afterAll(async () => {
-    await gateway?.gateway.shutdown();
-    await fake.stop();
-  });
-
-  // What Kong forwards for a request without a valid JWT (KONG_FACTS.jwtAnonymous): the anonymous
-  // consumer's username, X-Anonymous-Consumer, and the client's own Authorization untouched.
-  it.each([
-    ["no credentials", {}],
-    ["a key that was never issued", { authorization: "Bearer sk-gw-0123456789_not-a-real-secret" }],
-    ["an expired or forged JWT", { authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ0ZWFtLWEifQ.c2ln" }],
-  ])("refuses the anonymous consumer with %s, and calls no model", async (_name, credentials) => {
-    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-consumer-username": API_KEY_CONSUMER,
-        "x-consumer-id": "7f1c7a52-0000-4000-8000-000000000000",
-        ...KONG_FACTS.jwtAnonymous.setHeaders,
-        ...credentials,
-      },
-      body: JSON.stringify({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "hi" }] }),
-    });
-    expect([401, 403]).toContain(response.status);
-    expect(fake.received).toEqual([]);
   });
 });
