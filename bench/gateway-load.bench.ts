@@ -13,7 +13,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median, printTable } from "./support/measure";
-import { memoryOf, startNode, type Started } from "./support/processes";
+import { imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
 
 const ROOT = join(__dirname, "..");
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
@@ -36,18 +36,13 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** The node arguments of the image's CMD, so the benchmark runs what the image runs. */
-function imageCommand(): string[] {
-  const dockerfile = readFileSync(join(ROOT, "gateway-app/Dockerfile"), "utf8");
-  const args = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
-  return args.map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg));
-}
-
 function startGatewayProcess(upstreamUrl: string, env: Record<string, string> = {}): Promise<Started> {
   const dir = mkdtempSync(join(tmpdir(), "gateway-load-"));
   const models = ["fast", "slow-stream", "slow-json"].map((name) => ({ name, upstream: "litellm" }));
   writeFileSync(join(dir, "catalogue.json"), JSON.stringify({ models }));
-  return startNode(imageCommand(), {
+  const image = imageRuntime(ROOT);
+  return startNode(image.args, {
+    ...image.env,
     PORT: "0",
     METRICS_PORT: "0",
     HOST: "127.0.0.1",

@@ -6,11 +6,11 @@
 // take RSS past the pod's 512 Mi, the excess answered 503. BENCH_BASELINE_REF=<git rev> adds that
 // revision's gateway as a target taking turns with this one, for an interleaved A/B.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { memoryOf, startNode, type Started } from "./support/processes";
+import { imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
 import { median, printTable, sequentialLatency } from "./support/measure";
 
 const ROOT = join(__dirname, "..");
@@ -79,12 +79,6 @@ async function bigBodies(target: Started, connections = 300, seconds = 5) {
   };
 }
 
-/** The node arguments of the image's CMD, so the benchmark runs what the image runs. */
-function imageCommand(): string[] {
-  const dockerfile = readFileSync(join(ROOT, "gateway-app/Dockerfile"), "utf8");
-  return JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
-}
-
 async function main() {
   const upstream = await startNode(["--import", "tsx", join(ROOT, "bench/support/bench-upstream.ts")]);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
@@ -95,24 +89,26 @@ async function main() {
   );
   // The gateway runs as it does in its image: the compiled output on plain node.
   execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json")], { stdio: "inherit" });
-  const gateway = await startNode(
-    imageCommand().map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg)),
-    {
-      PORT: "0",
-      METRICS_PORT: "0",
-      HOST: "127.0.0.1",
-      GATEWAY_CONFIG: join(dir, "catalogue.json"),
-      LITELLM_BASE_URL: `${upstreamUrl}/v1`,
-    },
-  );
+  const image = imageRuntime(ROOT);
+  const gateway = await startNode(image.args, {
+    ...image.env,
+    PORT: "0",
+    METRICS_PORT: "0",
+    HOST: "127.0.0.1",
+    GATEWAY_CONFIG: join(dir, "catalogue.json"),
+    LITELLM_BASE_URL: `${upstreamUrl}/v1`,
+  });
   const reference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], { UPSTREAM_URL: upstreamUrl });
   const targets: Record<string, Started> = { direct: upstream, reference, gateway };
   if (BASELINE_REF) {
     const server = compileRevision(BASELINE_REF);
-    targets.baseline = await startNode(
-      imageCommand().map((arg) => (arg.endsWith(".js") ? server : arg)),
-      { PORT: "0", HOST: "127.0.0.1", GATEWAY_CONFIG: join(dir, "catalogue.json"), LITELLM_BASE_URL: `${upstreamUrl}/v1` },
-    );
+    targets.baseline = await startNode(imageRuntime(ROOT, () => server).args, {
+      ...image.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      GATEWAY_CONFIG: join(dir, "catalogue.json"),
+      LITELLM_BASE_URL: `${upstreamUrl}/v1`,
+    });
   }
 
   try {
