@@ -333,7 +333,8 @@ async function main() {
     console.log(`\n${process.version}, ${ROUNDS} rounds of ${OPEN_LOOP_SECONDS} s at ${RATE} req/s; ${streams} streams of ${STREAM_CHUNKS} chunks`);
     if (streams < STREAMS)
       console.log(
-        `(${STREAMS} streams asked; this machine's open-file limit, ${openFileLimit()} and not to be raised here, allows ${streams} proxied streams per process)`,
+        `(${STREAMS} streams asked; this machine's open-file limit, ${openFileLimit()} and not to be raised here, ` +
+          `allows ${streams} proxied streams per process)`,
       );
     console.log("");
     printTable(

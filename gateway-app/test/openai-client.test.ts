@@ -248,10 +248,9 @@ describe("the endpoints and features clients build on (official openai client, b
   it("ends a Responses API stream that breaks midway with the Responses API's own error event", async () => {
     fake.queue(async (_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write(
-        'event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{"id":"resp_3","object":"response","status":"in_progress","output":[]}}\n\n' +
-          'event: response.in_progress\ndata: {"type":"response.in_progress","sequence_number":1,"response":{"id":"resp_3","object":"response","status":"in_progress","output":[]}}\n\n',
-      );
+      const inProgress = { id: "resp_3", object: "response", status: "in_progress", output: [] };
+      for (const [sequence, type] of ["response.created", "response.in_progress"].entries())
+        res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence, response: inProgress })}\n\n`);
       await new Promise((r) => setTimeout(r, 50));
       res.socket?.destroy();
     });
