@@ -8,12 +8,12 @@
 // - concurrent 1 MiB requests to a slow model: RSS stays under the pod's 512 MiB limit, the excess
 //   is answered 429/503 (what the server answers is reported, whatever it is).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median, printTable } from "./support/measure";
-import { memoryOf, startNode, type Started } from "./support/processes";
+import { imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
 
 const ROOT = join(__dirname, "..");
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
@@ -36,18 +36,13 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** The node arguments of the image's CMD, so the benchmark runs what the image runs. */
-function imageCommand(): string[] {
-  const dockerfile = readFileSync(join(ROOT, "gateway-app/Dockerfile"), "utf8");
-  const args = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
-  return args.map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg));
-}
-
 function startGatewayProcess(upstreamUrl: string, env: Record<string, string> = {}): Promise<Started> {
   const dir = mkdtempSync(join(tmpdir(), "gateway-load-"));
   const models = ["fast", "slow-stream", "slow-json"].map((name) => ({ name, upstream: "litellm" }));
   writeFileSync(join(dir, "catalogue.json"), JSON.stringify({ models }));
-  return startNode(imageCommand(), {
+  const image = imageRuntime(ROOT);
+  return startNode(image.args, {
+    ...image.env,
     PORT: "0",
     METRICS_PORT: "0",
     HOST: "127.0.0.1",
@@ -63,10 +58,20 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** How many proxied streams this machine's open-file limit lets one process hold (two sockets each). */
-function streamsTheFdLimitAllows(): number {
-  const limit = Number(execFileSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).trim());
-  return Number.isFinite(limit) ? Math.floor((limit - 100) / 2) : Number.POSITIVE_INFINITY;
+/** The open-file limit a child of this process gets: the soft limit (root may not raise it past the hard one in a container). */
+function openFileLimit(): number {
+  return Number(execFileSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).trim());
+}
+
+/**
+ * How many proxied streams a started gateway can still hold under the open-file limit: two
+ * sockets each (the client's and the upstream's), after the descriptors it holds idle and a few
+ * for the /healthz prober and the metrics scrapes.
+ */
+function streamsTheFdLimitAllows(gateway: Started): number {
+  const limit = openFileLimit();
+  if (!Number.isFinite(limit)) return Number.POSITIVE_INFINITY;
+  return Math.floor((limit - readdirSync(`/proc/${gateway.child.pid}/fd`).length - 8) / 2);
 }
 
 const chat = (model: string, extra: Record<string, unknown> = {}) =>
@@ -112,7 +117,7 @@ function post(port: number, agent: http.Agent, body: string, since = performance
  * Requests at a fixed rate whatever the answers do (open loop), latency counted from the moment
  * each was due, so a slow answer cannot hide the queue behind it (no coordinated omission).
  */
-async function openLoop(port: number, rate: number, seconds: number): Promise<{ p50: number; p99: number; failed: number }> {
+async function openLoop(port: number, rate: number, seconds: number): Promise<{ p50: number; p99: number; failed: number; achieved: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   const body = chat("fast");
   const total = rate * seconds;
@@ -144,21 +149,40 @@ async function openLoop(port: number, rate: number, seconds: number): Promise<{ 
     }, 1);
   });
   await Promise.all(pending);
+  // Requests answered per second of the whole run: below `rate` when the machine could not keep up.
+  const achieved = (latencies.length + failed) / ((performance.now() - start) / 1000);
   agent.destroy();
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed };
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed, achieved };
+}
+
+/** Share of one core each process used while `work` ran: this one (the load generator) and the given children. */
+async function cpuShares<T>(children: Record<string, Started>, work: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
+  const wall = performance.now();
+  const own = process.cpuUsage();
+  const before = Object.fromEntries(Object.entries(children).map(([name, c]) => [name, cpuSeconds(c.child.pid!)]));
+  const result = await work();
+  const seconds = (performance.now() - wall) / 1000;
+  const used = process.cpuUsage(own);
+  const cpu: Record<string, number> = { "load generator": (used.user + used.system) / 1e6 / seconds };
+  for (const [name, c] of Object.entries(children)) cpu[name] = (cpuSeconds(c.child.pid!) - before[name]) / seconds;
+  return { result, cpu };
 }
 
 async function openLoopCase(direct: Started, gateway: Started) {
   await openLoop(direct.port, RATE, 2);
   await openLoop(gateway.port, RATE, 2);
   const rounds: { direct: Awaited<ReturnType<typeof openLoop>>; gateway: Awaited<ReturnType<typeof openLoop>> }[] = [];
+  const cpu: Record<string, number>[] = [];
   // Back to back in each round, so the machine's noise falls on both alike.
   for (let i = 0; i < ROUNDS; i++) {
     const d = await openLoop(direct.port, RATE, OPEN_LOOP_SECONDS);
-    const g = await openLoop(gateway.port, RATE, OPEN_LOOP_SECONDS);
-    rounds.push({ direct: d, gateway: g });
+    const g = await cpuShares({ upstream: direct, gateway }, () => openLoop(gateway.port, RATE, OPEN_LOOP_SECONDS));
+    rounds.push({ direct: d, gateway: g.result });
+    cpu.push(g.cpu);
   }
   return {
+    achieved: { direct: median(rounds.map((r) => r.direct.achieved)), gateway: median(rounds.map((r) => r.gateway.achieved)) },
+    cpu: Object.fromEntries(Object.keys(cpu[0]).map((name) => [name, median(cpu.map((c) => c[name]))])),
     direct: { p50: median(rounds.map((r) => r.direct.p50)), p99: median(rounds.map((r) => r.direct.p99)) },
     gateway: { p50: median(rounds.map((r) => r.gateway.p50)), p99: median(rounds.map((r) => r.gateway.p99)) },
     addedP50: median(rounds.map((r) => r.gateway.p50 - r.direct.p50)),
@@ -295,9 +319,9 @@ async function main() {
   try {
     const open = await openLoopCase(upstream, await fresh());
 
-    const streams = Math.min(STREAMS, streamsTheFdLimitAllows());
     // The pool raised to the stream count: the case measures what one process can hold, not the default cap.
-    const streamGateway = await fresh({ UPSTREAM_MAX_SOCKETS: String(streams) });
+    const streamGateway = await fresh({ UPSTREAM_MAX_SOCKETS: String(STREAMS) });
+    const streams = Math.min(STREAMS, streamsTheFdLimitAllows(streamGateway));
     const long = await longStreamsCase(streamGateway, streams);
     const longPeak = memoryOf(streamGateway.child.pid!).peakMiB;
 
@@ -307,14 +331,24 @@ async function main() {
     const bigPeak = bigSurvived ? memoryOf(bodyGateway.child.pid!).peakMiB : big.maxRss;
 
     console.log(`\n${process.version}, ${ROUNDS} rounds of ${OPEN_LOOP_SECONDS} s at ${RATE} req/s; ${streams} streams of ${STREAM_CHUNKS} chunks`);
-    if (streams < STREAMS) console.log(`(${STREAMS} streams asked; this machine's open-file limit allows ${streams} proxied streams per process)`);
+    if (streams < STREAMS)
+      console.log(
+        `(${STREAMS} streams asked; this machine's open-file limit, ${openFileLimit()} and not to be raised here, ` +
+          `allows ${streams} proxied streams per process)`,
+      );
     console.log("");
     printTable(
-      ["open loop", "p50 ms", "p99 ms"],
+      ["open loop", "p50 ms", "p99 ms", "answered req/s"],
       [
-        ["direct", open.direct.p50.toFixed(2), open.direct.p99.toFixed(2)],
-        ["gateway", open.gateway.p50.toFixed(2), open.gateway.p99.toFixed(2)],
+        ["direct", open.direct.p50.toFixed(2), open.direct.p99.toFixed(2), open.achieved.direct.toFixed(0)],
+        ["gateway", open.gateway.p50.toFixed(2), open.gateway.p99.toFixed(2), open.achieved.gateway.toFixed(0)],
       ],
+    );
+    console.log("");
+    // Everything shares the machine's cores: a load generator near one core cannot offer more.
+    printTable(
+      ["CPU while the gateway takes the open loop", "share of one core"],
+      Object.entries(open.cpu).map(([name, share]) => [name, `${(share * 100).toFixed(0)}%`]),
     );
     console.log("");
     const statuses = Object.entries(big.result)
@@ -327,6 +361,12 @@ async function main() {
         [`added p50, open loop at ${RATE} req/s`, "<= 0.3 ms", `${open.addedP50.toFixed(3)} ms`, met(open.addedP50 <= 0.3)],
         [`added p99, open loop at ${RATE} req/s`, "<= 1 ms", `${open.addedP99.toFixed(3)} ms`, met(open.addedP99 <= 1)],
         ["open-loop requests failed", "0", String(open.failed), met(open.failed === 0)],
+        [
+          `open-loop rate answered by the gateway`,
+          `${RATE} req/s`,
+          `${open.achieved.gateway.toFixed(0)} req/s`,
+          met(open.achieved.gateway >= RATE * 0.98),
+        ],
         [`long streams completed`, `${streams}`, String(long.result.completed), met(long.result.completed === streams)],
         ["long streams, time to first byte p99", "<= 1000 ms", `${long.result.ttfbP99.toFixed(1)} ms`, met(long.result.ttfbP99 <= 1000)],
         [

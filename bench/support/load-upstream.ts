@@ -55,4 +55,8 @@ const server = http.createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 60_000;
-server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: (server.address() as { port: number }).port })));
+// As deep a backlog as the gateway's (LISTEN_BACKLOG): with Node's 511, the gateway's burst of
+// upstream connections waited for SYN retransmits here, which timed this stand-in, not the gateway.
+server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, () =>
+  console.log(JSON.stringify({ port: (server.address() as { port: number }).port })),
+);

@@ -40,3 +40,20 @@ export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
   const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)![1]);
   return { rssMiB: kib("VmRSS") / 1024, peakMiB: kib("VmHWM") / 1024 };
 }
+
+/**
+ * How the image starts gateway-app, read from its Dockerfile: the CMD's node arguments (the entry
+ * point resolved by `entry`) and the runtime environment its ENV lines set, so that a benchmark
+ * runs what the image runs (heap flags, allocator settings).
+ */
+export function imageRuntime(
+  root: string,
+  entry: (path: string) => string = (path) => join(root, path),
+): { args: string[]; env: Record<string, string> } {
+  const dockerfile = readFileSync(join(root, "gateway-app/Dockerfile"), "utf8");
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+  const args = (JSON.parse(/^CMD (\[.*\])$/m.exec(runtime)![1]) as string[]).map((arg) => (arg.endsWith(".js") ? entry(arg) : arg));
+  const env: Record<string, string> = {};
+  for (const [, line] of runtime.matchAll(/^ENV (.*)$/gm)) for (const [, key, value] of line.matchAll(/(\w+)=(\S+)/g)) env[key] = value;
+  return { args, env };
+}

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import { Registry } from "prom-client";
 import { createApp } from "./app.js";
 import { answerProtocolErrors } from "./client-error.js";
@@ -105,7 +105,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
 
   let active = 0;
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server;
+    const s = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
+    s.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => resolve(s));
     s.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new PortInUseError(config.port, config.host) : error));
     s.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     s.headersTimeout = HEADERS_TIMEOUT_MS;

@@ -1,3 +1,5 @@
+import type { GatewayError } from "./errors.js";
+
 export interface Usage {
   readonly prompt_tokens?: number;
   readonly completion_tokens?: number;
@@ -22,10 +24,16 @@ export interface SseRelayOptions {
    * stays far below this. @default 4194304 (4 Mi)
    */
   readonly maxEventLength?: number;
+  /**
+   * The Responses API's stream, whose events carry a `sequence_number`: the relay keeps the last
+   * one, so that an error event the gateway adds continues the sequence. @default false
+   */
+  readonly sequenced?: boolean;
 }
 
 const FIRST_TOKEN = /"(?:content|tool_calls|reasoning_content)":\s*(?:"[^"]|\[)/;
 const USAGE_OBJECT = /"usage":\s*\{/;
+const SEQUENCE_NUMBER = /"sequence_number":\s*(\d+)/;
 const DEFAULT_MAX_EVENT_LENGTH = 4 * 1024 * 1024;
 
 /** The upstream sent an event longer than the relay holds. */
@@ -46,6 +54,8 @@ export class SseEventTooLong extends Error {
  */
 export class SseRelay {
   usage: Usage | undefined;
+  /** The last `sequence_number` relayed (Responses API streams, when `sequenced`); -1 before any. */
+  lastSequenceNumber = -1;
   /** The current line, not yet terminated. */
   private line = "";
   /** The current event's complete lines, and their length with one terminator each. */
@@ -130,6 +140,10 @@ export class SseRelay {
   /** Reads usage and times the first token; false when the event is the usage chunk to hide. */
   private inspect(data: string | undefined): boolean {
     if (data === undefined || data === "[DONE]") return true;
+    if (this.options.sequenced) {
+      const sequence = SEQUENCE_NUMBER.exec(data);
+      if (sequence) this.lastSequenceNumber = Number(sequence[1]);
+    }
     if (!this.sawFirstToken && FIRST_TOKEN.test(data)) {
       this.sawFirstToken = true;
       this.options.onFirstToken();
@@ -178,3 +192,15 @@ function dataOf(lines: readonly string[]): string | undefined {
 
 const COLON = 58;
 const SPACE = 32;
+
+/**
+ * An error inside a stream whose headers went out, in the stream's own dialect: a chat stream gets
+ * a `data:` event with the error envelope, as OpenAI sends; a Responses API stream gets its
+ * `error` event (openai@6.49.0 resources/responses/responses.d.ts, ResponseErrorEvent), numbered
+ * after the last event relayed.
+ */
+export function streamErrorEvent(api: "chat" | "responses", error: GatewayError, relay: SseRelay): Buffer {
+  if (api === "chat") return Buffer.from(`data: ${JSON.stringify(error.toEnvelope())}\n\n`);
+  const event = { type: "error", code: error.code, message: error.message, param: error.param, sequence_number: relay.lastSequenceNumber + 1 };
+  return Buffer.from(`event: error\ndata: ${JSON.stringify(event)}\n\n`);
+}

@@ -26,6 +26,8 @@ describe("configuration defaults", () => {
 
   it("serves the built-in mock model on port 8080 without requiring a consumer", () => {
     expect(config.port).toBe(8080);
+    // A pod's net.core.somaxconn (4096 on Linux >= 5.4), not Node's 511.
+    expect(config.listenBacklog).toBe(4096);
     expect([...config.catalogue.models.keys()]).toEqual(["mock"]);
     expect(config.catalogue.models.get("mock")!.upstream).toBe("mock");
     expect(config.catalogue.requireConsumer).toBe(false);

@@ -244,4 +244,27 @@ describe("the endpoints and features clients build on (official openai client, b
     expect(types).toEqual(["response.completed"]);
     expect(fake.received.at(-1)!.body).toEqual({ model: "limited", input: "Hi", stream: true });
   });
+
+  it("ends a Responses API stream that breaks midway with the Responses API's own error event", async () => {
+    fake.queue(async (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const inProgress = { id: "resp_3", object: "response", status: "in_progress", output: [] };
+      for (const [sequence, type] of ["response.created", "response.in_progress"].entries())
+        res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence, response: inProgress })}\n\n`);
+      await new Promise((r) => setTimeout(r, 50));
+      res.socket?.destroy();
+    });
+    const stream = client.responses.stream({ model: "limited", input: "Hi" });
+    const events: OpenAI.Responses.ResponseStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    expect(events.map((e) => e.type)).toEqual(["response.created", "response.in_progress", "error"]);
+    expect(events[2]).toEqual({
+      type: "error",
+      code: "upstream_error",
+      message: expect.stringMatching(/^The upstream stream broke: /),
+      param: null,
+      sequence_number: 2,
+    });
+    await expect(stream.finalResponse()).rejects.toThrow();
+  });
 });

@@ -94,6 +94,41 @@ describe("upstream connection pool", () => {
   });
 });
 
+describe("requests that never got a connection", () => {
+  const breakerState = (gw: TestGateway) => metric(gw, /gateway_circuit_breaker_state\{upstream="litellm",model="solo"\} (\d+)/);
+
+  it("a request queued for a pooled connection past its deadline: a 504 the client may retry, and the circuit stays closed", async () => {
+    const gw = await gateway({ UPSTREAM_MAX_SOCKETS: "1", BREAKER_FAILURE_THRESHOLD: "1" });
+    fake.queue(streamChunks(Array(15).fill("word "), { delayMs: 100 }));
+    const busy = post(gw, chatBody("solo", { stream: true })).then((r) => r.text());
+    await sleep(100);
+    // With a threshold of 1, a queued request counted against the upstream would turn the second into a 503.
+    for (let i = 0; i < 2; i++) {
+      const queued = await post(gw, chatBody("solo"));
+      expect(queued.status).toBe(504);
+      expect(queued.headers.get("x-should-retry")).toBeNull();
+      expect(((await queued.json()) as any).error.message).toMatch(/waiting for one of the 1 connections to the upstream \(UPSTREAM_MAX_SOCKETS\)/);
+    }
+    expect(await breakerState(gw)).toBe("0");
+    expect(await metric(gw, /gateway_upstream_errors_total\{upstream="litellm",model="solo",outcome="queued_timeout"\} (\d+)/)).toBe("2");
+    expect(await busy).toContain("data: [DONE]");
+    expect(fake.received).toHaveLength(1);
+  });
+
+  it("a refused connection: a 502 the client may retry, and the circuit stays closed", async () => {
+    const upstream = await faultyUpstream(() => undefined);
+    await upstream.close();
+    const gw = await gateway({ UPSTREAM_MAX_RETRIES: "0", BREAKER_FAILURE_THRESHOLD: "1" }, upstream.url);
+    for (let i = 0; i < 2; i++) {
+      const response = await post(gw, chatBody("solo"));
+      expect(response.status).toBe(502);
+      expect(response.headers.get("x-should-retry")).toBeNull();
+    }
+    expect(await breakerState(gw)).toBe("0");
+    expect(await metric(gw, /gateway_upstream_errors_total\{upstream="litellm",model="solo",outcome="connect"\} (\d+)/)).toBe("2");
+  });
+});
+
 describe("stream timeouts", () => {
   it("does not cut a healthy stream at the model's limits.timeoutMs, which bounds whole answers", async () => {
     const gw = await gateway();

@@ -64,12 +64,7 @@ export const KUBERNETES_METRICS = [
   "container_memory_working_set_bytes",
 ] as const;
 
-export const KNOWN_METRICS: ReadonlySet<string> = new Set<string>([
-  ...GATEWAY_METRICS,
-  ...KONG_METRICS,
-  ...LITELLM_METRICS,
-  ...KUBERNETES_METRICS,
-]);
+export const KNOWN_METRICS: ReadonlySet<string> = new Set<string>([...GATEWAY_METRICS, ...KONG_METRICS, ...LITELLM_METRICS, ...KUBERNETES_METRICS]);
 
 const METRIC_IN_EXPR = /\b((?:gateway|kong|litellm|kube|container|node|process|nodejs)_[a-z0-9_]+)\b/g;
 

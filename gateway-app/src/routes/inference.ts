@@ -10,7 +10,7 @@ import type { RequestGovernance } from "../governance/runtime.js";
 import { clientGone, requestHeader, type GatewayEnv, type RequestState } from "../middleware/request-context.js";
 import { readJsonBody } from "../request-body.js";
 import { sendBytes, sendJson, sendStream, type ByteSink } from "../respond.js";
-import { SseRelay } from "../sse.js";
+import { SseRelay, streamErrorEvent } from "../sse.js";
 import { outputTokenCap, resolveCaller } from "../tenancy.js";
 import type { Dispatcher } from "../upstream/dispatcher.js";
 import { UpstreamFailure, type UpstreamCall, type UpstreamResponse } from "../upstream/types.js";
@@ -93,7 +93,8 @@ export function inferenceHandler(kind: Kind, validate: (body: Record<string, unk
     state.upstream = served.upstream;
 
     if (response.status >= 400) return relayError(c, state, response, served, mayHaveRun);
-    if (stream && isEventStream(response)) return relayStream(c, state, response, served, !clientWantsUsage, deps);
+    if (stream && isEventStream(response))
+      return relayStream(c, state, response, served, !clientWantsUsage, deps, kind === "responses" ? "responses" : "chat");
     let payload: Uint8Array;
     try {
       payload = await readAnswer(response, deps.maxUpstreamResponseBytes);
@@ -203,9 +204,11 @@ function relayStream(
   served: ModelConfig,
   hideUsage: boolean,
   deps: InferenceDeps,
+  api: "chat" | "responses",
 ) {
   const relay = new SseRelay({
     hideUsage,
+    sequenced: api === "responses",
     onFirstToken: () => {
       const ms = deps.now() - state.started;
       if (state.variant) state.variant.firstTokenSeconds = ms / 1000;
@@ -245,7 +248,13 @@ function relayStream(
       if (shutDown) {
         status = 503;
         state.errorCode = "shutting_down";
-        await sink.write(errorEvent(new GatewayError("shutting_down", "The gateway instance shut down before the stream ended; retry the request")));
+        await sink.write(
+          streamErrorEvent(
+            api,
+            new GatewayError("shutting_down", "The gateway instance shut down before the stream ended; retry the request"),
+            relay,
+          ),
+        );
       } else if (failure.kind === "aborted") {
         aborted = true;
         status = 499;
@@ -254,7 +263,7 @@ function relayStream(
         deps.dispatcher.reportBrokenBody(served, failure);
         status = failure.isTimeout ? 504 : 502;
         state.errorCode = "upstream_stream_broken";
-        await sink.write(errorEvent(new GatewayError("upstream_error", `The upstream stream broke: ${failure.message}`)));
+        await sink.write(streamErrorEvent(api, new GatewayError("upstream_error", `The upstream stream broke: ${failure.message}`), relay));
       }
     } finally {
       unregister();
@@ -264,9 +273,4 @@ function relayStream(
       finish({ status, aborted });
     }
   });
-}
-
-/** An error inside a stream whose headers went out: a `data:` event with the envelope, as OpenAI sends. */
-function errorEvent(error: GatewayError): Buffer {
-  return Buffer.from(`data: ${JSON.stringify(error.toEnvelope())}\n\n`);
 }

@@ -77,7 +77,7 @@ export class Dispatcher {
       }
       if (outcome.kind === "failure") {
         lastFailure = outcome.failure;
-        mayHaveRun ||= !outcome.failure.retryable && outcome.failure.kind !== "aborted";
+        mayHaveRun ||= outcome.failure.mayHaveRun;
       }
       if (outcome.kind === "http_error") {
         lastError = outcome.error;
@@ -139,7 +139,10 @@ export class Dispatcher {
           span?.failed(failure.kind, failure.message);
           return { kind: "failure", failure };
         }
-        breaker.recordFailure();
+        // A request that never got a connection tells nothing of the upstream: a full pool
+        // must not open the circuit for everyone.
+        if (failure.countsAgainstUpstream) breaker.recordFailure();
+        else breaker.release();
         observe(failure.kind);
         this.deps.metrics.upstreamErrors.inc(labels(failure.kind));
         const delay = failure.retryable && attempt < this.deps.maxRetries ? retryDelayMs(attempt, undefined, this.deps.backoff) : undefined;

@@ -76,7 +76,8 @@ export class HttpClient {
     const now = this.now();
     // Past its deadline (after a retry's wait), a request is not sent at all: sent and then
     // abandoned, the model could still run it and bill it.
-    if (now - req.timeouts.acceptedAt >= req.timeouts.firstByteMs) return Promise.reject(firstByteTimeout(req.timeouts));
+    if (now - req.timeouts.acceptedAt >= req.timeouts.firstByteMs)
+      return Promise.reject(new UpstreamFailure("queued_timeout", `${firstByteTimeout(req.timeouts).message}, before it could be sent again`));
     return new Promise((resolve, reject) => new Exchange(req, req.endpoint.https ? this.httpsAgent : this.httpAgent, now, resolve, reject));
   }
 
@@ -109,7 +110,7 @@ class Exchange implements UpstreamResponse {
 
   constructor(
     private readonly req: HttpRequest,
-    agent: http.Agent,
+    private readonly agent: http.Agent,
     now: number,
     private readonly resolve: (response: UpstreamResponse) => void,
     private readonly reject: (error: unknown) => void,
@@ -220,13 +221,26 @@ class Exchange implements UpstreamResponse {
    * emits nothing until a socket is assigned), long after its deadline.
    */
   private fail(failure: UpstreamFailure): void {
-    this.failure ??= failure;
+    this.failure ??= this.beforeSending(failure);
     this.outgoing.destroy(this.failure);
     this.incoming?.destroy(this.failure);
     if (this.settled) return;
     this.settled = true;
     this.cleanUp();
     this.reject(this.failure);
+  }
+
+  /**
+   * A deadline that passed before the request could be written is not the model's slowness:
+   * still queued for a pooled connection it is a `queued_timeout`, still connecting a `connect_timeout`.
+   */
+  private beforeSending(failure: UpstreamFailure): UpstreamFailure {
+    if (!failure.isTimeout || this.incoming || this.connected) return failure;
+    if (this.socket) return new UpstreamFailure("connect_timeout", `${failure.message}, still connecting`);
+    return new UpstreamFailure(
+      "queued_timeout",
+      `${failure.message}, waiting for one of the ${this.agent.maxSockets} connections to the upstream (UPSTREAM_MAX_SOCKETS)`,
+    );
   }
 
   private readonly cleanUp = () => {

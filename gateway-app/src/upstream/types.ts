@@ -38,10 +38,28 @@ export interface Upstream {
 
 /**
  * Why an attempt failed before a response arrived. `connect`: no byte of the request left (refused,
- * unreachable, no token, or a pooled connection that closed before it was written to); `reset`: the
- * connection broke after the request was (perhaps partly) sent.
+ * unreachable, no token, or a pooled connection that closed before it was written to);
+ * `queued_timeout`: its deadline passed before it was sent (waiting for a pooled connection or a retry);
+ * `reset`: the connection broke after the request was (perhaps partly) sent.
  */
-export type FailureKind = "connect" | "connect_timeout" | "first_byte_timeout" | "total_timeout" | "idle_timeout" | "reset" | "aborted";
+export type FailureKind =
+  | "connect"
+  | "connect_timeout"
+  | "queued_timeout"
+  | "first_byte_timeout"
+  | "total_timeout"
+  | "idle_timeout"
+  | "reset"
+  | "aborted";
+
+/** Kinds after which the request's bytes had gone out: the model may have run it, and billed it. */
+const MAY_HAVE_RUN_KINDS: ReadonlySet<FailureKind> = new Set(["first_byte_timeout", "total_timeout", "idle_timeout", "reset"]);
+
+/**
+ * Kinds that say nothing about the upstream's health: the client left, the request waited in our
+ * own pool, or it never got a connection (refused, a pooled socket closed before use, no token).
+ */
+const SAYS_NOTHING_OF_UPSTREAM: ReadonlySet<FailureKind> = new Set(["aborted", "queued_timeout", "connect"]);
 
 export class UpstreamFailure extends Error {
   constructor(
@@ -63,6 +81,16 @@ export class UpstreamFailure extends Error {
 
   get isTimeout(): boolean {
     return this.kind.endsWith("timeout");
+  }
+
+  /** The request may have reached the model: a retry, ours or the client's, could bill it twice. */
+  get mayHaveRun(): boolean {
+    return MAY_HAVE_RUN_KINDS.has(this.kind);
+  }
+
+  /** Whether the failure counts against the upstream's circuit breaker. */
+  get countsAgainstUpstream(): boolean {
+    return !SAYS_NOTHING_OF_UPSTREAM.has(this.kind);
   }
 }
 
