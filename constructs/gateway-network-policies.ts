@@ -4,6 +4,7 @@ import type { GatewayTier } from "./gateway-namespaces";
 import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
 import { guardRenderedValues } from "../lib/synth-guard";
 import { KUBE_PROMETHEUS_STACK_FACTS } from "../lib/upstream-facts";
+import { TRACE_COLLECTOR_COMPONENT } from "./trace-collector";
 
 export interface GatewayNetworkPoliciesProps {
   /** Namespace names by tier. */
@@ -33,6 +34,13 @@ export interface GatewayNetworkPoliciesProps {
    *   `failurePolicy: Ignore` every PrometheusRule write waits 10 s and is admitted unvalidated
    */
   readonly controlPlaneCidr?: string;
+  /**
+   * The trace collector (TraceCollector) in the observability namespace: Kong, gateway-app and
+   * LiteLLM may send it spans on its OTLP/HTTP port, and it reaches Cloud Trace over HTTPS and the
+   * metadata server for its Workload Identity token.
+   * @default - none: no collector, no rules for it
+   */
+  readonly traceCollector?: { readonly port: number };
 }
 
 type Peer = { namespace: string; component?: string; pods?: Readonly<Record<string, string>> } | { cidr: string; except?: string[] };
@@ -74,6 +82,10 @@ export class GatewayNetworkPolicies extends Construct {
     const prometheus: Peer = { namespace: ns.observability };
     const internetHttps: Rule = { peers: [{ cidr: "0.0.0.0/0", except: PRIVATE_RANGES }], ports: [{ port: 443 }] };
     const redisEgress: Rule = { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: redis }] };
+    const collector = props.traceCollector;
+    const spans: Rule[] = collector
+      ? [{ peers: [{ namespace: ns.observability, component: TRACE_COLLECTOR_COMPONENT }], ports: [{ port: collector.port }] }]
+      : [];
 
     for (const tier of Object.keys(ns) as GatewayTier[]) {
       this.policy(`${tier}-default-deny`, ns[tier], {}, { ingress: [], egress: [] });
@@ -84,7 +96,7 @@ export class GatewayNetworkPolicies extends Construct {
         { peers: [{ cidr: "0.0.0.0/0" }], ports: p.edgeProxy.map((port) => ({ port })) },
         { peers: [prometheus], ports: [{ port: p.edgeStatus }] },
       ],
-      egress: [DNS, { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] }, redisEgress],
+      egress: [DNS, { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] }, redisEgress, ...spans],
     });
     this.policy(
       "backend",
@@ -103,6 +115,7 @@ export class GatewayNetworkPolicies extends Construct {
           { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] },
           internetHttps,
           ...(props.backendRedis ? [redisEgress] : []),
+          ...spans,
         ],
       },
     );
@@ -112,14 +125,16 @@ export class GatewayNetworkPolicies extends Construct {
       { "app.kubernetes.io/component": "router" },
       {
         ingress: [{ peers: [{ namespace: ns.app, component: "backend" }, prometheus], ports: [{ port: p.router }] }],
-        egress: [DNS, METADATA, internetHttps, redisEgress],
+        egress: [DNS, METADATA, internetHttps, redisEgress, ...spans],
       },
     );
+    // Prometheus, Grafana and Alertmanager trust each other; the collector, which needs none of them, is left out.
     this.policy(
       "observability",
       ns.observability,
       {},
       {
+        exclude: collector ? { "app.kubernetes.io/component": [TRACE_COLLECTOR_COMPONENT] } : undefined,
         ingress: [{ peers: [{ namespace: ns.observability }], ports: [] }],
         egress: [
           DNS,
@@ -135,6 +150,29 @@ export class GatewayNetworkPolicies extends Construct {
       },
     );
     if (props.controlPlaneCidr) this.operatorWebhook(ns.observability, props.controlPlaneCidr);
+    if (collector) this.traceCollector(ns, collector.port, internetHttps);
+  }
+
+  /** Spans in from the three tiers only; out to Cloud Trace (HTTPS, as LiteLLM reaches Vertex AI) with a Workload Identity token. */
+  private traceCollector(ns: GatewayNetworkPoliciesProps["namespaces"], port: number, googleApis: Rule): void {
+    this.policy(
+      "trace-collector",
+      ns.observability,
+      { "app.kubernetes.io/component": TRACE_COLLECTOR_COMPONENT },
+      {
+        ingress: [
+          {
+            peers: [
+              { namespace: ns.edge, pods: EDGE_PODS },
+              { namespace: ns.app, component: "backend" },
+              { namespace: ns.router, component: "router" },
+            ],
+            ports: [{ port }],
+          },
+        ],
+        egress: [DNS, METADATA, googleApis],
+      },
+    );
   }
 
   /** The API server calls the operator's admission webhook from the control plane's range. */
@@ -145,7 +183,12 @@ export class GatewayNetworkPolicies extends Construct {
     });
   }
 
-  private policy(name: string, namespace: string, podLabels: Readonly<Record<string, string>>, rules: { ingress: Rule[]; egress: Rule[] }): void {
+  private policy(
+    name: string,
+    namespace: string,
+    podLabels: Readonly<Record<string, string>>,
+    rules: { ingress: Rule[]; egress: Rule[]; exclude?: Readonly<Record<string, readonly string[]>> },
+  ): void {
     const peer = (peerDef: Peer) =>
       "cidr" in peerDef
         ? { ipBlock: { cidr: peerDef.cidr, except: peerDef.except } }
@@ -159,7 +202,12 @@ export class GatewayNetworkPolicies extends Construct {
       new NetworkPolicyV1(this, name, {
         metadata: { name: `ai-gateway-${name}`, namespace, labels: { ...KUBERNETES_COMMON_LABELS } },
         spec: {
-          podSelector: { matchLabels: { ...podLabels } },
+          podSelector: {
+            matchLabels: { ...podLabels },
+            ...(rules.exclude
+              ? { matchExpressions: Object.entries(rules.exclude).map(([key, values]) => ({ key, operator: "NotIn", values: [...values] })) }
+              : {}),
+          },
           policyTypes: ["Ingress", "Egress"],
           ingress: rules.ingress.map((rule) => ({ from: rule.peers.map(peer), ports: ports(rule) })),
           egress: rules.egress.map((rule) => ({ to: rule.peers.map(peer), ports: ports(rule) })),

@@ -19,7 +19,7 @@ export interface PlatformStackProps {
    * The request path's options: TLS, consumers, CORS, source ranges, rate limits, image.
    * @default - the AiGateway defaults
    */
-  readonly gateway?: Omit<AiGatewayProps, "projectId" | "region" | "prefix" | "namespaces" | "catalogue" | "tenants">;
+  readonly gateway?: Omit<AiGatewayProps, "projectId" | "region" | "prefix" | "namespaces" | "catalogue" | "tenants" | "tracing">;
   /**
    * Where Terraform keeps this stack's state.
    * @default - local state
@@ -63,6 +63,7 @@ export class PlatformStack extends TerraformStack {
       controlPlaneCidr: this.access.clusterData.privateClusterConfig.get(0).masterIpv4CidrBlock,
       catalogue: gatewayCatalogue(this, { ...location, models: spec.models }),
       tenants: spec.tenants,
+      tracing: spec.tracing ?? false,
     });
   }
 }

@@ -1,4 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { createServer, type Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -83,16 +84,21 @@ describe("gateway-app boots from what we synthesize", () => {
   let stderr = "";
   let stdout = "";
   let root: string;
+  // The trace collector's stand-in: it accepts every OTLP/HTTP export, as the collector does.
+  let collector: Server;
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "boot-from-synth-"));
     const litellmPort = Number(new URL(await litellm.start()).port);
+    const collectorPort = await freePort();
+    collector = createServer((req, res) => req.resume().on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}")));
+    await new Promise<void>((listening) => collector.listen(collectorPort, "127.0.0.1", listening));
     pod = layOutPod(
       model,
       workload,
       container,
       root,
-      { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort },
+      { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort, [`otel-collector.${DEFAULT_NAMESPACES.observability}`]: collectorPort },
       { "ai-gw-litellm-master-key": `${masterKey}\n`, "ai-gw-edge-token": `${edgeToken}\n`, "ai-gw-redis-auth": "redis-auth-string\n" },
     );
 
@@ -140,6 +146,7 @@ describe("gateway-app boots from what we synthesize", () => {
   afterAll(async () => {
     child?.kill("SIGKILL");
     await litellm.stop();
+    await new Promise((closed) => collector?.close(closed));
     rmSync(root, { recursive: true, force: true });
   });
 
