@@ -78,6 +78,11 @@ export interface AiGatewayProps {
    */
   readonly controlPlaneCidr?: string;
   /**
+   * The nodes' primary range, where Prometheus scrapes kubelets and node-exporter (see GatewayNetworkPolicies `nodeCidr`).
+   * @default - none (PlatformStack passes the cluster subnet's): 0.0.0.0/0, which Dataplane V2 does not match to node IPs
+   */
+  readonly nodeCidr?: string;
+  /**
    * Prometheus, Grafana, dashboards and alerts; `false` when you bring your own.
    * @default - an ObservabilityStack with its defaults
    */
@@ -217,6 +222,7 @@ export class AiGateway extends Construct {
       namespaces: ns,
       ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: BACKEND_PORT, backendMetrics: BACKEND_METRICS_PORT, router: ROUTER_PORT },
       controlPlaneCidr: props.controlPlaneCidr,
+      nodeCidr: props.nodeCidr,
       backendRedis: governance,
       traceCollector: this.traceCollector ? { port: OTLP_HTTP_PORT } : undefined,
     });

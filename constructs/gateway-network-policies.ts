@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Annotations } from "cdktf";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { GatewayTier } from "./gateway-namespaces";
 import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
@@ -35,6 +36,15 @@ export interface GatewayNetworkPoliciesProps {
    */
   readonly controlPlaneCidr?: string;
   /**
+   * The nodes' primary range (the node subnet's `ip_cidr_range`), where Prometheus scrapes the
+   * kubelets (10250) and node-exporter (9100, host network). On Dataplane V2 (Cilium) node IPs
+   * carry the reserved `host`/`remote-node` identities: with Cilium's default
+   * `policy-cidr-match-mode` no ipBlock matches them (cilium/cilium#12277), and with `nodes` only a
+   * range narrower than 0.0.0.0/0 does (cilium/cilium#47827), so the rule names this range.
+   * @default - 0.0.0.0/0, which never matches a node on Cilium: node targets may be unreachable (synth warns)
+   */
+  readonly nodeCidr?: string;
+  /**
    * The trace collector (TraceCollector) in the observability namespace: Kong, gateway-app and
    * LiteLLM may send it spans on its OTLP/HTTP port, and it reaches Cloud Trace over HTTPS and the
    * metadata server for its Workload Identity token.
@@ -63,6 +73,8 @@ const DNS: Rule = {
 const METADATA: Rule = { peers: [{ cidr: "169.254.169.254/32" }, { cidr: "169.254.169.252/32" }], ports: [{ port: 80 }, { port: 988 }] };
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 const KUBE_DNS = KUBE_PROMETHEUS_STACK_FACTS.kubeDns;
+/** The kubelet's and node-exporter's ports, at node IPs. */
+const NODE_METRICS_PORTS = [10250, 9100];
 const OPERATOR = KUBE_PROMETHEUS_STACK_FACTS.operator;
 
 /**
@@ -83,6 +95,12 @@ export class GatewayNetworkPolicies extends Construct {
     const internetHttps: Rule = { peers: [{ cidr: "0.0.0.0/0", except: PRIVATE_RANGES }], ports: [{ port: 443 }] };
     const redisEgress: Rule = { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: redis }] };
     const collector = props.traceCollector;
+    const nodeCidr = props.nodeCidr ?? "0.0.0.0/0";
+    if (!props.nodeCidr)
+      Annotations.of(this).addWarning(
+        "GatewayNetworkPolicies has no nodeCidr: Prometheus reaches kubelets and node-exporter through 0.0.0.0/0, which Dataplane V2 " +
+          "(Cilium) does not match to node IPs. Give the node subnet's range (PlatformStack does).",
+      );
     const spans: Rule[] = collector
       ? [{ peers: [{ namespace: ns.observability, component: TRACE_COLLECTOR_COMPONENT }], ports: [{ port: collector.port }] }]
       : [];
@@ -144,8 +162,10 @@ export class GatewayNetworkPolicies extends Construct {
           { peers: [{ namespace: ns.edge, pods: EDGE_PODS }], ports: [{ port: p.edgeStatus }] },
           { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backendMetrics }] },
           { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] },
-          // The API server, kubelets and node exporters, for Kubernetes service discovery and node metrics.
-          { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }, { port: 10250 }, { port: 9100 }] },
+          // The API server, for Kubernetes service discovery.
+          { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }] },
+          // The kubelets and node exporters, at node IPs (see nodeCidr).
+          { peers: [{ cidr: nodeCidr }], ports: NODE_METRICS_PORTS.map((port) => ({ port })) },
         ],
       },
     );
