@@ -1289,7 +1289,8 @@ export const LITELLM_FACTS = {
     packages: { "opentelemetry-api": "1.25.0", "opentelemetry-sdk": "1.25.0", "opentelemetry-exporter-otlp": "1.25.0" },
     source:
       "CartoDB/litellm@dd24252a9f:litellm/integrations/opentelemetry.py:91-108 (env), 266-274 (TracerProvider without sampler), " +
-      "725-731 and 1513-1516 (turn_off_message_logging; litellm/proxy/proxy_server.py:2209, 2447 set litellm_settings on the module), 1693-1719 (traceparent as parent), 1786-1808 (exporters), " +
+      "725-731 and 1513-1516 (turn_off_message_logging; litellm/proxy/proxy_server.py:2209, 2447 set litellm_settings on the module), " +
+      "1693-1719 (traceparent as parent), 1786-1808 (exporters), " +
       '1963-2000 (endpoint normalised to /v1/traces); litellm/litellm_core_utils/litellm_logging.py:3728-3740 ("otel"); ' +
       "requirements.txt:40-42; Dockerfile:35,61 (requirements installed into the image)",
   },
