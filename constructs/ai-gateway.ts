@@ -16,6 +16,9 @@ import { gatewayNames } from "../lib/gateway-names";
 import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
 import { tenantConsumers, tenantsNeedGovernanceStore, validateTenants, type TenantSpec, type WeightedModel } from "../lib/tenants";
 import { guardRenderedValues } from "../lib/synth-guard";
+import { resolveTracing, type TracingSpec } from "../lib/gateway-spec";
+import type { TierTracing } from "../lib/observability/tracing";
+import { OTLP_HTTP_PORT, TraceCollector } from "./trace-collector";
 
 export interface AiGatewayProps {
   readonly projectId: string;
@@ -75,12 +78,25 @@ export interface AiGatewayProps {
    */
   readonly controlPlaneCidr?: string;
   /**
+   * The nodes' primary range, where Prometheus scrapes kubelets and node-exporter (see GatewayNetworkPolicies `nodeCidr`).
+   * @default - none (PlatformStack passes the cluster subnet's): 0.0.0.0/0, which Dataplane V2 does not match to node IPs
+   */
+  readonly nodeCidr?: string;
+  /**
    * Prometheus, Grafana, dashboards and alerts; `false` when you bring your own.
    * @default - an ObservabilityStack with its defaults
    */
   readonly observability?:
     | false
     | Pick<ObservabilityStackProps, "retention" | "storageGi" | "storageClassName" | "grafanaAdminSecret" | "alerts" | "alerting">;
+  /**
+   * Traces across Kong, gateway-app and LiteLLM through a TraceCollector in the observability
+   * namespace to Cloud Trace, as the infrastructure stack's `<prefix>-otel` account (which exists
+   * only when its GatewayInfrastructure has `traceCollector`). PlatformStack passes `spec.tracing`,
+   * which is on by default.
+   * @default false - no collector, no tracing settings in any tier
+   */
+  readonly tracing?: TracingSpec | false;
 }
 
 const KONG_REDIS_SECRET = { name: "kong-redis", key: "password" } as const;
@@ -109,6 +125,8 @@ export class AiGateway extends Construct {
   public readonly backend: GatewayBackend;
   public readonly edge: KongEdge;
   public readonly networkPolicies: GatewayNetworkPolicies;
+  /** The OpenTelemetry Collector, when tracing is on. */
+  public readonly traceCollector?: TraceCollector;
   public readonly observability?: ObservabilityStack;
   /** The Secret holding Kong's Redis password, unless `kongRedisPasswordSecret` names your own. */
   public readonly kongRedisSecret?: SecretV1;
@@ -133,6 +151,17 @@ export class AiGateway extends Construct {
     // Every server CA: during a CA rotation Memorystore lists the new one beside the old.
     const caBundle = Fn.join("\n", Token.asList(Fn.lookupNested(redis.serverCaCerts, ["*", "cert"])));
     const redisEndpoint = { host: redis.host, port: String(redis.port), caCertificate: caBundle };
+    const tracingSpec = resolveTracing(this, props.tracing ?? false, "tracing");
+    if (tracingSpec)
+      this.traceCollector = new TraceCollector(this, "TraceCollector", {
+        namespace: ns.observability,
+        projectId: props.projectId,
+        serviceAccountEmail: names.traceServiceAccountEmail,
+      });
+    const tracing: TierTracing | undefined =
+      this.traceCollector && tracingSpec
+        ? { tracesEndpoint: this.traceCollector.tracesEndpoint, samplingRatio: tracingSpec.samplingRatio }
+        : undefined;
     const address = new DataGoogleComputeAddress(this, "EdgeAddress", { project: props.projectId, region: props.region, name: names.edgeAddress });
 
     this.router = new LiteLlmRouter(this, "Router", {
@@ -141,6 +170,7 @@ export class AiGateway extends Construct {
       projectId: props.projectId,
       prefix: props.prefix,
       redis: redisEndpoint,
+      tracing,
     });
     this.backend = new GatewayBackend(this, "Backend", {
       catalogue: this.catalogue,
@@ -152,6 +182,7 @@ export class AiGateway extends Construct {
       image: props.backendImage,
       tenants,
       governanceRedis: governance ? redisEndpoint : undefined,
+      tracing,
     });
     if (!props.kongRedisPasswordSecret) this.kongRedisSecret = this.createKongRedisSecret(ns.edge, redis.authString);
     const kongRedisSecret = props.kongRedisPasswordSecret ?? KONG_REDIS_SECRET;
@@ -176,6 +207,7 @@ export class AiGateway extends Construct {
         : { secret: KONG_EDGE_TOKEN_SECRET, resource: this.createKongEdgeTokenSecret(ns.edge, props.projectId, names.secrets.edgeToken) },
       routes: [{ name: "openai-api", url: `http://${this.backend.workload.serviceHost}:${BACKEND_PORT}`, paths: ["/v1"] }],
       consumers: [...tenantConsumers(tenants), ...(props.consumers ?? [])],
+      tracing,
     });
     if (props.observability !== false) {
       const names = props.namespaces.names;
@@ -191,7 +223,9 @@ export class AiGateway extends Construct {
       namespaces: ns,
       ports: { edgeProxy: [8000, 8443], edgeStatus: 8100, backend: BACKEND_PORT, backendMetrics: BACKEND_METRICS_PORT, router: ROUTER_PORT },
       controlPlaneCidr: props.controlPlaneCidr,
+      nodeCidr: props.nodeCidr,
       backendRedis: governance,
+      traceCollector: this.traceCollector ? { port: OTLP_HTTP_PORT } : undefined,
     });
   }
 

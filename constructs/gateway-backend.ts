@@ -8,6 +8,7 @@ import { addConfiguredWorkload, SECRET_FILES_DIR } from "../lib/configured-workl
 import type { HardenedWorkload, WorkloadResources, WorkloadScaling } from "../lib/workload";
 import { SHUTDOWN_BUDGET } from "../lib/shutdown";
 import { guardRenderedValues } from "../lib/synth-guard";
+import { otelSdkEnv, type TierTracing } from "../lib/observability/tracing";
 
 export interface GatewayBackendProps {
   readonly catalogue: ModelCatalogue;
@@ -43,6 +44,12 @@ export interface GatewayBackendProps {
    * @default - none: governance off
    */
   readonly governanceRedis?: { readonly host: string; readonly port: string; readonly caCertificate: string };
+  /**
+   * Spans to the trace collector (gateway-app/src/tracing reads the OTEL_* variables); AiGateway
+   * passes it when tracing is on.
+   * @default - none: no OTEL_* variables, gateway-app exports nothing
+   */
+  readonly tracing?: TierTracing;
 }
 
 export const BACKEND_PORT = 8080;
@@ -122,6 +129,7 @@ export class GatewayBackend extends Construct {
         SHUTDOWN_DELAY_MS: String(delaySeconds * 1000),
         SHUTDOWN_GRACE_MS: String((drainSeconds - delaySeconds) * 1000),
         ...(redis ? governanceEnv(redis) : {}),
+        ...(props.tracing ? { ...otelSdkEnv("gateway-app", props.tracing, "http/json"), GOOGLE_CLOUD_PROJECT: props.projectId } : {}),
       },
       resources: { memoryRequest: "512Mi", ...props.resources },
       scaling: { minReplicas: 2, maxReplicas: 20, ...props.scaling },

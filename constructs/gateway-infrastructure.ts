@@ -18,6 +18,8 @@ import { gcpLabels } from "../lib/labels";
 import { checkedName, validatePhysicalName, validatePrefix } from "../lib/naming";
 import { gatewayNames, KONG_SERVICE_ACCOUNT } from "../lib/gateway-names";
 import { guardRenderedValues } from "../lib/synth-guard";
+import { OTEL_COLLECTOR_FACTS } from "../lib/upstream-facts";
+import { TRACE_COLLECTOR_NAME } from "./trace-collector";
 
 export interface GatewayInfrastructureProps {
   readonly cluster: IAiGatewayCluster;
@@ -27,7 +29,7 @@ export interface GatewayInfrastructureProps {
    * The namespaces Kong, gateway-app and LiteLLM run in: their Workload Identity bindings name them.
    * Give the `namespaces` of the same {@link GatewaySpec} as the platform stack's.
    */
-  readonly namespaces: Readonly<Pick<Record<GatewayTier, string>, "edge" | "app" | "router">>;
+  readonly namespaces: Readonly<Pick<Record<GatewayTier, string>, "edge" | "app" | "router">> & { readonly observability?: string };
   /**
    * Providers besides Vertex AI whose API keys get a Secret Manager secret.
    * @default []
@@ -54,6 +56,13 @@ export interface GatewayInfrastructureProps {
    * @default false
    */
   readonly appReadsRedisAuth?: boolean;
+  /**
+   * A Workload Identity account `<prefix>-otel` with roles/cloudtrace.agent for the trace
+   * collector (TraceCollector) in `namespaces.observability`; InfrastructureStack sets it from
+   * `spec.tracing`.
+   * @default false
+   */
+  readonly traceCollector?: boolean;
   /** @default {} */
   readonly labels?: Record<string, string>;
   /** @default [] */
@@ -72,6 +81,8 @@ export class GatewayInfrastructure extends Construct {
   public readonly appServiceAccount: ServiceAccount;
   /** Kong's Workload Identity account: reads the edge certificate's secrets, nothing else. */
   public readonly edgeServiceAccount: ServiceAccount;
+  /** The trace collector's Workload Identity account, when `traceCollector` is set: writes spans, nothing else. */
+  public readonly traceServiceAccount?: ServiceAccount;
   public readonly secrets: Readonly<Record<string, SecretManagerSecret>>;
   public readonly redis: RedisInstance;
   /** Memorystore's AUTH string in the `<prefix>-redis-auth` secret, which LiteLLM mounts. */
@@ -126,6 +137,8 @@ export class GatewayInfrastructure extends Construct {
       dependsOn,
       false,
     );
+
+    if (props.traceCollector) this.traceServiceAccount = this.traceCollectorIdentity(props, cluster, names.traceServiceAccountId, dependsOn);
 
     const secrets: Record<string, SecretManagerSecret> = {};
     const secretIds = {
@@ -253,6 +266,25 @@ export class GatewayInfrastructure extends Construct {
       member: `serviceAccount:${cluster.workloadPool}[${namespace}/${ksa}]`,
       dependsOn: clusterResource ? [clusterResource] : undefined,
     });
+    return account;
+  }
+
+  private traceCollectorIdentity(
+    props: GatewayInfrastructureProps,
+    cluster: IAiGatewayCluster,
+    accountId: string,
+    dependsOn: ITerraformDependable[],
+  ): ServiceAccount {
+    const namespace = props.namespaces.observability;
+    if (!namespace)
+      throw new InvalidPropsError(
+        this,
+        "namespaces.observability",
+        "is required with traceCollector",
+        "give the observability namespace: the collector's Workload Identity binding names it",
+      );
+    const account = this.workloadIdentity("Trace", accountId, "Trace collector", cluster, namespace, TRACE_COLLECTOR_NAME, dependsOn, false);
+    new ProjectIamMember(this, "TraceAgent", { project: cluster.projectId, role: OTEL_COLLECTOR_FACTS.exporterRole.role, member: account.member });
     return account;
   }
 

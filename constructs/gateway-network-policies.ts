@@ -1,9 +1,11 @@
 import { Construct } from "constructs";
+import { Annotations } from "cdktf";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { GatewayTier } from "./gateway-namespaces";
 import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
 import { guardRenderedValues } from "../lib/synth-guard";
 import { KUBE_PROMETHEUS_STACK_FACTS } from "../lib/upstream-facts";
+import { TRACE_COLLECTOR_COMPONENT } from "./trace-collector";
 
 export interface GatewayNetworkPoliciesProps {
   /** Namespace names by tier. */
@@ -33,6 +35,22 @@ export interface GatewayNetworkPoliciesProps {
    *   `failurePolicy: Ignore` every PrometheusRule write waits 10 s and is admitted unvalidated
    */
   readonly controlPlaneCidr?: string;
+  /**
+   * The nodes' primary range (the node subnet's `ip_cidr_range`), where Prometheus scrapes the
+   * kubelets (10250) and node-exporter (9100, host network). On Dataplane V2 (Cilium) node IPs
+   * carry the reserved `host`/`remote-node` identities: with Cilium's default
+   * `policy-cidr-match-mode` no ipBlock matches them (cilium/cilium#12277), and with `nodes` only a
+   * range narrower than 0.0.0.0/0 does (cilium/cilium#47827), so the rule names this range.
+   * @default - 0.0.0.0/0, which never matches a node on Cilium: node targets may be unreachable (synth warns)
+   */
+  readonly nodeCidr?: string;
+  /**
+   * The trace collector (TraceCollector) in the observability namespace: Kong, gateway-app and
+   * LiteLLM may send it spans on its OTLP/HTTP port, and it reaches Cloud Trace over HTTPS and the
+   * metadata server for its Workload Identity token.
+   * @default - none: no collector, no rules for it
+   */
+  readonly traceCollector?: { readonly port: number };
 }
 
 type Peer = { namespace: string; component?: string; pods?: Readonly<Record<string, string>> } | { cidr: string; except?: string[] };
@@ -55,6 +73,8 @@ const DNS: Rule = {
 const METADATA: Rule = { peers: [{ cidr: "169.254.169.254/32" }, { cidr: "169.254.169.252/32" }], ports: [{ port: 80 }, { port: 988 }] };
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 const KUBE_DNS = KUBE_PROMETHEUS_STACK_FACTS.kubeDns;
+/** The kubelet's and node-exporter's ports, at node IPs. */
+const NODE_METRICS_PORTS = [10250, 9100];
 const OPERATOR = KUBE_PROMETHEUS_STACK_FACTS.operator;
 
 /**
@@ -74,6 +94,16 @@ export class GatewayNetworkPolicies extends Construct {
     const prometheus: Peer = { namespace: ns.observability };
     const internetHttps: Rule = { peers: [{ cidr: "0.0.0.0/0", except: PRIVATE_RANGES }], ports: [{ port: 443 }] };
     const redisEgress: Rule = { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: redis }] };
+    const collector = props.traceCollector;
+    const nodeCidr = props.nodeCidr ?? "0.0.0.0/0";
+    if (!props.nodeCidr)
+      Annotations.of(this).addWarning(
+        "GatewayNetworkPolicies has no nodeCidr: Prometheus reaches kubelets and node-exporter through 0.0.0.0/0, which Dataplane V2 " +
+          "(Cilium) does not match to node IPs. Give the node subnet's range (PlatformStack does).",
+      );
+    const spans: Rule[] = collector
+      ? [{ peers: [{ namespace: ns.observability, component: TRACE_COLLECTOR_COMPONENT }], ports: [{ port: collector.port }] }]
+      : [];
 
     for (const tier of Object.keys(ns) as GatewayTier[]) {
       this.policy(`${tier}-default-deny`, ns[tier], {}, { ingress: [], egress: [] });
@@ -84,7 +114,7 @@ export class GatewayNetworkPolicies extends Construct {
         { peers: [{ cidr: "0.0.0.0/0" }], ports: p.edgeProxy.map((port) => ({ port })) },
         { peers: [prometheus], ports: [{ port: p.edgeStatus }] },
       ],
-      egress: [DNS, { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] }, redisEgress],
+      egress: [DNS, { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backend }] }, redisEgress, ...spans],
     });
     this.policy(
       "backend",
@@ -103,6 +133,7 @@ export class GatewayNetworkPolicies extends Construct {
           { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] },
           internetHttps,
           ...(props.backendRedis ? [redisEgress] : []),
+          ...spans,
         ],
       },
     );
@@ -112,14 +143,16 @@ export class GatewayNetworkPolicies extends Construct {
       { "app.kubernetes.io/component": "router" },
       {
         ingress: [{ peers: [{ namespace: ns.app, component: "backend" }, prometheus], ports: [{ port: p.router }] }],
-        egress: [DNS, METADATA, internetHttps, redisEgress],
+        egress: [DNS, METADATA, internetHttps, redisEgress, ...spans],
       },
     );
+    // Prometheus, Grafana and Alertmanager trust each other; the collector, which needs none of them, is left out.
     this.policy(
       "observability",
       ns.observability,
       {},
       {
+        exclude: collector ? { "app.kubernetes.io/component": [TRACE_COLLECTOR_COMPONENT] } : undefined,
         ingress: [{ peers: [{ namespace: ns.observability }], ports: [] }],
         egress: [
           DNS,
@@ -129,12 +162,37 @@ export class GatewayNetworkPolicies extends Construct {
           { peers: [{ namespace: ns.edge, pods: EDGE_PODS }], ports: [{ port: p.edgeStatus }] },
           { peers: [{ namespace: ns.app, component: "backend" }], ports: [{ port: p.backendMetrics }] },
           { peers: [{ namespace: ns.router, component: "router" }], ports: [{ port: p.router }] },
-          // The API server, kubelets and node exporters, for Kubernetes service discovery and node metrics.
-          { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }, { port: 10250 }, { port: 9100 }] },
+          // The API server, for Kubernetes service discovery.
+          { peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }] },
+          // The kubelets and node exporters, at node IPs (see nodeCidr).
+          { peers: [{ cidr: nodeCidr }], ports: NODE_METRICS_PORTS.map((port) => ({ port })) },
         ],
       },
     );
     if (props.controlPlaneCidr) this.operatorWebhook(ns.observability, props.controlPlaneCidr);
+    if (collector) this.traceCollector(ns, collector.port, internetHttps);
+  }
+
+  /** Spans in from the three tiers only; out to Cloud Trace (HTTPS, as LiteLLM reaches Vertex AI) with a Workload Identity token. */
+  private traceCollector(ns: GatewayNetworkPoliciesProps["namespaces"], port: number, googleApis: Rule): void {
+    this.policy(
+      "trace-collector",
+      ns.observability,
+      { "app.kubernetes.io/component": TRACE_COLLECTOR_COMPONENT },
+      {
+        ingress: [
+          {
+            peers: [
+              { namespace: ns.edge, pods: EDGE_PODS },
+              { namespace: ns.app, component: "backend" },
+              { namespace: ns.router, component: "router" },
+            ],
+            ports: [{ port }],
+          },
+        ],
+        egress: [DNS, METADATA, googleApis],
+      },
+    );
   }
 
   /** The API server calls the operator's admission webhook from the control plane's range. */
@@ -145,7 +203,12 @@ export class GatewayNetworkPolicies extends Construct {
     });
   }
 
-  private policy(name: string, namespace: string, podLabels: Readonly<Record<string, string>>, rules: { ingress: Rule[]; egress: Rule[] }): void {
+  private policy(
+    name: string,
+    namespace: string,
+    podLabels: Readonly<Record<string, string>>,
+    rules: { ingress: Rule[]; egress: Rule[]; exclude?: Readonly<Record<string, readonly string[]>> },
+  ): void {
     const peer = (peerDef: Peer) =>
       "cidr" in peerDef
         ? { ipBlock: { cidr: peerDef.cidr, except: peerDef.except } }
@@ -159,7 +222,12 @@ export class GatewayNetworkPolicies extends Construct {
       new NetworkPolicyV1(this, name, {
         metadata: { name: `ai-gateway-${name}`, namespace, labels: { ...KUBERNETES_COMMON_LABELS } },
         spec: {
-          podSelector: { matchLabels: { ...podLabels } },
+          podSelector: {
+            matchLabels: { ...podLabels },
+            ...(rules.exclude
+              ? { matchExpressions: Object.entries(rules.exclude).map(([key, values]) => ({ key, operator: "NotIn", values: [...values] })) }
+              : {}),
+          },
           policyTypes: ["Ingress", "Egress"],
           ingress: rules.ingress.map((rule) => ({ from: rule.peers.map(peer), ports: ports(rule) })),
           egress: rules.egress.map((rule) => ({ to: rule.peers.map(peer), ports: ports(rule) })),

@@ -12,11 +12,13 @@ export * from "./observability-stack";
 export * from "./infrastructure-stack";
 export * from "./platform-stack";
 export * from "./project-services";
+export * from "./trace-collector";
 export { InvalidPropsError } from "../lib/errors";
 export * from "../lib/catalogue";
-export { resolveGatewaySpec, type GatewaySpec, type ResolvedGatewaySpec } from "../lib/gateway-spec";
+export { resolveGatewaySpec, type GatewaySpec, type ResolvedGatewaySpec, type TracingSpec } from "../lib/gateway-spec";
 export { HardenedWorkload, type HardenedWorkloadProps } from "../lib/workload";
 export { VERSIONS } from "../lib/versions";
+export type { TierTracing } from "../lib/observability/tracing";
 export type { StateBackendOptions } from "../lib/state-backend";
 export {
   PolicyPack,

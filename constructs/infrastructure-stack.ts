@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AiGatewayCluster, type AiGatewayClusterProps } from "./ai-gateway-cluster";
 import { GatewayInfrastructure, type GatewayInfrastructureProps } from "./gateway-infrastructure";
-import { ProjectServices } from "./project-services";
+import { GATEWAY_SERVICES, ProjectServices } from "./project-services";
 import { ModelCatalogue } from "../lib/catalogue";
 import { AlertReceiverSecrets } from "../lib/observability/alert-receiver-secrets";
 import type { AlertingProps } from "../lib/observability/alertmanager";
@@ -38,6 +38,9 @@ export interface InfrastructureStackProps {
   readonly alerting?: AlertingProps;
 }
 
+/** The API the trace collector writes spans to. */
+export const CLOUD_TRACE_SERVICE = "cloudtrace.googleapis.com";
+
 /**
  * The Google Cloud side of the gateway: project services, network, cluster, node pools,
  * service accounts and IAM. Applied before the platform stack.
@@ -56,7 +59,9 @@ export class InfrastructureStack extends TerraformStack {
     const spec = resolveGatewaySpec(this, props.spec);
     this.spec = spec;
     setUpGoogleStack(this, { projectId: spec.projectId, region: spec.region, stateBackend: props.stateBackend });
-    this.services = new ProjectServices(this, "Services", { projectId: spec.projectId });
+    // Cloud Trace's API only when something writes to it: with tracing off the stack changes nothing.
+    const services = spec.tracing ? [...GATEWAY_SERVICES, CLOUD_TRACE_SERVICE] : GATEWAY_SERVICES;
+    this.services = new ProjectServices(this, "Services", { projectId: spec.projectId, services });
     this.cluster = new AiGatewayCluster(this, "Cluster", {
       ...props.cluster,
       projectId: spec.projectId,
@@ -72,6 +77,7 @@ export class InfrastructureStack extends TerraformStack {
       namespaces: spec.namespaces,
       providerKeys: catalogue.keyedProviders,
       appReadsRedisAuth: tenantsNeedGovernanceStore(spec.tenants),
+      traceCollector: spec.tracing !== undefined,
       labels: props.cluster?.labels,
       dependsOn: this.services.all,
     });

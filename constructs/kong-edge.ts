@@ -10,11 +10,12 @@ import { InvalidPropsError, received } from "../lib/errors";
 import { parseIpv4Cidr } from "../lib/cidr";
 import { EDGE_TIER_LABELS, KUBERNETES_COMMON_LABELS } from "../lib/labels";
 import { SHUTDOWN_BUDGET } from "../lib/shutdown";
-import { KONG_CHART_FACTS } from "../lib/upstream-facts";
+import { KONG_CHART_FACTS, KONG_FACTS } from "../lib/upstream-facts";
 import { isUnresolved } from "../lib/tokens";
 import { VERSIONS } from "../lib/versions";
 import { guardRenderedValues } from "../lib/synth-guard";
 import { suppressPolicy } from "../lib/policy/pack";
+import type { TierTracing } from "../lib/observability/tracing";
 
 /** A Kong service with its routes. */
 export interface KongRoute {
@@ -204,6 +205,13 @@ export interface KongEdgeProps {
    * @default - none: Kong adds no token (for backends that do not check one)
    */
   readonly edgeToken?: EdgeTokenSecret;
+  /**
+   * Kong's `opentelemetry` plugin: Kong starts each request's trace (W3C `traceparent` to
+   * gateway-app) and sends its spans to the collector. A client's own trace headers are not
+   * continued, so no caller can make every request a sampled one.
+   * @default - none: no plugin, Kong traces nothing
+   */
+  readonly tracing?: TierTracing;
 }
 
 /** Callers whose API key gateway-app verifies (Kong never sees the keys). */
@@ -248,6 +256,9 @@ function suppressSecretEnvWhereKongNeedsIt(edge: Construct, props: Pick<KongEdge
     { id: "AIG-K8S-12", appliesTo: ["no-secret-env"], reason: `Kong must get these secrets as environment variables: ${reasons.join("; ")}.` },
   ]);
 }
+
+/** The response header that carries the request's trace id (the opentelemetry plugin's `http_response_header_for_traceid`). */
+export const TRACE_ID_HEADER = "X-Trace-Id";
 
 /** The env var the token lands in; it sorts before KONG_NGINX_* (see edgeTokenValues). */
 const EDGE_TOKEN_ENV = "GATEWAY_EDGE_TOKEN";
@@ -597,6 +608,7 @@ export class KongEdge extends Construct {
         config: { per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, upstream_health_metrics: true },
       },
     ];
+    if (props.tracing) plugins.push(openTelemetryPlugin(props.tracing));
     if ((props.corsOrigins ?? []).length > 0) {
       plugins.push({
         name: "cors",
@@ -646,6 +658,7 @@ export class KongEdge extends Construct {
         nginx_main_worker_shutdown_timeout: `${drainSeconds}s`,
         ...(redis ? { lua_ssl_trusted_certificate: `system,${REDIS_CA_DIR}/ca.pem`, vaults: "env" } : {}),
         ...edgeToken.env,
+        ...(props.tracing ? tracingConf(props.tracing) : {}),
       },
       ...(redis || props.edgeToken
         ? {
@@ -952,4 +965,33 @@ function edgeTokenValues(token: EdgeTokenSecret | undefined): { env: Record<stri
     env: { nginx_location_proxy_set_header: `${EDGE_TOKEN_HEADER} $(${EDGE_TOKEN_ENV})` },
     customEnv: { [EDGE_TOKEN_ENV.toLowerCase()]: { valueFrom: { secretKeyRef: { name: token.secret.name, key: token.secret.key } } } },
   };
+}
+
+/**
+ * Spans for each request, sent to the collector; W3C context injected towards gateway-app. Setting
+ * `clear` and `inject` makes Kong use this propagation as given instead of the deprecated
+ * `header_type` (default "preserve": extract every format); kong/observability/tracing/propagation/init.lua:21-58,
+ * 82-117 (Kong/kong@3.9.1). No extraction: a client's `traceparent` would set the sampled flag (and so the Cloud Trace bill)
+ * and graft our spans onto its trace, so Kong always starts the trace and decides at `sampling_rate`.
+ */
+function openTelemetryPlugin(tracing: TierTracing): Record<string, unknown> {
+  return {
+    name: "opentelemetry",
+    config: {
+      traces_endpoint: tracing.tracesEndpoint,
+      sampling_rate: tracing.samplingRatio,
+      resource_attributes: { "service.name": "kong" },
+      // Every response names its trace, so one request is found in Cloud Trace by its id.
+      http_response_header_for_traceid: TRACE_ID_HEADER,
+      propagation: { extract: [], clear: ["traceparent", "tracestate"], inject: ["w3c"], default_format: "w3c" },
+    },
+  };
+}
+
+/**
+ * kong.conf through the chart's `env` (KONG_*): without request instrumentation the plugin only
+ * propagates headers and samples nothing (kong/plugins/opentelemetry/traces.lua:31-37).
+ */
+function tracingConf(tracing: TierTracing): Record<string, string> {
+  return { tracing_instrumentations: KONG_FACTS.tracing.instrumentations, tracing_sampling_rate: String(tracing.samplingRatio) };
 }

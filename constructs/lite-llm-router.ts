@@ -10,6 +10,7 @@ import { addConfiguredWorkload, SECRET_FILES_DIR } from "../lib/configured-workl
 import { imageProblem } from "../lib/images";
 import { LITELLM_FACTS } from "../lib/upstream-facts";
 import { imageRef, VERSIONS } from "../lib/versions";
+import { otelSdkEnv, type TierTracing } from "../lib/observability/tracing";
 import type { HardenedWorkload, WorkloadResources, WorkloadScaling } from "../lib/workload";
 
 /** Where LiteLLM finds Memorystore. The password comes from Secret Manager, never from here. */
@@ -65,6 +66,12 @@ export interface LiteLlmRouterProps {
   readonly resources?: WorkloadResources;
   /** @default - 2 to 6 replicas at 70% CPU */
   readonly scaling?: WorkloadScaling;
+  /**
+   * Spans to the trace collector through LiteLLM's `otel` callback, children of gateway-app's
+   * through the `traceparent` header; AiGateway passes it when tracing is on.
+   * @default - none: no otel callback, no OTEL_* variables
+   */
+  readonly tracing?: TierTracing;
 }
 
 export const ROUTER_PORT = 4000;
@@ -160,7 +167,9 @@ export class LiteLlmRouter extends Construct {
       litellm_settings: {
         drop_params: true,
         request_timeout: timeout,
-        callbacks: ["prometheus"],
+        callbacks: props.tracing ? ["prometheus", LITELLM_FACTS.otel.callback] : ["prometheus"],
+        // Prompts and completions stay out of spans (and so out of Cloud Trace).
+        ...(props.tracing ? { turn_off_message_logging: true } : {}),
         // Redis health as litellm_redis_* series (Redis-unreachable alert).
         service_callback: ["prometheus_system"],
         // Prometheus scrapes from inside the cluster; NetworkPolicy limits who reaches the port.
@@ -206,6 +215,9 @@ export class LiteLlmRouter extends Construct {
         // Otherwise every start fetches the cost map from GitHub; egress is HTTPS-wide, but start-up
         // should not depend on github.com, and our prices come from the catalogue.
         [LITELLM_FACTS.localCostMap.env]: LITELLM_FACTS.localCostMap.value,
+        ...(props.tracing
+          ? { ...otelSdkEnv("litellm", props.tracing, "http/protobuf"), [LITELLM_FACTS.otel.env.endpoint]: props.tracing.tracesEndpoint }
+          : {}),
       },
       writablePaths: ["/tmp", "/.cache", "/.npm"],
       resources: { cpuRequest: "500m", cpuLimit: "1", memoryRequest: "1Gi", ...props.resources },

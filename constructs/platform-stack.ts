@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
+import { DataGoogleComputeSubnetwork } from "@cdktf/provider-google/lib/data-google-compute-subnetwork";
 import { ClusterAccess } from "./cluster-access";
 import { AiGateway, gatewayCatalogue, type AiGatewayProps } from "./ai-gateway";
 import { GatewayNamespaces } from "./gateway-namespaces";
@@ -7,6 +8,9 @@ import { gatewayNames } from "../lib/gateway-names";
 import { resolveGatewaySpec, type GatewaySpec, type ResolvedGatewaySpec } from "../lib/gateway-spec";
 import { setUpGoogleStack } from "../lib/stack-setup";
 import type { StateBackendOptions } from "../lib/state-backend";
+
+/** Compute Engine's API root: a self link is this followed by the resource's relative name. */
+const COMPUTE_API = "https://www.googleapis.com/compute/v1/";
 
 export interface PlatformStackProps {
   /**
@@ -19,7 +23,7 @@ export interface PlatformStackProps {
    * The request path's options: TLS, consumers, CORS, source ranges, rate limits, image.
    * @default - the AiGateway defaults
    */
-  readonly gateway?: Omit<AiGatewayProps, "projectId" | "region" | "prefix" | "namespaces" | "catalogue" | "tenants">;
+  readonly gateway?: Omit<AiGatewayProps, "projectId" | "region" | "prefix" | "namespaces" | "catalogue" | "tenants" | "tracing" | "nodeCidr">;
   /**
    * Where Terraform keeps this stack's state.
    * @default - local state
@@ -55,14 +59,23 @@ export class PlatformStack extends TerraformStack {
     });
     this.namespaces = new GatewayNamespaces(this, "Namespaces", { names: spec.namespaces });
     const location = { projectId: spec.projectId, region: spec.region };
+    // The cluster's own subnet, whichever VPC it is in (a created one, an existing or a Shared VPC):
+    // GKE reports it as projects/<p>/regions/<r>/subnetworks/<n> (googleapis/googleapis@f8291d2b89:
+    // google/container/v1/cluster_service.proto:6360-6364), which the data source takes as a self link
+    // under the API root (hashicorp/terraform-provider-google: google/tpgresource/self_link_helpers.go:233-249).
+    const nodeSubnetwork = new DataGoogleComputeSubnetwork(this, "NodeSubnetwork", {
+      selfLink: `${COMPUTE_API}${this.access.clusterData.subnetwork}`,
+    });
     this.gateway = new AiGateway(this, "Gateway", {
       ...props.gateway,
       ...location,
       prefix: spec.prefix,
       namespaces: this.namespaces,
       controlPlaneCidr: this.access.clusterData.privateClusterConfig.get(0).masterIpv4CidrBlock,
+      nodeCidr: nodeSubnetwork.ipCidrRange,
       catalogue: gatewayCatalogue(this, { ...location, models: spec.models, weightedModels: spec.weightedModels }),
       tenants: spec.tenants,
+      tracing: spec.tracing ?? false,
     });
   }
 }

@@ -12,6 +12,7 @@ export function gatewayNames(prefix: string, projectId: string) {
   const routerServiceAccountId = physicalName(prefix, "litellm");
   const appServiceAccountId = physicalName(prefix, "gateway-app");
   const edgeServiceAccountId = physicalName(prefix, "kong");
+  const traceServiceAccountId = physicalName(prefix, "otel");
   const email = (accountId: string) => `${accountId}@${projectId}.iam.gserviceaccount.com`;
   return {
     /** The GKE cluster the infrastructure stack creates and the platform stack connects to. */
@@ -23,6 +24,9 @@ export function gatewayNames(prefix: string, projectId: string) {
     /** Kong's Google identity: it reads only the edge certificate's two secrets. */
     edgeServiceAccountId,
     edgeServiceAccountEmail: email(edgeServiceAccountId),
+    /** The trace collector's Google identity: it writes spans to Cloud Trace, nothing else. */
+    traceServiceAccountId,
+    traceServiceAccountEmail: email(traceServiceAccountId),
     redisInstance: physicalName(prefix, "redis"),
     repository: physicalName(prefix, "images"),
     edgeAddress: physicalName(prefix, "edge"),

@@ -12,7 +12,7 @@ export type NamedResourceType = keyof typeof GOOGLE_PROVIDER_FACTS.names;
  * covers them.
  */
 export const NAME_SUFFIXES = {
-  google_service_account: ["gke-nodes", "litellm", "gateway-app", "kong"],
+  google_service_account: ["gke-nodes", "litellm", "gateway-app", "kong", "otel"],
   google_container_cluster: ["gke"],
   google_container_node_pool: ["primary", "spot"],
   google_compute_network: ["vpc"],

@@ -370,6 +370,50 @@ export const KONG_FACTS = {
     ],
     prometheus: ["per_consumer", "status_code_metrics", "ai_metrics", "latency_metrics", "bandwidth_metrics", "upstream_health_metrics"],
     cors: ["origins", "headers", "exposed_headers", "methods", "max_age", "credentials", "private_network", "preflight_continue"],
+    /** Kong/kong@3.9.1:kong/plugins/opentelemetry/schema.lua:31-117; propagation: kong/observability/tracing/propagation/schema.lua:19-62 */
+    opentelemetry: [
+      "traces_endpoint",
+      "logs_endpoint",
+      "headers",
+      "resource_attributes",
+      "queue",
+      "batch_span_count",
+      "batch_flush_delay",
+      "connect_timeout",
+      "send_timeout",
+      "read_timeout",
+      "http_response_header_for_traceid",
+      "header_type",
+      "sampling_rate",
+      { propagation: ["extract", "clear", "inject", "default_format"] },
+    ],
+  },
+  /**
+   * kong.conf's tracing keys (set through the chart's `env` as KONG_*). With `tracing_instrumentations`
+   * off (its default) the opentelemetry plugin creates a propagation-only root span and never samples
+   * (kong/plugins/opentelemetry/traces.lua:25-37, kong/pdk/tracing.lua:601-622); `request` is the
+   * request-level span. The plugin's `sampling_rate` supersedes `tracing_sampling_rate` (default 0.01).
+   * Propagation formats: w3c among kong/observability/tracing/propagation/utils.lua FORMATS.
+   * Kong/kong@3.9.1:kong.conf.default:91-115, kong/plugins/opentelemetry/schema.lua:82-88
+   */
+  tracing: {
+    confKeys: ["tracing_instrumentations", "tracing_sampling_rate"],
+    instrumentations: "request",
+    instrumentationValues: [
+      "off",
+      "request",
+      "all",
+      "db_query",
+      "dns_query",
+      "router",
+      "http_client",
+      "balancer",
+      "plugin_rewrite",
+      "plugin_access",
+      "plugin_header_filter",
+    ],
+    defaultSamplingRate: 0.01,
+    propagationFormat: "w3c",
   },
   /**
    * Entity fields (declarative config also takes children nested under their parent) and what
@@ -1299,6 +1343,29 @@ export const LITELLM_FACTS = {
     source:
       "CartoDB/litellm@dd24252a9f:litellm/proxy/auth/auth_utils.py:537-596 (get_end_user_id_from_request_body; body `user` at 577-580); " +
       "litellm/proxy/auth/user_api_key_auth.py:1263-1267 (end_user_id); litellm/proxy/db/db_spend_update_writer.py:288-295 (END_USER spend)",
+  },
+  /**
+   * The `otel` callback (litellm_settings.callbacks). Its exporter comes from OTEL_EXPORTER_OTLP_PROTOCOL
+   * (or OTEL_EXPORTER), one of `protocols`; its URL from OTEL_EXPORTER_OTLP_ENDPOINT, to which it appends
+   * /v1/traces unless there; its service name from OTEL_SERVICE_NAME. The TracerProvider is built with no
+   * sampler, so the OpenTelemetry SDK takes OTEL_TRACES_SAMPLER/_ARG. A request's `traceparent` header
+   * becomes the parent of its spans (so LiteLLM's spans are children of gateway-app's). Prompts and
+   * completions are span attributes unless litellm_settings.turn_off_message_logging is true. The proxy
+   * image installs requirements.txt, which pins the OpenTelemetry packages.
+   */
+  otel: {
+    callback: "otel",
+    env: { protocol: "OTEL_EXPORTER_OTLP_PROTOCOL", endpoint: "OTEL_EXPORTER_OTLP_ENDPOINT", serviceName: "OTEL_SERVICE_NAME" },
+    protocols: ["otlp_http", "http/protobuf", "http/json", "otlp_grpc", "grpc"],
+    continuesTraceparent: true,
+    messageLoggingOff: "turn_off_message_logging",
+    packages: { "opentelemetry-api": "1.25.0", "opentelemetry-sdk": "1.25.0", "opentelemetry-exporter-otlp": "1.25.0" },
+    source:
+      "CartoDB/litellm@dd24252a9f:litellm/integrations/opentelemetry.py:91-108 (env), 266-274 (TracerProvider without sampler), " +
+      "725-731 and 1513-1516 (turn_off_message_logging; litellm/proxy/proxy_server.py:2209, 2447 set litellm_settings on the module), " +
+      "1693-1719 (traceparent as parent), 1786-1808 (exporters), " +
+      '1963-2000 (endpoint normalised to /v1/traces); litellm/litellm_core_utils/litellm_logging.py:3728-3740 ("otel"); ' +
+      "requirements.txt:40-42; Dockerfile:35,61 (requirements installed into the image)",
   },
   /** OpenAI routes the proxy serves (each under /v1/, bare, and for responses /openai/v1/ too). */
   proxyRoutes: {
@@ -2565,5 +2632,72 @@ export const CHART_IMAGE_FACTS = {
       { image: "ghcr.io/jkroepke/kube-webhook-certgen:1.8.7", runs: "admission webhook certificate Jobs", kind: "hook" },
       { image: "docker.io/bats/bats:1.14.0", runs: "Grafana test Pod", kind: "test" },
     ],
+  },
+} as const;
+
+/**
+ * The OpenTelemetry Collector we run (TraceCollector): the contrib distribution `otelcol-contrib`
+ * v0.159.0, whose manifest pins every component below at v0.159.0. Core components are read from
+ * open-telemetry/opentelemetry-collector@v0.159.0 (69c0873044e80fe1f0647a0bc5afec6244bcad76), the
+ * image from open-telemetry/opentelemetry-collector-releases@v0.159.0 (f817832365a9a2b829bc7c25feffcf8834585dea),
+ * the contrib components from the stored open-telemetry/opentelemetry-collector-contrib files named
+ * below (the repository is too large to snapshot whole), and the googlecloud exporter's embedded
+ * config from GoogleCloudPlatform/opentelemetry-operations-go@exporter/collector/v0.59.0.
+ * The collector decodes its configuration strictly: an unknown key fails start-up.
+ */
+export const OTEL_COLLECTOR_FACTS = {
+  version: "0.159.0",
+  /** The image runs as 10001:10001 from scratch (no shell, no `sleep`), config at /etc/otelcol-contrib/config.yaml. */
+  image: {
+    repository: "otel/opentelemetry-collector-contrib",
+    tag: "0.159.0",
+    user: 10001,
+    binary: "/otelcol-contrib",
+    ports: { otlpGrpc: 4317, otlpHttp: 4318 },
+    source:
+      "open-telemetry/opentelemetry-collector-releases@v0.159.0:distributions/otelcol-contrib/Dockerfile:4-15; " +
+      "distributions/otelcol-contrib/manifest.yaml:5 (version), 32 (healthcheckextension), 75 (googlecloudexporter), " +
+      "103-104 (batch, memory_limiter), 138 (otlpreceiver)",
+  },
+  /** Components the distribution ships, by the name used in the configuration. */
+  components: {
+    receivers: ["otlp"],
+    processors: ["memory_limiter", "batch"],
+    exporters: ["googlecloud"],
+    extensions: ["health_check"],
+  },
+  /**
+   * Keys each component takes (nested records as objects), restricted to the ones we may render.
+   * Both OTLP listeners default to localhost (receiver/otlpreceiver/factory.go:44,49), unreachable
+   * from other pods, so the endpoint must be set.
+   */
+  configKeys: {
+    otlp: [{ protocols: [{ grpc: ["endpoint", "transport"] }, { http: ["endpoint", "traces_url_path"] }] }],
+    memory_limiter: ["check_interval", "limit_mib", "spike_limit_mib", "limit_percentage", "spike_limit_percentage"],
+    batch: ["timeout", "send_batch_size", "send_batch_max_size", "metadata_keys", "metadata_cardinality_limit"],
+    googlecloud: ["project", "user_agent", "destination_project_quota", "timeout", "sending_queue", "retry_on_failure", "impersonate", "trace"],
+    health_check: ["endpoint", "path", "response_body", "check_collector_pipeline"],
+    source:
+      "open-telemetry/opentelemetry-collector@v0.159.0:receiver/otlpreceiver/config.go:37-66, config/confighttp/server.go:39-43, " +
+      "config/confignet/confignet.go:82-87, internal/memorylimiter/config.go:31-76, processor/batchprocessor/config.go:19-46; " +
+      "GoogleCloudPlatform/opentelemetry-operations-go@exporter/collector/v0.59.0:exporter/collector/config.go:54-57 (project, trace); " +
+      "open-telemetry/opentelemetry-collector-contrib@0119bf92d6:exporter/googlecloudexporter/README.md (Configuration reference), " +
+      "@0ec4f86030:extension/healthcheckextension/config.go:28-38",
+  },
+  /**
+   * memory_limiter first, then batch: the limiter must see data before batching to push back on
+   * receivers; GOMEMLIMIT at 80% of the container's memory limit. limit_percentage reads the cgroup limit.
+   */
+  pipelineOrder: {
+    processors: ["memory_limiter", "batch"],
+    goMemLimitFraction: 0.8,
+    source:
+      "open-telemetry/opentelemetry-collector@v0.159.0:processor/memorylimiterprocessor/README.md:79-85, 97-111, 131-139; " +
+      "processor/batchprocessor/README.md (after memory_limiter)",
+  },
+  /** Traces need roles/cloudtrace.agent on the exporter's identity, found through Application Default Credentials (Workload Identity on GKE). */
+  exporterRole: {
+    role: "roles/cloudtrace.agent",
+    source: "open-telemetry/opentelemetry-collector-contrib@0119bf92d6:exporter/googlecloudexporter/README.md (Prerequisite: Authenticating)",
   },
 } as const;

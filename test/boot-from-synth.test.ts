@@ -1,4 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { createServer, type Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -92,17 +93,31 @@ describe("gateway-app boots from what we synthesize", () => {
   let stderr = "";
   let stdout = "";
   let root: string;
+  // The trace collector's stand-in: it accepts every OTLP/HTTP export, as the collector does.
+  let collector: Server;
+  const exports: { path: string; contentType: string; body: string }[] = [];
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "boot-from-synth-"));
     redis = await startRedis({ durable: false });
     const litellmPort = Number(new URL(await litellm.start()).port);
+    const collectorPort = await freePort();
+    collector = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        exports.push({ path: req.url ?? "", contentType: req.headers["content-type"] ?? "", body });
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((listening) => collector.listen(collectorPort, "127.0.0.1", listening));
     pod = layOutPod(
       model,
       workload,
       container,
       root,
-      { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort },
+      { [`litellm.${DEFAULT_NAMESPACES.router}`]: litellmPort, [`otel-collector.${DEFAULT_NAMESPACES.observability}`]: collectorPort },
       { "ai-gw-litellm-master-key": `${masterKey}\n`, "ai-gw-edge-token": `${edgeToken}\n`, "ai-gw-redis-auth": `${redis.password}\n` },
     );
     // The instance's server CA, which Terraform writes into the mounted file.
@@ -159,6 +174,7 @@ describe("gateway-app boots from what we synthesize", () => {
     child?.kill("SIGKILL");
     await litellm.stop();
     await redis?.stop();
+    await new Promise((closed) => collector?.close(closed));
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -286,6 +302,22 @@ describe("gateway-app boots from what we synthesize", () => {
     expect(response.status).toBe(401);
     expect(((await response.json()) as any).error.code).toBe(code);
     expect(litellm.received.length).toBe(before);
+  });
+
+  it("exports the spans of a request Kong sampled to the collector's traces URL, in the encoding gateway-app speaks", async () => {
+    const { modelName, headers } = firstConsumer();
+    const traceId = randomUUID().replaceAll("-", "");
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      // What Kong's opentelemetry plugin injects for a sampled trace (W3C, flags 01).
+      headers: { "content-type": "application/json", traceparent: `00-${traceId}-00f067aa0ba902b7-01`, ...headers },
+      body: JSON.stringify({ model: modelName, messages: [{ role: "user", content: "hello" }] }),
+    });
+    expect(response.status, stderr).toBe(200);
+    await response.text();
+    const exported = () => exports.find((e) => e.body.includes(traceId));
+    for (let i = 0; i < 200 && !exported(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(exported(), stderr).toMatchObject({ path: "/v1/traces", contentType: expect.stringContaining("application/json") });
   });
 
   it("labels the log line, gateway_tokens_total and gateway_cost_usd_total with the Kong consumer as tenant, and bills it in LiteLLM", async () => {

@@ -155,12 +155,14 @@ describe("the model of the example app", () => {
     expect(model.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`).sort()).toEqual([
       "Deployment ai-gateway-app/gateway-app",
       "Deployment ai-gateway-edge/kong-kong",
+      "Deployment ai-gateway-observability/otel-collector",
       "Deployment ai-gateway-router/litellm",
       "StatefulSet ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus",
     ]);
     expect(model.services.map((s) => `${s.namespace}/${s.name}:${s.type}`).sort()).toEqual([
       "ai-gateway-app/gateway-app:ClusterIP",
       "ai-gateway-edge/kong-kong-proxy:LoadBalancer",
+      "ai-gateway-observability/otel-collector:ClusterIP",
       "ai-gateway-router/litellm:ClusterIP",
     ]);
     expect(model.customObjects.map((o) => `${o.kind} ${o.namespace}/${o.name}`).sort()).toEqual([
@@ -175,6 +177,7 @@ describe("the model of the example app", () => {
     expect(model.google.workloadIdentity.map((b) => `${b.namespace}/${b.serviceAccount} → ${b.gcpServiceAccount}`).sort()).toEqual([
       "ai-gateway-app/gateway-app → ai-gw-gateway-app@ai-gateway-example.iam.gserviceaccount.com",
       "ai-gateway-edge/kong → ai-gw-kong@ai-gateway-example.iam.gserviceaccount.com",
+      "ai-gateway-observability/otel-collector → ai-gw-otel@ai-gateway-example.iam.gserviceaccount.com",
       "ai-gateway-router/litellm → ai-gw-litellm@ai-gateway-example.iam.gserviceaccount.com",
     ]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_NAMESPACES, POD_SECURITY_LEVELS } from "../constructs/gateway-namespaces";
 import { GATEWAY_SERVICES } from "../constructs/project-services";
+import { CLOUD_TRACE_SERVICE } from "../constructs/infrastructure-stack";
 import { buildExampleApp, INFRASTRUCTURE_STACK_ID, PLATFORM_STACK_ID, readExampleConfig, type ExampleConfig } from "../lib/example-app";
 import { fromYaml } from "../lib/yaml";
 import { declaredAddresses, readSynthesized, referencedAddresses, resourcesOf, tempApp, type TerraformJson } from "./support/terraform";
@@ -87,7 +88,7 @@ describe("example app synthesis", () => {
       resourcesOf(infra, "google_project_service")
         .map((s) => s.service)
         .sort(),
-    ).toEqual([...GATEWAY_SERVICES].sort());
+    ).toEqual([...GATEWAY_SERVICES, CLOUD_TRACE_SERVICE].sort());
     for (const service of resourcesOf(infra, "google_project_service")) expect(service.disable_on_destroy).toBe(false);
     expect(Object.keys(platform.resource ?? {}).filter((type) => type.startsWith("google_"))).toEqual([]);
     expect(Object.keys(infra.resource ?? {}).filter((type) => !type.startsWith("google_"))).toEqual([]);
@@ -97,7 +98,7 @@ describe("example app synthesis", () => {
     const [cluster] = resourcesOf(infra, "google_container_cluster");
     const [network] = resourcesOf(infra, "google_compute_network");
     for (const resource of [cluster, network]) {
-      expect(resource.depends_on.filter((d: string) => d.startsWith("google_project_service."))).toHaveLength(GATEWAY_SERVICES.length);
+      expect(resource.depends_on.filter((d: string) => d.startsWith("google_project_service."))).toHaveLength(GATEWAY_SERVICES.length + 1);
     }
     // Besides the services, the cluster waits only for the GKE agent's grant on the secrets key.
     expect(cluster.depends_on.filter((d: string) => !d.startsWith("google_project_service."))).toEqual([

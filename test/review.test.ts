@@ -143,7 +143,7 @@ describe("synth review of the example app", () => {
   });
 
   it("groups resources by construct and type, and names the state backend", () => {
-    expect(platform).toMatch(/\| ai-gateway-platform\/Gateway\/NetworkPolicies \| kubernetes_network_policy_v1 \| 9 \|/);
+    expect(platform).toMatch(/\| ai-gateway-platform\/Gateway\/NetworkPolicies \| kubernetes_network_policy_v1 \| 10 \|/);
     expect(platform).toMatch(/State: local \(path=\.\.\/\.\.\/\.\.\/terraform\.ai-gateway-platform\.tfstate\)\./);
   });
 

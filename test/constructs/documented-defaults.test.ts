@@ -57,7 +57,7 @@ describe("documented defaults, as synthesized", () => {
     });
   });
 
-  it("enables exactly the thirteen project APIs the gateway uses", () => {
+  it("enables exactly the fourteen project APIs the gateway uses, Cloud Trace's with tracing on by default", () => {
     expect(
       resourcesOf(infra, "google_project_service")
         .map((s) => s.service)
@@ -67,6 +67,7 @@ describe("documented defaults, as synthesized", () => {
       "artifactregistry.googleapis.com",
       "cloudkms.googleapis.com",
       "cloudresourcemanager.googleapis.com",
+      "cloudtrace.googleapis.com",
       "compute.googleapis.com",
       "container.googleapis.com",
       "iam.googleapis.com",

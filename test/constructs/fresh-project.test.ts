@@ -21,7 +21,8 @@ const addressOf = (json: TerraformJson, type: string) => `${type}.${Object.keys(
 describe("on a fresh project", () => {
   it("binds Workload Identity only after the cluster has created the pool", () => {
     const bindings = resourcesOf(infra, "google_service_account_iam_member").filter((b) => b.role === "roles/iam.workloadIdentityUser");
-    expect(bindings).toHaveLength(3);
+    // Kong, gateway-app, LiteLLM and the trace collector.
+    expect(bindings).toHaveLength(4);
     for (const binding of bindings) expect(binding.depends_on).toContain(addressOf(infra, "google_container_cluster"));
   });
 

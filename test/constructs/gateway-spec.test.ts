@@ -61,6 +61,7 @@ describe("one spec for both stacks", () => {
     const bindings = workloadIdentityMembers(custom.infra);
     expect(bindings.map((b) => `${b.namespace}/${b.ksa}`).sort()).toEqual([
       "ai-gateway-edge/kong",
+      "ai-gateway-observability/otel-collector",
       "team-llm-app/gateway-app",
       "team-llm-router/litellm",
     ]);
@@ -80,6 +81,7 @@ describe("one spec for both stacks", () => {
       "acme-gateway-app@acme-ai-prod.iam.gserviceaccount.com",
       "acme-kong@acme-ai-prod.iam.gserviceaccount.com",
       "acme-litellm@acme-ai-prod.iam.gserviceaccount.com",
+      "acme-otel@acme-ai-prod.iam.gserviceaccount.com",
     ]);
     for (const email of emails) expect(accounts).toContain(email);
   });

@@ -69,6 +69,10 @@ async function startRenderedGateway(app: string, renderedEnv: Record<string, str
     GOVERNANCE_REDIS_AUTH_FILE: "",
     GOVERNANCE_REDIS_AUTH: redis.password,
     GOVERNANCE_REDIS_CA_FILE: redis.caFile,
+    // Nor are traces: the rendered collector URL names a namespace only Terraform resolves, and
+    // boot-from-synth.test.ts checks gateway-app starts with the tracing env as rendered.
+    OTEL_TRACES_EXPORTER: "none",
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "",
   };
   const child = spawn(process.execPath, ["gateway-app/dist/server.js"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
   const port = await new Promise<number>((resolve, reject) => {

@@ -19,6 +19,7 @@ const kong = pod(model, DEFAULT_NAMESPACES.edge, "kong-kong");
 const app = pod(model, DEFAULT_NAMESPACES.app, "gateway-app");
 const router = pod(model, DEFAULT_NAMESPACES.router, "litellm");
 const prometheus = pod(model, DEFAULT_NAMESPACES.observability, "prometheus-kube-prometheus-stack-prometheus");
+const collector = pod(model, DEFAULT_NAMESPACES.observability, "otel-collector");
 const stranger: Endpoint = { namespace: "default", labels: { app: "curious" } };
 const intruderInApp: Endpoint = { namespace: DEFAULT_NAMESPACES.app, labels: { app: "debug-shell" } };
 const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
@@ -67,12 +68,23 @@ describe("NetworkPolicy reachability (evaluated, not string-matched)", () => {
     ["another pod in the app namespace → LiteLLM", intruderInApp, router, 4000, false],
     ["another pod in the app namespace → the internet", intruderInApp, vertex, 443, false],
     ["gateway-app → DNS", app, dns, 53, true],
+    ["Kong → trace collector (OTLP/HTTP)", kong, collector, 4318, true],
+    ["gateway-app → trace collector (OTLP/HTTP)", app, collector, 4318, true],
+    ["LiteLLM → trace collector (OTLP/HTTP)", router, collector, 4318, true],
+    ["gateway-app → trace collector (OTLP/gRPC, not used)", app, collector, 4317, false],
+    ["Prometheus → trace collector (the observability namespace's trust stops at it)", prometheus, collector, 4318, false],
+    ["a pod in default → trace collector", stranger, collector, 4318, false],
+    ["trace collector → Cloud Trace (Google APIs over HTTPS)", collector, vertex, 443, true],
+    ["trace collector → metadata server (Workload Identity token)", collector, metadata, 80, true],
+    ["trace collector → metadata server (GKE metadata server port)", collector, metadata, 988, true],
+    ["trace collector → gateway-app metrics (it scrapes nothing)", collector, app, 9090, false],
+    ["trace collector → a private address on 443", collector, { ip: "10.1.2.3" }, 443, false],
   ] as [string, Endpoint, Endpoint, number, boolean][])("%s", (_name, from, to, port, expected) => {
     expect(policies.allowed(from, to, port)).toBe(expected);
   });
 
   it("lets every tier resolve names over UDP", () => {
-    for (const source of [kong, app, router, prometheus]) expect(policies.allowed(source, dns, 53, "UDP")).toBe(true);
+    for (const source of [kong, app, router, prometheus, collector]) expect(policies.allowed(source, dns, 53, "UDP")).toBe(true);
   });
 });
 
@@ -83,11 +95,14 @@ describe("NetworkPolicies against the flows the configuration implies (cluster m
 
   it("derives the request path and every scrape from the configuration", () => {
     expect([...new Set(required.map(flowKey))].sort()).toEqual([
+      "ai-gateway-app/gateway-app → ai-gateway-observability/otel-collector:4318",
       "ai-gateway-app/gateway-app → ai-gateway-router/litellm:4000",
       "ai-gateway-edge/kong-kong → ai-gateway-app/gateway-app:8080",
+      "ai-gateway-edge/kong-kong → ai-gateway-observability/otel-collector:4318",
       "ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus → ai-gateway-app/gateway-app:9090",
       "ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus → ai-gateway-edge/kong-kong:8100",
       "ai-gateway-observability/prometheus-kube-prometheus-stack-prometheus → ai-gateway-router/litellm:4000",
+      "ai-gateway-router/litellm → ai-gateway-observability/otel-collector:4318",
     ]);
   });
 

@@ -90,3 +90,31 @@ describe("ObservabilityStack on GKE Standard", () => {
     expect(values.crds).toMatchObject({ enabled: true, upgradeJob: { enabled: true, forceConflicts: true, image: { busybox: { tag: "1.37.0" } } } });
   });
 });
+
+describe("node targets on Dataplane V2", () => {
+  // The example's node range is a data-source token; the cluster's default subnet stands in for it.
+  const NODE_CIDR = "10.10.0.0/20";
+  const withNodes = JSON.parse(JSON.stringify(platform).replace(/\$\{data\.google_compute_subnetwork\.\w+\.ip_cidr_range\}/g, NODE_CIDR));
+  const nodePolicies = PolicyEvaluator.fromModel(buildClusterModel({ platform: withNodes }));
+  const node: Endpoint = { ip: "10.10.0.7" };
+
+  it("lets Prometheus reach kubelets (10250) and node-exporter (9100) in the node range, and nowhere else on those ports", () => {
+    expect(nodePolicies.allowed(prometheus, node, 10250)).toBe(true);
+    expect(nodePolicies.allowed(prometheus, node, 9100)).toBe(true);
+    expect(nodePolicies.allowed(prometheus, { ip: "203.0.113.9" }, 10250)).toBe(false);
+    expect(nodePolicies.allowed(prometheus, { ip: "10.20.0.9" }, 9100)).toBe(false);
+    // The API server stays reachable for service discovery.
+    expect(nodePolicies.allowed(prometheus, { ip: "172.16.0.2" }, 443)).toBe(true);
+  });
+
+  it("names the node range, never 0.0.0.0/0, which Cilium does not match to node identities", () => {
+    const observability = resourcesOf(example.platform, "kubernetes_network_policy_v1").find((p) => p.metadata.name === "ai-gateway-observability")!;
+    const nodeRules = observability.spec.egress.filter((r: any) => r.ports.some((p: any) => ["10250", "9100"].includes(p.port)));
+    expect(nodeRules.map((r: any) => r.to.map((t: any) => t.ip_block?.cidr))).toEqual([
+      [expect.stringMatching(/^\$\{data\.google_compute_subnetwork\.\w+\.ip_cidr_range\}$/)],
+    ]);
+    // The range is the cluster's own subnet, read from the cluster (a created, existing or Shared VPC subnet alike).
+    const [subnetwork] = Object.values(example.platform.data!.google_compute_subnetwork);
+    expect(subnetwork.self_link).toMatch(/^https:\/\/www\.googleapis\.com\/compute\/v1\/\$\{data\.google_container_cluster\.\w+\.subnetwork\}$/);
+  });
+});

@@ -35,7 +35,8 @@ describe("LiteLLM config.yaml", () => {
   });
 
   it("caches in Redis over TLS, exports Prometheus metrics, and takes its master key from the environment", () => {
-    expect(config.litellm_settings.callbacks).toEqual(["prometheus"]);
+    // Tracing is on in the example: LiteLLM's otel callback beside its Prometheus metrics.
+    expect(config.litellm_settings.callbacks).toEqual(["prometheus", "otel"]);
     expect(config.litellm_settings.require_auth_for_metrics_endpoint).toBe(false);
     expect(config.litellm_settings.cache).toBe(true);
     expect(config.litellm_settings.cache_params).toMatchObject({ type: "redis", ssl: true, password: "os.environ/REDIS_PASSWORD" });
@@ -78,6 +79,7 @@ describe("Vertex AI through Workload Identity", () => {
     expect(bindings.map((b) => b.member).sort()).toEqual([
       "serviceAccount:ai-gateway-example.svc.id.goog[ai-gateway-app/gateway-app]",
       "serviceAccount:ai-gateway-example.svc.id.goog[ai-gateway-edge/kong]",
+      "serviceAccount:ai-gateway-example.svc.id.goog[ai-gateway-observability/otel-collector]",
       "serviceAccount:ai-gateway-example.svc.id.goog[ai-gateway-router/litellm]",
     ]);
     expect(bindings.every((b) => b.role === "roles/iam.workloadIdentityUser")).toBe(true);

@@ -38,7 +38,7 @@ function findings(build: (stack: TerraformStack) => unknown, stack: TerraformSta
   return PolicyPack.of(stack)!.report.findings.map((f) => `${f.ruleId}${f.check ? ` ${f.check}` : ""} ${f.level} ${f.path}`);
 }
 
-// Kong's and LiteLLM's images and the user-built gateway-app are pinned by tag: no published digest
+// Kong's, LiteLLM's and the trace collector's images and the user-built gateway-app are pinned by tag: no published digest
 // is known for them, so AIG-K8S-14 warns (a warning never fails synth). Every other finding fails here.
 const TAG_ONLY = (path: string) => `AIG-K8S-14 warning ${path}`;
 
@@ -137,7 +137,9 @@ describe("each construct alone, with its defaults and only its required props, p
     [
       "PlatformStack",
       (app) => new PlatformStack(app, "platform", { spec: PROJECT }),
-      ["Router/Workload/Deployment", "Backend/Workload/Deployment", "Edge/Release"].map((p) => TAG_ONLY(`platform/Gateway/${p}`)),
+      ["TraceCollector/Workload/Deployment", "Router/Workload/Deployment", "Backend/Workload/Deployment", "Edge/Release"].map((p) =>
+        TAG_ONLY(`platform/Gateway/${p}`),
+      ),
     ],
   ])("%s", (_name, build, expected) => {
     const stack = build(new App({ outdir: "/tmp/unused" }));

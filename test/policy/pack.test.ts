@@ -173,9 +173,11 @@ describe("the policy pack as an Aspect", () => {
       readExampleConfig(() => undefined, {}),
     );
     app.synth();
-    // No published digest of LiteLLM main-v1.80.12 or of the user-built gateway-app is known to the
-    // example, and KongEdge renders the chart's image.tag: these stay warnings, never errors.
+    // No published digest of LiteLLM main-v1.80.12, of otelcol-contrib 0.159.0 or of the user-built
+    // gateway-app is known to the example, and KongEdge renders the chart's image.tag: these stay
+    // warnings, never errors.
     expect(policy.report.findings.map((f) => [f.ruleId, f.level, f.path])).toEqual([
+      ["AIG-K8S-14", "warning", "ai-gateway-platform/Gateway/TraceCollector/Workload/Deployment"],
       ["AIG-K8S-14", "warning", "ai-gateway-platform/Gateway/Router/Workload/Deployment"],
       ["AIG-K8S-14", "warning", "ai-gateway-platform/Gateway/Backend/Workload/Deployment"],
       ["AIG-K8S-14", "warning", "ai-gateway-platform/Gateway/Edge/Release"],

@@ -35,7 +35,11 @@ export class PolicyEvaluator {
   private directionAllows(subject: Endpoint, type: "Ingress" | "Egress", peer: Endpoint, port: number, protocol: string): boolean {
     if ("ip" in subject) return true;
     const selecting = this.policies.filter(
-      (p) => p.namespace === subject.namespace && p.types.includes(type) && matches(p.podSelector, subject.labels),
+      (p) =>
+        p.namespace === subject.namespace &&
+        p.types.includes(type) &&
+        matches(p.podSelector, subject.labels) &&
+        !Object.entries(p.podSelectorNotIn ?? {}).some(([key, values]) => values.includes(subject.labels[key])),
     );
     if (selecting.length === 0) return true;
     return selecting.some((p) =>

@@ -102,6 +102,12 @@ export function numberAttributes(resourceType: string): string[] {
 }
 
 const NUMERIC_KEY = /(?:^|_)(?:port|timeout)$|(?:Port|Replicas|Seconds|Ms)$|^replicaCount$|^(?:min|max)Replicas$/;
+/**
+ * The OpenTelemetry Collector decodes durations (`timeout`, `check_interval`) as Go time.Duration
+ * strings such as "5s" (mapstructure's string-to-duration hook), so in its config those are right.
+ */
+const COLLECTOR_CONFIG = "otel-collector-config";
+const GO_DURATION = /^\d+(?:ns|us|ms|s|m|h)$/;
 const REFERENCE = /^(?:\$\{[^}]+\}|os\.environ\/\w+)$/;
 
 /**
@@ -109,7 +115,7 @@ const REFERENCE = /^(?:\$\{[^}]+\}|os\.environ\/\w+)$/;
  * config.yaml, gateway-app's catalogue): ports, replica counts, timeouts and durations in
  * seconds or milliseconds are numbers, or a reference that resolves to one.
  */
-export function numericKeysThatAreNotNumbers(document: unknown, at: string): string[] {
+export function numericKeysThatAreNotNumbers(document: unknown, at: string, durations?: RegExp): string[] {
   const problems: string[] = [];
   const visit = (value: unknown, path: string) => {
     if (Array.isArray(value))
@@ -122,7 +128,14 @@ export function numericKeysThatAreNotNumbers(document: unknown, at: string): str
         if (key === "env" || key === "customEnv") continue;
         // A monitor endpoint's `port` names a port (prometheus-operator's ServiceMonitor/PodMonitor API).
         const portName = key === "port" && /(?:endpoints|podMetricsEndpoints)\[\d+\]$/.test(path);
-        if (NUMERIC_KEY.test(key) && !portName && (typeof child === "string" || typeof child === "boolean") && !REFERENCE.test(String(child)))
+        const duration = durations !== undefined && typeof child === "string" && durations.test(child);
+        if (
+          NUMERIC_KEY.test(key) &&
+          !portName &&
+          !duration &&
+          (typeof child === "string" || typeof child === "boolean") &&
+          !REFERENCE.test(String(child))
+        )
           problems.push(`${path}.${key} is ${JSON.stringify(child)}, not a number`);
         visit(child, `${path}.${key}`);
       }
@@ -143,7 +156,13 @@ export function numbersAreNumbers(
     ...model.configMaps.flatMap((c) =>
       Object.entries(c.data)
         .filter(([file]) => /\.(ya?ml|json)$/.test(file))
-        .flatMap(([file, text]) => numericKeysThatAreNotNumbers(fromYaml(text), `ConfigMap ${c.namespace}/${c.name} ${file}`)),
+        .flatMap(([file, text]) =>
+          numericKeysThatAreNotNumbers(
+            fromYaml(text),
+            `ConfigMap ${c.namespace}/${c.name} ${file}`,
+            c.name === COLLECTOR_CONFIG ? GO_DURATION : undefined,
+          ),
+        ),
     ),
   ];
 }

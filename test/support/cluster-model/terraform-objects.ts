@@ -82,6 +82,17 @@ function matchLabels(selector: unknown): Labels {
   return blocks(selector)[0]?.match_labels ?? {};
 }
 
+/** A selector's match_expressions; only NotIn is modelled, so any other operator fails the model instead of being ignored. */
+function notInExpressions(selector: unknown): Record<string, string[]> {
+  const expressions: { key: string; operator: string; values?: string[] }[] = blocks(selector)[0]?.match_expressions ?? [];
+  return Object.fromEntries(
+    expressions.map((e) => {
+      if (e.operator !== "NotIn") throw new Error(`match_expressions operator ${e.operator} is not modelled`);
+      return [e.key, e.values ?? []];
+    }),
+  );
+}
+
 function policyPeer(peer: any): PolicyPeer {
   const ipBlock = blocks(peer.ip_block)[0];
   return {
@@ -147,6 +158,7 @@ export function objectsFromTerraform(json: TerraformJson): ObjectSet {
     set.networkPolicies.push({
       ...meta(n.metadata, origin),
       podSelector: matchLabels(spec.pod_selector),
+      podSelectorNotIn: notInExpressions(spec.pod_selector),
       types: spec.policy_types ?? [],
       ingress: policyRules(spec.ingress, "from"),
       egress: policyRules(spec.egress, "to"),

@@ -109,6 +109,8 @@ export interface PolicyRule {
 }
 export interface NetworkPolicy extends ObjectMeta {
   readonly podSelector: Labels;
+  /** The podSelector's `NotIn` expressions: label key → values that exclude a pod. */
+  readonly podSelectorNotIn: Readonly<Record<string, readonly string[]>>;
   readonly types: readonly string[];
   readonly ingress: readonly PolicyRule[];
   readonly egress: readonly PolicyRule[];
