@@ -183,8 +183,11 @@ describe("budgets in the request path", () => {
     expect(response.headers.get("x-gateway-model")).toBe("fb");
     // 11 prompt and 7 completion tokens at fb's $1000 and $2000 per million: $0.025.
     await eventually(async () => (await settled("usd", "usd")) === 25_000);
+    // The gauge follows the settle script's answer, which reaches this process just after Redis wrote it.
+    const used = 'gateway_budget_used{tenant="usd",period="day",unit="usd"} 0.025';
+    await eventually(async () => (await (await fetch(gw.metricsUrl)).text()).includes(used), 5_000);
     const metrics = await (await fetch(gw.metricsUrl)).text();
-    expect(metrics).toContain('gateway_budget_used{tenant="usd",period="day",unit="usd"} 0.025');
+    expect(metrics).toContain(used);
     expect(metrics).toContain('gateway_budget_limit{tenant="usd",period="day",unit="usd"} 100');
   });
 
