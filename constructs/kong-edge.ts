@@ -14,6 +14,7 @@ import { KONG_CHART_FACTS, KONG_FACTS } from "../lib/upstream-facts";
 import { isUnresolved } from "../lib/tokens";
 import { VERSIONS } from "../lib/versions";
 import { guardRenderedValues } from "../lib/synth-guard";
+import { API_KEY_CONSUMER } from "../lib/tenants";
 import { suppressPolicy } from "../lib/policy/pack";
 import type { TierTracing } from "../lib/observability/tracing";
 
@@ -224,11 +225,7 @@ export interface ApiKeyCallers {
   readonly rateLimits?: RateLimits;
 }
 
-/**
- * The Kong consumer of requests without a valid JWT when `apiKeyCallers` is set: Kong sends its
- * username with `X-Anonymous-Consumer: true`, and gateway-app then requires an API key.
- */
-export const API_KEY_CONSUMER = "api-key-caller";
+export { API_KEY_CONSUMER };
 
 /** Where Kong reads the edge token from. */
 export interface EdgeTokenSecret {
@@ -616,7 +613,7 @@ export class KongEdge extends Construct {
           origins: props.corsOrigins,
           methods: ["GET", "POST", "OPTIONS"],
           headers: ["Authorization", "Content-Type", "X-Request-ID"],
-          exposed_headers: ["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"],
+          exposed_headers: corsExposedHeaders(props.tracing !== undefined),
           credentials: false,
           max_age: 3600,
           preflight_continue: false,
@@ -974,6 +971,16 @@ function edgeTokenValues(token: EdgeTokenSecret | undefined): { env: Record<stri
  * 82-117 (Kong/kong@3.9.1). No extraction: a client's `traceparent` would set the sampled flag (and so the Cloud Trace bill)
  * and graft our spans onto its trace, so Kong always starts the trace and decides at `sampling_rate`.
  */
+/**
+ * The answer headers a browser client may read: the request id, gateway-app's RateLimit-* and
+ * Retry-After (its token limits, README "Token rate limits"), a budget's X-Budget-Reset, and the
+ * trace id Kong returns when tracing is on.
+ */
+function corsExposedHeaders(tracing: boolean): string[] {
+  const headers = ["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Retry-After", "X-Budget-Reset"];
+  return tracing ? [...headers, TRACE_ID_HEADER] : headers;
+}
+
 function openTelemetryPlugin(tracing: TierTracing): Record<string, unknown> {
   return {
     name: "opentelemetry",

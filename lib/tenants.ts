@@ -117,6 +117,12 @@ export interface WeightedCatalogueModel {
   readonly prices?: { readonly inputPerMillionTokens?: number; readonly outputPerMillionTokens?: number };
 }
 
+/**
+ * The Kong consumer of requests without a valid JWT when a tenant has API keys: Kong sends its
+ * username with `X-Anonymous-Consumer: true`, and gateway-app then requires an API key.
+ */
+export const API_KEY_CONSUMER = "api-key-caller";
+
 const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----$/;
@@ -134,6 +140,13 @@ export function validateTenants(scope: IConstruct | string, tenants: readonly Te
         `${at}.name`,
         `is not a valid tenant name ${received(tenant.name)}`,
         "use 1-128 letters, digits, . _ -, starting with a letter or digit",
+      );
+    if (tenant.name === API_KEY_CONSUMER)
+      throw new InvalidPropsError(
+        scope,
+        `${at}.name`,
+        `"${API_KEY_CONSUMER}" is the Kong consumer of every API-key caller, so metrics and logs could not tell this tenant from it`,
+        "give the tenant another name",
       );
     const first = tenants.findIndex((t) => t.name === tenant.name);
     if (first !== index)

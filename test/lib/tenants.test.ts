@@ -53,6 +53,12 @@ describe("validateTenants", () => {
     expect(withTenant({ name: "acme" })).toThrow('tenants[1].name "acme" is already tenants[0]');
   });
 
+  it("throws for the name of Kong's API-key consumer, which every API-key caller arrives as", () => {
+    expect(withTenant({ name: "api-key-caller", credentials: { apiKeys: true } })).toThrow(
+      'tenants[1].name "api-key-caller" is the Kong consumer of every API-key caller',
+    );
+  });
+
   it("throws for limits that are not positive whole numbers", () => {
     expect(withTenant({ limits: { tokensPerMinute: 0 } })).toThrow("tenants[1].limits.tokensPerMinute must be a whole number above 0 (received 0)");
   });
