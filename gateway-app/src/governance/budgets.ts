@@ -139,7 +139,8 @@ const SETTLED_MARKER_SECONDS = 24 * 3600;
  * (governor.ts). Expects `nb` counters whose hash and zset of open reservations ("id|amount" by
  * deadline) are KEYS[2i-1], KEYS[2i], `now`, and `bargs`: the ARGV index before the first
  * counter's limit, amount, ttl. Leaves `settled`; returns {0, counter index, used} when one would
- * pass its limit. Reservations older than their deadline (their replica died) are released first.
+ * pass its limit. Reservations older than their deadline (their replica died) are released first,
+ * each noted in the counter's hash ("released:<id>") so a settlement arriving later still counts once.
  */
 export const BUDGET_CHECK_LUA = `
 local settled = {}
@@ -148,7 +149,10 @@ for i = 1, nb do
   local stale = redis.call('ZRANGEBYSCORE', z, '-inf', now)
   if #stale > 0 then
     local released = 0
-    for _, member in ipairs(stale) do released = released + tonumber(string.match(member, '|(%d+)$')) end
+    for _, member in ipairs(stale) do
+      released = released + tonumber(string.match(member, '|(%d+)$'))
+      redis.call('HSET', h, 'released:' .. string.match(member, '^([^|]*)|'), 1)
+    end
     redis.call('HINCRBY', h, 'reserved', -released)
     redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
   end
@@ -183,21 +187,32 @@ return {1, unpack(settled)}
 `;
 
 // KEYS: the counters' hashes and zsets as for RESERVE, then the settled marker.
-// ARGV: id, marker ttl, then per counter reserved, actual, ttl. Idempotent: a retried settle counts once.
+// ARGV: id, marker ttl, 1 when the store holds the reservation (0: it failed open), then per counter reserved, actual, ttl.
+// Idempotent: a retried settle counts once. A held reservation is its own marker, per counter: its open member
+// (or its "released:<id>" note, once released as stale) is removed by the settle that counts it, so a settled call
+// leaves nothing behind. Only a reservation that failed open, which has neither, writes the marker key.
 // Returns {1, settled per counter after this call}, or {0} when it was settled before.
 const SETTLE = `
-if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'EX', ARGV[2]) then return {0} end
-local id = ARGV[1]
+local id, held = ARGV[1], ARGV[3] == '1'
+if not held and not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'EX', ARGV[2]) then return {0} end
 local n = (#KEYS - 1) / 2
-local settled = {}
+local settled, counted = {}, false
 for i = 1, n do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  local reserved, actual, ttl = ARGV[3 * i], tonumber(ARGV[1 + 3 * i]), ARGV[2 + 3 * i]
-  if redis.call('ZREM', z, id .. '|' .. reserved) == 1 then redis.call('HINCRBY', h, 'reserved', -tonumber(reserved)) end
-  if actual > 0 then settled[i] = redis.call('HINCRBY', h, 'settled', actual)
+  local reserved, actual, ttl = ARGV[1 + 3 * i], tonumber(ARGV[2 + 3 * i]), ARGV[3 + 3 * i]
+  local open = not held
+  if held and redis.call('ZREM', z, id .. '|' .. reserved) == 1 then
+    redis.call('HINCRBY', h, 'reserved', -tonumber(reserved))
+    open = true
+  elseif held then
+    open = redis.call('HDEL', h, 'released:' .. id) == 1
+  end
+  if open and actual > 0 then settled[i] = redis.call('HINCRBY', h, 'settled', actual)
   else settled[i] = tonumber(redis.call('HGET', h, 'settled')) or 0 end
+  counted = counted or open
   redis.call('EXPIRE', h, ttl)
 end
+if not counted then return {0} end
 return {1, unpack(settled)}
 `;
 
@@ -358,7 +373,7 @@ export class Budgets {
   private async send({ reservation, actual }: PendingSettlement): Promise<boolean> {
     const { counters, amounts, id, tenant } = reservation;
     const keys = [...counters.flatMap((c) => [c.key, `${c.key}:res`]), `gw:budget:{${tenant}}:settled:${id}`];
-    const args: Array<string | number> = [keys.length, ...keys, id, SETTLED_MARKER_SECONDS];
+    const args: Array<string | number> = [keys.length, ...keys, id, SETTLED_MARKER_SECONDS, reservation.unreserved ? 0 : 1];
     args.push(...counters.flatMap((c, i) => [amounts[i], actual[i], c.ttlSeconds]));
     try {
       const reply = await this.redis.gwBudgetSettle(...args);

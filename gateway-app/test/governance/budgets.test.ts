@@ -70,6 +70,50 @@ describe("reserving and settling", () => {
     expect(await b.reserve({ tenant, inputTokens: 701, maxOutputTokens: 0, prices: free })).toMatchObject({ ok: false, period: "month", used: 300 });
   });
 
+  it("leaves nothing in the store per call once its settlement counted (no marker key per request)", async () => {
+    const tenant = newTenant();
+    const b = await budgets({ tenant: { tokensPerDay: 1e12, usdPerDay: 1e6 }, perKey: { usdPerMonth: 1e6 } });
+    const calls = 2000;
+    for (let batch = 0; batch < calls / 200; batch++) {
+      await Promise.all(
+        Array.from({ length: 200 }, async () => {
+          const r = await b.reserve({ tenant, keyId: "aaaa", inputTokens: 10, maxOutputTokens: 10, prices: flash });
+          if (!r.ok) throw new Error("expected a reservation");
+          await b.settle(r.reservation, { inputTokens: 5, outputTokens: 5, prices: flash });
+        }),
+      );
+    }
+    const redis = await clients.connect();
+    const keys = (await redis.keys(`gw:budget:{${tenant}}:*`)).sort();
+    // One hash and one (empty, so absent) zset of open reservations per counter: 3 counters, whatever the traffic.
+    expect(keys).toHaveLength(3);
+    expect(keys.every((key) => !key.endsWith(":res") && !key.includes(":settled:"))).toBe(true);
+    expect(await redis.hgetall(keys.find((key) => key.includes(":t:tokens:day:"))!)).toEqual({ reserved: "0", settled: String(calls * 10) });
+  });
+
+  it("a settlement arriving after its reservation was released as stale counts once, however often it is sent", async () => {
+    const tenant = newTenant();
+    let now = NOW;
+    const b = await budgets({ tenant: { tokensPerDay: 1000 } }, () => now);
+    const r = await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 600, prices: free });
+    if (!r.ok) throw new Error("expected a reservation");
+    now += 30 * 60_000;
+    expect((await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 100, prices: free })).ok).toBe(true);
+    await b.settle(r.reservation, { inputTokens: 300, outputTokens: 0, prices: free });
+    await b.settle(r.reservation, { inputTokens: 300, outputTokens: 0, prices: free });
+    expect(await b.reserve({ tenant, inputTokens: 601, maxOutputTokens: 0, prices: free })).toMatchObject({ ok: false, used: 400 });
+  });
+
+  it("a call admitted while the store was down (failed open) is counted once when its settlement is replayed", async () => {
+    const tenant = newTenant();
+    const b = new Budgets(await clients.connect(), () => ({ tenant: { tokensPerDay: 1000 } }), { now: () => NOW, onStoreError: "open" });
+    const admitted = b.unavailable(b.plan({ tenant, inputTokens: 10, maxOutputTokens: 10, prices: free }));
+    if (!admitted.ok) throw new Error("expected an admission");
+    await b.settle(admitted.reservation, { inputTokens: 300, outputTokens: 0, prices: free });
+    await b.settle(admitted.reservation, { inputTokens: 300, outputTokens: 0, prices: free });
+    expect(await b.reserve({ tenant, inputTokens: 701, maxOutputTokens: 0, prices: free })).toMatchObject({ ok: false, used: 300 });
+  });
+
   it("enforces USD budgets from the model's prices", async () => {
     const tenant = newTenant();
     const b = await budgets({ tenant: { usdPerMonth: 0.01 } });
