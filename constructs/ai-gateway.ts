@@ -53,6 +53,12 @@ export interface AiGatewayProps {
   /** @default - 100/minute, 1000/hour, 10000/day */
   readonly rateLimits?: RateLimits;
   /**
+   * Kong's first-line limits for API-key callers, when a tenant has API keys: Kong counts them per
+   * client IP, since all of them are one consumer to it (KongEdge `apiKeyCallers`).
+   * @default - `rateLimits`
+   */
+  readonly apiKeyRateLimits?: RateLimits;
+  /**
    * A Kubernetes Secret (in the edge namespace) with Memorystore's AUTH string for Kong, when
    * you manage it yourself.
    * @default - the gateway creates Secret `kong-redis` (key `password`) from the Memorystore
@@ -200,7 +206,7 @@ export class AiGateway extends Construct {
       sourceRanges: props.sourceRanges,
       corsOrigins: props.corsOrigins,
       rateLimits: props.rateLimits,
-      apiKeyCallers: tenants.some((t) => t.credentials.apiKeys) ? {} : undefined,
+      apiKeyCallers: tenants.some((t) => t.credentials.apiKeys) ? { rateLimits: props.apiKeyRateLimits } : undefined,
       rateLimitRedis: { ...redisEndpoint, passwordSecret: kongRedisSecret, passwordSecretResource: this.kongRedisSecret },
       edgeToken: props.kongEdgeTokenSecret
         ? { secret: props.kongEdgeTokenSecret }

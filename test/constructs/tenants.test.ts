@@ -49,6 +49,20 @@ describe("tenants in the shared spec", () => {
     ]);
   });
 
+  it("give Kong's API-key consumer the edge's limits per client IP, or its own when apiKeyRateLimits is set", () => {
+    const limitsOf = (gateway?: Parameters<typeof platform>[1]) => {
+      const consumers = (platform(SPEC, gateway).gateway.edge.declarativeConfig() as any).consumers;
+      return consumers.find((c: { username: string }) => c.username === "api-key-caller").plugins[0].config;
+    };
+    expect(limitsOf({ rateLimits: { minute: 50 } })).toMatchObject({ minute: 50, hour: 1000, day: 10000, limit_by: "ip" });
+    expect(limitsOf({ rateLimits: { minute: 50 }, apiKeyRateLimits: { minute: 20, hour: 300 } })).toMatchObject({
+      minute: 20,
+      hour: 300,
+      day: 10000,
+      limit_by: "ip",
+    });
+  });
+
   it("become gateway-app's catalogue tenants with their models, limits and budgets, and requireConsumer, as gateway-app parses them", () => {
     const rendered = platform(SPEC).gateway.backend.gatewayConfig as any;
     expect(rendered.requireConsumer).toBe(true);
