@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeUpstream } from "./support/fake-upstream.js";
 import { postJson, servedApp, startTestGateway, type TestGateway } from "./support/harness.js";
-import { RecordingUpstream } from "./support/recording-upstream.js";
+import { jsonResponse, RecordingUpstream } from "./support/recording-upstream.js";
 
 // What LiteLLM receives in the body's `cache` (LITELLM_FACTS.responseCache): its key ignores the caller,
 // so the namespace is what keeps tenants apart, and in default_off mode no `cache` means not cached.
@@ -11,6 +11,7 @@ const CATALOGUE = {
     { name: "creative", upstream: "litellm", cacheSampledAnswers: true },
     { name: "embed", upstream: "litellm" },
     { name: "direct", upstream: "vertex" },
+    { name: "chat-then-direct", upstream: "litellm", fallbacks: ["direct"] },
   ],
   tenants: [
     { name: "team-a", models: ["*"] },
@@ -113,5 +114,16 @@ describe("a model served without LiteLLM", () => {
     expect(response.status).toBe(200);
     expect(vertex.calls[0].body).not.toHaveProperty("cache");
     expect(vertex.calls[0].body).not.toHaveProperty("caching");
+  });
+
+  it("gets none as the fallback of a LiteLLM model whose own call carried them", async () => {
+    const litellm = new RecordingUpstream("litellm", () => jsonResponse(500, { error: { message: "down" } }));
+    const vertex = new RecordingUpstream("vertex");
+    const { app } = servedApp(CATALOGUE, { litellm, vertex });
+    const response = await app.request("/v1/chat/completions", postJson(chat({ model: "chat-then-direct" }), { "x-consumer-username": "team-a" }));
+    expect(response.status).toBe(200);
+    expect(litellm.calls[0].body.cache).toEqual(CACHED_A);
+    expect(vertex.calls).toHaveLength(1);
+    expect(vertex.calls[0].body).not.toHaveProperty("cache");
   });
 });

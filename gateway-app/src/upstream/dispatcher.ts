@@ -252,8 +252,14 @@ function statusOutcome(status: number): string {
 /** The body for one model: the client's bytes untouched unless a field must change. */
 function encodeBody(request: DispatchRequest, model: ModelConfig): Uint8Array {
   if (!hasAny(request.overrides) && request.body.model === model.upstreamModel) return request.rawBody;
-  return Buffer.from(JSON.stringify({ ...request.body, ...request.overrides, model: model.upstreamModel }));
+  const body: Record<string, unknown> = { ...request.body, ...request.overrides, model: model.upstreamModel };
+  // LiteLLM's cache controls (cache-controls.ts) are decided for the model asked for; a direct
+  // upstream serving as its fallback does not know them.
+  if (model.upstream !== "litellm") for (const field of LITELLM_ONLY_FIELDS) body[field] = undefined;
+  return Buffer.from(JSON.stringify(body));
 }
+
+const LITELLM_ONLY_FIELDS = ["cache", "caching"] as const;
 
 function hasAny(record: Record<string, unknown>): boolean {
   for (const _ in record) return true;
