@@ -67,8 +67,8 @@ function liteLlm(n: number): string[] {
 
 /**
  * gateway-app's budget gauges as the governance wiring exports them (tenant, period day|month,
- * unit usd|tokens), from two replicas, one with an older read; the test gateway-app runs without
- * a store, so it has none. A budget of 0 (the tenant blocked) is among them.
+ * unit usd|tokens), from two replicas, one with an older read, which one governed gateway-app in
+ * the test cannot show. A budget of 0 (the tenant blocked) is among them.
  */
 function governance(n: number): string[] {
   const budget = (tenant: string, period: string, unit: string, pod: string, used: number, limit: number) => [

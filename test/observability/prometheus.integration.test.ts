@@ -4,6 +4,7 @@ import { gatewayDashboards } from "../../lib/observability/dashboards";
 import { metricNamesIn } from "../../lib/observability/metric-names";
 import { FakeUpstream, json, streamChunks } from "../../gateway-app/test/support/fake-upstream";
 import { startTestGateway, type TestGateway } from "../../gateway-app/test/support/harness";
+import { startRedis, type TestRedis } from "../../gateway-app/test/support/redis-server";
 import { startPrometheus, type RunningPrometheus } from "../support/processes";
 import { startExporterSamples } from "./exporter-samples";
 
@@ -23,6 +24,9 @@ const edgeOrRouter = (expr: string) => {
 
 const fake = new FakeUpstream();
 let gateway: TestGateway;
+// A second gateway-app with a governance store, which exports the budget gauges from its settlements.
+let governed: TestGateway;
+let redis: TestRedis;
 let prometheus: RunningPrometheus;
 let exporters: Awaited<ReturnType<typeof startExporterSamples>>;
 
@@ -69,6 +73,21 @@ beforeAll(async () => {
       ],
     },
   );
+  redis = await startRedis({ durable: false });
+  governed = await startTestGateway(
+    {
+      LITELLM_BASE_URL: upstream,
+      GOVERNANCE_REDIS_URL: redis.url,
+      GOVERNANCE_REDIS_AUTH: redis.password,
+      GOVERNANCE_REDIS_CA_FILE: redis.caFile,
+      // Production's 250 ms is missed by a loopback Redis on a loaded CI machine.
+      GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS: "3000",
+    },
+    {
+      models: [{ name: "priced", upstream: "litellm", prices: { inputPerMillionTokens: 1_000, outputPerMillionTokens: 2_000 } }],
+      tenants: [{ name: "team-z", models: ["*"], budgets: { usdPerDay: 1 } }],
+    },
+  );
   exporters = await startExporterSamples();
   prometheus = await startPrometheus(
     [
@@ -82,13 +101,24 @@ beforeAll(async () => {
       "  - job_name: litellm",
       "    metrics_path: /litellm",
       `    static_configs: [{ targets: ["${exporters.target}"] }]`,
-      // The budget gauges, until a gateway-app with a governance store exports them here.
+      "  - job_name: gateway-app-governed",
+      `    static_configs: [{ targets: ["${new URL(governed.metricsUrl).host}"] }]`,
+      // Budget gauges from two replicas (one with an older read) and a blocked tenant's 0 budget,
+      // which one gateway-app cannot show.
       "  - job_name: gateway-app-governance",
       "    metrics_path: /governance",
       `    static_configs: [{ targets: ["${exporters.target}"] }]`,
     ].join("\n"),
   );
   await waitFor(async () => ((await prometheus.query('up{job="gateway-app"} == 1')).data?.result.length ?? 0) > 0, "the first scrape");
+
+  const governedCall = await fetch(`${governed.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-consumer-username": "team-z" },
+    body: JSON.stringify(chat("priced", { max_tokens: 10 })),
+  });
+  expect(governedCall.status).toBe(200);
+  await governedCall.text();
 
   // Traffic after the first scrape, so every counter moves between samples.
   for (let i = 0; i < 3; i++) expect(await post(chat("primary"))).toBe(200);
@@ -116,8 +146,9 @@ beforeAll(async () => {
     async () =>
       ((await prometheus.query("rate(kong_http_requests_total[5m]) > 0")).data?.result.length ?? 0) > 0 &&
       ((await prometheus.query("rate(litellm_redis_total_requests_total[5m]) > 0")).data?.result.length ?? 0) > 0 &&
-      ((await prometheus.query("gateway_budget_used")).data?.result.length ?? 0) > 0,
-    "two scrapes of the Kong and LiteLLM samples, and one of the budget gauges",
+      ((await prometheus.query("gateway_budget_used")).data?.result.length ?? 0) > 0 &&
+      ((await prometheus.query('gateway_budget_used{job="gateway-app-governed"} > 0')).data?.result.length ?? 0) > 0,
+    "two scrapes of the Kong and LiteLLM samples, and one of each source of budget gauges",
   );
   // rate() needs two samples of a series; the newest series appeared with the last traffic.
   await waitFor(
@@ -130,6 +161,8 @@ afterAll(async () => {
   await prometheus?.stop();
   await exporters?.stop();
   await gateway?.gateway.shutdown();
+  await governed?.gateway.shutdown();
+  await redis?.stop();
   await fake.stop();
 });
 
@@ -140,9 +173,18 @@ describe("PromQL against a real Prometheus scraping gateway-app", () => {
     const shares = Object.fromEntries(
       answer.data!.result.map((r: any) => [`${r.metric.tenant} ${r.metric.period} ${r.metric.unit}`, Number(r.value[1])]),
     );
-    expect(Object.keys(shares).sort()).toEqual(["team-a day usd", "team-b month tokens"]);
+    expect(Object.keys(shares).sort()).toEqual(["team-a day usd", "team-b month tokens", "team-z day usd"]);
     expect(shares["team-a day usd"]).toBeGreaterThan(0.8);
     expect(shares["team-a day usd"]).toBeLessThan(0.9);
+  });
+
+  it("draws the governed gateway-app's own settled spend against its budget", async () => {
+    // The fake LiteLLM's answer has 11 prompt and 7 completion tokens: $0.025 at these prices, of a $1 daily budget.
+    const answer = await prometheus.query(`${BUDGET_USED_SHARE} and on(tenant) gateway_budget_limit{job="gateway-app-governed"}`);
+    expect(answer.status, answer.error).toBe("success");
+    expect(answer.data!.result.map((r: any) => [r.metric.tenant, r.metric.period, r.metric.unit, Number(r.value[1])])).toEqual([
+      ["team-z", "day", "usd", 0.025],
+    ]);
   });
 
   it.each(dashboardExprs.filter((e) => onlyGateway(e.expr)))("$where returns series: $expr", async ({ expr }) => {
