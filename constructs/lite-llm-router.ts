@@ -7,7 +7,7 @@ import { ModelCatalogue, PROVIDER_KEY_ENV } from "../lib/catalogue";
 import { InvalidPropsError, received } from "../lib/errors";
 import { gatewayNames } from "../lib/gateway-names";
 import { addConfiguredWorkload, SECRET_FILES_DIR } from "../lib/configured-workload";
-import { imageProblem } from "../lib/images";
+import { assertUsableImagePin } from "../lib/images";
 import { LITELLM_FACTS } from "../lib/upstream-facts";
 import { imageRef, VERSIONS } from "../lib/versions";
 import { otelSdkEnv, type TierTracing } from "../lib/observability/tracing";
@@ -132,14 +132,7 @@ export class LiteLlmRouter extends Construct {
         throw new InvalidPropsError(this, field, `must be a whole number of at least 0 ${received(value)}`, "use a non-negative whole number");
     }
     const image = props.image ?? imageRef(VERSIONS.liteLlmImage);
-    const problem = imageProblem(image);
-    if (!Token.isUnresolved(image) && problem)
-      throw new InvalidPropsError(
-        this,
-        "image",
-        `is not a usable pin: ${problem} ${received(image)}`,
-        "use repository@sha256:<64 hex>, repository:tag@sha256:<64 hex>, or a version tag",
-      );
+    assertUsableImagePin(this, image);
     validateCaBundle(this, props.redis.caCertificate);
     const names = gatewayNames(props.prefix, props.projectId);
     const redisEnv = { host: "os.environ/REDIS_HOST", port: "os.environ/REDIS_PORT", password: "os.environ/REDIS_PASSWORD" };

@@ -1,14 +1,11 @@
 import { Construct } from "constructs";
-import { dependable } from "cdktf";
-import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { configChecksum } from "../lib/configured-workload";
+import type { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { addConfiguredWorkload } from "../lib/configured-workload";
 import { InvalidPropsError, received } from "../lib/errors";
-import { imageProblem } from "../lib/images";
-import { KUBERNETES_COMMON_LABELS } from "../lib/labels";
+import { assertUsableImagePin } from "../lib/images";
 import { guardRenderedValues } from "../lib/synth-guard";
-import { isUnresolved } from "../lib/tokens";
 import { OTEL_COLLECTOR_FACTS } from "../lib/upstream-facts";
-import { HardenedWorkload, type WorkloadResources, type WorkloadScaling } from "../lib/workload";
+import type { HardenedWorkload, WorkloadResources, WorkloadScaling } from "../lib/workload";
 import { toYaml } from "../lib/yaml";
 
 export interface TraceCollectorProps {
@@ -57,29 +54,16 @@ export class TraceCollector extends Construct {
     super(scope, id);
     guardRenderedValues(this);
     const image = props.image ?? `${OTEL_COLLECTOR_FACTS.image.repository}:${OTEL_COLLECTOR_FACTS.image.tag}`;
-    const problem = imageProblem(image);
-    if (!isUnresolved(image) && problem)
-      throw new InvalidPropsError(
-        this,
-        "image",
-        `is not a usable pin: ${problem} ${received(image)}`,
-        "use repository@sha256:<64 hex>, repository:tag@sha256:<64 hex>, or a version tag",
-      );
+    assertUsableImagePin(this, image);
     const resources: WorkloadResources = { cpuRequest: "100m", cpuLimit: "500m", memoryRequest: `${DEFAULT_MEMORY_MIB}Mi`, ...props.resources };
     this.collectorConfig = collectorConfig(props.projectId);
-    this.config = new ConfigMapV1(this, "Config", {
-      metadata: {
-        name: `${TRACE_COLLECTOR_NAME}-config`,
-        namespace: props.namespace,
-        labels: { ...KUBERNETES_COMMON_LABELS, "app.kubernetes.io/name": TRACE_COLLECTOR_NAME },
-      },
-      data: { "config.yaml": toYaml(this.collectorConfig, this) },
-    });
-    this.workload = new HardenedWorkload(this, "Workload", {
+    const { config, workload } = addConfiguredWorkload(this, {
+      projectId: props.projectId,
       namespace: props.namespace,
       name: TRACE_COLLECTOR_NAME,
       component: TRACE_COLLECTOR_COMPONENT,
       image,
+      config: { mountPath: CONFIG_DIR, data: { "config.yaml": toYaml(this.collectorConfig, this) } },
       // The probes use the main port, so the health_check extension's listener is it.
       port: { name: "health", containerPort: HEALTH_PORT },
       extraPorts: [
@@ -88,8 +72,6 @@ export class TraceCollector extends Construct {
       ],
       args: ["--config", `${CONFIG_DIR}/config.yaml`],
       env: { GOMEMLIMIT: goMemLimit(this, resources.memoryLimit ?? resources.memoryRequest ?? `${DEFAULT_MEMORY_MIB}Mi`) },
-      files: [{ name: "config", mountPath: CONFIG_DIR, source: { configMap: `${TRACE_COLLECTOR_NAME}-config` } }],
-      podAnnotations: { "checksum/config": configChecksum({ "config.yaml": toYaml(this.collectorConfig, this) }) },
       resources,
       scaling: { minReplicas: 2, maxReplicas: 4, ...props.scaling },
       probes: { liveness: "/", readiness: "/" },
@@ -99,8 +81,8 @@ export class TraceCollector extends Construct {
       preStopSleepSeconds: 0,
       runAsUser: OTEL_COLLECTOR_FACTS.image.user,
     });
-    // The pods mount it; creating it first avoids a crash-looping first rollout.
-    this.workload.deployment.dependsOn = [dependable(this.config)];
+    this.config = config;
+    this.workload = workload;
     this.tracesEndpoint = `http://${this.workload.serviceHost}:${OTLP_HTTP_PORT}/v1/traces`;
   }
 }

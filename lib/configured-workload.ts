@@ -14,8 +14,11 @@ export interface ConfiguredWorkloadProps extends Omit<HardenedWorkloadProps, "fi
   readonly projectId: string;
   /** Files of the ConfigMap `<name>-config`; any change rolls the pods. */
   readonly config: { readonly mountPath: string; readonly data: Record<string, string> };
-  /** Secret Manager secrets mounted as files through `<name>-secrets`: file name → secret id. */
-  readonly secrets: { readonly mountPath: string; readonly files: Record<string, string> };
+  /**
+   * Secret Manager secrets mounted as files through `<name>-secrets`: file name → secret id.
+   * @default - none: no SecretProviderClass, no secrets mount
+   */
+  readonly secrets?: { readonly mountPath: string; readonly files: Record<string, string> };
 }
 
 /**
@@ -32,7 +35,7 @@ export function configChecksum(data: Record<string, string>): string {
 
 /**
  * A hardened workload with its configuration in a ConfigMap (checksummed into the pod
- * template) and its secrets as files from Secret Manager, both created before the pods.
+ * template) and its secrets, if any, as files from Secret Manager, both created before the pods.
  * The pieces keep the construct ids `Config`, `Secrets` and `Workload` in `scope`.
  */
 export function addConfiguredWorkload(scope: Construct, props: ConfiguredWorkloadProps) {
@@ -45,21 +48,23 @@ export function addConfiguredWorkload(scope: Construct, props: ConfiguredWorkloa
     },
     data: configFiles.data,
   });
-  const secrets = new SecretFiles(scope, "Secrets", {
-    namespace: props.namespace,
-    name: `${props.name}-secrets`,
-    projectId,
-    secrets: secretFiles.files,
-  });
+  const secrets =
+    secretFiles &&
+    new SecretFiles(scope, "Secrets", {
+      namespace: props.namespace,
+      name: `${props.name}-secrets`,
+      projectId,
+      secrets: secretFiles.files,
+    });
   const workload = new HardenedWorkload(scope, "Workload", {
     ...workloadProps,
     files: [
       { name: "config", mountPath: configFiles.mountPath, source: { configMap: `${props.name}-config` } },
-      { name: "secrets", mountPath: secretFiles.mountPath, source: { secretProviderClass: secrets.className } },
+      ...(secrets ? [{ name: "secrets", mountPath: secretFiles!.mountPath, source: { secretProviderClass: secrets.className } }] : []),
     ],
     podAnnotations: { "checksum/config": configChecksum(configFiles.data) },
   });
   // The pods mount both; creating them first avoids a crash-looping first rollout.
-  workload.deployment.dependsOn = [dependable(secrets.manifest), dependable(config)];
+  workload.deployment.dependsOn = [...(secrets ? [dependable(secrets.manifest)] : []), dependable(config)];
   return { config, secrets, workload };
 }

@@ -1,3 +1,7 @@
+import type { IConstruct } from "constructs";
+import { InvalidPropsError, received } from "./errors";
+import { isUnresolved } from "./tokens";
+
 /** An image reference split the way registries read it: `repository[:tag][@digest]`. */
 export interface ImageParts {
   readonly repository: string;
@@ -30,6 +34,18 @@ export function imageProblem(image: string): string | undefined {
   if (tag !== undefined && !TAG.test(tag)) return `its tag "${tag}" is not a valid tag`;
   if (digest === undefined && (tag === undefined || tag === "latest")) return "it has neither a digest nor a fixed tag";
   return undefined;
+}
+
+/** Refuses, naming the construct's `image` prop, a reference that is not a usable pin (see imageProblem). */
+export function assertUsableImagePin(scope: IConstruct, image: string): void {
+  const problem = imageProblem(image);
+  if (!isUnresolved(image) && problem)
+    throw new InvalidPropsError(
+      scope,
+      "image",
+      `is not a usable pin: ${problem} ${received(image)}`,
+      "use repository@sha256:<64 hex>, repository:tag@sha256:<64 hex>, or a version tag",
+    );
 }
 
 /** True when an image reference is pinned: a digest, or a tag other than `latest`. */
