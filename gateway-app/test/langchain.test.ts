@@ -2,7 +2,8 @@ import { type AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messa
 import { ChatOpenAI } from "@langchain/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeUpstream, json } from "./support/fake-upstream.js";
-import { startTestGateway, type TestGateway } from "./support/harness.js";
+import { startClientGateway } from "./support/client-gateway.js";
+import type { TestGateway } from "./support/harness.js";
 
 // LangChain's ChatOpenAI (from npm, as the guide says users take it) against the compiled server.
 const REPLY = "Hello from the AI gateway's built-in mock model. It answers every request with this deterministic text.";
@@ -11,15 +12,7 @@ let gw: TestGateway;
 
 beforeAll(async () => {
   const upstream = await fake.start();
-  gw = await startTestGateway(
-    { LITELLM_BASE_URL: upstream, UPSTREAM_MAX_RETRIES: "0" },
-    {
-      models: [
-        { name: "mock", upstream: "mock" },
-        { name: "relayed", upstream: "litellm" },
-      ],
-    },
-  );
+  gw = await startClientGateway(upstream, "relayed");
 });
 
 afterAll(async () => {

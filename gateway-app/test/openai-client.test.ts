@@ -1,7 +1,8 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeUpstream, json } from "./support/fake-upstream.js";
-import { startTestGateway, type TestGateway } from "./support/harness.js";
+import { startClientGateway } from "./support/client-gateway.js";
+import type { TestGateway } from "./support/harness.js";
 
 // The official client as a real user would point it at the gateway.
 let gw: TestGateway;
@@ -10,15 +11,7 @@ const fake = new FakeUpstream();
 
 beforeAll(async () => {
   const upstream = await fake.start();
-  gw = await startTestGateway(
-    { LITELLM_BASE_URL: upstream, UPSTREAM_MAX_RETRIES: "0" },
-    {
-      models: [
-        { name: "mock", upstream: "mock" },
-        { name: "limited", upstream: "litellm" },
-      ],
-    },
-  );
+  gw = await startClientGateway(upstream, "limited");
   client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "client-token", maxRetries: 0 });
 });
 
