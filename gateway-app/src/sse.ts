@@ -19,9 +19,9 @@ export interface SseRelayOptions {
   /** Called once, when the first chunk carrying content or a tool call passes. */
   readonly onFirstToken: () => void;
   /**
-   * Longest event (in characters, before its blank line) the relay holds; a longer one is an
+   * Longest event (in bytes, before its blank line) the relay holds; a longer one is an
    * upstream error. OpenAI-style chunks are a few hundred bytes; a whole tool call in one chunk
-   * stays far below this. @default 4194304 (4 Mi)
+   * stays far below this. @default 4194304 (4 MiB)
    */
   readonly maxEventLength?: number;
   /**
@@ -39,36 +39,38 @@ const DEFAULT_MAX_EVENT_LENGTH = 4 * 1024 * 1024;
 /** The upstream sent an event longer than the relay holds. */
 export class SseEventTooLong extends Error {
   constructor(limit: number) {
-    super(`an event passed ${limit} characters without ending`);
+    super(`an event passed ${limit} bytes without ending`);
     this.name = "SseEventTooLong";
   }
 }
 
 /**
- * Relays an OpenAI server-sent event stream chunk by chunk. It splits lines as the SSE spec
- * does (CRLF, LF or CR, even when a CRLF is split between chunks), reads usage from the final
- * chunk and times the first token. Without usage to hide it forwards the upstream's bytes as
- * they are; when it must hide usage it re-emits whole events (LF-framed), holding back only an
- * incomplete trailing event. Each byte is looked at once, so a long event costs linear time,
- * and an event may not grow past `maxEventLength`.
+ * Relays an OpenAI server-sent event stream, one whole event at a time. It splits lines as the
+ * SSE spec does (CRLF, LF or CR, even when a CRLF is split between chunks), reads usage from the
+ * final chunk and times the first token. Without usage to hide it forwards the upstream's bytes
+ * as they are, but only up to the end of the last complete event: a stream cut mid-event leaves
+ * no half event in front of the error event the gateway then sends. When it must hide usage it
+ * re-emits whole events (LF-framed). Either way it holds back only the incomplete trailing
+ * event, each byte is looked at once (a long event costs linear time), and an event may not grow
+ * past `maxEventLength`.
  */
 export class SseRelay {
   usage: Usage | undefined;
   /** The last `sequence_number` relayed (Responses API streams, when `sequenced`); -1 before any. */
   lastSequenceNumber = -1;
-  /** The current line, not yet terminated. */
-  private line = "";
-  /** The current event's complete lines, and their length with one terminator each. */
+  /** The current line's bytes from earlier chunks, not yet terminated. */
+  private partialLine: Uint8Array[] = [];
+  private partialLineBytes = 0;
+  /** The current event's complete lines, and their size in bytes with one terminator each. */
   private lines: string[] = [];
-  private eventLength = 0;
+  private eventBytes = 0;
   /** The last chunk ended in CR: a LF at the start of the next one ends nothing more. */
   private afterCr = false;
+  /** Forwarding untouched: the bytes of the incomplete event from earlier chunks, sent once it completes. */
+  private held: Uint8Array[] = [];
   private out = "";
   private sawFirstToken = false;
   private readonly maxEventLength: number;
-  /** Per relay: its lastIndex is the scan's position. */
-  private readonly lineEnd = /[\r\n]/g;
-  private readonly decoder = new TextDecoder();
 
   constructor(private readonly options: SseRelayOptions) {
     this.maxEventLength = options.maxEventLength ?? DEFAULT_MAX_EVENT_LENGTH;
@@ -76,53 +78,74 @@ export class SseRelay {
 
   /** Takes upstream bytes; returns the bytes to send on now (possibly empty). Throws SseEventTooLong. */
   push(chunk: Uint8Array): Uint8Array {
-    this.scan(this.decoder.decode(chunk, { stream: true }));
-    return this.options.hideUsage ? this.takeOutput() : chunk;
+    const eventsEnd = this.scan(chunk);
+    return this.options.hideUsage ? this.takeOutput() : this.releaseThrough(chunk, eventsEnd);
   }
 
-  /** Whatever is left when the upstream ends: an event without its closing blank line. */
+  /** The upstream ended cleanly: whatever is left, an event without its closing blank line. */
   flush(): Uint8Array {
-    this.scan(this.decoder.decode());
-    if (this.line) this.endLine(this.line);
-    this.line = "";
+    const lineBytes = this.partialLineBytes;
+    if (lineBytes > 0) this.endLine(this.takeLine(EMPTY, 0, 0), lineBytes);
     this.endEvent();
-    return this.options.hideUsage ? this.takeOutput() : EMPTY;
+    if (this.options.hideUsage) return this.takeOutput();
+    const rest = concat(this.held);
+    this.held = [];
+    return rest;
   }
 
-  private scan(text: string): void {
+  /** Splits the chunk into lines; returns the offset just past the last event it completed, or -1. */
+  private scan(chunk: Uint8Array): number {
+    const length = chunk.byteLength;
     let start = 0;
-    if (this.afterCr && text.length > 0) {
+    let eventsEnd = -1;
+    if (this.afterCr && length > 0) {
       this.afterCr = false;
-      if (text.charCodeAt(0) === LF) start = 1;
+      if (chunk[0] === LF) start = 1;
     }
-    const lineEnd = this.lineEnd;
-    lineEnd.lastIndex = start;
-    for (let match = lineEnd.exec(text); match; match = lineEnd.exec(text)) {
-      const end = match.index;
-      const line = this.line ? this.line + text.slice(start, end) : text.slice(start, end);
-      this.line = "";
-      start = end + 1;
-      if (text.charCodeAt(end) === CR) {
-        if (start === text.length) this.afterCr = true;
-        else if (text.charCodeAt(start) === LF) start += 1;
+    let lf = chunk.indexOf(LF, start);
+    let cr = chunk.indexOf(CR, start);
+    while (lf !== -1 || cr !== -1) {
+      const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
+      let next = end + 1;
+      if (end === cr) {
+        if (next === length) this.afterCr = true;
+        else if (chunk[next] === LF) next += 1;
       }
-      this.endLine(line);
-      lineEnd.lastIndex = start;
+      const lineBytes = this.partialLineBytes + end - start;
+      if (this.endLine(this.takeLine(chunk, start, end), lineBytes)) eventsEnd = next;
+      start = next;
+      if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
+      if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
     }
-    if (start < text.length) {
-      this.line += text.slice(start);
-      if (this.eventLength + this.line.length > this.maxEventLength) throw new SseEventTooLong(this.maxEventLength);
+    if (start < length) {
+      this.partialLine.push(chunk.subarray(start));
+      this.partialLineBytes += length - start;
+      if (this.eventBytes + this.partialLineBytes > this.maxEventLength) throw new SseEventTooLong(this.maxEventLength);
     }
+    return eventsEnd;
   }
 
-  private endLine(line: string): void {
-    if (line === "") {
+  /** The line ending at `end`, with what earlier chunks held of it. Line endings are ASCII, so a line is whole UTF-8. */
+  private takeLine(chunk: Uint8Array, start: number, end: number): string {
+    const tail = chunk.subarray(start, end);
+    if (this.partialLineBytes === 0) return DECODER.decode(tail);
+    this.partialLine.push(tail);
+    const line = DECODER.decode(concat(this.partialLine));
+    this.partialLine = [];
+    this.partialLineBytes = 0;
+    return line;
+  }
+
+  /** Returns true when the line was blank: an event (if any) ended. */
+  private endLine(line: string, bytes: number): boolean {
+    if (bytes === 0) {
       this.endEvent();
-      return;
+      return true;
     }
-    this.eventLength += line.length + 1;
-    if (this.eventLength > this.maxEventLength) throw new SseEventTooLong(this.maxEventLength);
+    this.eventBytes += bytes + 1;
+    if (this.eventBytes > this.maxEventLength) throw new SseEventTooLong(this.maxEventLength);
     this.lines.push(line);
+    return false;
   }
 
   /** A blank line: the event is complete. */
@@ -130,11 +153,23 @@ export class SseRelay {
     const lines = this.lines;
     if (lines.length === 0) return;
     this.lines = [];
-    this.eventLength = 0;
+    this.eventBytes = 0;
     if (this.inspect(dataOf(lines)) && this.options.hideUsage) {
       for (const line of lines) this.out += `${line.replace(USAGE_NULL, "")}\n`;
       this.out += "\n";
     }
+  }
+
+  /** Forwarding untouched: the held bytes and this chunk's up to `eventsEnd`; the rest is held. */
+  private releaseThrough(chunk: Uint8Array, eventsEnd: number): Uint8Array {
+    if (eventsEnd === -1) {
+      if (chunk.byteLength > 0) this.held.push(chunk);
+      return EMPTY;
+    }
+    const complete = eventsEnd === chunk.byteLength ? chunk : chunk.subarray(0, eventsEnd);
+    const out = this.held.length === 0 ? complete : concat([...this.held, complete]);
+    this.held = eventsEnd < chunk.byteLength ? [chunk.subarray(eventsEnd)] : [];
+    return out;
   }
 
   /** Reads usage and times the first token; false when the event is the usage chunk to hide. */
@@ -169,9 +204,15 @@ export class SseRelay {
   }
 }
 
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 0) return EMPTY;
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
 const EMPTY = new Uint8Array(0);
-/** Stateless, so one for all streams: thousands of streams per pod each held their own. */
+/** Stateless (no streaming decode: lines are whole), so one for all streams: thousands of streams per pod each held their own. */
 const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
 const CR = 13;
 const LF = 10;
 const USAGE_NULL = /,"usage":null|"usage":null,?/g;

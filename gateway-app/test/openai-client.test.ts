@@ -238,12 +238,14 @@ describe("the endpoints and features clients build on (official openai client, b
     expect(fake.received.at(-1)!.body).toEqual({ model: "limited", input: "Hi", stream: true });
   });
 
-  it("ends a Responses API stream that breaks midway with the Responses API's own error event", async () => {
+  it("ends a Responses API stream that breaks midway, mid-event, with the Responses API's own error event and no half event", async () => {
     fake.queue(async (_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       const inProgress = { id: "resp_3", object: "response", status: "in_progress", output: [] };
       for (const [sequence, type] of ["response.created", "response.in_progress"].entries())
         res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence, response: inProgress })}\n\n`);
+      // Cut mid-event: the half-sent delta must not reach the client glued to the error event.
+      res.write('event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":2,"del');
       await new Promise((r) => setTimeout(r, 50));
       res.socket?.destroy();
     });

@@ -45,12 +45,15 @@ describe("SseRelay", () => {
     expect(r.usage?.completion_tokens).toBe(2);
   });
 
-  it("handles a multibyte character split between chunks", () => {
-    const { r } = relay(true);
-    const bytes = enc('data: {"choices":[{"delta":{"content":"é"}}]}\n\n');
-    const split = bytes.indexOf(0xc3) + 1;
-    const out = dec(r.push(bytes.slice(0, split))) + dec(r.push(bytes.slice(split)));
-    expect(out).toBe('data: {"choices":[{"delta":{"content":"é"}}]}\n\n');
+  it("handles a multibyte character split between chunks, in either mode", () => {
+    for (const hideUsage of [true, false]) {
+      const { r, firstTokens } = relay(hideUsage);
+      const bytes = enc('data: {"choices":[{"delta":{"content":"é"}}]}\n\n');
+      const split = bytes.indexOf(0xc3) + 1;
+      const out = dec(r.push(bytes.slice(0, split))) + dec(r.push(bytes.slice(split)));
+      expect(out).toBe('data: {"choices":[{"delta":{"content":"é"}}]}\n\n');
+      expect(firstTokens()).toBe(1);
+    }
   });
 
   it("times the first token only once, ignoring the empty role chunk", () => {
@@ -59,6 +62,42 @@ describe("SseRelay", () => {
     expect(firstTokens()).toBe(0);
     r.push(enc(CHUNK + CHUNK));
     expect(firstTokens()).toBe(1);
+  });
+});
+
+/** Where the last complete event of `head` ends, for a stream framed with `ending`. */
+function lastEventEnd(head: string, ending: string): number {
+  if (ending === "\r\n" && head.endsWith("\r\n\r")) return head.length;
+  const at = head.lastIndexOf(ending + ending);
+  return at === -1 ? 0 : at + 2 * ending.length;
+}
+
+describe("SseRelay forwarding untouched sends whole events only", () => {
+  const passthrough = () => new SseRelay({ hideUsage: false, onFirstToken: () => undefined });
+
+  it("holds an event cut between chunks until its blank line, then sends it with the held bytes", () => {
+    const r = passthrough();
+    expect(dec(r.push(enc(`${CHUNK}data: {"choices":[{"delta":{"cont`)))).toBe(CHUNK);
+    expect(dec(r.push(enc('ent":"x"}}]}\n')))).toBe("");
+    expect(dec(r.push(enc("\ndata: [DO")))).toBe('data: {"choices":[{"delta":{"content":"x"}}]}\n\n');
+    expect(dec(r.flush())).toBe("data: [DO");
+  });
+
+  it("sends every byte once and in order, whatever the chunking, with CR, LF or CRLF framing", () => {
+    for (const ending of ["\n", "\r\n", "\r"]) {
+      const text = (CHUNK + USAGE + "data: [DONE]\n\n").replace(/\n/g, ending);
+      const input = enc(text);
+      for (let cut = 0; cut <= input.length; cut++) {
+        const r = passthrough();
+        const first = dec(r.push(input.slice(0, cut)));
+        const out = first + dec(r.push(input.slice(cut))) + dec(r.flush());
+        expect(out).toBe(text);
+        // What went out first is everything up to the last event the first chunk completed (a
+        // CRLF blank line cut before its LF is complete at its CR).
+        expect(first.length, `${JSON.stringify(ending)} cut at ${cut}`).toBe(lastEventEnd(text.slice(0, cut), ending));
+        expect(r.usage?.total_tokens).toBe(6);
+      }
+    }
   });
 });
 
@@ -120,15 +159,15 @@ describe("SseRelay line endings (CRLF, LF, CR, as the SSE spec allows)", () => {
     for (const hideUsage of [true, false]) {
       const r = new SseRelay({ hideUsage, onFirstToken: () => undefined, maxEventLength: 1000 });
       r.push(enc(`data: ${"x".repeat(600)}`));
-      expect(() => r.push(enc("x".repeat(600)))).toThrow(/an event passed 1000 characters without ending/);
+      expect(() => r.push(enc("x".repeat(600)))).toThrow(/an event passed 1000 bytes without ending/);
     }
     const lines = new SseRelay({ hideUsage: true, onFirstToken: () => undefined, maxEventLength: 1000 });
-    expect(() => lines.push(enc(`data: ${"y".repeat(400)}\ndata: ${"y".repeat(400)}\ndata: ${"y".repeat(400)}\n`))).toThrow(/1000 characters/);
+    expect(() => lines.push(enc(`data: ${"y".repeat(400)}\ndata: ${"y".repeat(400)}\ndata: ${"y".repeat(400)}\n`))).toThrow(/1000 bytes/);
   });
 
-  it("holds at most 4 Mi characters of one event by default", () => {
+  it("holds at most 4 MiB of one event by default", () => {
     const r = new SseRelay({ hideUsage: false, onFirstToken: () => undefined });
     r.push(enc(`data: ${"z".repeat(4 * 1024 * 1024 - 10)}`));
-    expect(() => r.push(enc("z".repeat(20)))).toThrow(/4194304 characters/);
+    expect(() => r.push(enc("z".repeat(20)))).toThrow(/4194304 bytes/);
   });
 });

@@ -164,7 +164,24 @@ describe("streams in flight and over-long events", () => {
     expect(await metric(gw, /^gateway_streams_in_flight (\d+)$/m)).toBe("0");
   });
 
-  it("ends a stream whose event passes 4 Mi characters with an error event, and releases the upstream", async () => {
+  it("drops the half-sent event of a stream cut mid-event, so that the error event after it parses", async () => {
+    const gw = await gateway();
+    for (const streamOptions of [{}, { stream_options: { include_usage: true } }]) {
+      fake.queue(async (_req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write('data: {"choices":[{"index":0,"delta":{"content":"whole"}}]}\n\ndata: {"choices":[{"index":0,"delta":{"cont');
+        await sleep(20);
+        res.socket!.destroy();
+      });
+      const text = await (await post(gw, chatBody("solo", { stream: true, ...streamOptions }))).text();
+      const events = text.split("\n\n").filter(Boolean);
+      expect(events, JSON.stringify(streamOptions)).toHaveLength(2);
+      expect(JSON.parse(events[0].replace(/^data: /, "")).choices[0].delta.content).toBe("whole");
+      expect(JSON.parse(events[1].replace(/^data: /, "")).error.message).toMatch(/^The upstream stream broke/);
+    }
+  });
+
+  it("ends a stream whose event passes 4 MiB with an error event, and releases the upstream", async () => {
     const gw = await gateway({ STREAM_IDLE_TIMEOUT_MS: "5000" });
     fake.queue(async (_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
@@ -176,7 +193,7 @@ describe("streams in flight and over-long events", () => {
       }
     });
     const text = await (await post(gw, chatBody("solo", { stream: true }))).text();
-    expect(text).toMatch(/^data: \{"error":\{"message":"The upstream stream broke: an event passed 4194304 characters without ending"/);
+    expect(text).toMatch(/^data: \{"error":\{"message":"The upstream stream broke: an event passed 4194304 bytes without ending"/);
     expect(text.length).toBeLessThan(1000);
     expect(await fake.received[0].closed).toBe("aborted");
   });
