@@ -210,7 +210,10 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 const EMPTY = new Uint8Array(0);
-/** Stateless (no streaming decode: lines are whole), so one for all streams: thousands of streams per pod each held their own. */
+/**
+ * Stateless, so one of each for all streams: thousands of streams per pod each held their own.
+ * The decoder never decodes in streaming mode: it is only given whole lines.
+ */
 const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
 const CR = 13;
