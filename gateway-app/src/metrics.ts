@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { BudgetReading } from "./governance/budgets.js";
 
 /** Buckets for whole requests and upstream calls: model calls run from milliseconds to minutes. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -14,6 +15,7 @@ const TTFT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
 export function createMetrics(registry: Registry, options: { defaultMetrics?: boolean } = {}) {
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const budgetReadings = new Map<string, readonly BudgetReading[]>();
   return {
     requests: new Counter({
       name: "gateway_http_requests_total",
@@ -79,18 +81,29 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
       labelNames: ["model", "tenant", "variant"],
       registers,
     }),
-    // Set from what the governance store answered at reservation and settlement; tenant scope only (no key ids).
+    /**
+     * The latest of what the governance store answered at reservation and settlement, per tenant
+     * (tenant scope only: no key ids). The budget gauges read it when scraped: setting labelled
+     * gauges on every call cost a tenth of a governed request's allocations.
+     */
+    budgetReadings,
     budgetUsed: new Gauge({
       name: "gateway_budget_used",
       help: "Settled spend against each tenant budget in its current period, in USD or tokens.",
       labelNames: ["tenant", "period", "unit"],
       registers,
+      collect() {
+        for (const [tenant, readings] of budgetReadings) for (const r of readings) this.set({ tenant, period: r.period, unit: r.unit }, r.settled);
+      },
     }),
     budgetLimit: new Gauge({
       name: "gateway_budget_limit",
       help: "Each tenant budget per period, in USD or tokens.",
       labelNames: ["tenant", "period", "unit"],
       registers,
+      collect() {
+        for (const [tenant, readings] of budgetReadings) for (const r of readings) this.set({ tenant, period: r.period, unit: r.unit }, r.limit);
+      },
     }),
     breakerState: new Gauge({
       name: "gateway_circuit_breaker_state",

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { ClientContext, Redis, Result } from "ioredis";
+import { TenantBatches } from "./batches.js";
 import { isUnavailable } from "./redis.js";
 
 /**
@@ -54,8 +55,11 @@ interface Counter {
   readonly unit: Unit;
   readonly period: Period;
   readonly limit: number;
-  readonly ttlSeconds: number;
+  /** Epoch ms at which the counter's period ends; its hash lives a day longer. */
+  readonly resetAt: number;
 }
+
+const ttlSeconds = (counter: Counter, now: number) => Math.ceil((counter.resetAt - now) / 1000) + 86_400;
 
 /** A reservation before the store took it: its counters, amounts and deadline. */
 export interface ReservationPlan {
@@ -137,41 +141,50 @@ const SETTLED_MARKER_SECONDS = 24 * 3600;
 /**
  * Lua that checks each budget counter, for RESERVE and for the combined admission
  * (governor.ts). Expects `nb` counters whose hash and zset of open reservations ("id|amount" by
- * deadline) are KEYS[2i-1], KEYS[2i], `now`, and `bargs`: the ARGV index before the first
- * counter's limit, amount, ttl. Leaves `settled`; returns {0, counter index, used} when one would
- * pass its limit. Reservations older than their deadline (their replica died) are released first,
- * each noted in the counter's hash ("released:<id>") so a settlement arriving later still counts once.
+ * deadline) are KEYS[kb+2i-1], KEYS[kb+2i], `now`, and `bargs`: the ARGV index before the first
+ * counter's limit, amount, ttl. Leaves `settled` and `fresh` (the hash did not exist); returns
+ * {0, counter index, used} when one would pass its limit. Only then are reservations older than
+ * their deadline (their replica died) released, each noted in the counter's hash ("released:<id>")
+ * so a settlement arriving later still counts once: a stale reservation matters only to a call it
+ * would refuse, and sweeping on every call was a sixth of the script's Redis commands.
  */
 export const BUDGET_CHECK_LUA = `
-local settled = {}
+local settled, fresh = {}, {}
 for i = 1, nb do
-  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  local stale = redis.call('ZRANGEBYSCORE', z, '-inf', now)
-  if #stale > 0 then
-    local released = 0
-    for _, member in ipairs(stale) do
-      released = released + tonumber(string.match(member, '|(%d+)$'))
-      redis.call('HSET', h, 'released:' .. string.match(member, '^([^|]*)|'), 1)
-    end
-    redis.call('HINCRBY', h, 'reserved', -released)
-    redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
-  end
+  local h, z = KEYS[kb + 2 * i - 1], KEYS[kb + 2 * i]
   local limit, amount = tonumber(ARGV[bargs + 3 * i - 2]), tonumber(ARGV[bargs + 3 * i - 1])
   local counts = redis.call('HMGET', h, 'settled', 'reserved')
+  fresh[i] = not counts[1] and not counts[2]
   settled[i] = tonumber(counts[1]) or 0
-  local used = settled[i] + (tonumber(counts[2]) or 0)
-  if used + amount > limit then return {0, i, used} end
+  local reserved = tonumber(counts[2]) or 0
+  if settled[i] + reserved + amount > limit then
+    local stale = redis.call('ZRANGEBYSCORE', z, '-inf', now)
+    if #stale > 0 then
+      local released = 0
+      for _, member in ipairs(stale) do
+        released = released + tonumber(string.match(member, '|(%d+)$'))
+        redis.call('HSET', h, 'released:' .. string.match(member, '^([^|]*)|'), 1)
+      end
+      reserved = redis.call('HINCRBY', h, 'reserved', -released)
+      redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
+    end
+    if settled[i] + reserved + amount > limit then return {0, i, settled[i] + reserved} end
+  end
 end
 `;
 
-/** Lua that reserves on every counter checked by BUDGET_CHECK_LUA (same variables, plus `id` and `deadline`). */
+/**
+ * Lua that reserves on every counter checked by BUDGET_CHECK_LUA (same variables, plus `id` and
+ * `deadline`). A counter's hash gets its expiry when it is created; the zset of open reservations
+ * on every reservation, since it vanishes whenever its last member is settled.
+ */
 export const BUDGET_APPLY_LUA = `
 for i = 1, nb do
-  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
+  local h, z = KEYS[kb + 2 * i - 1], KEYS[kb + 2 * i]
   local amount, ttl = tonumber(ARGV[bargs + 3 * i - 1]), ARGV[bargs + 3 * i]
   redis.call('HINCRBY', h, 'reserved', amount)
+  if fresh[i] then redis.call('EXPIRE', h, ttl) end
   redis.call('ZADD', z, deadline, id .. '|' .. amount)
-  redis.call('EXPIRE', h, ttl)
   redis.call('EXPIRE', z, ttl)
 end
 `;
@@ -180,47 +193,57 @@ end
 // Returns {1, settled per counter before this call} or {0, counter index, used}.
 const RESERVE = `
 local now, id, deadline = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local nb, bargs = #KEYS / 2, 3
+local nb, bargs, kb = #KEYS / 2, 3, 0
 ${BUDGET_CHECK_LUA}
 ${BUDGET_APPLY_LUA}
 return {1, unpack(settled)}
 `;
 
-// KEYS: the counters' hashes and zsets as for RESERVE, then the settled marker.
-// ARGV: id, marker ttl, 1 when the store holds the reservation (0: it failed open), then per counter reserved, actual, ttl.
+// Settlements of one tenant, in order. KEYS: per settlement its counters' hashes and zsets, then its settled marker.
+// ARGV: marker ttl, number of settlements, then per settlement: id, 1 when the store holds the reservation (0: it
+// failed open), its number of counters, then per counter reserved, actual, ttl.
 // Idempotent: a retried settle counts once. A held reservation is its own marker, per counter: its open member
 // (or its "released:<id>" note, once released as stale) is removed by the settle that counts it, so a settled call
 // leaves nothing behind. Only a reservation that failed open, which has neither, writes the marker key.
-// Returns {1, settled per counter after this call}, or {0} when it was settled before.
+// Returns per settlement {1, settled per counter after it}, or {0} when it was settled before.
 const SETTLE = `
-local id, held = ARGV[1], ARGV[3] == '1'
-if not held and not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'EX', ARGV[2]) then return {0} end
-local n = (#KEYS - 1) / 2
-local settled, counted = {}, false
-for i = 1, n do
-  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  local reserved, actual, ttl = ARGV[1 + 3 * i], tonumber(ARGV[2 + 3 * i]), ARGV[3 + 3 * i]
-  local open = not held
-  if held and redis.call('ZREM', z, id .. '|' .. reserved) == 1 then
-    redis.call('HINCRBY', h, 'reserved', -tonumber(reserved))
-    open = true
-  elseif held then
-    open = redis.call('HDEL', h, 'released:' .. id) == 1
+local markerTtl, count = ARGV[1], tonumber(ARGV[2])
+local k, a, replies = 0, 2, {}
+for s = 1, count do
+  local id, held, n = ARGV[a + 1], ARGV[a + 2] == '1', tonumber(ARGV[a + 3])
+  a = a + 3
+  local reply = {0}
+  if held or redis.call('SET', KEYS[k + 2 * n + 1], '1', 'NX', 'EX', markerTtl) then
+    local settled, counted = {}, false
+    for i = 1, n do
+      local h, z = KEYS[k + 2 * i - 1], KEYS[k + 2 * i]
+      local reserved, actual = ARGV[a + 3 * i - 2], tonumber(ARGV[a + 3 * i - 1])
+      local open = not held
+      if held and redis.call('ZREM', z, id .. '|' .. reserved) == 1 then
+        redis.call('HINCRBY', h, 'reserved', -tonumber(reserved))
+        open = true
+      elseif held then
+        open = redis.call('HDEL', h, 'released:' .. id) == 1
+      end
+      if open and actual > 0 then settled[i] = redis.call('HINCRBY', h, 'settled', actual)
+      else settled[i] = tonumber(redis.call('HGET', h, 'settled')) or 0 end
+      -- A held reservation's hash got its expiry when it was created; one that failed open may be creating it.
+      if not held then redis.call('EXPIRE', h, ARGV[a + 3 * i]) end
+      counted = counted or open
+    end
+    if counted then reply = {1, unpack(settled)} end
   end
-  if open and actual > 0 then settled[i] = redis.call('HINCRBY', h, 'settled', actual)
-  else settled[i] = tonumber(redis.call('HGET', h, 'settled')) or 0 end
-  counted = counted or open
-  redis.call('EXPIRE', h, ttl)
+  replies[s] = reply
+  k, a = k + 2 * n + 1, a + 3 * n
 end
-if not counted then return {0} end
-return {1, unpack(settled)}
+return replies
 `;
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext> {
     /** {1, settled per counter before this call} or {0, index of the counter over its limit, its settled + reserved}. */
     gwBudgetReserve(...args: Array<string | number>): Result<number[], Context>;
-    gwBudgetSettle(...args: Array<string | number>): Result<number[], Context>;
+    gwBudgetSettle(...args: Array<string | number>): Result<number[][], Context>;
   }
 }
 
@@ -257,6 +280,9 @@ export class Budgets {
   private readonly now: () => number;
   private readonly pending: PendingSettlement[] = [];
   private flushing: Promise<void> | undefined;
+  private readonly settlements = new TenantBatches<PendingSettlement, boolean>((tenant, jobs) => this.send(tenant, jobs));
+  /** Each tenant's and key's counters for the UTC day they were made on (keys name the day and month). */
+  private readonly countersCache = new Map<string, { day: number; policy: BudgetPolicy; counters: Counter[] }>();
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -299,14 +325,14 @@ export class Budgets {
     const tokens = call.inputTokens + call.maxOutputTokens;
     const usd = costMicroUsd(call.inputTokens, call.maxOutputTokens, call.prices);
     const amounts = counters.map((c) => (c.unit === "usd" ? usd : tokens));
-    return { id: randomBytes(12).toString("base64url"), tenant: call.tenant, now, deadline: now + RESERVATION_LIFETIME_MS, counters, amounts };
+    return { id: nextReservationId(), tenant: call.tenant, now, deadline: now + RESERVATION_LIFETIME_MS, counters, amounts };
   }
 
   /** KEYS and the per-counter ARGV of BUDGET_CHECK_LUA and BUDGET_APPLY_LUA for a plan. */
   scriptInput(plan: ReservationPlan): { keys: string[]; args: Array<string | number> } {
     return {
       keys: plan.counters.flatMap((c) => [c.key, `${c.key}:res`]),
-      args: plan.counters.flatMap((c, i) => [c.limit, plan.amounts[i], c.ttlSeconds]),
+      args: plan.counters.flatMap((c, i) => [c.limit, plan.amounts[i], ttlSeconds(c, plan.now)]),
     };
   }
 
@@ -340,7 +366,7 @@ export class Budgets {
     if (reservation.counters.length === 0) return;
     const actual = usage === "reserved" ? reservation.amounts : actualAmounts(reservation.counters, usage);
     const job = { reservation, actual };
-    if (this.pending.length > 0 || !(await this.send(job))) this.enqueue(job);
+    if (this.pending.length > 0 || !(await this.settlements.add(reservation.tenant, job))) this.enqueue(job);
   }
 
   /** Releases a reservation whose call was never made (refused by a limit, invalid, client gone). */
@@ -359,7 +385,8 @@ export class Budgets {
 
   private async drain(): Promise<void> {
     while (this.pending.length > 0) {
-      if (!(await this.send(this.pending[0]))) return this.scheduleRetry();
+      const [sent] = await this.send(this.pending[0].reservation.tenant, [this.pending[0]]);
+      if (!sent) return this.scheduleRetry();
       this.pending.shift();
     }
   }
@@ -370,19 +397,32 @@ export class Budgets {
     return this.pending.length;
   }
 
-  private async send({ reservation, actual }: PendingSettlement): Promise<boolean> {
-    const { counters, amounts, id, tenant } = reservation;
-    const keys = [...counters.flatMap((c) => [c.key, `${c.key}:res`]), `gw:budget:{${tenant}}:settled:${id}`];
-    const args: Array<string | number> = [keys.length, ...keys, id, SETTLED_MARKER_SECONDS, reservation.unreserved ? 0 : 1];
-    args.push(...counters.flatMap((c, i) => [amounts[i], actual[i], c.ttlSeconds]));
+  /** One tenant's settlements in one command; per settlement, false when the store could not take it. */
+  private async send(tenant: string, jobs: readonly PendingSettlement[]): Promise<boolean[]> {
+    const keys: string[] = [];
+    const args: Array<string | number> = [SETTLED_MARKER_SECONDS, jobs.length];
+    const now = this.now();
+    for (const { reservation, actual } of jobs) {
+      const { counters, amounts, id } = reservation;
+      for (const c of counters) keys.push(c.key, `${c.key}:res`);
+      keys.push(`gw:budget:{${tenant}}:settled:${id}`);
+      args.push(id, reservation.unreserved ? 0 : 1, counters.length);
+      for (let i = 0; i < counters.length; i++) args.push(amounts[i], actual[i], ttlSeconds(counters[i], now));
+    }
+    let replies: number[][];
     try {
-      const reply = await this.redis.gwBudgetSettle(...args);
-      if (reply[0] === 1) this.report(tenant, counters, reply.slice(1));
-      return true;
+      replies = await this.redis.gwBudgetSettle(keys.length, ...keys, ...args);
     } catch (error) {
       if (!isUnavailable(error)) throw error;
-      return false;
+      return jobs.map(() => false);
     }
+    // The last settlement counted carries the newest settled spend: one reading per command is enough for the gauges.
+    for (let last = replies.length - 1; last >= 0; last--) {
+      if (replies[last][0] !== 1) continue;
+      this.report(tenant, jobs[last].reservation.counters, replies[last].slice(1));
+      break;
+    }
+    return jobs.map(() => true);
   }
 
   /** `settled`: each counter's settled amount, as the store answered. */
@@ -431,30 +471,17 @@ export class Budgets {
     });
   }
 
+  /** Built once per tenant (and key) per UTC day: building them took a tenth of a governed request's allocations. */
   private countersFor(tenant: string, keyId: string | undefined, now: number): Counter[] {
     const policy = this.policyOf(tenant);
     if (!policy) return [];
-    const scopes: Array<{ scope: Counter["scope"]; name: string; limits: BudgetLimits | undefined }> = [
-      { scope: "tenant", name: "t", limits: policy.tenant },
-    ];
-    if (keyId) scopes.push({ scope: "key", name: `k:${keyId}`, limits: policy.perKey });
-    const counters: Counter[] = [];
-    for (const { scope, name, limits } of scopes) {
-      for (const { field, unit, period } of LIMIT_FIELDS) {
-        const limit = limits?.[field];
-        if (limit === undefined) continue;
-        const { id, resetAt } = periodOf(now, period);
-        counters.push({
-          // One hash slot per tenant ({tenant}), so a call's counters can be updated by one script in a cluster too.
-          key: `gw:budget:{${tenant}}:${name}:${unit}:${period}:${id}`,
-          scope,
-          unit,
-          period,
-          limit: unit === "usd" ? Math.round(limit * 1_000_000) : Math.floor(limit),
-          ttlSeconds: Math.ceil((resetAt - now) / 1000) + 86_400,
-        });
-      }
-    }
+    const cacheKey = keyId === undefined ? tenant : `${tenant}\0${keyId}`;
+    const day = Math.floor(now / 86_400_000);
+    const cached = this.countersCache.get(cacheKey);
+    if (cached && cached.day === day && cached.policy === policy) return cached.counters;
+    if (this.countersCache.size >= MAX_CACHED_COUNTER_SETS) this.countersCache.clear();
+    const counters = buildCounters(tenant, keyId, policy, now);
+    this.countersCache.set(cacheKey, { day, policy, counters });
     return counters;
   }
 
@@ -472,3 +499,38 @@ export class Budgets {
     };
   }
 }
+
+function buildCounters(tenant: string, keyId: string | undefined, policy: BudgetPolicy, now: number): Counter[] {
+  const scopes: Array<{ scope: Counter["scope"]; name: string; limits: BudgetLimits | undefined }> = [
+    { scope: "tenant", name: "t", limits: policy.tenant },
+  ];
+  if (keyId) scopes.push({ scope: "key", name: `k:${keyId}`, limits: policy.perKey });
+  const counters: Counter[] = [];
+  for (const { scope, name, limits } of scopes) {
+    for (const { field, unit, period } of LIMIT_FIELDS) {
+      const limit = limits?.[field];
+      if (limit === undefined) continue;
+      const { id, resetAt } = periodOf(now, period);
+      counters.push({
+        // One hash slot per tenant ({tenant}), so a call's counters can be updated by one script in a cluster too.
+        key: `gw:budget:{${tenant}}:${name}:${unit}:${period}:${id}`,
+        scope,
+        unit,
+        period,
+        limit: unit === "usd" ? Math.round(limit * 1_000_000) : Math.floor(limit),
+        resetAt,
+      });
+    }
+  }
+  return counters;
+}
+
+const MAX_CACHED_COUNTER_SETS = 10_000;
+
+/**
+ * Reservation ids: unique across replicas (a random prefix per process) and cheap (a counter),
+ * since one is made per governed call. They name the call's open members and settled marker.
+ */
+const RESERVATION_ID_PREFIX = randomBytes(9).toString("base64url");
+let reservationSeq = 0;
+const nextReservationId = () => `${RESERVATION_ID_PREFIX}${(++reservationSeq).toString(36)}`;

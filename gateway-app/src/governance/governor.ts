@@ -2,37 +2,51 @@ import type { ClientContext, Redis, Result } from "ioredis";
 import { BUDGET_APPLY_LUA, BUDGET_CHECK_LUA, type Budgets, inputTokenBound, type Prices, type Reservation, type ReserveResult } from "./budgets.js";
 import type { VerifyResult } from "./keys.js";
 import { LIMIT_APPLY_LUA, LIMIT_CHECK_LUA, type LimitCharge, type LimitReply, type LimitResult, type RateLimiter } from "./rate-limits.js";
+import { TenantBatches } from "./batches.js";
 import { isUnavailable } from "./redis.js";
 
 // Budgets and limits in one script, so an admission is one command and one reply (#14 §8), and a
-// refusal by either charges nothing (no second round trip to give back what the other took).
-// KEYS: the budget counters' hashes and zsets, then the limit buckets (all in the tenant's hash slot).
-// ARGV: now, id, deadline, counters, limits, then per counter limit, amount, ttl, then per limit ms per unit, cost.
-// Returns {0, counter index, used} (over budget), {2, limit results} (over a limit), or {1, settled, limit results}.
+// refusal by either charges nothing (no second round trip to give back what the other took). The
+// admissions of one tenant that arrive in the same turn of the event loop share the command.
+// KEYS: per admission the budget counters' hashes and zsets, then the limit buckets (all in the tenant's hash slot).
+// ARGV: the number of admissions, then per admission: now, id, deadline, counters, limits, then per counter limit,
+// amount, ttl, then per limit ms per unit, cost.
+// Returns per admission {0, counter index, used} (over budget), {2, limit results} (over a limit), or {1, settled, limit results}.
 const ADMIT = `
-local now, id, deadline = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local nb, nl = tonumber(ARGV[4]), tonumber(ARGV[5])
-local bargs, lk = 5, 2 * nb
-local largs = bargs + 3 * nb
+local function admit(kb, ab)
+  local now, id, deadline = tonumber(ARGV[ab + 1]), ARGV[ab + 2], ARGV[ab + 3]
+  local nb, nl = tonumber(ARGV[ab + 4]), tonumber(ARGV[ab + 5])
+  local bargs, lk = ab + 5, kb + 2 * nb
+  local largs = bargs + 3 * nb
 ${BUDGET_CHECK_LUA}
 ${LIMIT_CHECK_LUA}
-if not fits then return {2, results} end
+  if not fits then return {2, results} end
 ${BUDGET_APPLY_LUA}
 ${LIMIT_APPLY_LUA}
-return {1, settled, results}
+  return {1, settled, results}
+end
+local replies, kb, ab = {}, 0, 1
+for r = 1, tonumber(ARGV[1]) do
+  local nb, nl = tonumber(ARGV[ab + 4]), tonumber(ARGV[ab + 5])
+  replies[r] = admit(kb, ab)
+  kb, ab = kb + 2 * nb + nl, ab + 5 + 3 * nb + 2 * nl
+end
+return replies
 `;
+
+type AdmitReply = [0, number, number] | [2, LimitReply] | [1, number[], LimitReply];
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext> {
-    gwAdmit(...args: Array<string | number>): Result<[0, number, number] | [2, LimitReply] | [1, number[], LimitReply], Context>;
+    gwAdmit(...args: Array<string | number>): Result<AdmitReply[], Context>;
   }
 }
 
 /**
  * What the request path calls: `admit` before the upstream call, `finish` after it (streams and
- * fallbacks included, with the model that served). Budgets and limits are checked at the same
- * time; ioredis's auto-pipelining sends both scripts in one write, so admission costs one round
- * trip. A refusal by one undoes the other, so a refused call is charged nothing.
+ * fallbacks included, with the model that served). Budgets and limits are checked by one script,
+ * so admission costs one round trip, shared by the tenant's admissions of the same turn. A refusal
+ * by one charges the other nothing.
  */
 export interface AdmitRequest {
   readonly tenant: string;
@@ -70,16 +84,17 @@ export interface ActualUsage {
 }
 
 export class Governor {
-  /** The store both parts use, when they share one: admission then runs as one script. */
-  private readonly shared: Redis | undefined;
+  /** When both parts share one store, admission runs as one script, one command per tenant per turn. */
+  private readonly admissions: TenantBatches<ScriptCall, AdmitReply> | undefined;
 
   constructor(
     private readonly parts: { readonly budgets?: Budgets; readonly limiter?: RateLimiter },
     private readonly now: () => number = Date.now,
   ) {
     const { budgets, limiter } = parts;
-    this.shared = budgets && limiter && budgets.redis === limiter.redis ? budgets.redis : undefined;
-    this.shared?.defineCommand("gwAdmit", { lua: ADMIT });
+    const shared = budgets && limiter && budgets.redis === limiter.redis ? budgets.redis : undefined;
+    shared?.defineCommand("gwAdmit", { lua: ADMIT });
+    this.admissions = shared && new TenantBatches((_tenant, calls) => sendAdmissions(shared, calls));
   }
 
   async admit(request: AdmitRequest): Promise<Admission> {
@@ -87,8 +102,8 @@ export class Governor {
     const { budgets, limiter } = this.parts;
     const call = { tenant: request.tenant, keyId: request.keyId, inputTokens, maxOutputTokens: request.maxOutputTokens, prices: request.prices };
     const [budget, limit] =
-      this.shared && budgets && limiter
-        ? await admitTogether(this.shared, budgets, limiter, call)
+      this.admissions && budgets && limiter
+        ? await admitTogether(this.admissions, budgets, limiter, call)
         : await Promise.all([budgets?.reserve(call), limiter?.admit(request.tenant, inputTokens + request.maxOutputTokens)]);
     const reservation = budget?.ok ? budget.reservation : undefined;
     const charge = limit?.ok ? limit.charge : undefined;
@@ -136,7 +151,7 @@ export class Governor {
  * an uncharged admission, which the caller's give-back turns into no command at all.
  */
 async function admitTogether(
-  redis: Redis,
+  admissions: TenantBatches<ScriptCall, AdmitReply>,
   budgets: Budgets,
   limiter: RateLimiter,
   call: Parameters<Budgets["plan"]>[0],
@@ -149,9 +164,9 @@ async function admitTogether(
   const b = budgets.scriptInput(budgetPlan);
   const l = limiter.scriptInput(limitPlan);
   const head = [budgetPlan.now, budgetPlan.id, budgetPlan.deadline, budgetPlan.counters.length, limitPlan.limits.length];
-  let reply: Awaited<ReturnType<Redis["gwAdmit"]>>;
+  let reply: AdmitReply;
   try {
-    reply = await redis.gwAdmit(b.keys.length + l.keys.length, ...b.keys, ...l.keys, ...head, ...b.args, ...l.args);
+    reply = await admissions.add(call.tenant, { keys: [...b.keys, ...l.keys], args: [...head, ...b.args, ...l.args] });
   } catch (error) {
     if (!isUnavailable(error)) throw error;
     return [budgets.unavailable(budgetPlan), limiter.unavailable(limitPlan)];
@@ -159,6 +174,18 @@ async function admitTogether(
   if (reply[0] === 0) return [budgets.refused(budgetPlan, reply[1], reply[2]), untouchedLimit()];
   if (reply[0] === 2) return [untouchedBudget(), limiter.judge(limitPlan, reply[1])];
   return [budgets.accepted(budgetPlan, reply[1]), limiter.judge(limitPlan, reply[2])];
+}
+
+interface ScriptCall {
+  readonly keys: readonly string[];
+  readonly args: ReadonlyArray<string | number>;
+}
+
+/** One tenant's admissions as one command: their keys in order, then the count and their arguments in order. */
+function sendAdmissions(redis: Redis, calls: readonly ScriptCall[]): Promise<AdmitReply[]> {
+  const keys = calls.flatMap((c) => c.keys);
+  const args = calls.flatMap((c) => c.args);
+  return redis.gwAdmit(keys.length, ...keys, calls.length, ...args);
 }
 
 function limitRefusal(tenant: string, result: Exclude<LimitResult, { ok: true }>): Refusal {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Redis } from "ioredis";
 import { isUnavailable } from "./redis.js";
 
@@ -53,8 +53,9 @@ export function parseKey(presented: string): { id: string } | undefined {
   return match ? { id: match[1] } : undefined;
 }
 
+/** One-shot: a Hash object per call was 3 % of a governed request's CPU. */
 export function hashKey(key: string): Buffer {
-  return createHash("sha256").update(key).digest();
+  return hash("sha256", key, "buffer");
 }
 
 function newId(): string {

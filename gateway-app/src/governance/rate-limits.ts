@@ -1,4 +1,5 @@
 import type { ClientContext, Redis, Result } from "ioredis";
+import { TenantBatches } from "./batches.js";
 import { isUnavailable } from "./redis.js";
 
 /**
@@ -103,14 +104,18 @@ end
 return results
 `;
 
-// KEYS: the token bucket. ARGV: now, ms per unit, units to add back (negative: charge more).
+// Corrections of one tenant's buckets, in order. KEYS: a bucket per correction. ARGV: now, then per correction ms per
+// unit and units to add back (negative: charge more).
 const ADJUST = `
-local now, interval, units = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local tat = tonumber(redis.call('GET', KEYS[1])) or now
-local newTat = math.max(now, tat - units * interval)
-if newTat <= now then redis.call('DEL', KEYS[1]) return 0 end
-redis.call('SET', KEYS[1], tostring(newTat), 'PX', math.ceil(newTat - now))
-return 1
+local now = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local interval, units = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+  local tat = tonumber(redis.call('GET', KEYS[i])) or now
+  local newTat = math.max(now, tat - units * interval)
+  if newTat <= now then redis.call('DEL', KEYS[i])
+  else redis.call('SET', KEYS[i], tostring(newTat), 'PX', math.ceil(newTat - now)) end
+end
+return 0
 `;
 
 declare module "ioredis" {
@@ -131,6 +136,9 @@ const bucketKey = (tenant: string, limit: LimitName) => `gw:limit:{${tenant}}:${
 export class RateLimiter {
   private readonly onStoreError: "open" | "closed";
   private readonly now: () => number;
+  private readonly corrections = new TenantBatches<{ name: LimitName; interval: number; units: number }, void>((tenant, items) =>
+    this.sendCorrections(tenant, items),
+  );
 
   constructor(
     /** Shared with the other parts, so the governor can run one script across them. */
@@ -222,12 +230,18 @@ export class RateLimiter {
   private async adjust(charge: LimitCharge, name: LimitName, units: number): Promise<void> {
     const perMinute = this.activeLimits(charge.tenant).find((l) => l.name === name)?.perMinute;
     if (!charge.charged || !perMinute || units === 0) return;
+    await this.corrections.add(charge.tenant, { name, interval: WINDOW_MS / perMinute, units });
+  }
+
+  private async sendCorrections(tenant: string, items: ReadonlyArray<{ name: LimitName; interval: number; units: number }>): Promise<void[]> {
+    const keys = items.map(({ name }) => bucketKey(tenant, name));
     try {
-      await this.redis.gwLimitAdjust(1, bucketKey(charge.tenant, name), this.now(), WINDOW_MS / perMinute, units);
+      await this.redis.gwLimitAdjust(keys.length, ...keys, this.now(), ...items.flatMap(({ interval, units }) => [interval, units]));
     } catch (error) {
       // A limit is a smoothing device, not an account: a correction lost in an outage is dropped.
       if (!isUnavailable(error)) throw error;
     }
+    return items.map(() => undefined);
   }
 
   private activeLimits(tenant: string): Array<{ name: LimitName; perMinute: number }> {

@@ -28,9 +28,10 @@ export interface RedisSettings {
 }
 
 /**
- * One client per process. Commands issued in the same tick go out in one write (auto-pipelining),
- * which is how a request's key, budget and limit commands cost one round trip. Commands are never
- * queued while disconnected: they fail at once, and each part applies its own fail-open/closed rule.
+ * One client per process. The parts batch their own work (one script call per tenant per turn of
+ * the event loop, batches.ts), so ioredis's auto-pipelining is off: it only added a tick and its
+ * bookkeeping to every command. Commands are never queued while disconnected: they fail at once,
+ * and each part applies its own fail-open/closed rule.
  */
 export function createRedis(settings: RedisSettings): Redis {
   const url = new URL(settings.url);
@@ -44,7 +45,7 @@ export function createRedis(settings: RedisSettings): Redis {
     tls: url.protocol === "rediss:" ? tlsOptions(url.hostname, settings) : undefined,
     connectTimeout: settings.connectTimeoutMs ?? 1000,
     commandTimeout: settings.commandTimeoutMs ?? 250,
-    enableAutoPipelining: true,
+    enableAutoPipelining: false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     // Reconnects forever, backing off to 2 s, so the store comes back without a restart.

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { Catalogue } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
-import { Budgets, type BudgetReading } from "./budgets.js";
+import { Budgets } from "./budgets.js";
 import { Governor } from "./governor.js";
 import { KeyVerifier } from "./keys.js";
 import { RateLimiter } from "./rate-limits.js";
@@ -28,8 +28,8 @@ const READY_WAIT_MS = 3_000;
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
 /**
- * The governance parts wired to one Redis client (auto-pipelined: a request's key, budget and limit
- * commands share a round trip) and a second, subscribed connection for key revocations.
+ * The governance parts wired to one Redis client (each part batches its commands per tenant) and a
+ * second, subscribed connection for key revocations.
  * Undefined when GOVERNANCE_REDIS_URL is not set: governance is off.
  */
 export async function startGovernance(
@@ -46,7 +46,7 @@ export async function startGovernance(
   const budgets = new Budgets(redis, (t) => tenantOf(t)?.budgets, {
     onStoreError: settings.budgets.onStoreError,
     onLostSettlement: (r) => logger.error("budget settlement lost: the pending queue is full", { tenant: r.tenant }),
-    onReadings: (tenant, readings) => setBudgetGauges(metrics, tenant, readings),
+    onReadings: (tenant, readings) => metrics.budgetReadings.set(tenant, readings),
   });
   const limiter = new RateLimiter(redis, (t) => tenantOf(t)?.limits, { onStoreError: settings.limits.onStoreError });
   const keys = new KeyVerifier(redis, { cacheTtlMs: settings.keys.cacheTtlMs, onStoreError: settings.keys.onStoreError });
@@ -84,14 +84,6 @@ export async function startGovernance(
       await Promise.all([redis, subscriber].map((client) => client.quit().catch(() => client.disconnect())));
     },
   };
-}
-
-function setBudgetGauges(metrics: GatewayMetrics, tenant: string, readings: readonly BudgetReading[]): void {
-  for (const { unit, period, limit, settled } of readings) {
-    const labels = { tenant, period, unit };
-    metrics.budgetUsed.set(labels, settled);
-    metrics.budgetLimit.set(labels, limit);
-  }
 }
 
 function logStoreErrors(client: Redis, logger: Logger): void {

@@ -144,6 +144,22 @@ describe("reserving and settling", () => {
     expect((await b.reserve({ tenant, keyId: "bbbb", inputTokens: 50, maxOutputTokens: 50, prices: free })).ok).toBe(true);
   });
 
+  it("counts a call after midnight UTC against the new day, and the month's budget across it", async () => {
+    const tenant = newTenant();
+    let now = Date.UTC(2026, 11, 1, 23, 59, 59, 999);
+    const b = await budgets({ tenant: { tokensPerDay: 1000, tokensPerMonth: 1500 } }, () => now);
+    expect((await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 1000, prices: free })).ok).toBe(true);
+    expect(await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 1, prices: free })).toMatchObject({ ok: false, period: "day" });
+    now += 1;
+    expect((await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 500, prices: free })).ok).toBe(true);
+    expect(await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 1, prices: free })).toMatchObject({
+      ok: false,
+      period: "month",
+      used: 1500,
+      resetAt: Date.UTC(2027, 0, 1),
+    });
+  });
+
   it("a reservation whose process died is released after 30 minutes", async () => {
     const tenant = newTenant();
     let now = NOW;

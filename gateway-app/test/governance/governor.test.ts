@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { Budgets } from "../../src/governance/budgets.js";
 import { Governor, keyRefusal } from "../../src/governance/governor.js";
@@ -8,6 +9,17 @@ const clients = useTestRedis();
 const prices = { inputPerMillionTokens: 1, outputPerMillionTokens: 1 };
 const NOW = Date.UTC(2026, 11, 1, 18, 0, 0);
 let seq = 0;
+
+/** Names of the commands the client sends from now on. */
+function recordCommands(redis: Redis): string[] {
+  const sent: string[] = [];
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((command: { name: string }) => {
+    sent.push(command.name);
+    return send(command as never);
+  }) as typeof redis.sendCommand;
+  return sent;
+}
 
 async function governor_(policy: { tokensPerDay?: number; requestsPerMinute?: number; tokensPerMinute?: number }) {
   const redis = await clients.connect();
@@ -70,12 +82,7 @@ describe("admission", () => {
     const { governor, redis } = await governor_({ tokensPerDay: 10_000, requestsPerMinute: 1, tokensPerMinute: 5_000 });
     // The first call loads the script (EVALSHA, then EVAL on NOSCRIPT); count from the second tenant's calls.
     await governor.admit({ tenant: `${tenant}-warm`, bodyBytes: 10, maxOutputTokens: 10, prices });
-    const sent: string[] = [];
-    const send = redis.sendCommand.bind(redis);
-    redis.sendCommand = ((command: { name: string }) => {
-      sent.push(command.name);
-      return send(command as never);
-    }) as typeof redis.sendCommand;
+    const sent = recordCommands(redis);
     expect((await governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices })).ok).toBe(true);
     expect(sent).toEqual(["evalsha"]);
     sent.length = 0;
@@ -85,6 +92,49 @@ describe("admission", () => {
     });
     // Nothing reserved by the refused call, so nothing to give back.
     expect(sent).toEqual(["evalsha"]);
+  });
+
+  it("admits a tenant's calls of one turn with one command, judging each in turn, and settles them with one command per part", async () => {
+    const tenant = `g${++seq}`;
+    const { governor, redis } = await governor_({ tokensPerDay: 1000, requestsPerMinute: 100 });
+    await governor.admit({ tenant: `${tenant}-warm`, bodyBytes: 10, maxOutputTokens: 10, prices });
+    const sent = recordCommands(redis);
+    // 300 tokens' worst case each against 1000 a day: the first three fit, the last two would pass it.
+    const admissions = await Promise.all(Array.from({ length: 5 }, () => governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 200, prices })));
+    expect(sent).toEqual(["evalsha"]);
+    expect(admissions.map((a) => (a.ok ? a.headers["ratelimit-remaining"] : a.refusal.code))).toEqual([
+      "99",
+      "98",
+      "97",
+      "budget_exceeded",
+      "budget_exceeded",
+    ]);
+    expect(admissions.slice(3).map((a) => !a.ok && a.refusal.message)).toEqual([
+      expect.stringContaining("has used 900 tokens"),
+      expect.stringContaining("has used 900 tokens"),
+    ]);
+    sent.length = 0;
+    const tickets = admissions.flatMap((a) => (a.ok ? [a.ticket] : []));
+    await Promise.all(tickets.map((ticket) => governor.finish(ticket, { inputTokens: 50, outputTokens: 50, prices })));
+    // One settle script for the three reservations (no token limit here, so no correction).
+    expect(sent).toEqual(["evalsha"]);
+    // 3 x 100 settled, nothing left reserved: 700 more fit, 701 do not.
+    expect((await governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 600, prices })).ok).toBe(true);
+    const over = await governor.admit({ tenant, bodyBytes: 1, maxOutputTokens: 0, prices });
+    expect(over).toMatchObject({ ok: false, refusal: { code: "budget_exceeded" } });
+  });
+
+  it("corrects a tenant's token charges of one turn with one command", async () => {
+    const tenant = `g${++seq}`;
+    const { governor, redis } = await governor_({ tokensPerMinute: 1000 });
+    const admitted = await Promise.all(Array.from({ length: 4 }, () => governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 150, prices })));
+    const sent = recordCommands(redis);
+    await Promise.all(admitted.map((a) => a.ok && governor.finish(a.ticket, { inputTokens: 10, outputTokens: 15, prices })));
+    expect(sent).toEqual(["evalsha"]);
+    // Charged 4 x 250, given back 4 x 225: 100 used of the minute's 1000, so 900 fit now and 901 would not.
+    expect((await governor.admit({ tenant, bodyBytes: 400, maxOutputTokens: 500, prices })).ok).toBe(true);
+    const over = await governor.admit({ tenant, bodyBytes: 1, maxOutputTokens: 0, prices });
+    expect(over).toMatchObject({ ok: false, refusal: { code: "rate_limited" } });
   });
 
   it("names a malformed, revoked or expired key without echoing it", () => {
