@@ -9,12 +9,12 @@
 // - concurrent 1 MiB requests to a slow model: RSS stays under the pod's 512 MiB limit, the excess
 //   is answered 429/503 (what the server answers is reported, whatever it is).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median, printTable } from "./support/measure";
-import { imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
+import { cpuSeconds, imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
 
 const ROOT = join(__dirname, "..");
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
@@ -51,12 +51,6 @@ function startGatewayProcess(upstreamUrl: string, env: Record<string, string> = 
     LITELLM_BASE_URL: upstreamUrl,
     ...env,
   });
-}
-
-/** CPU seconds a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** The open-file limit a child of this process gets: the soft limit (root may not raise it past the hard one in a container). */

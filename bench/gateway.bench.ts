@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
+import { cpuSeconds, imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
 import { median, printTable, sequentialLatency } from "./support/measure";
 
 const ROOT = join(__dirname, "..");
@@ -38,7 +38,17 @@ async function load(port: number, connections: number, body: string, seconds = S
     duration: seconds,
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`port ${port}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
+}
+
+/**
+ * One round of `load` against a target, with the CPU time its own process spent per request served
+ * (for direct that is the upstream's; for the proxies, theirs alone, without the upstream's).
+ */
+async function measuredRound(target: Started, connections: number, body: string) {
+  const before = cpuSeconds(target.child.pid!);
+  const round = await load(target.port, connections, body);
+  return { ...round, cpuUsPerRequest: ((cpuSeconds(target.child.pid!) - before) * 1e6) / round.requests };
 }
 
 /**
@@ -118,16 +128,16 @@ async function main() {
   try {
     for (const t of Object.values(targets)) await load(t.port, 10, jsonBody, 2); // warm-up
     const rows: (string | number)[][] = [];
-    const results: Record<string, Record<string, { rps: number; p50: number; p99: number; ratio: number }>> = {};
+    const results: Record<string, Record<string, { rps: number; p50: number; p99: number; cpuUsPerRequest: number; ratio: number }>> = {};
     for (const [scenario, connections, body] of [
       ["JSON, 50 conn", 50, jsonBody],
       ["JSON, 1 conn", 1, jsonBody],
       ["stream, 50 conn", 50, streamBody],
       ["stream, 1 conn", 1, streamBody],
     ] as const) {
-      const rounds: Record<string, { rps: number; p50: number; p99: number }[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+      const rounds: Record<string, Awaited<ReturnType<typeof measuredRound>>[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, target] of Object.entries(targets)) rounds[name].push(await load(target.port, connections, body));
+        for (const [name, target] of Object.entries(targets)) rounds[name].push(await measuredRound(target, connections, body));
       }
       // The ratio of each round (measured back to back), then their median.
       const ratioOf = (name: string) => median(rounds[name].map((r, i) => r.rps / rounds.reference[i].rps));
@@ -137,6 +147,7 @@ async function main() {
           rps: median(rounds[name].map((x) => x.rps)),
           p50: median(rounds[name].map((x) => x.p50)),
           p99: median(rounds[name].map((x) => x.p99)),
+          cpuUsPerRequest: median(rounds[name].map((x) => x.cpuUsPerRequest)),
           ratio: ratioOf(name),
         };
         results[scenario][name] = r;
@@ -146,6 +157,7 @@ async function main() {
           r.rps.toFixed(0),
           r.p50.toFixed(2),
           r.p99.toFixed(2),
+          r.cpuUsPerRequest.toFixed(0),
           name === "direct" ? "" : r.ratio.toFixed(2),
           name === "direct" ? "" : rounds[name].map((x, i) => (x.rps / rounds.reference[i].rps).toFixed(2)).join(" "),
         ]);
@@ -180,7 +192,7 @@ async function main() {
       `\n${ROUNDS} rounds of ${SECONDS}s per target and scenario (medians), ${process.version}, ${TTFB_SAMPLES} TTFB samples, ` +
         `${SOAK_SECONDS}s soak\n`,
     );
-    printTable(["scenario", "target", "req/s", "p50 ms", "p99 ms", "vs reference (median)", "each round"], rows);
+    printTable(["scenario", "target", "req/s", "p50 ms", "p99 ms", "CPU µs/req (own process)", "vs reference (median)", "each round"], rows);
     console.log("");
     printTable(
       ["target", "JSON latency at 1 conn, median ms", "time to first streamed byte, median ms"],

@@ -41,6 +41,12 @@ export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
   return { rssMiB: kib("VmRSS") / 1024, peakMiB: kib("VmHWM") / 1024 };
 }
 
+/** CPU seconds (user + system) a process has used, from /proc: clock ticks of USER_HZ, 100 on Linux. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /**
  * How the image starts gateway-app, read from its Dockerfile: the CMD's node arguments (the entry
  * point resolved by `entry`) and the runtime environment its ENV lines set, so that a benchmark

@@ -2,7 +2,7 @@ import http from "node:http";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { completion, FakeUpstream, json, sleep } from "./support/fake-upstream.js";
-import { chatBody, parseLogs, startTestGateway, type TestGateway } from "./support/harness.js";
+import { chatBody, packageModuleProbe, packageModules, parseLogs, startTestGateway, type TestGateway } from "./support/harness.js";
 
 // #11 "Memory is bounded whatever clients send", against the compiled server with the image's flags.
 const fake = new FakeUpstream();
@@ -166,5 +166,16 @@ describe("logging prompts", () => {
     const logged = lines[1].prompt[0].content as string;
     expect(logged.endsWith("…[truncated]")).toBe(true);
     expect(logged.length).toBeLessThan(8200);
+  });
+});
+
+describe("idle footprint", () => {
+  it("does not load ioredis with governance off, after serving a request", async () => {
+    const gw = await gateway(packageModuleProbe());
+    expect((await post(gw.url, bodyOf(100))).status).toBe(200);
+    const loaded = packageModules(gw.errors());
+    // The probe sees the packages the server does load, so an empty answer would not pass for none.
+    expect(loaded.some((url) => url.includes("/node_modules/hono/"))).toBe(true);
+    expect(loaded.filter((url) => url.includes("/node_modules/ioredis/"))).toEqual([]);
   });
 });

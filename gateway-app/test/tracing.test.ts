@@ -1,10 +1,6 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completion, FakeUpstream, json, streamChunks } from "./support/fake-upstream.js";
-import { chatBody, compiledGateway, imageCommand, parseLogs, postJson, startTestGateway, type TestGateway } from "./support/harness.js";
+import { chatBody, packageModuleProbe, packageModules, parseLogs, postJson, startTestGateway, type TestGateway } from "./support/harness.js";
 import { closedPortUrl, OtlpReceiver, SPAN_KIND, STATUS_ERROR, type ReceivedSpan } from "./support/otlp-receiver.js";
 
 // The compiled server in its own process, exporting to a loopback OTLP receiver, with a fake LiteLLM behind it.
@@ -295,46 +291,18 @@ describe("tracing: shutdown and off", () => {
   });
 
   /**
-   * The OTel SDK modules the compiled server loads, seen by a module hook preloaded as the
-   * image's CMD starts it (prom-client loads @opentelemetry/api itself, so only the SDK counts).
+   * The OTel SDK modules the compiled server loads, as the image's CMD starts it, while it serves
+   * a sampled request (prom-client loads @opentelemetry/api itself, so only the SDK counts).
    */
   async function sdkModulesLoaded(env: Record<string, string>): Promise<string[]> {
-    const dir = mkdtempSync(join(tmpdir(), "otel-probe-"));
-    const probe = join(dir, "probe.mjs");
-    writeFileSync(
-      probe,
-      `import { registerHooks } from "node:module";
-import { writeSync } from "node:fs";
-registerHooks({ resolve(specifier, context, next) {
-  const found = next(specifier, context);
-  if (/@opentelemetry\\/(sdk-trace|exporter-trace-otlp-http|core|resources)\\//.test(found.url)) writeSync(2, "sdk-module " + found.url + "\\n");
-  return found;
-} });
-`,
-    );
-    const args = imageCommand().map((arg) => (arg === "gateway-app/dist/server.js" ? join(compiledGateway(), "server.js") : arg));
-    const child = spawn(process.execPath, ["--import", probe, ...args], {
-      cwd: resolve(__dirname, ".."),
-      env: { PATH: process.env.PATH, PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const exited = new Promise((r) => child.once("exit", r));
-    const port = await new Promise<number>((resolvePort, reject) => {
-      let stdout = "";
-      child.stdout.on("data", (d) => {
-        stdout += d;
-        const match = /"msg":"listening","port":(\d+)/.exec(stdout);
-        if (match) resolvePort(Number(match[1]));
-      });
-      void exited.then(() => reject(new Error(`exited early: ${stderr}`)));
-    });
-    const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, postJson(chatBody("mock"), { traceparent: traceparent("01") }));
-    expect(response.status).toBe(200);
-    child.kill("SIGTERM");
-    await exited;
-    return stderr.split("\n").filter((line) => line.startsWith("sdk-module "));
+    const gateway = await startTestGateway({ ...env, ...packageModuleProbe() });
+    try {
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, postJson(chatBody("mock"), { traceparent: traceparent("01") }));
+      expect(response.status).toBe(200);
+    } finally {
+      await gateway.gateway.shutdown();
+    }
+    return packageModules(gateway.errors()).filter((url) => /@opentelemetry\/(sdk-trace|exporter-trace-otlp-http|core|resources)\//.test(url));
   }
 
   it("does not even load the OTel SDK when off", async () => {

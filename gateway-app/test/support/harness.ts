@@ -205,6 +205,34 @@ export function postJson(body: unknown, headers: Record<string, string> = {}): R
   return { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
 }
 
+/**
+ * Environment that preloads (NODE_OPTIONS) a module hook writing each package module the process
+ * resolves to its stderr, which `packageModules` reads back: what a process loads, seen from outside.
+ */
+export function packageModuleProbe(): Record<string, string> {
+  const probe = join(mkdtempSync(join(tmpdir(), "module-probe-")), "probe.mjs");
+  writeFileSync(
+    probe,
+    `import { registerHooks } from "node:module";
+import { writeSync } from "node:fs";
+registerHooks({ resolve(specifier, context, next) {
+  const found = next(specifier, context);
+  if (found.url.includes("/node_modules/")) writeSync(2, "package-module " + found.url + "\\n");
+  return found;
+} });
+`,
+  );
+  return { NODE_OPTIONS: `--import ${probe}` };
+}
+
+/** The package module URLs a process started with `packageModuleProbe` reported in its stderr. */
+export function packageModules(stderr: string): string[] {
+  return stderr
+    .split("\n")
+    .filter((line) => line.startsWith("package-module "))
+    .map((line) => line.slice("package-module ".length));
+}
+
 /** Parses log lines. */
 export function parseLogs(logs: string[]): Record<string, any>[] {
   return logs.map((line) => JSON.parse(line));
