@@ -4,11 +4,12 @@ import { LiveStreams } from "./live-streams.js";
 import type { Catalogue } from "./config.js";
 import { edgeAuth } from "./edge-auth.js";
 import { GatewayError } from "./errors.js";
+import { discardRest } from "./message-body.js";
 import { settleCall } from "./governance/request-path.js";
 import type { RequestGovernance } from "./governance/runtime.js";
 import type { Logger } from "./logger.js";
 import type { GatewayMetrics } from "./metrics.js";
-import { requestContext, type GatewayEnv } from "./middleware/request-context.js";
+import { nodeRequest, requestContext, type GatewayEnv } from "./middleware/request-context.js";
 import { inferenceHandler } from "./routes/inference.js";
 import { listModels, retrieveModel } from "./routes/models.js";
 import { validateResponsesRequest } from "./routes/responses.js";
@@ -59,6 +60,13 @@ function allowedMethods(app: Hono<GatewayEnv>): Map<string, string> {
   }
   return new Map([...byPath].map(([path, methods]) => [path, methods.join(", ")]));
 }
+
+/**
+ * How long a refusal given before its request body was read waits for the rest of that body
+ * (nginx's lingering_timeout is 5 s): a client still sending past it gets the answer and a closed
+ * connection.
+ */
+const UNREAD_BODY_WAIT_MS = 5_000;
 
 /** The gateway's HTTP app: no I/O of its own, everything it touches is injected. */
 export function createApp(deps: AppDeps): Hono<GatewayEnv> {
@@ -112,8 +120,10 @@ export function createApp(deps: AppDeps): Hono<GatewayEnv> {
   }
 
   app.notFound((c) => sendJson(c, 404, new GatewayError("not_found", `No route for ${c.req.method} ${c.req.path}`).toEnvelope()));
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     const state = c.get("state");
+    // A refusal before the body was read (overloaded, too large, unauthenticated) waits for the body the client is still sending.
+    await discardRest(nodeRequest(c), inference.bodyLimitBytes, UNREAD_BODY_WAIT_MS);
     if (error instanceof GatewayError) {
       state.errorCode = error.code;
       return sendJson(c, error.status, error.toEnvelope(), error.retryAfter ? { ...error.headers, "retry-after": error.retryAfter } : error.headers);

@@ -61,3 +61,34 @@ export function collectBody(message: IncomingMessage, options: CollectOptions): 
     message.once("error", onBroken);
   });
 }
+
+/**
+ * Reads and drops the rest of a request body that its answer will not use, for at most
+ * `maxBytes` and `timeoutMs`. node:http closes a connection whose request is unfinished as soon as
+ * the answer ends, and a client still sending its body then gets a reset (EPIPE here, a 502 from
+ * Kong) instead of the answer: nginx's lingering close, for answers given before the body was read.
+ */
+export function discardRest(message: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<void> {
+  if (message.complete || message.destroyed || Number(message.headers["content-length"]) > maxBytes) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      message.off("data", onData);
+      message.off("end", done);
+      message.off("close", done);
+      message.off("error", done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.byteLength;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    message.on("data", onData);
+    message.once("end", done);
+    message.once("close", done);
+    message.once("error", done);
+    message.resume();
+  });
+}

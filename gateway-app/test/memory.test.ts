@@ -1,4 +1,5 @@
 import http from "node:http";
+import net from "node:net";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { completion, FakeUpstream, json, sleep } from "./support/fake-upstream.js";
@@ -86,6 +87,39 @@ describe("admission control", () => {
     expect(refused.body.error.message).toContain("AI_GATEWAY_MAX_IN_FLIGHT_BODY_BYTES");
     // Released with their responses: the same body is admitted now.
     expect((await post(gw.url, body)).status).toBe(200);
+  });
+
+  it("answers a refusal given before the body was read once the body is in, so a client still sending gets the 503, not a reset", async () => {
+    const gw = await gateway({ AI_GATEWAY_MAX_IN_FLIGHT_BODY_BYTES: "5000" });
+    const { port } = new URL(gw.url);
+    const socket = net.connect(Number(port), "127.0.0.1");
+    const errors: string[] = [];
+    socket.on("error", (error: NodeJS.ErrnoException) => errors.push(error.code ?? error.message));
+    let answer = "";
+    let answeredAfterBody: boolean | undefined;
+    let bodySent = false;
+    socket.on("data", (chunk: Buffer) => {
+      answeredAfterBody ??= bodySent;
+      answer += chunk.toString("utf8");
+    });
+    const closed = new Promise((resolve) => socket.once("close", resolve));
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const body = bodyOf(200_000);
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    );
+    // Over the 5,000-byte budget from its Content-Length: refused at once, while the body is still on its way.
+    for (let start = 0; start < body.length; start += 20_000) {
+      await sleep(30);
+      if (socket.destroyed) break;
+      socket.write(body.subarray(start, start + 20_000));
+    }
+    bodySent = true;
+    await closed;
+    expect(errors).toEqual([]);
+    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answer).toContain('"code":"overloaded"');
+    expect(answeredAfterBody).toBe(true);
   });
 
   it("counts chunked bodies as they arrive", async () => {
