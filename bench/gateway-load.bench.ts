@@ -230,6 +230,7 @@ async function watch<T>(gateway: Started, work: () => Promise<T>) {
   // What the gateway itself counts: how many streams it held at once.
   let peakStreams = 0;
   const streamsTimer = setInterval(() => {
+    if (gateway.metricsPort === undefined) return;
     http
       .get({ host: "127.0.0.1", port: gateway.metricsPort, path: "/metrics" }, (res) => {
         let text = "";
@@ -331,6 +332,13 @@ async function main() {
     const streams = Math.min(STREAMS, streamsTheFdLimitAllows(streamGateway));
     const long = await longStreamsCase(streamGateway, streams);
     const longPeak = memoryOf(streamGateway.child.pid!).peakMiB;
+    // The same streams through the bare proxy: what relaying them costs any node:http proxy here.
+    const streamReference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], {
+      UPSTREAM_URL: upstreamUrl,
+      REFERENCE_MAX_SOCKETS: String(STREAMS),
+    });
+    started.push(streamReference);
+    const longReference = await longStreamsCase(streamReference, streams);
 
     const bodyGateway = await fresh();
     const big = await bigBodiesCase(bodyGateway, BIG_BODIES);
@@ -394,6 +402,13 @@ async function main() {
           "",
         ],
         ["gateway CPU during the streams", "(for scaling)", `${long.cpuPercent.toFixed(0)}% of one core`, ""],
+        [
+          "the same streams through the bare node:http proxy",
+          "(reference)",
+          `${longReference.result.completed} completed, first byte p99 ${longReference.result.ttfbP99.toFixed(1)} ms, ` +
+            `${longReference.cpuPercent.toFixed(0)}% of one core`,
+          "",
+        ],
         [`${BIG_BODIES} concurrent 1 MB requests, answers`, "excess 429/503", statuses, met(bigSurvived && !big.result.reset)],
         [
           "gateway RSS under the big bodies, peak",

@@ -3,7 +3,8 @@
 import http from "node:http";
 
 const target = new URL(process.env.UPSTREAM_URL!);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+// 512 as gateway-app's default pool; the long-streams case raises both to the stream count.
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(process.env.REFERENCE_MAX_SOCKETS ?? 512) });
 
 const server = http.createServer((req, res) => {
   const outgoing = http.request(
