@@ -105,9 +105,8 @@ describe("admission control", () => {
     const closed = new Promise((resolve) => socket.once("close", resolve));
     await new Promise((resolve) => socket.once("connect", resolve));
     const body = bodyOf(200_000);
-    socket.write(
-      `POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
-    );
+    const headers = ["POST /v1/chat/completions HTTP/1.1", "Host: gateway", "Content-Type: application/json", `Content-Length: ${body.length}`];
+    socket.write(`${[...headers, "Connection: close"].join("\r\n")}\r\n\r\n`);
     // Over the 5,000-byte budget from its Content-Length: refused at once, while the body is still on its way.
     for (let start = 0; start < body.length; start += 20_000) {
       await sleep(30);
