@@ -93,7 +93,7 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
       labelNames: ["tenant", "period", "unit"],
       registers,
       collect() {
-        for (const [tenant, readings] of budgetReadings) for (const r of readings) this.set({ tenant, period: r.period, unit: r.unit }, r.settled);
+        setFromReadings(this, budgetReadings, (r) => r.settled);
       },
     }),
     budgetLimit: new Gauge({
@@ -102,7 +102,7 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
       labelNames: ["tenant", "period", "unit"],
       registers,
       collect() {
-        for (const [tenant, readings] of budgetReadings) for (const r of readings) this.set({ tenant, period: r.period, unit: r.unit }, r.limit);
+        setFromReadings(this, budgetReadings, (r) => r.limit);
       },
     }),
     breakerState: new Gauge({
@@ -115,6 +115,15 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
 }
 
 export type GatewayMetrics = ReturnType<typeof createMetrics>;
+
+/** A budget gauge set, at scrape time, to one field of each tenant's latest readings. */
+function setFromReadings(
+  gauge: Gauge<"tenant" | "period" | "unit">,
+  readings: ReadonlyMap<string, readonly BudgetReading[]>,
+  value: (reading: BudgetReading) => number,
+): void {
+  for (const [tenant, latest] of readings) for (const r of latest) gauge.set({ tenant, period: r.period, unit: r.unit }, value(r));
+}
 
 /**
  * prom-client's default metrics whose every scrape walks each open handle or descriptor

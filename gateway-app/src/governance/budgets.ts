@@ -346,7 +346,7 @@ export class Budgets {
 
   /** The store refused the plan: counter `index` (from 1) has `used` settled plus reserved. */
   refused(plan: ReservationPlan, index: number, used: number): ReserveResult {
-    return this.exceeded(plan.counters[index - 1], used, plan.now);
+    return this.exceeded(plan.counters[index - 1], used);
   }
 
   /** The store could not answer: refuse, or admit without a reservation, as configured. */
@@ -485,7 +485,7 @@ export class Budgets {
     return counters;
   }
 
-  private exceeded(counter: Counter, used: number, now: number): ReserveResult {
+  private exceeded(counter: Counter, used: number): ReserveResult {
     const scale = counter.unit === "usd" ? 1_000_000 : 1;
     return {
       ok: false,
@@ -495,7 +495,7 @@ export class Budgets {
       period: counter.period,
       limit: counter.limit / scale,
       used: used / scale,
-      resetAt: periodOf(now, counter.period).resetAt,
+      resetAt: counter.resetAt,
     };
   }
 }

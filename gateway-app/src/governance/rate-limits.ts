@@ -118,6 +118,13 @@ end
 return 0
 `;
 
+/** A bucket to correct after a call: ms per unit of its limit, and the units to give back. */
+interface Correction {
+  readonly name: LimitName;
+  readonly interval: number;
+  readonly units: number;
+}
+
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext> {
     gwLimitAdmit(...args: Array<string | number>): Result<LimitReply, Context>;
@@ -136,9 +143,7 @@ const bucketKey = (tenant: string, limit: LimitName) => `gw:limit:{${tenant}}:${
 export class RateLimiter {
   private readonly onStoreError: "open" | "closed";
   private readonly now: () => number;
-  private readonly corrections = new TenantBatches<{ name: LimitName; interval: number; units: number }, void>((tenant, items) =>
-    this.sendCorrections(tenant, items),
-  );
+  private readonly corrections = new TenantBatches<Correction, void>((tenant, items) => this.sendCorrections(tenant, items));
 
   constructor(
     /** Shared with the other parts, so the governor can run one script across them. */
@@ -233,7 +238,7 @@ export class RateLimiter {
     await this.corrections.add(charge.tenant, { name, interval: WINDOW_MS / perMinute, units });
   }
 
-  private async sendCorrections(tenant: string, items: ReadonlyArray<{ name: LimitName; interval: number; units: number }>): Promise<void[]> {
+  private async sendCorrections(tenant: string, items: readonly Correction[]): Promise<void[]> {
     const keys = items.map(({ name }) => bucketKey(tenant, name));
     try {
       await this.redis.gwLimitAdjust(keys.length, ...keys, this.now(), ...items.flatMap(({ interval, units }) => [interval, units]));
