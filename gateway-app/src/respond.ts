@@ -101,7 +101,8 @@ function turnBatcher(outgoing: ServerResponse): () => void {
 function withCommonHeaders(c: Context<GatewayEnv>, status: number, headers: Record<string, string>): Record<string, string> {
   const state = c.get("state");
   state.status = status;
-  const all: Record<string, string> = { ...SECURITY_HEADERS, ...headers, "x-request-id": state.requestId };
+  // One object for writeHead: a header set before it with setHeader sends every header through setHeader.
+  const all: Record<string, string> = { ...SECURITY_HEADERS, ...state.answerHeaders, ...headers, "x-request-id": state.requestId };
   if (state.draining) all.connection = "close";
   return all;
 }

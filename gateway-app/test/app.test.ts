@@ -76,6 +76,20 @@ describe("happy path", () => {
     expect(Buffer.from(upstream.calls[0].call.body).toString("utf8")).toBe(raw);
   });
 
+  it("puts the fields it adds in front of the client's bytes, and re-encodes only to change one the client sent", async () => {
+    const upstream = new RecordingUpstream("litellm");
+    const { app } = servedApp({ models: [{ name: "plain", upstream: "litellm" }] }, { litellm: upstream });
+    const send = (body: string) => app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body });
+    const raw = '{ "model":"plain",  "stream":true, "messages":[{"role":"user","content":"x"}],"seed":1.50}';
+    await (await send(raw)).text();
+    expect(Buffer.from(upstream.calls[0].call.body).toString("utf8")).toBe(`{"stream_options":{"include_usage":true},${raw.slice(1)}`);
+    // The client's own stream_options must be merged: the body is encoded again.
+    await (await send('{"model":"plain","stream":true,"stream_options":{},"messages":[{"role":"user","content":"x"}],"seed":1.50}')).text();
+    expect(Buffer.from(upstream.calls[1].call.body).toString("utf8")).toBe(
+      '{"model":"plain","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}],"seed":1.5}',
+    );
+  });
+
   it("keeps the upstream's response shape byte for byte", async () => {
     const answer =
       '{"id":"x","object":"chat.completion","vendor_field":{"a":1},"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}';

@@ -1,52 +1,14 @@
-import type { ClientContext, Redis, Result } from "ioredis";
-import { BUDGET_APPLY_LUA, BUDGET_CHECK_LUA, type Budgets, inputTokenBound, type Prices, type Reservation, type ReserveResult } from "./budgets.js";
+import type { BudgetRefusal, Budgets, Counter, Prices } from "./budgets.js";
+import { costMicroUsd, inputTokenBound } from "./budgets.js";
 import type { VerifyResult } from "./keys.js";
-import { LIMIT_APPLY_LUA, LIMIT_CHECK_LUA, type LimitCharge, type LimitReply, type LimitResult, type RateLimiter } from "./rate-limits.js";
-import { TenantBatches } from "./batches.js";
-import { isUnavailable } from "./redis.js";
-
-// Budgets and limits in one script, so an admission is one command and one reply (#14 §8), and a
-// refusal by either charges nothing (no second round trip to give back what the other took). The
-// admissions of one tenant that arrive in the same turn of the event loop share the command.
-// KEYS: per admission the budget counters' hashes and zsets, then the limit buckets (all in the tenant's hash slot).
-// ARGV: the number of admissions, then per admission: now, id, deadline, counters, limits, then per counter limit,
-// amount, ttl, then per limit ms per unit, cost.
-// Returns per admission {0, counter index, used} (over budget), {2, limit results} (over a limit), or {1, settled, limit results}.
-const ADMIT = `
-local function admit(kb, ab)
-  local now, id, deadline = tonumber(ARGV[ab + 1]), ARGV[ab + 2], ARGV[ab + 3]
-  local nb, nl = tonumber(ARGV[ab + 4]), tonumber(ARGV[ab + 5])
-  local bargs, lk = ab + 5, kb + 2 * nb
-  local largs = bargs + 3 * nb
-${BUDGET_CHECK_LUA}
-${LIMIT_CHECK_LUA}
-  if not fits then return {2, results} end
-${BUDGET_APPLY_LUA}
-${LIMIT_APPLY_LUA}
-  return {1, settled, results}
-end
-local replies, kb, ab = {}, 0, 1
-for r = 1, tonumber(ARGV[1]) do
-  local nb, nl = tonumber(ARGV[ab + 4]), tonumber(ARGV[ab + 5])
-  replies[r] = admit(kb, ab)
-  kb, ab = kb + 2 * nb + nl, ab + 5 + 3 * nb + 2 * nl
-end
-return replies
-`;
-
-type AdmitReply = [0, number, number] | [2, LimitReply] | [1, number[], LimitReply];
-
-declare module "ioredis" {
-  interface RedisCommander<Context extends ClientContext> {
-    gwAdmit(...args: Array<string | number>): Result<AdmitReply[], Context>;
-  }
-}
+import { type CallCost, Leases, type LeaseTicket, type Route } from "./leases.js";
+import { type ActiveLimit, type LimitRefusal, type LimitReply, type RateLimitHeaders, type RateLimiter, rateLimitHeaders } from "./rate-limits.js";
 
 /**
  * What the request path calls: `admit` before the upstream call, `finish` after it (streams and
- * fallbacks included, with the model that served). Budgets and limits are checked by one script,
- * so admission costs one round trip, shared by the tenant's admissions of the same turn. A refusal
- * by one charges the other nothing.
+ * fallbacks included, with the model that served). Calls are admitted from the replica's leases
+ * (leases.ts) without a round trip while they last; otherwise budgets and limits are checked by
+ * one script, shared by the tenant's calls of the same turn. A refusal by one charges the other nothing.
  */
 export interface AdmitRequest {
   readonly tenant: string;
@@ -68,10 +30,8 @@ export interface Refusal {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-export interface Ticket {
-  readonly reservation?: Reservation;
-  readonly charge?: LimitCharge;
-}
+/** A call's hold on its tenant's budgets and limits; undefined when it holds nothing. */
+export type Ticket = LeaseTicket | undefined;
 
 export type Admission =
   | { readonly ok: true; readonly ticket: Ticket; readonly headers: Readonly<Record<string, string>> }
@@ -83,54 +43,115 @@ export interface ActualUsage {
   readonly prices: Prices;
 }
 
+/** Why a call was refused, before it is put in the gateway's words. */
+export type Judgement =
+  | { readonly ok: true; readonly ticket: Ticket; readonly headers?: RateLimitHeaders }
+  | { readonly ok: false; readonly budget: BudgetRefusal }
+  | { readonly ok: false; readonly limit: LimitRefusal }
+  | { readonly ok: false; readonly unavailable: "budgets" | "rate limits" };
+
 export class Governor {
-  /** When both parts share one store, admission runs as one script, one command per tenant per turn. */
-  private readonly admissions: TenantBatches<ScriptCall, AdmitReply> | undefined;
+  private readonly leases: Leases | undefined;
 
   constructor(
     private readonly parts: { readonly budgets?: Budgets; readonly limiter?: RateLimiter },
     private readonly now: () => number = Date.now,
   ) {
     const { budgets, limiter } = parts;
-    const shared = budgets && limiter && budgets.redis === limiter.redis ? budgets.redis : undefined;
-    shared?.defineCommand("gwAdmit", { lua: ADMIT });
-    this.admissions = shared && new TenantBatches((_tenant, calls) => sendAdmissions(shared, calls));
+    if (budgets && limiter && budgets.redis !== limiter.redis) throw new Error("Governor: budgets and limits must share one store client");
+    const redis = budgets?.redis ?? limiter?.redis;
+    this.leases =
+      redis &&
+      new Leases(redis, {
+        now,
+        onSettled: (tenant, counters, settled) => budgets?.report(tenant, counters, settled),
+      });
   }
 
-  async admit(request: AdmitRequest): Promise<Admission> {
-    const inputTokens = inputTokenBound(request.bodyBytes);
+  /** Finished calls whose usage the store does not have yet (while it is unreachable, they wait in memory). */
+  get pendingSettlements(): number {
+    return this.leases?.pendingSettlements ?? 0;
+  }
+
+  /** Synchronous when the replica's leases cover the call (most calls): no promise to wait for. */
+  admit(request: AdmitRequest): Admission | Promise<Admission> {
+    const judged = this.judge(request);
+    return judged instanceof Promise ? judged.then((j) => this.render(request, j)) : this.render(request, judged);
+  }
+
+  /** The decision on a call, and its hold on budgets and limits when admitted. */
+  judge(request: AdmitRequest): Judgement | Promise<Judgement> {
     const { budgets, limiter } = this.parts;
-    const call = { tenant: request.tenant, keyId: request.keyId, inputTokens, maxOutputTokens: request.maxOutputTokens, prices: request.prices };
-    const [budget, limit] =
-      this.admissions && budgets && limiter
-        ? await admitTogether(this.admissions, budgets, limiter, call)
-        : await Promise.all([budgets?.reserve(call), limiter?.admit(request.tenant, inputTokens + request.maxOutputTokens)]);
-    const reservation = budget?.ok ? budget.reservation : undefined;
-    const charge = limit?.ok ? limit.charge : undefined;
-    const refusal =
-      (budget && !budget.ok && this.budgetRefusal(request.tenant, budget)) ||
-      (limit && !limit.ok && limitRefusal(request.tenant, limit)) ||
-      undefined;
-    if (refusal) {
-      await Promise.all([reservation && budgets?.release(reservation), charge && limiter?.release(charge)]);
-      return { ok: false, refusal };
+    const counters = budgets?.countersFor(request.tenant, request.keyId, this.now()) ?? NO_COUNTERS;
+    const limits = limiter?.activeLimits(request.tenant) ?? NO_LIMITS;
+    if (!this.leases || (counters.length === 0 && limits.length === 0)) return UNGOVERNED;
+    const route = this.leases.route(request.tenant, request.keyId, counters, limits);
+    const cost = worstCase(request);
+    const ticket = this.leases.admitLocally(route, cost);
+    if (ticket) {
+      const tightest = this.leases.tightestLimit(route);
+      return { ok: true, ticket, headers: tightest && rateLimitHeaders(tightest.limit, tightest.remaining, tightest.resetMs) };
     }
-    return { ok: true, ticket: { reservation, charge }, headers: limit?.ok && limit.headers ? { ...limit.headers } : {} };
+    return this.leases.request(route, cost).then(({ outcome, ticket }): Judgement => {
+      switch (outcome.kind) {
+        case "admitted":
+          return { ok: true, ticket, headers: this.headers(route, cost, outcome.limitReply) };
+        case "budget":
+          return { ok: false, budget: budgets!.exceeded(counters[outcome.index], outcome.used) };
+        case "limit": {
+          const judged = limiter!.judge(limits, cost.tokens, outcome.reply);
+          if (!judged.ok) return { ok: false, limit: judged.refusal };
+          throw new Error("governance store refused a call on a limit that admits it");
+        }
+        case "unavailable":
+          return this.withoutStore(route, cost);
+      }
+    });
   }
 
   /**
    * Settles what the call used: undefined when no upstream call was made, "reserved" when the
    * model may have run but its usage is unknown (a cut stream): the worst case admitted stays
-   * charged. Never throws for an unreachable store.
+   * charged. Resolves once the store has it or could not take it (it is kept and written when
+   * the store is back); never throws.
    */
-  async finish(ticket: Ticket, usage: ActualUsage | "reserved" | undefined): Promise<void> {
-    const { budgets, limiter } = this.parts;
-    const tokens = usage === "reserved" ? (ticket.charge?.tokens ?? 0) : usage ? usage.inputTokens + usage.outputTokens : 0;
-    await Promise.all([ticket.reservation && budgets?.settle(ticket.reservation, usage), ticket.charge && limiter?.settle(ticket.charge, tokens)]);
+  finish(ticket: Ticket, usage: ActualUsage | "reserved" | undefined): Promise<void> {
+    if (!this.leases || !ticket) return Promise.resolve();
+    if (usage === "reserved") return this.leases.finish(ticket, "reserved");
+    const used = usage
+      ? { usd: costMicroUsd(usage.inputTokens, usage.outputTokens, usage.prices), tokens: usage.inputTokens + usage.outputTokens }
+      : NOTHING_USED;
+    return this.leases.finish(ticket, used);
   }
 
-  private budgetRefusal(tenant: string, result: Exclude<ReserveResult, { ok: true }>): Refusal {
-    if (result.reason === "store_unavailable") return unavailable("budgets");
+  /** Gives back the leases and writes the usage still in memory (at most `graceMs`); returns the calls whose usage was not written. */
+  close(graceMs: number): Promise<number> {
+    return this.leases?.close(graceMs) ?? Promise.resolve(0);
+  }
+
+  private render(request: AdmitRequest, judged: Judgement): Admission {
+    if (judged.ok)
+      return { ok: true, ticket: judged.ticket, headers: (judged.headers as Readonly<Record<string, string>> | undefined) ?? NO_HEADERS };
+    if ("budget" in judged) return { ok: false, refusal: this.budgetRefusal(request.tenant, judged.budget) };
+    if ("limit" in judged) return { ok: false, refusal: limitRefusal(request.tenant, judged.limit) };
+    return { ok: false, refusal: unavailable(judged.unavailable) };
+  }
+
+  private headers(route: Route, cost: CallCost, reply: LimitReply): RateLimitHeaders | undefined {
+    if (route.limits.length === 0) return undefined;
+    const judged = this.parts.limiter!.judge(route.limits, cost.tokens, reply);
+    return judged.ok ? judged.headers : undefined;
+  }
+
+  /** The store could not answer: each part refuses or lets the call through uncounted, as configured. */
+  private withoutStore(route: Route, cost: CallCost): Judgement {
+    if (route.counters.length > 0 && this.parts.budgets!.onStoreError === "closed") return { ok: false, unavailable: "budgets" };
+    if (route.limits.length > 0 && this.parts.limiter!.onStoreError === "closed") return { ok: false, unavailable: "rate limits" };
+    // A budget failing open still counts the call's usage once the store is back.
+    return { ok: true, ticket: route.counters.length > 0 ? this.leases!.unheld(route, cost) : undefined };
+  }
+
+  private budgetRefusal(tenant: string, result: BudgetRefusal): Refusal {
     const resetIso = new Date(result.resetAt).toISOString();
     const amount = (n: number) => (result.unit === "usd" ? `$${n.toFixed(6).replace(/0+$/, "").replace(/\.$/, "")}` : `${n} tokens`);
     const who = result.scope === "tenant" ? `Tenant "${tenant}"` : "This API key";
@@ -146,50 +167,19 @@ export class Governor {
   }
 }
 
-/**
- * Both parts' answers from one script. The part that did not refuse took nothing: its result is
- * an uncharged admission, which the caller's give-back turns into no command at all.
- */
-async function admitTogether(
-  admissions: TenantBatches<ScriptCall, AdmitReply>,
-  budgets: Budgets,
-  limiter: RateLimiter,
-  call: Parameters<Budgets["plan"]>[0],
-): Promise<[ReserveResult, LimitResult]> {
-  const budgetPlan = budgets.plan(call);
-  const limitPlan = limiter.plan(call.tenant, call.inputTokens + call.maxOutputTokens);
-  const untouchedBudget = () => budgets.accepted({ ...budgetPlan, counters: [], amounts: [] }, []);
-  const untouchedLimit = () => limiter.judge({ ...limitPlan, limits: [], costs: [] }, []);
-  if (budgetPlan.counters.length === 0 && limitPlan.limits.length === 0) return [untouchedBudget(), untouchedLimit()];
-  const b = budgets.scriptInput(budgetPlan);
-  const l = limiter.scriptInput(limitPlan);
-  const head = [budgetPlan.now, budgetPlan.id, budgetPlan.deadline, budgetPlan.counters.length, limitPlan.limits.length];
-  let reply: AdmitReply;
-  try {
-    reply = await admissions.add(call.tenant, { keys: [...b.keys, ...l.keys], args: [...head, ...b.args, ...l.args] });
-  } catch (error) {
-    if (!isUnavailable(error)) throw error;
-    return [budgets.unavailable(budgetPlan), limiter.unavailable(limitPlan)];
-  }
-  if (reply[0] === 0) return [budgets.refused(budgetPlan, reply[1], reply[2]), untouchedLimit()];
-  if (reply[0] === 2) return [untouchedBudget(), limiter.judge(limitPlan, reply[1])];
-  return [budgets.accepted(budgetPlan, reply[1]), limiter.judge(limitPlan, reply[2])];
+/** The worst case of a call: its prompt's bound plus max_tokens, and what that costs at the model's prices. */
+function worstCase(request: AdmitRequest): CallCost {
+  const inputTokens = inputTokenBound(request.bodyBytes);
+  return { usd: costMicroUsd(inputTokens, request.maxOutputTokens, request.prices), tokens: inputTokens + request.maxOutputTokens };
 }
 
-interface ScriptCall {
-  readonly keys: readonly string[];
-  readonly args: ReadonlyArray<string | number>;
-}
+const NO_COUNTERS: readonly Counter[] = [];
+const NO_LIMITS: readonly ActiveLimit[] = [];
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const NOTHING_USED: CallCost = { usd: 0, tokens: 0 };
+const UNGOVERNED: Judgement = { ok: true, ticket: undefined };
 
-/** One tenant's admissions as one command: their keys in order, then the count and their arguments in order. */
-function sendAdmissions(redis: Redis, calls: readonly ScriptCall[]): Promise<AdmitReply[]> {
-  const keys = calls.flatMap((c) => c.keys);
-  const args = calls.flatMap((c) => c.args);
-  return redis.gwAdmit(keys.length, ...keys, calls.length, ...args);
-}
-
-function limitRefusal(tenant: string, result: Exclude<LimitResult, { ok: true }>): Refusal {
-  if (result.reason === "store_unavailable") return unavailable("rate limits");
+function limitRefusal(tenant: string, result: LimitRefusal): Refusal {
   const unit = result.limit === "requests" ? "requests" : "tokens";
   const message = result.tooLarge
     ? `This request's worst case (prompt bound plus max_tokens) is more than tenant "${tenant}"'s ${result.headers["ratelimit-limit"]} ${unit} ` +

@@ -34,9 +34,9 @@ export interface RedisSettings {
 }
 
 /**
- * One client per process. The parts batch their own work (one script call per tenant per turn of
- * the event loop, batches.ts), so ioredis's auto-pipelining is off: it only added a tick and its
- * bookkeeping to every command. Commands are never queued while disconnected: they fail at once,
+ * One client per process. Governance batches its own work (one script call per tenant at a time,
+ * leases.ts), so ioredis's auto-pipelining is off: it only added a tick and its bookkeeping to
+ * every command. Commands are never queued while disconnected: they fail at once,
  * and each part applies its own fail-open/closed rule.
  */
 export function createRedis(settings: RedisSettings): Redis {

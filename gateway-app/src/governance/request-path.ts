@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Catalogue, ModelConfig, TenantConfig } from "../config.js";
 import { GatewayError, invalidField, MAY_HAVE_RUN } from "../errors.js";
-import { nodeResponse, type GatewayEnv, type RequestState } from "../middleware/request-context.js";
+import type { GatewayEnv, RequestState } from "../middleware/request-context.js";
 import type { DispatchResult } from "../upstream/dispatcher.js";
 import type { Prices } from "./budgets.js";
 import type { ActualUsage, Refusal, Ticket } from "./governor.js";
@@ -57,18 +57,19 @@ export async function admitCall(c: Context<GatewayEnv>, governance: RequestGover
         "set it, or configure maxOutputTokens for the tenant or the model",
     );
   }
-  const admission = await governance.governor.admit({
+  const decided = governance.governor.admit({
     tenant: tenant.name,
     keyId: call.keyId,
     bodyBytes: call.bodyBytes,
     maxOutputTokens: call.maxOutputTokens ?? 0,
     prices: pricesOf(call.model),
   });
+  // Admitted from the replica's lease, the decision is already made: no turn of the event loop for it.
+  const admission = decided instanceof Promise ? await decided : decided;
   if (!admission.ok) throw refusalError(admission.refusal);
-  c.get("state").governed = { ticket: admission.ticket };
-  // Merged into the headers of the answer by node:http's writeHead, whichever helper sends it.
-  const outgoing = nodeResponse(c);
-  for (const name in admission.headers) outgoing.setHeader(name, admission.headers[name]);
+  const state = c.get("state");
+  state.governed = { ticket: admission.ticket };
+  state.answerHeaders = admission.headers;
 }
 
 /**

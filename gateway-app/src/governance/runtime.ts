@@ -28,7 +28,7 @@ const READY_WAIT_MS = 3_000;
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
 /**
- * The governance parts wired to one Redis client (each part batches its commands per tenant) and a
+ * The governance parts wired to one Redis client (the governor's leases batch its commands per tenant) and a
  * second, subscribed connection for key revocations.
  * Undefined when GOVERNANCE_REDIS_URL is not set: governance is off.
  */
@@ -45,7 +45,6 @@ export async function startGovernance(
   const tenantOf = (name: string) => catalogue.tenants.get(name);
   const budgets = new Budgets(redis, (t) => tenantOf(t)?.budgets, {
     onStoreError: settings.budgets.onStoreError,
-    onLostSettlement: (r) => logger.error("budget settlement lost: the pending queue is full", { tenant: r.tenant }),
     onReadings: (tenant, readings) => metrics.budgetReadings.set(tenant, readings),
   });
   const limiter = new RateLimiter(redis, (t) => tenantOf(t)?.limits, { onStoreError: settings.limits.onStoreError });
@@ -78,8 +77,7 @@ export async function startGovernance(
       // Completions of connections closed just before run a turn or two later, and may start settlements.
       for (let turn = 0; turn < 3; turn++) await new Promise((r) => setImmediate(r));
       while (inFlight.size > 0 && Date.now() < deadline) await Promise.race([Promise.all([...inFlight]), timeLeft()]);
-      await Promise.race([budgets.flush(), timeLeft()]);
-      const lost = budgets.close();
+      const lost = await governor.close(Math.max(0, deadline - Date.now()));
       if (lost > 0) logger.error("budget settlements not written: the store did not come back before shutdown", { lost });
       await Promise.all([redis, subscriber].map((client) => client.quit().catch(() => client.disconnect())));
     },

@@ -32,6 +32,8 @@ export interface RequestState {
   errorCode?: string;
   /** The status sent, set by the response helpers. */
   status?: number;
+  /** Headers for whatever answer follows (governance's RateLimit-*), merged by the response helpers. */
+  answerHeaders?: Readonly<Record<string, string>>;
   /** True when the instance was draining as the request arrived. */
   draining?: boolean;
   /** Prompt and completion text, only collected when LOG_PROMPTS is on. */

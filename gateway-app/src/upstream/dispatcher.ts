@@ -251,7 +251,11 @@ function statusOutcome(status: number): string {
 
 /** The body for one model: the client's bytes untouched unless a field must change. */
 function encodeBody(request: DispatchRequest, model: ModelConfig): Uint8Array {
-  if (!hasAny(request.overrides) && request.body.model === model.upstreamModel) return request.rawBody;
+  if (request.body.model === model.upstreamModel) {
+    if (!hasAny(request.overrides)) return request.rawBody;
+    const spliced = withFieldsAdded(request, model);
+    if (spliced) return spliced;
+  }
   const body: Record<string, unknown> = { ...request.body, ...request.overrides, model: model.upstreamModel };
   // LiteLLM's cache controls (cache-controls.ts) are decided for the model asked for; a direct
   // upstream serving as its fallback does not know them.
@@ -259,7 +263,30 @@ function encodeBody(request: DispatchRequest, model: ModelConfig): Uint8Array {
   return Buffer.from(JSON.stringify(body));
 }
 
-const LITELLM_ONLY_FIELDS = ["cache", "caching"] as const;
+const LITELLM_ONLY_FIELDS: readonly string[] = ["cache", "caching"];
+
+/**
+ * The client's bytes with the gateway's fields put in front, when each is one the client did not
+ * send (a tenant's `user`, a stream's usage request): re-encoding the whole body cost more than
+ * anything else the gateway adds for a tenant. Undefined when a field must change or go.
+ */
+function withFieldsAdded(request: DispatchRequest, model: ModelConfig): Uint8Array | undefined {
+  const { body, overrides, rawBody } = request;
+  const direct = model.upstream !== "litellm";
+  let added = "";
+  for (const key in overrides) {
+    const value = overrides[key];
+    if (value === undefined || Object.hasOwn(body, key) || (direct && LITELLM_ONLY_FIELDS.includes(key))) return undefined;
+    added += `${JSON.stringify(key)}:${JSON.stringify(value)},`;
+  }
+  if (direct && LITELLM_ONLY_FIELDS.some((field) => Object.hasOwn(body, field))) return undefined;
+  // The body parsed as an object, so its first byte that is not blank is "{".
+  const open = rawBody.indexOf(0x7b);
+  let next = open + 1;
+  while (next < rawBody.length && (rawBody[next] === 0x20 || rawBody[next] === 0x0a || rawBody[next] === 0x0d || rawBody[next] === 0x09)) next++;
+  if (rawBody[next] === 0x7d) added = added.slice(0, -1);
+  return Buffer.concat([rawBody.subarray(0, open + 1), Buffer.from(added), rawBody.subarray(open + 1)]);
+}
 
 function hasAny(record: Record<string, unknown>): boolean {
   for (const _ in record) return true;

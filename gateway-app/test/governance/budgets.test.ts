@@ -1,5 +1,8 @@
+import { once } from "node:events";
+import { Command, type Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { type BudgetPolicy, Budgets, costMicroUsd, inputTokenBound, periodOf } from "../../src/governance/budgets.js";
+import { type BudgetPolicy, Budgets, costMicroUsd, inputTokenBound, periodOf, type Prices } from "../../src/governance/budgets.js";
+import { Governor, type Ticket } from "../../src/governance/governor.js";
 import { createRedis } from "../../src/governance/redis.js";
 import { useTestRedis } from "../support/redis.js";
 
@@ -11,8 +14,39 @@ let tenantSeq = 0;
 const newTenant = () => `t${++tenantSeq}-${Date.now()}`;
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
 
-async function budgets(policy: BudgetPolicy, now = () => NOW) {
-  return new Budgets(await clients.connect(), () => policy, { now });
+interface Call {
+  readonly tenant: string;
+  readonly keyId?: string;
+  /** The prompt's bound (the body's bytes), at least 1. */
+  readonly inputTokens: number;
+  readonly maxOutputTokens: number;
+  readonly prices: Prices;
+}
+
+/** A replica's budgets, as the governor runs them, with the budget's own view of each decision. */
+async function budgets(policy: BudgetPolicy, now = () => NOW, options: { redis?: Redis; onStoreError?: "open" | "closed" } = {}) {
+  const redis = options.redis ?? (await clients.connect());
+  const governor = new Governor({ budgets: new Budgets(redis, () => policy, { onStoreError: options.onStoreError }) }, now);
+  return {
+    governor,
+    async reserve(call: Call) {
+      const judged = await governor.judge({ ...call, bodyBytes: call.inputTokens });
+      if (judged.ok) return { ok: true as const, ticket: judged.ticket };
+      return "budget" in judged ? { ok: false as const, ...judged.budget } : judged;
+    },
+    settle: (ticket: Ticket, usage: { inputTokens: number; outputTokens: number; prices: Prices } | undefined) => governor.finish(ticket, usage),
+  };
+}
+
+/** The hash of a tenant's counter (beside it, its zset of leases). */
+async function counterKey(redis: Redis, tenant: string, counter: string): Promise<string> {
+  const keys = await redis.keys(`gw:budget:{${tenant}}:t:${counter}:*`);
+  return keys.find((key) => !key.endsWith(":leases"))!;
+}
+
+async function settledOf(tenant: string, counter: string): Promise<number> {
+  const redis = await clients.connect();
+  return Number(await redis.hget(await counterKey(redis, tenant, counter), "settled"));
 }
 
 describe("budget periods", () => {
@@ -55,22 +89,47 @@ describe("reserving and settling", () => {
     const b = await budgets({ tenant: { tokensPerDay: 1000 } });
     const first = await b.reserve({ tenant, inputTokens: 100, maxOutputTokens: 500, prices: free });
     if (!first.ok) throw new Error("expected a reservation");
-    await b.settle(first.reservation, { inputTokens: 80, outputTokens: 20, prices: free });
+    await b.settle(first.ticket, { inputTokens: 80, outputTokens: 20, prices: free });
     expect((await b.reserve({ tenant, inputTokens: 100, maxOutputTokens: 800, prices: free })).ok).toBe(true);
     expect(await b.reserve({ tenant, inputTokens: 1, maxOutputTokens: 0, prices: free })).toMatchObject({ ok: false, used: 1000 });
   });
 
-  it("counts a settlement once even when it is sent twice", async () => {
+  it("counts a call's usage once, however often it is settled", async () => {
     const tenant = newTenant();
     const b = await budgets({ tenant: { tokensPerMonth: 1000 } });
     const r = await b.reserve({ tenant, inputTokens: 10, maxOutputTokens: 10, prices: free });
     if (!r.ok) throw new Error("expected a reservation");
-    await b.settle(r.reservation, { inputTokens: 300, outputTokens: 0, prices: free });
-    await b.settle(r.reservation, { inputTokens: 300, outputTokens: 0, prices: free });
+    await b.settle(r.ticket, { inputTokens: 300, outputTokens: 0, prices: free });
+    await b.settle(r.ticket, { inputTokens: 300, outputTokens: 0, prices: free });
     expect(await b.reserve({ tenant, inputTokens: 701, maxOutputTokens: 0, prices: free })).toMatchObject({ ok: false, period: "month", used: 300 });
   });
 
-  it("leaves nothing in the store per call once its settlement counted (no marker key per request)", async () => {
+  it("counts usage once when the store runs the same exchange twice (a reply lost, the command sent again)", async () => {
+    const tenant = newTenant();
+    const redis = await clients.connect();
+    // Every script call runs twice in the store, in order; the replica sees the second answer.
+    let repeated = 0;
+    const send = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((command: Command) => {
+      if (command.name === "evalsha" || command.name === "eval") {
+        repeated += 1;
+        (send(new Command(command.name, command.args)) as Promise<unknown>).catch(() => {});
+      }
+      return send(command);
+    }) as typeof redis.sendCommand;
+    const b = await budgets({ tenant: { tokensPerDay: 10_000 } }, () => NOW, { redis });
+    for (let i = 0; i < 3; i++) {
+      const r = await b.reserve({ tenant, inputTokens: 100, maxOutputTokens: 100, prices: free });
+      if (!r.ok) throw new Error("expected a reservation");
+      await b.settle(r.ticket, { inputTokens: 100, outputTokens: 50, prices: free });
+    }
+    expect(repeated).toBeGreaterThanOrEqual(3);
+    expect(await settledOf(tenant, "tokens")).toBe(450);
+    await b.governor.close(2_000);
+    expect(await redis.hget(await counterKey(redis, tenant, "tokens"), "reserved")).toBe("0");
+  });
+
+  it("keeps one field per replica in the store, whatever the traffic, and nothing held once the replica lets go", async () => {
     const tenant = newTenant();
     const b = await budgets({ tenant: { tokensPerDay: 1e12, usdPerDay: 1e6 }, perKey: { usdPerMonth: 1e6 } });
     const calls = 2000;
@@ -79,39 +138,64 @@ describe("reserving and settling", () => {
         Array.from({ length: 200 }, async () => {
           const r = await b.reserve({ tenant, keyId: "aaaa", inputTokens: 10, maxOutputTokens: 10, prices: flash });
           if (!r.ok) throw new Error("expected a reservation");
-          await b.settle(r.reservation, { inputTokens: 5, outputTokens: 5, prices: flash });
+          await b.settle(r.ticket, { inputTokens: 5, outputTokens: 5, prices: flash });
         }),
       );
     }
+    expect(await b.governor.close(2_000)).toBe(0);
     const redis = await clients.connect();
+    // One hash per counter, and no zset of leases once none holds anything: 3 keys.
     const keys = (await redis.keys(`gw:budget:{${tenant}}:*`)).sort();
-    // One hash and one (empty, so absent) zset of open reservations per counter: 3 counters, whatever the traffic.
     expect(keys).toHaveLength(3);
-    expect(keys.every((key) => !key.endsWith(":res") && !key.includes(":settled:"))).toBe(true);
-    expect(await redis.hgetall(keys.find((key) => key.includes(":t:tokens:day:"))!)).toEqual({ reserved: "0", settled: String(calls * 10) });
+    const { reserved, settled, ...leases } = await redis.hgetall(keys.find((key) => key.includes(":t:tokens:day:"))!);
+    expect({ reserved, settled }).toEqual({ reserved: "0", settled: String(calls * 10) });
+    // The replica's lease: holding nothing, and all of its usage written.
+    expect(Object.entries(leases)).toEqual([[expect.stringMatching(/^l:/), `0 ${calls * 10}`]]);
   });
 
-  it("a settlement arriving after its reservation was released as stale counts once, however often it is sent", async () => {
+  it("releases the lease of a replica that stopped renewing it after 2 minutes, and counts its late usage once", async () => {
     const tenant = newTenant();
-    let now = NOW;
-    const b = await budgets({ tenant: { tokensPerDay: 1000 } }, () => now);
-    const r = await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 600, prices: free });
-    if (!r.ok) throw new Error("expected a reservation");
-    now += 30 * 60_000;
-    expect((await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 100, prices: free })).ok).toBe(true);
-    await b.settle(r.reservation, { inputTokens: 300, outputTokens: 0, prices: free });
-    await b.settle(r.reservation, { inputTokens: 300, outputTokens: 0, prices: free });
-    expect(await b.reserve({ tenant, inputTokens: 601, maxOutputTokens: 0, prices: free })).toMatchObject({ ok: false, used: 400 });
+    const clock = { now: NOW };
+    const policy = { tenant: { tokensPerDay: 1000 } };
+    const dead = await budgets(policy, () => clock.now);
+    const alive = await budgets(policy, () => clock.now);
+    const held = await dead.reserve({ tenant, inputTokens: 1, maxOutputTokens: 599, prices: free });
+    if (!held.ok) throw new Error("expected a reservation");
+    clock.now += 120_000 - 1;
+    expect(await alive.reserve({ tenant, inputTokens: 1, maxOutputTokens: 499, prices: free })).toMatchObject({ ok: false, used: 600 });
+    clock.now += 1;
+    expect((await alive.reserve({ tenant, inputTokens: 1, maxOutputTokens: 499, prices: free })).ok).toBe(true);
+    // The replica comes back: its call used 300, counted once; it holds again only what fits beside the live one's 500.
+    await dead.settle(held.ticket, { inputTokens: 300, outputTokens: 0, prices: free });
+    await dead.settle(held.ticket, { inputTokens: 300, outputTokens: 0, prices: free });
+    expect(await settledOf(tenant, "tokens")).toBe(300);
+    expect(await alive.reserve({ tenant, inputTokens: 1, maxOutputTokens: 200, prices: free })).toMatchObject({ ok: false });
+    const redis = await clients.connect();
+    const counts = await redis.hmget(await counterKey(redis, tenant, "tokens"), "settled", "reserved");
+    expect(Number(counts[0]) + Number(counts[1])).toBeLessThanOrEqual(1000);
   });
 
-  it("a call admitted while the store was down (failed open) is counted once when its settlement is replayed", async () => {
+  it("a call admitted while the store was down (failed open) is counted once when the store is back", async () => {
     const tenant = newTenant();
-    const b = new Budgets(await clients.connect(), () => ({ tenant: { tokensPerDay: 1000 } }), { now: () => NOW, onStoreError: "open" });
-    const admitted = b.unavailable(b.plan({ tenant, inputTokens: 10, maxOutputTokens: 10, prices: free }));
+    const redis = await clients.connect();
+    const b = await budgets({ tenant: { tokensPerDay: 1000 } }, () => NOW, { redis, onStoreError: "open" });
+    redis.disconnect();
+    await once(redis, "end");
+    const admitted = await b.reserve({ tenant, inputTokens: 10, maxOutputTokens: 10, prices: free });
     if (!admitted.ok) throw new Error("expected an admission");
-    await b.settle(admitted.reservation, { inputTokens: 300, outputTokens: 0, prices: free });
-    await b.settle(admitted.reservation, { inputTokens: 300, outputTokens: 0, prices: free });
+    await redis.connect();
+    await b.settle(admitted.ticket, { inputTokens: 300, outputTokens: 0, prices: free });
+    await b.settle(admitted.ticket, { inputTokens: 300, outputTokens: 0, prices: free });
     expect(await b.reserve({ tenant, inputTokens: 701, maxOutputTokens: 0, prices: free })).toMatchObject({ ok: false, used: 300 });
+  });
+
+  it("refuses with 503 while the store is down when the budget fails closed, holding nothing", async () => {
+    const tenant = newTenant();
+    const redis = await clients.connect();
+    const b = await budgets({ tenant: { tokensPerDay: 1000 } }, () => NOW, { redis });
+    redis.disconnect();
+    await once(redis, "end");
+    expect(await b.reserve({ tenant, inputTokens: 10, maxOutputTokens: 10, prices: free })).toEqual({ ok: false, unavailable: "budgets" });
   });
 
   it("enforces USD budgets from the model's prices", async () => {
@@ -148,11 +232,11 @@ describe("reserving and settling", () => {
     const tenant = newTenant();
     let now = Date.UTC(2026, 11, 1, 23, 59, 59, 999);
     const b = await budgets({ tenant: { tokensPerDay: 1000, tokensPerMonth: 1500 } }, () => now);
-    expect((await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 1000, prices: free })).ok).toBe(true);
-    expect(await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 1, prices: free })).toMatchObject({ ok: false, period: "day" });
+    expect((await b.reserve({ tenant, inputTokens: 1, maxOutputTokens: 999, prices: free })).ok).toBe(true);
+    expect(await b.reserve({ tenant, inputTokens: 1, maxOutputTokens: 0, prices: free })).toMatchObject({ ok: false, period: "day" });
     now += 1;
-    expect((await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 500, prices: free })).ok).toBe(true);
-    expect(await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 1, prices: free })).toMatchObject({
+    expect((await b.reserve({ tenant, inputTokens: 1, maxOutputTokens: 499, prices: free })).ok).toBe(true);
+    expect(await b.reserve({ tenant, inputTokens: 1, maxOutputTokens: 0, prices: free })).toMatchObject({
       ok: false,
       period: "month",
       used: 1500,
@@ -160,28 +244,19 @@ describe("reserving and settling", () => {
     });
   });
 
-  it("a reservation whose process died is released after 30 minutes", async () => {
-    const tenant = newTenant();
-    let now = NOW;
-    const b = await budgets({ tenant: { tokensPerDay: 1000 } }, () => now);
-    expect((await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 1000, prices: free })).ok).toBe(true);
-    now += 30 * 60_000 - 1;
-    expect((await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 1, prices: free })).ok).toBe(false);
-    now += 1;
-    expect((await b.reserve({ tenant, inputTokens: 0, maxOutputTokens: 1000, prices: free })).ok).toBe(true);
-  });
-
   it("reports settled spend against each budget of the current periods, for the dashboard", async () => {
     const tenant = newTenant();
-    const b = await budgets({ tenant: { usdPerDay: 1, tokensPerMonth: 10_000 } });
+    const policy = { tenant: { usdPerDay: 1, tokensPerMonth: 10_000 } };
+    const b = await budgets(policy);
+    const part = new Budgets(await clients.connect(), () => policy);
     const r = await b.reserve({ tenant, inputTokens: 1000, maxOutputTokens: 1000, prices: flash });
     if (!r.ok) throw new Error("expected a reservation");
-    expect(await b.spent(tenant)).toEqual([
+    expect(await part.spent(tenant, NOW)).toEqual([
       { unit: "usd", period: "day", limit: 1, settled: 0 },
       { unit: "tokens", period: "month", limit: 10_000, settled: 0 },
     ]);
-    await b.settle(r.reservation, { inputTokens: 1000, outputTokens: 200, prices: flash });
-    expect(await b.spent(tenant)).toEqual([
+    await b.settle(r.ticket, { inputTokens: 1000, outputTokens: 200, prices: flash });
+    expect(await part.spent(tenant, NOW)).toEqual([
       { unit: "usd", period: "day", limit: 1, settled: 0.0008 },
       { unit: "tokens", period: "month", limit: 10_000, settled: 1200 },
     ]);
@@ -191,7 +266,7 @@ describe("reserving and settling", () => {
     const unreachable = createRedis({ url: "rediss://127.0.0.1:1" });
     unreachable.on("error", () => {});
     try {
-      const b = new Budgets(unreachable, () => undefined);
+      const b = await budgets({}, () => NOW, { redis: unreachable });
       expect(await b.reserve({ tenant: "anyone", inputTokens: 1, maxOutputTokens: 1, prices: free })).toMatchObject({ ok: true });
     } finally {
       unreachable.disconnect();

@@ -23,8 +23,8 @@ function recordCommands(redis: Redis): string[] {
 
 async function governor_(policy: { tokensPerDay?: number; requestsPerMinute?: number; tokensPerMinute?: number }) {
   const redis = await clients.connect();
-  const budgets = new Budgets(redis, () => ({ tenant: { tokensPerDay: policy.tokensPerDay } }), { now: () => NOW });
-  const limiter = new RateLimiter(redis, () => policy, { now: () => NOW });
+  const budgets = new Budgets(redis, () => ({ tenant: { tokensPerDay: policy.tokensPerDay } }));
+  const limiter = new RateLimiter(redis, () => policy);
   return { governor: new Governor({ budgets, limiter }, () => NOW), redis };
 }
 
@@ -124,17 +124,37 @@ describe("admission", () => {
     expect(over).toMatchObject({ ok: false, refusal: { code: "budget_exceeded" } });
   });
 
-  it("corrects a tenant's token charges of one turn with one command", async () => {
+  it("gives a call's unused tokens back to the replica's share, so the next calls use them without a command", async () => {
     const tenant = `g${++seq}`;
     const { governor, redis } = await governor_({ tokensPerMinute: 1000 });
     const admitted = await Promise.all(Array.from({ length: 4 }, () => governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 150, prices })));
     const sent = recordCommands(redis);
     await Promise.all(admitted.map((a) => a.ok && governor.finish(a.ticket, { inputTokens: 10, outputTokens: 15, prices })));
-    expect(sent).toEqual(["evalsha"]);
-    // Charged 4 x 250, given back 4 x 225: 100 used of the minute's 1000, so 900 fit now and 901 would not.
+    // Charged 4 x 250, 4 x 225 back in the share: 900 fit at once, with no command, and 901 would not.
     expect((await governor.admit({ tenant, bodyBytes: 400, maxOutputTokens: 500, prices })).ok).toBe(true);
+    expect(sent).toEqual([]);
     const over = await governor.admit({ tenant, bodyBytes: 1, maxOutputTokens: 0, prices });
     expect(over).toMatchObject({ ok: false, refusal: { code: "rate_limited" } });
+    expect(sent).toEqual(["evalsha"]);
+  });
+
+  it("admits from the replica's lease without a command while it lasts, and asks for a share of about a second's calls", async () => {
+    const tenant = `g${++seq}`;
+    const { governor, redis } = await governor_({ tokensPerDay: 10_000_000, requestsPerMinute: 100_000 });
+    const sent = recordCommands(redis);
+    const settlements: Array<Promise<void>> = [];
+    for (let i = 0; i < 200; i++) {
+      const admission = await governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices });
+      if (!admission.ok) throw new Error(admission.refusal.message);
+      settlements.push(governor.finish(admission.ticket, { inputTokens: 100, outputTokens: 100, prices }));
+    }
+    await Promise.all(settlements);
+    // Usage is written at most 100 ms after a call, many calls to a command; admissions ask when the share runs low.
+    const client = await clients.connect();
+    const day = (await client.keys(`gw:budget:{${tenant}}:t:tokens:day:*`)).find((key) => !key.endsWith(":leases"))!;
+    expect(Number(await client.hget(day, "settled"))).toBe(200 * 200);
+    expect(sent.every((name) => name === "evalsha")).toBe(true);
+    expect(sent.length).toBeLessThan(20);
   });
 
   it("names a malformed, revoked or expired key without echoing it", () => {

@@ -1,13 +1,24 @@
 import { describe, expect, it } from "vitest";
+import { Governor, type Ticket } from "../../src/governance/governor.js";
 import { RateLimiter, type RateLimits } from "../../src/governance/rate-limits.js";
 import { useTestRedis } from "../support/redis.js";
 
 const clients = useTestRedis();
 let seq = 0;
 const newTenant = () => `rl${++seq}-${Date.now()}`;
+const prices = { inputPerMillionTokens: 0, outputPerMillionTokens: 0 };
 
+/** A replica's limits, as the governor runs them: `admit` charges a call of `tokens` worst case (at least 1). */
 async function limiter(limits: RateLimits, clock: { now: number }) {
-  return new RateLimiter(await clients.connect(), () => limits, { now: () => clock.now });
+  const governor = new Governor({ limiter: new RateLimiter(await clients.connect(), () => limits) }, () => clock.now);
+  return {
+    async admit(tenant: string, tokens: number) {
+      const judged = await governor.judge({ tenant, bodyBytes: tokens, maxOutputTokens: 0, prices });
+      if (judged.ok) return { ok: true as const, ticket: judged.ticket, headers: judged.headers };
+      return "limit" in judged ? { ok: false as const, ...judged.limit } : judged;
+    },
+    settle: (ticket: Ticket, tokens: number) => governor.finish(ticket, { inputTokens: tokens, outputTokens: 0, prices }),
+  };
 }
 
 describe("requests per minute", () => {
@@ -45,7 +56,7 @@ describe("tokens per minute", () => {
     const first = await rl.admit(tenant, 1000);
     if (!first.ok) throw new Error("expected admission");
     expect(await rl.admit(tenant, 100)).toMatchObject({ ok: false, limit: "tokens", retryAfterSeconds: 6 });
-    await rl.settle(first.charge, 100);
+    await rl.settle(first.ticket, 100);
     expect(await rl.admit(tenant, 900)).toMatchObject({ ok: true, headers: { "ratelimit-remaining": "0" } });
   });
 

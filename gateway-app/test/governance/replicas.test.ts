@@ -183,6 +183,12 @@ describe("Redis killed mid-test", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await a.post("/verify", { key: issued.key })).toMatchObject({ ok: true });
     await redis.kill();
+    // A replica admits from its leases until it sees the connection drop, a millisecond or two after the kill.
+    await eventually(
+      async () => (await Promise.all([a, b].map((r) => r.post<{ status: string }>("/pending")))).every((p) => p.status !== "ready"),
+      5_000,
+      2,
+    );
 
     expect(await a.post("/call", call)).toEqual({ admitted: false, status: 503, code: "governance_unavailable" });
     expect(await b.post("/call", { tenant: limited, bodyBytes: 1, maxOutputTokens: 1, outputTokens: 1 })).toMatchObject({ admitted: true });
