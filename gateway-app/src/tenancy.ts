@@ -30,7 +30,8 @@ export async function resolveCaller(catalogue: Catalogue, header: HeaderOf, keys
     );
   }
   if (!keys) throw new GatewayError("invalid_api_key", "This gateway does not accept API keys in the Authorization header; authenticate with a JWT");
-  const verified = await keys.verify(presented);
+  const checked = keys.verify(presented);
+  const verified = checked instanceof Promise ? await checked : checked;
   if (!verified.ok) throw refusalError(keyRefusal(verified));
   const tenant = catalogue.tenants.get(verified.tenant);
   if (!tenant?.apiKeys) {

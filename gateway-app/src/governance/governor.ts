@@ -112,16 +112,23 @@ export class Governor {
   /**
    * Settles what the call used: undefined when no upstream call was made, "reserved" when the
    * model may have run but its usage is unknown (a cut stream): the worst case admitted stays
-   * charged. Resolves once the store has it or could not take it (it is kept and written when
-   * the store is back); never throws.
+   * charged. Written to the store with the tenant's next exchange (`written` waits for it), or
+   * kept until the store is back; never throws.
    */
-  finish(ticket: Ticket, usage: ActualUsage | "reserved" | undefined): Promise<void> {
-    if (!this.leases || !ticket) return Promise.resolve();
-    if (usage === "reserved") return this.leases.finish(ticket, "reserved");
-    const used = usage
-      ? { usd: costMicroUsd(usage.inputTokens, usage.outputTokens, usage.prices), tokens: usage.inputTokens + usage.outputTokens }
-      : NOTHING_USED;
-    return this.leases.finish(ticket, used);
+  finish(ticket: Ticket, usage: ActualUsage | "reserved" | undefined): void {
+    if (!this.leases || !ticket) return;
+    if (usage === "reserved") this.leases.finish(ticket, "reserved");
+    else if (!usage) this.leases.finish(ticket, NOTHING_USED);
+    else
+      this.leases.finish(ticket, {
+        usd: costMicroUsd(usage.inputTokens, usage.outputTokens, usage.prices),
+        tokens: usage.inputTokens + usage.outputTokens,
+      });
+  }
+
+  /** Resolves once the usage settled so far has been offered to the store (taken, or kept for when it is back). */
+  written(): Promise<void> {
+    return this.leases?.written() ?? Promise.resolve();
   }
 
   /** Gives back the leases and writes the usage still in memory (at most `graceMs`); returns the calls whose usage was not written. */

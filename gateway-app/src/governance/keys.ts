@@ -179,6 +179,8 @@ interface CachedKey {
   readonly fetchedAt: number;
 }
 
+const MALFORMED: VerifyResult = Object.freeze({ ok: false, reason: "malformed" });
+
 /** How long an unknown id is remembered as unknown, so guessing ids does not cost a store read each. */
 const NEGATIVE_TTL_MS = 5_000;
 
@@ -217,22 +219,25 @@ export class KeyVerifier {
     await subscriber.subscribe(KEY_EVENTS_CHANNEL);
   }
 
-  async verify(presented: string): Promise<VerifyResult> {
+  /** Synchronous when the replica's copy of the key is fresh (nearly every call): no promise to wait for. */
+  verify(presented: string): VerifyResult | Promise<VerifyResult> {
     const parsed = parseKey(presented);
-    if (!parsed) return { ok: false, reason: "malformed" };
+    if (!parsed) return MALFORMED;
     const { id } = parsed;
     const now = this.now();
     const cached = this.cache.get(id);
     const fresh = cached && now - cached.fetchedAt < (cached.entry ? this.ttlMs : Math.min(this.ttlMs, NEGATIVE_TTL_MS));
+    return fresh ? this.judge(id, presented, cached.entry, now) : this.fetchAndJudge(id, presented, cached, now);
+  }
+
+  private async fetchAndJudge(id: string, presented: string, cached: CachedKey | undefined, now: number): Promise<VerifyResult> {
     let entry = cached?.entry;
-    if (!fresh) {
-      try {
-        entry = toRecord(id, await this.redis.hgetall(recordKey(id)));
-        this.remember(id, { entry, fetchedAt: now });
-      } catch (error) {
-        if (!isUnavailable(error)) throw error;
-        if (this.onStoreError === "closed" || !cached) return { ok: false, reason: "store_unavailable", keyId: id };
-      }
+    try {
+      entry = toRecord(id, await this.redis.hgetall(recordKey(id)));
+      this.remember(id, { entry, fetchedAt: now });
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      if (this.onStoreError === "closed" || !cached) return { ok: false, reason: "store_unavailable", keyId: id };
     }
     return this.judge(id, presented, entry, now);
   }

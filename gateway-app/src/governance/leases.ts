@@ -468,11 +468,11 @@ export class Leases {
 
   /**
    * The call is over: its worst case goes back to the shares, and what it used (`used`; "reserved":
-   * unknown, so the worst case) is written with the tenant's next exchange, which the returned
-   * promise waits for. Tokens used beyond the charge are charged then too. Counts once per ticket.
+   * unknown, so the worst case) is written with the tenant's next exchange (`written` waits for
+   * it). Tokens used beyond the charge are charged then too. Counts once per ticket.
    */
-  finish(ticket: LeaseTicket, used: CallCost | "reserved"): Promise<void> {
-    if (ticket.finished) return Promise.resolve();
+  finish(ticket: LeaseTicket, used: CallCost | "reserved"): void {
+    if (ticket.finished) return;
     ticket.finished = true;
     const { route, cost } = ticket;
     const actual = used === "reserved" ? cost : used;
@@ -498,11 +498,15 @@ export class Leases {
         else share.owed += spent - amount;
       }
     }
-    if (!counted) return Promise.resolve();
-    const t = route.tenant;
-    t.unsynced += 1;
-    this.schedule(t, false);
-    return new Promise((resolve) => t.afterSync.push(resolve));
+    if (!counted) return;
+    route.tenant.unsynced += 1;
+    this.schedule(route.tenant, false);
+  }
+
+  /** Resolves when the usage finished so far has been offered to the store (taken, or kept for later when it could not be). */
+  written(): Promise<void> {
+    const waiting = [...this.tenants.values()].filter((t) => t.unsynced > 0 || t.syncing);
+    return Promise.all(waiting.map((t) => new Promise<void>((resolve) => t.afterSync.push(resolve)))).then(() => undefined);
   }
 
   /**

@@ -100,7 +100,7 @@ export function settleCall(governance: RequestGovernance | undefined, state: Req
   const call = state.governed;
   if (!governance || !call) return;
   state.governed = undefined;
-  governance.track(governance.governor.finish(call.ticket, actualUsage(state, catalogue)));
+  governance.governor.finish(call.ticket, actualUsage(state, catalogue));
 }
 
 function actualUsage(state: RequestState, catalogue: Catalogue): ActualUsage | "reserved" | undefined {

@@ -9,16 +9,14 @@ import { RateLimiter } from "./rate-limits.js";
 import { createRedis, whenReady } from "./redis.js";
 import type { GovernanceSettings } from "./settings.js";
 
-/** What the request path uses: the key verifier, the governor, and a place to hand settlements still running. */
+/** What the request path uses: the key verifier and the governor. */
 export interface RequestGovernance {
   readonly keys: KeyVerifier;
   readonly governor: Governor;
-  /** Settlements in flight, awaited at shutdown so the last requests' usage reaches the store. */
-  track(settlement: Promise<void>): void;
 }
 
 export interface GovernanceRuntime extends RequestGovernance {
-  /** Waits for settlements in flight and queued ones (at most `graceMs`), then closes both connections. */
+  /** Writes the usage still in memory and gives back the leases (at most `graceMs`), then closes both connections. */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -62,21 +60,13 @@ export async function startGovernance(
   if (subscriber.status === "ready") await subscribe();
   else subscriber.once("ready", () => void subscribe());
 
-  const inFlight = new Set<Promise<void>>();
   return {
     keys,
     governor,
-    track(settlement) {
-      const tracked = settlement.catch((error: unknown) => logger.error("settlement failed", { error: String(error) }));
-      inFlight.add(tracked);
-      void tracked.finally(() => inFlight.delete(tracked));
-    },
     async close(graceMs = 2_000) {
       const deadline = Date.now() + graceMs;
-      const timeLeft = () => new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref());
-      // Completions of connections closed just before run a turn or two later, and may start settlements.
+      // Completions of connections closed just before run a turn or two later, and may settle calls.
       for (let turn = 0; turn < 3; turn++) await new Promise((r) => setImmediate(r));
-      while (inFlight.size > 0 && Date.now() < deadline) await Promise.race([Promise.all([...inFlight]), timeLeft()]);
       const lost = await governor.close(Math.max(0, deadline - Date.now()));
       if (lost > 0) logger.error("budget settlements not written: the store did not come back before shutdown", { lost });
       await Promise.all([redis, subscriber].map((client) => client.quit().catch(() => client.disconnect())));

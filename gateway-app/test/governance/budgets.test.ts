@@ -34,7 +34,10 @@ async function budgets(policy: BudgetPolicy, now = () => NOW, options: { redis?:
       if (judged.ok) return { ok: true as const, ticket: judged.ticket };
       return "budget" in judged ? { ok: false as const, ...judged.budget } : judged;
     },
-    settle: (ticket: Ticket, usage: { inputTokens: number; outputTokens: number; prices: Prices } | undefined) => governor.finish(ticket, usage),
+    settle(ticket: Ticket, usage: { inputTokens: number; outputTokens: number; prices: Prices } | undefined) {
+      governor.finish(ticket, usage);
+      return governor.written();
+    },
   };
 }
 

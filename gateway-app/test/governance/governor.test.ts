@@ -71,7 +71,8 @@ describe("admission", () => {
     const second = await governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices });
     expect(second).toMatchObject({ ok: false, refusal: { status: 429, code: "rate_limited", headers: { "retry-after": "60" } } });
     if (!first.ok) return;
-    await governor.finish(first.ticket, { inputTokens: 100, outputTokens: 100, prices });
+    governor.finish(first.ticket, { inputTokens: 100, outputTokens: 100, prices });
+    await governor.written();
     // 200 settled + nothing left reserved by the refused call: 200 more fit.
     const { governor: later } = await governor_({ tokensPerDay: 400 });
     expect(await later.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices })).toMatchObject({ ok: true });
@@ -115,7 +116,8 @@ describe("admission", () => {
     ]);
     sent.length = 0;
     const tickets = admissions.flatMap((a) => (a.ok ? [a.ticket] : []));
-    await Promise.all(tickets.map((ticket) => governor.finish(ticket, { inputTokens: 50, outputTokens: 50, prices })));
+    for (const ticket of tickets) governor.finish(ticket, { inputTokens: 50, outputTokens: 50, prices });
+    await governor.written();
     // One settle script for the three reservations (no token limit here, so no correction).
     expect(sent).toEqual(["evalsha"]);
     // 3 x 100 settled, nothing left reserved: 700 more fit, 701 do not.
@@ -129,7 +131,8 @@ describe("admission", () => {
     const { governor, redis } = await governor_({ tokensPerMinute: 1000 });
     const admitted = await Promise.all(Array.from({ length: 4 }, () => governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 150, prices })));
     const sent = recordCommands(redis);
-    await Promise.all(admitted.map((a) => a.ok && governor.finish(a.ticket, { inputTokens: 10, outputTokens: 15, prices })));
+    for (const a of admitted) if (a.ok) governor.finish(a.ticket, { inputTokens: 10, outputTokens: 15, prices });
+    await governor.written();
     // Charged 4 x 250, 4 x 225 back in the share: 900 fit at once, with no command, and 901 would not.
     expect((await governor.admit({ tenant, bodyBytes: 400, maxOutputTokens: 500, prices })).ok).toBe(true);
     expect(sent).toEqual([]);
@@ -142,13 +145,12 @@ describe("admission", () => {
     const tenant = `g${++seq}`;
     const { governor, redis } = await governor_({ tokensPerDay: 10_000_000, requestsPerMinute: 100_000 });
     const sent = recordCommands(redis);
-    const settlements: Array<Promise<void>> = [];
     for (let i = 0; i < 200; i++) {
       const admission = await governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 100, prices });
       if (!admission.ok) throw new Error(admission.refusal.message);
-      settlements.push(governor.finish(admission.ticket, { inputTokens: 100, outputTokens: 100, prices }));
+      governor.finish(admission.ticket, { inputTokens: 100, outputTokens: 100, prices });
     }
-    await Promise.all(settlements);
+    await governor.written();
     // Usage is written at most 100 ms after a call, many calls to a command; admissions ask when the share runs low.
     const client = await clients.connect();
     const day = (await client.keys(`gw:budget:{${tenant}}:t:tokens:day:*`)).find((key) => !key.endsWith(":leases"))!;

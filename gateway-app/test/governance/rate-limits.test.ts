@@ -17,7 +17,10 @@ async function limiter(limits: RateLimits, clock: { now: number }) {
       if (judged.ok) return { ok: true as const, ticket: judged.ticket, headers: judged.headers };
       return "limit" in judged ? { ok: false as const, ...judged.limit } : judged;
     },
-    settle: (ticket: Ticket, tokens: number) => governor.finish(ticket, { inputTokens: tokens, outputTokens: 0, prices }),
+    settle(ticket: Ticket, tokens: number) {
+      governor.finish(ticket, { inputTokens: tokens, outputTokens: 0, prices });
+      return governor.written();
+    },
   };
 }
 
