@@ -2,9 +2,10 @@
 // mock upstream), governance on against off, measured in one run, targets taking turns. "on" is a
 // tenant with API keys, budgets (tenant and per key) and token limits on a TLS + AUTH Redis (as
 // Memorystore): Kong's anonymous-consumer headers and an API key, verified from the replica's
-// cache, admitted, and settled after the response. "off" is the same server without tenants;
-// "keys" (shown as "API key only") the tenant with its API key and no budgets or limits, which
-// splits the cost between key verification and the store's round trip.
+// cache, admitted from the replica's leases (the store asked only when a share runs short), and
+// settled after the response. "off" is the same server without tenants; "keys" (shown as "API key
+// only") the tenant with its API key and no budgets or limits, which splits the cost between the
+// tenant and its key, and budgets and limits.
 // Targets (#14 §8): added p50 at 1 connection <= 0.3 ms; JSON throughput at 50 connections >= 0.8x
 // of off; no RSS growth over the soak.
 import { execFileSync } from "node:child_process";
