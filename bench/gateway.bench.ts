@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { cpuSeconds, imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
-import { median, printTable, sequentialLatency } from "./support/measure";
+import { median, printTable, sequentialLatency, turnOrder } from "./support/measure";
 
 const ROOT = join(__dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -137,7 +137,7 @@ async function main() {
     ] as const) {
       const rounds: Record<string, Awaited<ReturnType<typeof measuredRound>>[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, target] of Object.entries(targets)) rounds[name].push(await measuredRound(target, connections, body));
+        for (const [name, target] of turnOrder(Object.entries(targets), round)) rounds[name].push(await measuredRound(target, connections, body));
       }
       // The ratio of each round (measured back to back), then their median.
       const ratioOf = (name: string) => median(rounds[name].map((r, i) => r.rps / rounds.reference[i].rps));

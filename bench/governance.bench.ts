@@ -16,7 +16,7 @@ import autocannon from "autocannon";
 import { KeyStore } from "../gateway-app/src/governance/keys";
 import { createRedis, whenReady } from "../gateway-app/src/governance/redis";
 import { startRedis, type TestRedis } from "../gateway-app/test/support/redis-server";
-import { median, printTable, sequentialLatency } from "./support/measure";
+import { median, printTable, sequentialLatency, turnOrder } from "./support/measure";
 import { imageRuntime, memoryOf, type Started, startNode } from "./support/processes";
 
 const ROOT = join(__dirname, "..");
@@ -99,7 +99,9 @@ async function main() {
   try {
     for (const t of Object.values(targets)) for (const connections of [1, 10, 50]) await load(t.port, key, connections, 2, { warmUp: true });
     const rounds: Record<string, number[]> = { off: [], keys: [], on: [] };
-    for (let round = 0; round < ROUNDS; round++) for (const [name, t] of Object.entries(targets)) rounds[name].push(await load(t.port, key, 50));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, t] of turnOrder(Object.entries(targets), round)) rounds[name].push(await load(t.port, key, 50));
+    }
     const ratios = rounds.on.map((rps, i) => rps / rounds.off[i]);
     const ports = Object.fromEntries(Object.entries(targets).map(([n, t]) => [n, t.port]));
     const latency = await sequentialLatency(ports, { body, until: "end", samples: SAMPLES, headers: asKongSends(key) });
