@@ -349,6 +349,8 @@ export class Leases {
   private readonly tenants = new Map<string, TenantLeases>();
   private readonly now: () => number;
   private housekeeping: NodeJS.Timeout | undefined;
+  /** After close(): no housekeeping starts again for a call that comes in late. */
+  private closed = false;
   /** Set by an exchange the store did not answer (a hung store keeps its connection), cleared by one it did. */
   private storeFailing = false;
 
@@ -514,6 +516,7 @@ export class Leases {
    * Returns the number of finished calls whose usage the store did not take (to be logged).
    */
   async close(graceMs: number): Promise<number> {
+    this.closed = true;
     clearInterval(this.housekeeping);
     this.housekeeping = undefined;
     const deadline = Date.now() + graceMs;
@@ -536,7 +539,7 @@ export class Leases {
     if (!t) {
       t = new TenantLeases(name);
       this.tenants.set(name, t);
-      this.housekeeping ??= setInterval(() => this.tidy(), HOUSEKEEPING_MS).unref();
+      if (!this.closed) this.housekeeping ??= setInterval(() => this.tidy(), HOUSEKEEPING_MS).unref();
     }
     return t;
   }
