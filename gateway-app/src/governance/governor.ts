@@ -45,7 +45,7 @@ export interface ActualUsage {
 
 /** Why a call was refused, before it is put in the gateway's words. */
 export type Judgement =
-  | { readonly ok: true; readonly ticket: Ticket; readonly headers?: RateLimitHeaders }
+  | { readonly ok: true; readonly ticket: Ticket; readonly headers: Readonly<Record<string, string>> }
   | { readonly ok: false; readonly budget: BudgetRefusal }
   | { readonly ok: false; readonly limit: LimitRefusal }
   | { readonly ok: false; readonly unavailable: "budgets" | "rate limits" };
@@ -90,12 +90,12 @@ export class Governor {
     const ticket = this.leases.admitLocally(route, cost);
     if (ticket) {
       const tightest = this.leases.tightestLimit(route);
-      return { ok: true, ticket, headers: tightest && rateLimitHeaders(tightest.limit, tightest.remaining, tightest.resetMs) };
+      return { ok: true, ticket, headers: tightest ? rateLimitHeaders(tightest.limit, tightest.remaining, tightest.resetMs) : NO_HEADERS };
     }
     return this.leases.request(route, cost).then(({ outcome, ticket }): Judgement => {
       switch (outcome.kind) {
         case "admitted":
-          return { ok: true, ticket, headers: this.headers(route, cost, outcome.limitReply) };
+          return { ok: true, ticket, headers: this.headers(route, cost, outcome.limitReply) ?? NO_HEADERS };
         case "budget":
           return { ok: false, budget: budgets!.exceeded(counters[outcome.index], outcome.used) };
         case "limit": {
@@ -138,7 +138,8 @@ export class Governor {
 
   private render(request: AdmitRequest, judged: Judgement): Admission {
     if (judged.ok)
-      return { ok: true, ticket: judged.ticket, headers: (judged.headers as Readonly<Record<string, string>> | undefined) ?? NO_HEADERS };
+      // The same shape as an admission: passed on as it is.
+      return judged;
     if ("budget" in judged) return { ok: false, refusal: this.budgetRefusal(request.tenant, judged.budget) };
     if ("limit" in judged) return { ok: false, refusal: limitRefusal(request.tenant, judged.limit) };
     return { ok: false, refusal: unavailable(judged.unavailable) };
@@ -155,7 +156,7 @@ export class Governor {
     if (route.counters.length > 0 && this.parts.budgets!.onStoreError === "closed") return { ok: false, unavailable: "budgets" };
     if (route.limits.length > 0 && this.parts.limiter!.onStoreError === "closed") return { ok: false, unavailable: "rate limits" };
     // A budget failing open still counts the call's usage once the store is back.
-    return { ok: true, ticket: route.counters.length > 0 ? this.leases!.unheld(route, cost) : undefined };
+    return { ok: true, ticket: route.counters.length > 0 ? this.leases!.unheld(route, cost) : undefined, headers: NO_HEADERS };
   }
 
   private budgetRefusal(tenant: string, result: BudgetRefusal): Refusal {
@@ -184,7 +185,7 @@ const NO_COUNTERS: readonly Counter[] = [];
 const NO_LIMITS: readonly ActiveLimit[] = [];
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const NOTHING_USED: CallCost = { usd: 0, tokens: 0 };
-const UNGOVERNED: Judgement = { ok: true, ticket: undefined };
+const UNGOVERNED: Judgement = { ok: true, ticket: undefined, headers: NO_HEADERS };
 
 function limitRefusal(tenant: string, result: LimitRefusal): Refusal {
   const unit = result.limit === "requests" ? "requests" : "tokens";

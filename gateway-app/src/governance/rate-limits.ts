@@ -33,13 +33,14 @@ export interface ActiveLimit {
 }
 
 /** draft-ietf-httpapi-ratelimit-headers-07 fields (the RateLimit-* triple and its policy), plus Retry-After. */
-export interface RateLimitHeaders {
+// A type, not an interface, so that it is a Record<string, string> where one is wanted.
+export type RateLimitHeaders = {
   readonly "ratelimit-limit": string;
   readonly "ratelimit-remaining": string;
   readonly "ratelimit-reset": string;
   readonly "ratelimit-policy": string;
   readonly "retry-after"?: string;
-}
+};
 
 export interface LimitRefusal {
   readonly reason: "rate_limited";

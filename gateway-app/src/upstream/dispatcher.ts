@@ -285,7 +285,11 @@ function withFieldsAdded(request: DispatchRequest, model: ModelConfig): Uint8Arr
   let next = open + 1;
   while (next < rawBody.length && (rawBody[next] === 0x20 || rawBody[next] === 0x0a || rawBody[next] === 0x0d || rawBody[next] === 0x09)) next++;
   if (rawBody[next] === 0x7d) added = added.slice(0, -1);
-  return Buffer.concat([rawBody.subarray(0, open + 1), Buffer.from(added), rawBody.subarray(open + 1)]);
+  const out = Buffer.allocUnsafe(rawBody.length + Buffer.byteLength(added));
+  out.set(rawBody.subarray(0, open + 1), 0);
+  const written = out.write(added, open + 1);
+  out.set(rawBody.subarray(open + 1), open + 1 + written);
+  return out;
 }
 
 function hasAny(record: Record<string, unknown>): boolean {
