@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { type BudgetPolicy, Budgets, costMicroUsd, inputTokenBound, periodOf, type Prices } from "../../src/governance/budgets.js";
 import { Governor, type Ticket } from "../../src/governance/governor.js";
 import { createRedis } from "../../src/governance/redis.js";
-import { useTestRedis } from "../support/redis.js";
+import { eventually, useTestRedis } from "../support/redis.js";
 
 const clients = useTestRedis();
 
@@ -176,6 +176,23 @@ describe("reserving and settling", () => {
     const redis = await clients.connect();
     const counts = await redis.hmget(await counterKey(redis, tenant, "tokens"), "settled", "reserved");
     expect(Number(counts[0]) + Number(counts[1])).toBeLessThanOrEqual(1000);
+  });
+
+  it("gives a replica's unused share back after a second without calls, so other replicas can spend it", async () => {
+    const tenant = newTenant();
+    const b = await budgets({ tenant: { tokensPerDay: 1_000_000 } });
+    for (let i = 0; i < 5; i++) {
+      const r = await b.reserve({ tenant, inputTokens: 100, maxOutputTokens: 100, prices: free });
+      if (!r.ok) throw new Error("expected a reservation");
+      await b.settle(r.ticket, { inputTokens: 100, outputTokens: 50, prices: free });
+    }
+    const redis = await clients.connect();
+    const key = await counterKey(redis, tenant, "tokens");
+    const reserved = async () => Number(await redis.hget(key, "reserved"));
+    // The share this replica holds beyond its calls: reserved in the store, nothing in flight.
+    expect(await reserved()).toBeGreaterThan(0);
+    await eventually(async () => (await reserved()) === 0, 3_000, 50);
+    expect(await settledOf(tenant, "tokens")).toBe(5 * 150);
   });
 
   it("a call admitted while the store was down (failed open) is counted once when the store is back", async () => {
