@@ -323,6 +323,21 @@ export interface Route {
   readonly limitShares: readonly LimitShare[];
 }
 
+/** One script call being made: what was sent, to read the answer against. */
+interface Exchange {
+  readonly now: number;
+  readonly items: readonly Waiting[];
+  readonly budgets: readonly BudgetShare[];
+  readonly limits: readonly LimitShare[];
+  /** Per budget share: the cumulative usage and the free units sent. */
+  readonly sent: ReadonlyArray<{ readonly settled: number; readonly free: number }>;
+  readonly budgetIndex: ReadonlyMap<Share, number>;
+  readonly keys: readonly string[];
+  readonly args: ReadonlyArray<string | number>;
+  /** Finished calls the exchange writes the usage of. */
+  readonly unsynced: number;
+}
+
 /** A call's hold on its tenant's shares, from admission to `finish`. */
 export interface LeaseTicket {
   readonly route: Route;
@@ -564,12 +579,20 @@ export class Leases {
   /** Whether the tenant has something for the store: usage to write, a share to give back, more, or a renewal. */
   private dirty(t: TenantLeases, wall: number): boolean {
     if (t.waiting.length > 0) return true;
-    for (const s of t.budgets.values()) {
-      if (s.settledTotal > s.syncedTotal || s.refill || this.releasable(t, s, wall)) return true;
-      if (s.committed + s.free > 0 && wall - s.lastSyncAt >= RENEW_INTERVAL_MS) return true;
-    }
-    for (const s of t.limits.values()) if (s.owed > 0 || s.refill || this.releasable(t, s, wall)) return true;
+    for (const s of t.budgets.values()) if (this.budgetDue(t, s, wall)) return true;
+    for (const s of t.limits.values()) if (this.limitDue(t, s, wall)) return true;
     return false;
+  }
+
+  /** A budget share with usage to write, a refill to ask for, a share to give back, or a lease to renew. */
+  private budgetDue(t: TenantLeases, s: BudgetShare, wall: number): boolean {
+    if (s.settledTotal > s.syncedTotal || s.refill || this.releasable(t, s, wall)) return true;
+    return s.committed + s.free > 0 && wall - s.lastSyncAt >= RENEW_INTERVAL_MS;
+  }
+
+  /** A limit share with tokens to charge, a refill to ask for, or a share to give back. */
+  private limitDue(t: TenantLeases, s: LimitShare, wall: number): boolean {
+    return s.owed > 0 || s.refill || this.releasable(t, s, wall);
   }
 
   private releasable(t: TenantLeases, s: Share, wall: number): boolean {
@@ -636,25 +659,39 @@ export class Leases {
     const waiters = t.afterSync.splice(0);
     if (!this.dirty(t, wall)) return this.endSync(t, waiters);
     t.syncing = true;
-    const items = t.waiting.splice(0, MAX_ITEMS_PER_SYNC);
-    const inItems = new Set<Share>(items.flatMap((w) => [...w.budget, ...w.limits].map((e) => e.share)));
-    const wanting = (s: Share) => s.refill || items.some((w) => [...w.budget, ...w.limits].some((e) => e.share === s && e.take < e.amount));
+    const exchange = this.exchangeFor(t, t.waiting.splice(0, MAX_ITEMS_PER_SYNC), wall);
+    let reply: LeaseReply;
+    try {
+      reply = await this.redis.gwLease(exchange.keys.length, ...exchange.keys, ...exchange.args);
+    } catch (error) {
+      t.syncing = false;
+      this.exchangeFailed(t, exchange, error);
+      for (const resolve of waiters) resolve();
+      return;
+    }
+    this.storeFailing = false;
+    this.applyReply(t, exchange, reply);
+    t.syncing = false;
+    this.endSync(t, waiters);
+  }
 
-    const budgets = [...t.budgets.values()].filter(
-      (s) =>
-        inItems.has(s) ||
-        s.settledTotal > s.syncedTotal ||
-        s.refill ||
-        this.releasable(t, s, wall) ||
-        (s.committed + s.free > 0 && wall - s.lastSyncAt >= RENEW_INTERVAL_MS),
-    );
-    const limits = [...t.limits.values()].filter((s) => inItems.has(s) || s.owed > 0 || s.refill || this.releasable(t, s, wall));
+  /**
+   * The script's KEYS and ARGV for the tenant's shares that are due and its waiting calls. Shares
+   * let go are zeroed here, so no call is admitted from them while the exchange is on its way.
+   */
+  private exchangeFor(t: TenantLeases, items: Waiting[], wall: number): Exchange {
+    const entries = items.flatMap((w) => [...w.budget, ...w.limits]);
+    const inItems = new Set<Share>(entries.map((e) => e.share));
+    const short = new Set<Share>(entries.filter((e) => e.take < e.amount).map((e) => e.share));
+    const wantOf = (s: Share) => (!t.closing && (s.refill || short.has(s)) ? s.want : 0);
+    const budgets = [...t.budgets.values()].filter((s) => inItems.has(s) || this.budgetDue(t, s, wall));
+    const limits = [...t.limits.values()].filter((s) => inItems.has(s) || this.limitDue(t, s, wall));
     const now = this.now();
     const keys: string[] = [];
     const args: Array<string | number> = [now, this.id, now + LEASE_DEADLINE_MS, budgets.length, limits.length, items.length];
     const sent = budgets.map((s) => {
       if (this.releasable(t, s, wall)) s.free = 0;
-      const want = !t.closing && wanting(s) ? s.want : 0;
+      const want = wantOf(s);
       s.refill = false;
       keys.push(s.counter.key, `${s.counter.key}:leases`);
       args.push(s.counter.limit, ttlSeconds(s.counter, now), s.settledTotal, s.committed, s.free, want, s.unit);
@@ -665,7 +702,7 @@ export class Leases {
         s.released += s.free;
         s.free = 0;
       }
-      const want = !t.closing && wanting(s) ? s.want : 0;
+      const want = wantOf(s);
       s.refill = false;
       keys.push(s.limit.key);
       args.push(s.limit.interval, s.released - s.owed, want, s.unit);
@@ -680,23 +717,12 @@ export class Leases {
       args.push(w.limits.length);
       for (const e of w.limits) args.push(limitIndex.get(e.share)!, e.amount - e.take);
     }
-    const unsynced = t.unsynced;
+    return { now, items, budgets, limits, sent, budgetIndex, keys, args, unsynced: t.unsynced };
+  }
 
-    let reply: LeaseReply;
-    try {
-      reply = await this.redis.gwLease(keys.length, ...keys, ...args);
-    } catch (error) {
-      t.syncing = false;
-      this.storeFailing ||= isUnavailable(error);
-      for (const w of items) isUnavailable(error) ? w.done({ kind: "unavailable" }) : w.fail(error);
-      // The store is back when it says so (the "ready" handler) or, at the latest, after RETRY_MS; calls that wait go at once.
-      if (t.waiting.length > 0) this.schedule(t, true);
-      else if (this.dirty(t, wallClock()) && !t.timer) t.timer = setTimeout(() => void this.sync(t), RETRY_MS).unref();
-      for (const resolve of waiters) resolve();
-      return;
-    }
-    this.storeFailing = false;
-    const [budgetReplies, limitReplies, itemReplies] = reply;
+  /** The store answered: grants go to the shares, readings to the gauges and headers, decisions to the calls. */
+  private applyReply(t: TenantLeases, exchange: Exchange, [budgetReplies, limitReplies, itemReplies]: LeaseReply): void {
+    const { budgets, limits, sent, items, budgetIndex, now } = exchange;
     const synced = wallClock();
     budgets.forEach((s, i) => {
       const [, granted, kept] = budgetReplies[i];
@@ -709,7 +735,7 @@ export class Leases {
       s.free += granted;
       s.reading = { remaining, resetMs, at: now };
     });
-    t.unsynced -= unsynced;
+    t.unsynced -= exchange.unsynced;
     if (budgets.length > 0)
       this.options.onSettled?.(
         t.name,
@@ -722,8 +748,19 @@ export class Leases {
       else if (item[0] === 2) w.done({ kind: "limit", reply: item[1] });
       else w.done({ kind: "budget", index: w.budget.findIndex((e) => budgetIndex.get(e.share) === item[1]), used: item[2] });
     });
-    t.syncing = false;
-    this.endSync(t, waiters);
+  }
+
+  /**
+   * The store did not answer: waiting calls are told so (each part then fails open or closed), and
+   * the tenant tries again when the store says it is back (the "ready" handler) or after RETRY_MS.
+   * Usage and held amounts are absolute, so the next exchange carries what this one did.
+   */
+  private exchangeFailed(t: TenantLeases, exchange: Exchange, error: unknown): void {
+    const unavailable = isUnavailable(error);
+    this.storeFailing ||= unavailable;
+    for (const w of exchange.items) unavailable ? w.done({ kind: "unavailable" }) : w.fail(error);
+    if (t.waiting.length > 0) this.schedule(t, true);
+    else if (this.dirty(t, wallClock()) && !t.timer) t.timer = setTimeout(() => void this.sync(t), RETRY_MS).unref();
   }
 
   private endSync(t: TenantLeases, waiters: Array<() => void>): void {
