@@ -27,13 +27,6 @@ export interface Prices {
   readonly outputPerMillionTokens: number;
 }
 
-export interface Usage {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  /** Prices of the model that served the call (a fallback may cost more or less). */
-  readonly prices: Prices;
-}
-
 export type Unit = "usd" | "tokens";
 export type Period = "day" | "month";
 
@@ -129,12 +122,6 @@ export class Budgets {
     private readonly options: BudgetOptions = {},
   ) {
     this.onStoreError = options.onStoreError ?? "closed";
-  }
-
-  /** The call's worst case on each of its counters: USD in millionths or tokens. */
-  amounts(counters: readonly Counter[], inputTokens: number, outputTokens: number, prices: Prices): number[] {
-    const usd = costMicroUsd(inputTokens, outputTokens, prices);
-    return counters.map((c) => (c.unit === "usd" ? usd : inputTokens + outputTokens));
   }
 
   /** `settled`: each counter's settled amount, as the store answered. */

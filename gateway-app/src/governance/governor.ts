@@ -43,7 +43,7 @@ export interface ActualUsage {
   readonly prices: Prices;
 }
 
-/** Why a call was refused, before it is put in the gateway's words. */
+/** The decision on a call: its hold when admitted, or why it was refused, before that is put in the gateway's words. */
 export type Judgement =
   | { readonly ok: true; readonly ticket: Ticket; readonly headers: Readonly<Record<string, string>> }
   | { readonly ok: false; readonly budget: BudgetRefusal }

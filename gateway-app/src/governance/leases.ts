@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { ClientContext, Redis, Result } from "ioredis";
 import { type Counter, ttlSeconds } from "./budgets.js";
-import { type ActiveLimit, type LimitReply, WINDOW_MS } from "./rate-limits.js";
+import { type ActiveLimit, closestToRunningOut, type LimitReply, WINDOW_MS } from "./rate-limits.js";
 import { isUnavailable } from "./redis.js";
 
 /**
@@ -226,11 +226,18 @@ class Share {
     return this.committed === 0 && wall - this.lastAdmittedAt >= LEASE_IDLE_MS;
   }
 
-  /** Takes a call's amount from `free`; true when what is left asks for a refill. */
-  commit(amount: number, wall: number): boolean {
-    this.free -= amount;
-    this.committed += amount;
+  /** Moves what `free` has of a call's amount (all of it, or what is there) to `committed`; returns how much. */
+  take(amount: number, wall: number): number {
+    const taken = Math.min(Math.max(0, this.free), amount);
+    this.free -= taken;
+    this.committed += taken;
     this.noteAdmission(amount, wall);
+    return taken;
+  }
+
+  /** Takes a call's whole amount from `free` (which covers it); true when what is left asks for a refill. */
+  commit(amount: number, wall: number): boolean {
+    this.take(amount, wall);
     if (this.free >= this.want / 4) return false;
     this.refill = true;
     return true;
@@ -431,16 +438,9 @@ export class Leases {
    * until its bucket is full.
    */
   tightestLimit(route: Route): { limit: ActiveLimit; remaining: number; resetMs: number } | undefined {
-    let tightest: LimitShare | undefined;
-    let least = Number.POSITIVE_INFINITY;
-    for (const share of route.limitShares) {
-      const left = (share.reading.remaining + share.free) / share.limit.perMinute;
-      if (left < least) {
-        least = left;
-        tightest = share;
-      }
-    }
-    if (!tightest) return undefined;
+    const shares = route.limitShares;
+    if (shares.length === 0) return undefined;
+    const tightest = shares[closestToRunningOut(route.limits, (i) => shares[i].reading.remaining + shares[i].free)];
     const { remaining, resetMs, at } = tightest.reading;
     return { limit: tightest.limit, remaining: remaining + tightest.free, resetMs: resetMs - (this.now() - at) };
   }
@@ -454,11 +454,7 @@ export class Leases {
     const wall = wallClock();
     const take = <S extends BudgetShare | LimitShare>(share: S) => {
       const amount = share.amountOf(cost);
-      const taken = Math.min(Math.max(0, share.free), amount);
-      share.free -= taken;
-      share.committed += taken;
-      share.noteAdmission(amount, wall);
-      return { share, amount, take: taken };
+      return { share, amount, take: share.take(amount, wall) };
     };
     const budget = route.budget.map(take);
     const limits = route.limitShares.map(take);

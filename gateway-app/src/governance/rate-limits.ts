@@ -101,9 +101,7 @@ export class RateLimiter {
     reply: LimitReply,
   ): { ok: true; headers: RateLimitHeaders } | { ok: false; refusal: LimitRefusal } {
     const allowed = reply.every(([ok]) => ok === 1);
-    const tightest = allowed
-      ? minIndex(reply.map(([, remaining], i) => remaining / limits[i].perMinute))
-      : reply.findIndex(([, , , wait]) => wait > 0);
+    const tightest = allowed ? closestToRunningOut(limits, (i) => reply[i][1]) : reply.findIndex(([, , , wait]) => wait > 0);
     const [, remaining, resetMs, waitMs] = reply[tightest];
     const { name, perMinute } = limits[tightest];
     const headers = rateLimitHeaders(limits[tightest], remaining, resetMs);
@@ -133,8 +131,12 @@ export function rateLimitHeaders(limit: ActiveLimit, remaining: number, resetMs:
   };
 }
 
-function minIndex(values: number[]): number {
+/**
+ * The index of the limit with the smallest share of its allowance left (`remaining(i)` units of
+ * limit i): the one the RateLimit-* headers describe when several apply, as the draft asks.
+ */
+export function closestToRunningOut(limits: readonly ActiveLimit[], remaining: (index: number) => number): number {
   let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] < values[best]) best = i;
+  for (let i = 1; i < limits.length; i++) if (remaining(i) / limits[i].perMinute < remaining(best) / limits[best].perMinute) best = i;
   return best;
 }
