@@ -17,7 +17,7 @@ import { KeyStore } from "../gateway-app/src/governance/keys";
 import { createRedis, whenReady } from "../gateway-app/src/governance/redis";
 import { startRedis, type TestRedis } from "../gateway-app/test/support/redis-server";
 import { median, printTable, sequentialLatency, turnOrder } from "./support/measure";
-import { imageRuntime, memoryOf, type Started, startNode } from "./support/processes";
+import { cpuSeconds, imageRuntime, memoryOf, type Started, startNode } from "./support/processes";
 
 const ROOT = join(__dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -85,7 +85,17 @@ async function load(port: number, key: string, connections: number, seconds = SE
   // Warm-up may see a store command time out (250 ms) while a cold process and Redis share two loaded cores.
   if (!warmUp && (result.non2xx > 0 || result.errors > 0))
     throw new Error(`port ${port}: ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)}), ${result.errors} errors`);
-  return result.requests.average;
+  return result;
+}
+
+/**
+ * Requests per second and the gateway's CPU per request in one round. Throughput on two shared
+ * cores swings ±15% between rounds; CPU per request is the steadier figure to judge a change by.
+ */
+async function round(target: Started, key: string) {
+  const before = cpuSeconds(target.child.pid!);
+  const result = await load(target.port, key, 50);
+  return { rps: result.requests.average, cpuUs: ((cpuSeconds(target.child.pid!) - before) * 1e6) / result.requests.total };
 }
 
 async function main() {
@@ -99,8 +109,13 @@ async function main() {
   try {
     for (const t of Object.values(targets)) for (const connections of [1, 10, 50]) await load(t.port, key, connections, 2, { warmUp: true });
     const rounds: Record<string, number[]> = { off: [], keys: [], on: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, t] of turnOrder(Object.entries(targets), round)) rounds[name].push(await load(t.port, key, 50));
+    const cpu: Record<string, number[]> = { off: [], keys: [], on: [] };
+    for (let turn = 0; turn < ROUNDS; turn++) {
+      for (const [name, t] of turnOrder(Object.entries(targets), turn)) {
+        const measured = await round(t, key);
+        rounds[name].push(measured.rps);
+        cpu[name].push(measured.cpuUs);
+      }
     }
     const ratios = rounds.on.map((rps, i) => rps / rounds.off[i]);
     const ports = Object.fromEntries(Object.entries(targets).map(([n, t]) => [n, t.port]));
@@ -121,12 +136,13 @@ async function main() {
 
     console.log(`\n${ROUNDS} rounds of ${SECONDS}s, ${SAMPLES} sequential samples, ${SOAK_SECONDS}s soak, ${process.version}\n`);
     printTable(
-      ["governance", "JSON req/s at 50 conn (median)", "vs off", "each round", "JSON latency at 1 conn, median ms"],
+      ["governance", "JSON req/s at 50 conn (median)", "vs off", "each round", "gateway CPU µs/req (median)", "JSON latency at 1 conn, median ms"],
       ["off", "keys", "on"].map((n) => [
         n === "keys" ? "API key only" : n,
         median(rounds[n]).toFixed(0),
         `${median(rounds[n].map((rps, i) => rps / rounds.off[i])).toFixed(2)}x`,
         rounds[n].map((r) => r.toFixed(0)).join(" "),
+        median(cpu[n]).toFixed(0),
         latency[n].toFixed(3),
       ]),
     );
