@@ -5,7 +5,8 @@
 // cache, admitted from the replica's leases (the store asked only when a share runs short), and
 // settled after the response. "off" is the same server without tenants; "keys" (shown as "API key
 // only") the tenant with its API key and no budgets or limits, which splits the cost between the
-// tenant and its key, and budgets and limits.
+// tenant and its key, and budgets and limits; "tenant" the same tenant as a JWT consumer (no key,
+// no store), which splits the key's cost from the tenant's own (its `user` field, its labels).
 // Targets (#14 §8): added p50 at 1 connection <= 0.3 ms; JSON throughput at 50 connections >= 0.8x
 // of off; no RSS growth over the soak.
 import { execFileSync } from "node:child_process";
@@ -44,13 +45,17 @@ const governedTenant = {
  */
 /** The same tenant with its API key and nothing else: what key verification costs, apart from budgets and limits. */
 const keysOnlyTenant = { name: "bench", models: ["*"], apiKeys: true };
+/** The tenant as a JWT consumer, no key and no store: what being a tenant costs (its `user` field, labels), apart from the key. */
+const plainTenant = { name: "bench", models: ["*"] };
 
-function gateway(governance: "on" | "keys" | "off", redis: TestRedis): Promise<Started> {
+type Target = "off" | "tenant" | "keys" | "on";
+
+function gateway(governance: Target, redis: TestRedis): Promise<Started> {
   const dir = mkdtempSync(join(tmpdir(), "bench-governance-"));
   const catalogue = join(dir, "catalogue.json");
   writeFileSync(
     catalogue,
-    JSON.stringify({ models: [model], tenants: { on: [governedTenant], keys: [keysOnlyTenant], off: undefined }[governance] }),
+    JSON.stringify({ models: [model], tenants: { on: [governedTenant], keys: [keysOnlyTenant], tenant: [plainTenant], off: undefined }[governance] }),
   );
   const store = {
     GOVERNANCE_REDIS_URL: redis.url,
@@ -66,18 +71,20 @@ function gateway(governance: "on" | "keys" | "off", redis: TestRedis): Promise<S
     PORT: "0",
     METRICS_PORT: "0",
     HOST: "127.0.0.1",
-    ...(governance === "off" ? {} : store),
+    ...(governance === "off" || governance === "tenant" ? {} : store),
   });
 }
 
 /** What Kong's jwt plugin forwards for an API-key caller: its anonymous consumer, and the key. */
 const asKongSends = (key: string) => ({ "x-anonymous-consumer": "true", "x-consumer-username": "anonymous", authorization: `Bearer ${key}` });
+/** What Kong forwards for a caller its jwt plugin verified: the consumer, which is the tenant. */
+const asJwtConsumer = { "x-consumer-username": "bench" };
 
-async function load(port: number, key: string, connections: number, seconds = SECONDS, { warmUp = false } = {}) {
+async function load(port: number, headers: Record<string, string>, connections: number, seconds = SECONDS, { warmUp = false } = {}) {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/v1/chat/completions`,
     method: "POST",
-    headers: { "content-type": "application/json", ...asKongSends(key) },
+    headers: { "content-type": "application/json", ...headers },
     body,
     connections,
     duration: seconds,
@@ -92,9 +99,9 @@ async function load(port: number, key: string, connections: number, seconds = SE
  * Requests per second and the gateway's CPU per request in one round. Throughput on two shared
  * cores swings ±15% between rounds; CPU per request is the steadier figure to judge a change by.
  */
-async function round(target: Started, key: string) {
+async function round(target: Started, headers: Record<string, string>) {
   const before = cpuSeconds(target.child.pid!);
-  const result = await load(target.port, key, 50);
+  const result = await load(target.port, headers, 50);
   return { rps: result.requests.average, cpuUs: ((cpuSeconds(target.child.pid!) - before) * 1e6) / result.requests.total };
 }
 
@@ -105,29 +112,37 @@ async function main() {
   await whenReady(admin);
   const key = (await new KeyStore(admin).issue("bench")).key;
   admin.disconnect();
-  const targets: Record<string, Started> = { off: await gateway("off", redis), keys: await gateway("keys", redis), on: await gateway("on", redis) };
+  const targets: Record<Target, Started> = {
+    off: await gateway("off", redis),
+    tenant: await gateway("tenant", redis),
+    keys: await gateway("keys", redis),
+    on: await gateway("on", redis),
+  };
+  const headersOf = (name: string) => (name === "tenant" ? asJwtConsumer : asKongSends(key));
   try {
-    for (const t of Object.values(targets)) for (const connections of [1, 10, 50]) await load(t.port, key, connections, 2, { warmUp: true });
-    const rounds: Record<string, number[]> = { off: [], keys: [], on: [] };
-    const cpu: Record<string, number[]> = { off: [], keys: [], on: [] };
+    for (const [name, t] of Object.entries(targets))
+      for (const connections of [1, 10, 50]) await load(t.port, headersOf(name), connections, 2, { warmUp: true });
+    const rounds: Record<string, number[]> = { off: [], tenant: [], keys: [], on: [] };
+    const cpu: Record<string, number[]> = { off: [], tenant: [], keys: [], on: [] };
     for (let turn = 0; turn < ROUNDS; turn++) {
       for (const [name, t] of turnOrder(Object.entries(targets), turn)) {
-        const measured = await round(t, key);
+        const measured = await round(t, headersOf(name));
         rounds[name].push(measured.rps);
         cpu[name].push(measured.cpuUs);
       }
     }
     const ratios = rounds.on.map((rps, i) => rps / rounds.off[i]);
-    const ports = Object.fromEntries(Object.entries(targets).map(([n, t]) => [n, t.port]));
+    // The targets that take an API key; the plain tenant's latency is not a target.
+    const ports = { off: targets.off.port, keys: targets.keys.port, on: targets.on.port };
     const latency = await sequentialLatency(ports, { body, until: "end", samples: SAMPLES, headers: asKongSends(key) });
 
     const on = targets.on;
-    await load(on.port, key, 50, 10);
+    await load(on.port, asKongSends(key), 50, 10);
     await new Promise((r) => setTimeout(r, 2000));
     const before = memoryOf(on.child.pid!);
     const during: number[] = [];
     const sampler = setInterval(() => during.push(memoryOf(on.child.pid!).rssMiB), 5000);
-    await load(on.port, key, 50, SOAK_SECONDS);
+    await load(on.port, asKongSends(key), 50, SOAK_SECONDS);
     clearInterval(sampler);
     await new Promise((r) => setTimeout(r, 2000));
     const after = memoryOf(on.child.pid!);
@@ -137,13 +152,13 @@ async function main() {
     console.log(`\n${ROUNDS} rounds of ${SECONDS}s, ${SAMPLES} sequential samples, ${SOAK_SECONDS}s soak, ${process.version}\n`);
     printTable(
       ["governance", "JSON req/s at 50 conn (median)", "vs off", "each round", "gateway CPU µs/req (median)", "JSON latency at 1 conn, median ms"],
-      ["off", "keys", "on"].map((n) => [
-        n === "keys" ? "API key only" : n,
+      ["off", "tenant", "keys", "on"].map((n) => [
+        ({ tenant: "tenant (JWT), no key", keys: "API key only" } as Record<string, string>)[n] ?? n,
         median(rounds[n]).toFixed(0),
         `${median(rounds[n].map((rps, i) => rps / rounds.off[i])).toFixed(2)}x`,
         rounds[n].map((r) => r.toFixed(0)).join(" "),
         median(cpu[n]).toFixed(0),
-        latency[n].toFixed(3),
+        latency[n]?.toFixed(3) ?? "-",
       ]),
     );
     const ratio = median(ratios);
