@@ -37,26 +37,31 @@ const governedTenant = {
   budgets: { usdPerDay: huge, tokensPerDay: huge, perKey: { usdPerMonth: huge } },
 };
 
+/** The same tenant with its API key and nothing else: what key verification costs, apart from budgets and limits. */
+const keysOnlyTenant = { name: "bench", models: ["*"], apiKeys: true };
+/** The tenant as a JWT consumer, no key and no store: what being a tenant costs (its `user` field, labels), apart from the key. */
+const plainTenant = { name: "bench", models: ["*"] };
+
+/** Each target in one place: its catalogue's tenants, whether it has the store, how its caller comes through Kong, its row's name. */
+const TARGETS = {
+  off: { tenants: undefined, store: false, caller: "api key", label: "off" },
+  tenant: { tenants: [plainTenant], store: false, caller: "jwt", label: "tenant (JWT), no key" },
+  keys: { tenants: [keysOnlyTenant], store: true, caller: "api key", label: "API key only" },
+  on: { tenants: [governedTenant], store: true, caller: "api key", label: "on" },
+} as const;
+type Target = keyof typeof TARGETS;
+const TARGET_NAMES = Object.keys(TARGETS) as Target[];
+
 /**
  * gateway-app as the image runs it: the compiled server on plain node with the Dockerfile's CMD
  * flags and ENV, the catalogue written to a file. Through tsx and without the heap flags the same
  * server held ~290 MiB and grew through the soak (V8's default heap sizing, tsx's loader thread), and
  * served ~35% fewer requests: that measured the harness, not what production runs.
  */
-/** The same tenant with its API key and nothing else: what key verification costs, apart from budgets and limits. */
-const keysOnlyTenant = { name: "bench", models: ["*"], apiKeys: true };
-/** The tenant as a JWT consumer, no key and no store: what being a tenant costs (its `user` field, labels), apart from the key. */
-const plainTenant = { name: "bench", models: ["*"] };
-
-type Target = "off" | "tenant" | "keys" | "on";
-
-function gateway(governance: Target, redis: TestRedis): Promise<Started> {
+function gateway(target: Target, redis: TestRedis): Promise<Started> {
   const dir = mkdtempSync(join(tmpdir(), "bench-governance-"));
   const catalogue = join(dir, "catalogue.json");
-  writeFileSync(
-    catalogue,
-    JSON.stringify({ models: [model], tenants: { on: [governedTenant], keys: [keysOnlyTenant], tenant: [plainTenant], off: undefined }[governance] }),
-  );
+  writeFileSync(catalogue, JSON.stringify({ models: [model], tenants: TARGETS[target].tenants }));
   const store = {
     GOVERNANCE_REDIS_URL: redis.url,
     GOVERNANCE_REDIS_AUTH: redis.password,
@@ -71,7 +76,7 @@ function gateway(governance: Target, redis: TestRedis): Promise<Started> {
     PORT: "0",
     METRICS_PORT: "0",
     HOST: "127.0.0.1",
-    ...(governance === "off" || governance === "tenant" ? {} : store),
+    ...(TARGETS[target].store ? store : {}),
   });
 }
 
@@ -112,21 +117,18 @@ async function main() {
   await whenReady(admin);
   const key = (await new KeyStore(admin).issue("bench")).key;
   admin.disconnect();
-  const targets: Record<Target, Started> = {
-    off: await gateway("off", redis),
-    tenant: await gateway("tenant", redis),
-    keys: await gateway("keys", redis),
-    on: await gateway("on", redis),
-  };
-  const headersOf = (name: string) => (name === "tenant" ? asJwtConsumer : asKongSends(key));
+  const targets = {} as Record<Target, Started>;
+  for (const name of TARGET_NAMES) targets[name] = await gateway(name, redis);
+  const headersOf = (name: Target) => (TARGETS[name].caller === "jwt" ? asJwtConsumer : asKongSends(key));
   try {
-    for (const [name, t] of Object.entries(targets))
-      for (const connections of [1, 10, 50]) await load(t.port, headersOf(name), connections, 2, { warmUp: true });
-    const rounds: Record<string, number[]> = { off: [], tenant: [], keys: [], on: [] };
-    const cpu: Record<string, number[]> = { off: [], tenant: [], keys: [], on: [] };
+    for (const name of TARGET_NAMES)
+      for (const connections of [1, 10, 50]) await load(targets[name].port, headersOf(name), connections, 2, { warmUp: true });
+    const perTarget = () => Object.fromEntries(TARGET_NAMES.map((n) => [n, [] as number[]])) as Record<Target, number[]>;
+    const rounds = perTarget();
+    const cpu = perTarget();
     for (let turn = 0; turn < ROUNDS; turn++) {
-      for (const [name, t] of turnOrder(Object.entries(targets), turn)) {
-        const measured = await round(t, headersOf(name));
+      for (const name of turnOrder(TARGET_NAMES, turn)) {
+        const measured = await round(targets[name], headersOf(name));
         rounds[name].push(measured.rps);
         cpu[name].push(measured.cpuUs);
       }
@@ -152,8 +154,8 @@ async function main() {
     console.log(`\n${ROUNDS} rounds of ${SECONDS}s, ${SAMPLES} sequential samples, ${SOAK_SECONDS}s soak, ${process.version}\n`);
     printTable(
       ["governance", "JSON req/s at 50 conn (median)", "vs off", "each round", "gateway CPU µs/req (median)", "JSON latency at 1 conn, median ms"],
-      ["off", "tenant", "keys", "on"].map((n) => [
-        ({ tenant: "tenant (JWT), no key", keys: "API key only" } as Record<string, string>)[n] ?? n,
+      TARGET_NAMES.map((n) => [
+        TARGETS[n].label,
         median(rounds[n]).toFixed(0),
         `${median(rounds[n].map((rps, i) => rps / rounds.off[i])).toFixed(2)}x`,
         rounds[n].map((r) => r.toFixed(0)).join(" "),
