@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { periodOf } from "../../src/governance/budgets.js";
 import { KeyStore } from "../../src/governance/keys.js";
 import { completion, FakeUpstream, json, streamChunks } from "../support/fake-upstream.js";
-import { chatBody, parseLogs, postJson, startTestGateway, type TestGateway } from "../support/harness.js";
+import { chatBody, parseLogs, postJson, startTestGateway, stringPrototypeFast, stringPrototypeProbe, type TestGateway } from "../support/harness.js";
 import { eventually, redisClients, startRedis, type TestRedis } from "../support/redis.js";
 
 /**
@@ -271,5 +271,24 @@ describe("shutdown", () => {
     expect(await second.gateway.shutdown()).toBe(0);
     expect(await settled("streamer", "tokens")).toBe(spent + 18);
     await eventually(async () => (await connections()) === before);
+  });
+});
+
+describe("V8's fast paths", () => {
+  // ioredis 6's `class VerbatimString extends String` puts String.prototype in dictionary mode,
+  // which made every string method call in the request path a dictionary lookup (redis.ts).
+  it("keep String.prototype in fast mode with the store connected and a key verified", async () => {
+    const probed = await startTestGateway({ ...governedEnv(litellmUrl), ...stringPrototypeProbe() }, catalogue);
+    try {
+      const issued = await store.issue("keyed");
+      litellm.reset();
+      const answered = await fetch(`${probed.url}/v1/chat/completions`, postJson(chatBody("m", { max_tokens: 30 }), withKey(issued.key)));
+      expect(answered.status).toBe(200);
+      const reportsBefore = probed.errors().length;
+      await eventually(() => stringPrototypeFast(probed.errors().slice(reportsBefore)) !== undefined);
+      expect(stringPrototypeFast(probed.errors().slice(reportsBefore))).toBe(true);
+    } finally {
+      await probed.gateway.shutdown();
+    }
   });
 });

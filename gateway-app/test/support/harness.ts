@@ -225,6 +225,32 @@ registerHooks({ resolve(specifier, context, next) {
   return { NODE_OPTIONS: `--import ${probe}` };
 }
 
+/**
+ * Environment that preloads a module reporting, every 50 ms on stderr, whether V8 keeps
+ * String.prototype in fast mode (natives syntax, enabled from inside: NODE_OPTIONS refuses the
+ * flag). `stringPrototypeFast` reads the latest report back.
+ */
+export function stringPrototypeProbe(): Record<string, string> {
+  const probe = join(mkdtempSync(join(tmpdir(), "v8-probe-")), "probe.mjs");
+  writeFileSync(
+    probe,
+    `import { writeSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
+import { runInThisContext } from "node:vm";
+setFlagsFromString("--allow-natives-syntax");
+const fast = runInThisContext("(() => %HasFastProperties(String.prototype))");
+setInterval(() => writeSync(2, "string-prototype-fast " + fast() + "\\n"), 50).unref();
+`,
+  );
+  return { NODE_OPTIONS: `--import ${probe}` };
+}
+
+/** The latest report of a process started with `stringPrototypeProbe`: true, false, or undefined before the first. */
+export function stringPrototypeFast(stderr: string): boolean | undefined {
+  const reports = [...stderr.matchAll(/^string-prototype-fast (true|false)$/gm)];
+  return reports.length === 0 ? undefined : reports.at(-1)![1] === "true";
+}
+
 /** The package module URLs a process started with `packageModuleProbe` reported in its stderr. */
 export function packageModules(stderr: string): string[] {
   return stderr
