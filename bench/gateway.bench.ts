@@ -6,11 +6,11 @@
 // take RSS past the pod's 512 Mi, the excess answered 503. BENCH_BASELINE_REF=<git rev> adds that
 // revision's gateway as a target taking turns with this one, for an interleaved A/B.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { cpuSeconds, imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
+import { compileRevision, cpuSeconds, imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
 import { median, printTable, sequentialLatency, turnOrder } from "./support/measure";
 
 const ROOT = join(__dirname, "..");
@@ -49,23 +49,6 @@ async function measuredRound(target: Started, connections: number, body: string)
   const before = cpuSeconds(target.child.pid!);
   const round = await load(target.port, connections, body);
   return { ...round, cpuUsPerRequest: ((cpuSeconds(target.child.pid!) - before) * 1e6) / round.requests };
-}
-
-/**
- * gateway-app's sources at another revision, compiled next to this one (under gateway-app/dist,
- * so its node_modules resolve as the image's do). Returns its server.js.
- */
-function compileRevision(rev: string): string {
-  const dir = join(ROOT, "gateway-app/dist/bench-baseline");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, "src"), { recursive: true });
-  execFileSync("sh", ["-c", `git -C "${ROOT}" archive "${rev}" gateway-app/src | tar -x --strip-components=2 -C "${dir}/src"`], { stdio: "inherit" });
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({ extends: "../../tsconfig.json", compilerOptions: { rootDir: "src", outDir: "out" }, include: ["src/**/*.ts"] }),
-  );
-  execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(dir, "tsconfig.json")], { stdio: "inherit" });
-  return join(dir, "out/server.js");
 }
 
 /**
@@ -115,7 +98,7 @@ async function main() {
   const targets: Record<string, Started> = { direct: upstream, reference, gateway };
   if (TRACING) targets.traced = await startNode(image.args, { ...gatewayEnv, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${upstreamUrl}/v1/traces` });
   if (BASELINE_REF) {
-    const server = compileRevision(BASELINE_REF);
+    const server = compileRevision(ROOT, BASELINE_REF);
     targets.baseline = await startNode(imageRuntime(ROOT, () => server).args, {
       ...image.env,
       PORT: "0",

@@ -18,6 +18,7 @@ import { KeyStore } from "../gateway-app/src/governance/keys";
 import { createRedis, whenReady } from "../gateway-app/src/governance/redis";
 import { startRedis, type TestRedis } from "../gateway-app/test/support/redis-server";
 import { median, printTable, sequentialLatency, turnOrder } from "./support/measure";
+import { asKongSends, body, governedTenant, model, storeEnv } from "./support/governance";
 import { cpuSeconds, imageRuntime, memoryOf, type Started, startNode } from "./support/processes";
 
 const ROOT = join(__dirname, "..");
@@ -25,17 +26,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
 const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 2000);
-const body = JSON.stringify({ model: "bench", max_tokens: 256, messages: [{ role: "user", content: "Say something short." }] });
-
-const model = { name: "bench", upstream: "mock", prices: { inputPerMillionTokens: 0.3, outputPerMillionTokens: 2.5 } };
-const huge = 1e12;
-const governedTenant = {
-  name: "bench",
-  models: ["*"],
-  apiKeys: true,
-  limits: { requestsPerMinute: huge, tokensPerMinute: huge },
-  budgets: { usdPerDay: huge, tokensPerDay: huge, perKey: { usdPerMonth: huge } },
-};
 
 /** The same tenant with its API key and nothing else: what key verification costs, apart from budgets and limits. */
 const keysOnlyTenant = { name: "bench", models: ["*"], apiKeys: true };
@@ -62,13 +52,6 @@ function gateway(target: Target, redis: TestRedis): Promise<Started> {
   const dir = mkdtempSync(join(tmpdir(), "bench-governance-"));
   const catalogue = join(dir, "catalogue.json");
   writeFileSync(catalogue, JSON.stringify({ models: [model], tenants: TARGETS[target].tenants }));
-  const store = {
-    GOVERNANCE_REDIS_URL: redis.url,
-    GOVERNANCE_REDIS_AUTH: redis.password,
-    GOVERNANCE_REDIS_CA_FILE: redis.caFile,
-    // 250 ms by default: a shared 2-core machine at load 30 misses it now and then, which would measure outages, not overhead.
-    GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS: process.env.GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS ?? "2000",
-  };
   const image = imageRuntime(ROOT);
   return startNode(image.args, {
     ...image.env,
@@ -76,12 +59,10 @@ function gateway(target: Target, redis: TestRedis): Promise<Started> {
     PORT: "0",
     METRICS_PORT: "0",
     HOST: "127.0.0.1",
-    ...(TARGETS[target].store ? store : {}),
+    ...(TARGETS[target].store ? storeEnv(redis) : {}),
   });
 }
 
-/** What Kong's jwt plugin forwards for an API-key caller: its anonymous consumer, and the key. */
-const asKongSends = (key: string) => ({ "x-anonymous-consumer": "true", "x-consumer-username": "anonymous", authorization: `Bearer ${key}` });
 /** What Kong forwards for a caller its jwt plugin verified: the consumer, which is the tenant. */
 const asJwtConsumer = { "x-consumer-username": "bench" };
 

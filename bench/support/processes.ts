@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -10,19 +10,27 @@ export interface Started {
   readonly metricsPort?: number;
 }
 
+export interface StartOptions {
+  /** A program that runs Node (its arguments first), such as valgrind. @default - Node itself */
+  readonly launcher?: readonly string[];
+  /** How long to wait for the port. @default 20000 */
+  readonly startTimeoutMs?: number;
+}
+
 /**
  * Starts a Node program with its stdout going to a file, as a log shipper would take it (a pipe
  * read by this process would steal CPU from the load generator), and waits for the first JSON
  * line that carries its port.
  */
-export async function startNode(args: string[], env: Record<string, string> = {}): Promise<Started> {
+export async function startNode(args: string[], env: Record<string, string> = {}, options: StartOptions = {}): Promise<Started> {
   const logFile = join(mkdtempSync(join(tmpdir(), "bench-log-")), "stdout.log");
   const fd = openSync(logFile, "w");
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", fd, "inherit"] });
+  const [command, ...prefix] = [...(options.launcher ?? []), process.execPath];
+  const child = spawn(command, [...prefix, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", fd, "inherit"] });
   closeSync(fd);
   let exited: number | null | undefined;
   child.on("exit", (code) => (exited = code));
-  for (let waited = 0; waited < 20_000; waited += 20) {
+  for (let waited = 0; waited < (options.startTimeoutMs ?? 20_000); waited += 20) {
     const log = readFileSync(logFile, "utf8");
     const match = /"port":(\d+)/.exec(log);
     const metricsPort = /"metrics_port":(\d+)/.exec(log)?.[1];
@@ -62,4 +70,21 @@ export function imageRuntime(
   const env: Record<string, string> = {};
   for (const [, line] of runtime.matchAll(/^ENV (.*)$/gm)) for (const [, key, value] of line.matchAll(/(\w+)=(\S+)/g)) env[key] = value;
   return { args, env };
+}
+
+/**
+ * gateway-app's sources at another revision, compiled next to this one (under gateway-app/dist,
+ * so its node_modules resolve as the image's do). Returns its server.js.
+ */
+export function compileRevision(root: string, rev: string): string {
+  const dir = join(root, "gateway-app/dist/bench-baseline");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "src"), { recursive: true });
+  execFileSync("sh", ["-c", `git -C "${root}" archive "${rev}" gateway-app/src | tar -x --strip-components=2 -C "${dir}/src"`], { stdio: "inherit" });
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ extends: "../../tsconfig.json", compilerOptions: { rootDir: "src", outDir: "out" }, include: ["src/**/*.ts"] }),
+  );
+  execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", join(dir, "tsconfig.json")], { stdio: "inherit" });
+  return join(dir, "out/server.js");
 }

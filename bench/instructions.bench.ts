@@ -1,0 +1,135 @@
+// Instructions per request, counted by callgrind: the figure to judge a small change by on a shared
+// machine. CPU time per request swings ±15% between rounds here (steal, neighbours), and session
+// after session that noise hid changes of 5-20 µs; callgrind counts what the gateway executes,
+// whatever else the machine does. gateway-app runs as the image runs it (compiled server, the CMD's
+// node flags) under `valgrind --tool=callgrind --separate-threads=yes`: after a warm-up the counters
+// are zeroed (callgrind_control -z), BENCH_REQUESTS requests are sent and the counters dumped (-d).
+// The main thread (JavaScript, the HTTP parser, the user side of syscalls) is reported apart from the
+// other threads (V8's GC and compiler helpers, libuv's pool), whose count swings with whether a major
+// GC falls in the window and whether the optimizing compiler is still at work. Kernel time and
+// cache misses are not counted, so this complements CPU time; it does not replace it.
+// BENCH_BASELINE_REF=<rev> adds that revision as a second target; BENCH_GOVERNANCE=1 sends the
+// governed tenant's requests (API key, budgets, limits, the TLS + AUTH Redis) instead of governance off.
+// Needs valgrind (Debian's package). A tool, not a target: it prints a table and asserts nothing.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { KeyStore } from "../gateway-app/src/governance/keys";
+import { createRedis, whenReady } from "../gateway-app/src/governance/redis";
+import { startRedis, type TestRedis } from "../gateway-app/test/support/redis-server";
+import { asKongSends, body, governedTenant, model, storeEnv } from "./support/governance";
+import { printTable } from "./support/measure";
+import { compileRevision, imageRuntime, type Started, startNode } from "./support/processes";
+
+const ROOT = join(__dirname, "..");
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 3000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
+const BASELINE_REF = process.env.BENCH_BASELINE_REF;
+const GOVERNED = process.env.BENCH_GOVERNANCE === "1";
+
+interface Counted {
+  readonly mainThread: number;
+  readonly otherThreads: number;
+}
+
+/**
+ * callgrind_control finds the process through vgdb's pipes, whose names carry $HOST; the gateway
+ * runs with HOST=127.0.0.1 (its listen address), so the control command must see the same.
+ */
+function callgrindControl(pid: number, command: "-z" | "-d"): void {
+  execFileSync("callgrind_control", [command, String(pid)], { env: { ...process.env, HOST: "127.0.0.1" }, stdio: "ignore" });
+}
+
+/** The instructions of every thread in the dump callgrind wrote after `-d` (files `<out>.<dump>-<thread>`). */
+function readDump(dir: string): Counted {
+  const dumps = readdirSync(dir).filter((name) => /\.1-\d+$/.test(name));
+  if (dumps.length === 0) throw new Error(`no callgrind dump in ${dir}`);
+  let mainThread = 0;
+  let otherThreads = 0;
+  for (const name of dumps) {
+    const total = Number(/^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, name), "utf8"))?.[1] ?? 0);
+    if (name.endsWith("-01")) mainThread += total;
+    else otherThreads += total;
+  }
+  return { mainThread, otherThreads };
+}
+
+async function send(target: Started, headers: Record<string, string>, amount: number): Promise<void> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${target.port}/v1/chat/completions`,
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+    connections: 10,
+    amount,
+    // Under callgrind a request takes ~50x as long; a cold one, while the JIT runs interpreted, longer.
+    timeout: 60,
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`port ${target.port}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+}
+
+async function count(server: string, redis: TestRedis | undefined, headers: Record<string, string>): Promise<Counted> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-callgrind-"));
+  const catalogue = join(dir, "catalogue.json");
+  writeFileSync(catalogue, JSON.stringify({ models: [model], tenants: GOVERNED ? [governedTenant] : undefined }));
+  const image = imageRuntime(ROOT, () => server);
+  const target = await startNode(
+    image.args,
+    { ...image.env, GATEWAY_CONFIG: catalogue, PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", ...(redis ? storeEnv(redis, "10000") : {}) },
+    {
+      launcher: [
+        "valgrind",
+        "--tool=callgrind",
+        "--separate-threads=yes",
+        `--callgrind-out-file=${join(dir, "callgrind.out")}`,
+        `--log-file=${join(dir, "valgrind.log")}`,
+      ],
+      startTimeoutMs: 180_000,
+    },
+  );
+  try {
+    await send(target, headers, WARM_UP);
+    callgrindControl(target.child.pid!, "-z");
+    await send(target, headers, REQUESTS);
+    callgrindControl(target.child.pid!, "-d");
+    return readDump(dir);
+  } finally {
+    target.child.kill("SIGKILL");
+  }
+}
+
+async function main() {
+  execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json")], { stdio: "inherit" });
+  const servers: Record<string, string> = { gateway: join(ROOT, "gateway-app/dist/server.js") };
+  if (BASELINE_REF) servers.baseline = compileRevision(ROOT, BASELINE_REF);
+  const redis = GOVERNED ? await startRedis({ durable: false }) : undefined;
+  try {
+    let headers: Record<string, string> = {};
+    if (redis) {
+      const admin = createRedis(redis.settings);
+      await whenReady(admin);
+      headers = asKongSends((await new KeyStore(admin).issue("bench")).key);
+      admin.disconnect();
+    }
+    const counted: Record<string, Counted> = {};
+    for (const [name, server] of Object.entries(servers)) counted[name] = await count(server, redis, headers);
+    const perRequest = (n: number) => Math.round(n / REQUESTS);
+    console.log(`\n${GOVERNED ? "governance on" : "governance off"}, ${WARM_UP} warm-up requests, ${REQUESTS} counted, ${process.version}\n`);
+    printTable(
+      ["target", "main thread instructions/request", "other threads", "all threads", "main thread vs baseline"],
+      Object.entries(counted).map(([name, c]) => [
+        name,
+        perRequest(c.mainThread),
+        perRequest(c.otherThreads),
+        perRequest(c.mainThread + c.otherThreads),
+        counted.baseline ? `${(c.mainThread / counted.baseline.mainThread).toFixed(3)}x` : "-",
+      ]),
+    );
+  } finally {
+    await redis?.stop();
+  }
+}
+
+void main();
