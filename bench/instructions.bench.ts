@@ -7,7 +7,9 @@
 // The main thread (JavaScript, the HTTP parser, the user side of syscalls) is reported apart from the
 // other threads (V8's GC and compiler helpers, libuv's pool), whose count swings with whether a major
 // GC falls in the window and whether the optimizing compiler is still at work. Kernel time and
-// cache misses are not counted, so this complements CPU time; it does not replace it.
+// cache misses are not counted, so this complements CPU time; it does not replace it. Work paced by
+// the clock (governance's 100 ms usage flushes, lease renewals, timers) is overcounted per request,
+// since under callgrind a request takes ~50x as long: compare revisions, not absolute figures.
 // BENCH_BASELINE_REF=<rev> adds that revision as a second target; BENCH_GOVERNANCE=1 sends the
 // governed tenant's requests (API key, budgets, limits, the TLS + AUTH Redis) instead of governance off.
 // Needs valgrind (Debian's package). A tool, not a target: it prints a table and asserts nothing.
