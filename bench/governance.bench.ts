@@ -10,16 +10,14 @@
 // Targets (#14 §8): added p50 at 1 connection <= 0.3 ms; JSON throughput at 50 connections >= 0.8x
 // of off; no RSS growth over the soak.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { KeyStore } from "../gateway-app/src/governance/keys";
 import { createRedis, whenReady } from "../gateway-app/src/governance/redis";
 import { startRedis, type TestRedis } from "../gateway-app/test/support/redis-server";
 import { median, printTable, sequentialLatency, turnOrder } from "./support/measure";
-import { asKongSends, body, governedTenant, model, storeEnv } from "./support/governance";
-import { cpuSeconds, imageRuntime, memoryOf, type Started, startNode } from "./support/processes";
+import { asKongSends, body, governedTenant, startBenchGateway } from "./support/governance";
+import { cpuSeconds, memoryOf, type Started } from "./support/processes";
 
 const ROOT = join(__dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -42,25 +40,8 @@ const TARGETS = {
 type Target = keyof typeof TARGETS;
 const TARGET_NAMES = Object.keys(TARGETS) as Target[];
 
-/**
- * gateway-app as the image runs it: the compiled server on plain node with the Dockerfile's CMD
- * flags and ENV, the catalogue written to a file. Through tsx and without the heap flags the same
- * server held ~290 MiB and grew through the soak (V8's default heap sizing, tsx's loader thread), and
- * served ~35% fewer requests: that measured the harness, not what production runs.
- */
 function gateway(target: Target, redis: TestRedis): Promise<Started> {
-  const dir = mkdtempSync(join(tmpdir(), "bench-governance-"));
-  const catalogue = join(dir, "catalogue.json");
-  writeFileSync(catalogue, JSON.stringify({ models: [model], tenants: TARGETS[target].tenants }));
-  const image = imageRuntime(ROOT);
-  return startNode(image.args, {
-    ...image.env,
-    GATEWAY_CONFIG: catalogue,
-    PORT: "0",
-    METRICS_PORT: "0",
-    HOST: "127.0.0.1",
-    ...(TARGETS[target].store ? storeEnv(redis) : {}),
-  });
+  return startBenchGateway(ROOT, { tenants: TARGETS[target].tenants, redis: TARGETS[target].store ? redis : undefined });
 }
 
 /** What Kong forwards for a caller its jwt plugin verified: the consumer, which is the tenant. */

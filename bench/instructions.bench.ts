@@ -14,16 +14,16 @@
 // governed tenant's requests (API key, budgets, limits, the TLS + AUTH Redis) instead of governance off.
 // Needs valgrind (Debian's package). A tool, not a target: it prints a table and asserts nothing.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { KeyStore } from "../gateway-app/src/governance/keys";
 import { createRedis, whenReady } from "../gateway-app/src/governance/redis";
 import { startRedis, type TestRedis } from "../gateway-app/test/support/redis-server";
-import { asKongSends, body, governedTenant, model, storeEnv } from "./support/governance";
+import { asKongSends, body, governedTenant, startBenchGateway } from "./support/governance";
 import { printTable } from "./support/measure";
-import { compileRevision, imageRuntime, type Started, startNode } from "./support/processes";
+import { compileRevision, type Started } from "./support/processes";
 
 const ROOT = join(__dirname, "..");
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 3000);
@@ -74,12 +74,9 @@ async function send(target: Started, headers: Record<string, string>, amount: nu
 
 async function count(server: string, redis: TestRedis | undefined, headers: Record<string, string>): Promise<Counted> {
   const dir = mkdtempSync(join(tmpdir(), "bench-callgrind-"));
-  const catalogue = join(dir, "catalogue.json");
-  writeFileSync(catalogue, JSON.stringify({ models: [model], tenants: GOVERNED ? [governedTenant] : undefined }));
-  const image = imageRuntime(ROOT, () => server);
-  const target = await startNode(
-    image.args,
-    { ...image.env, GATEWAY_CONFIG: catalogue, PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", ...(redis ? storeEnv(redis, "10000") : {}) },
+  const target = await startBenchGateway(
+    ROOT,
+    { tenants: GOVERNED ? [governedTenant] : undefined, redis, commandTimeoutMs: "10000", server },
     {
       launcher: [
         "valgrind",
@@ -90,6 +87,7 @@ async function count(server: string, redis: TestRedis | undefined, headers: Reco
       ],
       startTimeoutMs: 180_000,
     },
+    dir,
   );
   try {
     await send(target, headers, WARM_UP);

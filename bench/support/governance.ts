@@ -1,6 +1,10 @@
 // What the governance benchmarks share: the model, the governed tenant, the request, how Kong
-// forwards an API-key caller, and how the gateway reaches the test Redis.
+// forwards an API-key caller, and the gateway process on the test Redis.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TestRedis } from "../../gateway-app/test/support/redis-server";
+import { imageRuntime, type StartOptions, type Started, startNode } from "./processes";
 
 /** A chat request with an output cap, which budgets and token limits reserve against. */
 export const body = JSON.stringify({ model: "bench", max_tokens: 256, messages: [{ role: "user", content: "Say something short." }] });
@@ -30,4 +34,35 @@ export function storeEnv(redis: TestRedis, commandTimeoutMs = process.env.GOVERN
     // 250 ms by default: a shared 2-core machine at load 30 misses it now and then, which would measure outages, not overhead.
     GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS: commandTimeoutMs,
   };
+}
+
+export interface BenchGateway {
+  /** The catalogue's tenants. @default - none (governance's tenants off) */
+  readonly tenants?: readonly unknown[];
+  /** The governance store. @default - none */
+  readonly redis?: TestRedis;
+  /** GOVERNANCE_REDIS_COMMAND_TIMEOUT_MS. @default - storeEnv's */
+  readonly commandTimeoutMs?: string;
+  /** The compiled server.js to run. @default - this checkout's gateway-app/dist/server.js */
+  readonly server?: string;
+}
+
+/**
+ * gateway-app as the image runs it: the compiled server on plain node with the Dockerfile's CMD
+ * flags and ENV, the catalogue (the bench model and `tenants`) written to a file in `dir`. Through
+ * tsx and without the heap flags the same server held ~290 MiB and grew through the soak (V8's
+ * default heap sizing, tsx's loader thread), and served ~35% fewer requests: that measured the
+ * harness, not what production runs.
+ */
+export function startBenchGateway(
+  root: string,
+  gateway: BenchGateway,
+  options: StartOptions = {},
+  dir = mkdtempSync(join(tmpdir(), "bench-governance-")),
+): Promise<Started> {
+  const catalogue = join(dir, "catalogue.json");
+  writeFileSync(catalogue, JSON.stringify({ models: [model], tenants: gateway.tenants }));
+  const image = imageRuntime(root, gateway.server ? () => gateway.server! : undefined);
+  const store = gateway.redis ? storeEnv(gateway.redis, gateway.commandTimeoutMs) : {};
+  return startNode(image.args, { ...image.env, GATEWAY_CONFIG: catalogue, PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", ...store }, options);
 }

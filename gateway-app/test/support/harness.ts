@@ -210,9 +210,7 @@ export function postJson(body: unknown, headers: Record<string, string> = {}): R
  * resolves to its stderr, which `packageModules` reads back: what a process loads, seen from outside.
  */
 export function packageModuleProbe(): Record<string, string> {
-  const probe = join(mkdtempSync(join(tmpdir(), "module-probe-")), "probe.mjs");
-  writeFileSync(
-    probe,
+  return preloading(
     `import { registerHooks } from "node:module";
 import { writeSync } from "node:fs";
 registerHooks({ resolve(specifier, context, next) {
@@ -222,7 +220,6 @@ registerHooks({ resolve(specifier, context, next) {
 } });
 `,
   );
-  return { NODE_OPTIONS: `--import ${probe}` };
 }
 
 /**
@@ -231,9 +228,7 @@ registerHooks({ resolve(specifier, context, next) {
  * flag). `stringPrototypeFast` reads the latest report back.
  */
 export function stringPrototypeProbe(): Record<string, string> {
-  const probe = join(mkdtempSync(join(tmpdir(), "v8-probe-")), "probe.mjs");
-  writeFileSync(
-    probe,
+  return preloading(
     `import { writeSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInThisContext } from "node:vm";
@@ -242,6 +237,12 @@ const fast = runInThisContext("(() => %HasFastProperties(String.prototype))");
 setInterval(() => writeSync(2, "string-prototype-fast " + fast() + "\\n"), 50).unref();
 `,
   );
+}
+
+/** Environment that preloads (NODE_OPTIONS) an ES module with this source, written to a temporary file. */
+function preloading(source: string): Record<string, string> {
+  const probe = join(mkdtempSync(join(tmpdir(), "preload-probe-")), "probe.mjs");
+  writeFileSync(probe, source);
   return { NODE_OPTIONS: `--import ${probe}` };
 }
 
