@@ -972,12 +972,22 @@ function edgeTokenValues(token: EdgeTokenSecret | undefined): { env: Record<stri
  * and graft our spans onto its trace, so Kong always starts the trace and decides at `sampling_rate`.
  */
 /**
- * The answer headers a browser client may read: the request id, gateway-app's RateLimit-* and
- * Retry-After (its token limits, README "Token rate limits"), a budget's X-Budget-Reset, and the
- * trace id Kong returns when tracing is on.
+ * The answer headers a browser client may read: the request id, Kong's per-request limits
+ * (RateLimit-Limit/-Remaining/-Reset, its rate-limiting plugin's), gateway-app's tenant limits
+ * (RateLimit and RateLimit-Policy, README "Token rate limits") and Retry-After, a budget's
+ * X-Budget-Reset, and the trace id Kong returns when tracing is on.
  */
 function corsExposedHeaders(tracing: boolean): string[] {
-  const headers = ["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Retry-After", "X-Budget-Reset"];
+  const headers = [
+    "X-Request-ID",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Retry-After",
+    "X-Budget-Reset",
+  ];
   return tracing ? [...headers, TRACE_ID_HEADER] : headers;
 }
 

@@ -385,7 +385,16 @@ describe("Kong authentication and CORS preflights", () => {
 
   it("lets browsers read the headers gateway-app and Kong answer with: request id, rate limits, budget reset, trace id", () => {
     const exposed = (config: unknown) => (config as any).plugins.find((p: { name: string }) => p.name === "cors").config.exposed_headers;
-    const base = ["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Retry-After", "X-Budget-Reset"];
+    const base = [
+      "X-Request-ID",
+      "RateLimit-Limit",
+      "RateLimit-Remaining",
+      "RateLimit-Reset",
+      "RateLimit",
+      "RateLimit-Policy",
+      "Retry-After",
+      "X-Budget-Reset",
+    ];
     expect(exposed(withCors)).toEqual(base);
     const traced = edge({ corsOrigins: ["https://app.example.com"], tracing: { tracesEndpoint: "http://c:4318/v1/traces", samplingRatio: 0.05 } });
     expect(exposed(traced.declarativeConfig())).toEqual([...base, "X-Trace-Id"]);

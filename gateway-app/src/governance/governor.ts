@@ -188,11 +188,10 @@ const NOTHING_USED: CallCost = { usd: 0, tokens: 0 };
 const UNGOVERNED: Judgement = { ok: true, ticket: undefined, headers: NO_HEADERS };
 
 function limitRefusal(tenant: string, result: LimitRefusal): Refusal {
-  const unit = result.limit === "requests" ? "requests" : "tokens";
+  const allowance = `${result.perMinute} ${result.limit === "requests" ? "requests" : "tokens"} per minute`;
   const message = result.tooLarge
-    ? `This request's worst case (prompt bound plus max_tokens) is more than tenant "${tenant}"'s ${result.headers["ratelimit-limit"]} ${unit} ` +
-      `per minute; lower max_tokens`
-    : `Tenant "${tenant}" is over its ${result.headers["ratelimit-limit"]} ${unit} per minute; retry after ${result.retryAfterSeconds} s`;
+    ? `This request's worst case (prompt bound plus max_tokens) is more than tenant "${tenant}"'s ${allowance}; lower max_tokens`
+    : `Tenant "${tenant}" is over its ${allowance}; retry after ${result.retryAfterSeconds} s`;
   return { status: 429, code: "rate_limited", type: "rate_limit_error", message, headers: { ...result.headers } };
 }
 

@@ -27,17 +27,21 @@ export interface ActiveLimit {
   readonly key: string;
   /** Milliseconds of the bucket one unit takes. */
   readonly interval: number;
-  /** The RateLimit-Limit and RateLimit-Policy values, made once. */
-  readonly limitText: string;
+  /** The RateLimit-Policy value of the tenant's limits (every one of them, this one included), made once. */
   readonly policyText: string;
 }
 
-/** draft-ietf-httpapi-ratelimit-headers-07 fields (the RateLimit-* triple and its policy), plus Retry-After. */
+/**
+ * The two fields of draft-ietf-httpapi-ratelimit-headers-11 (sections 3 and 4): `RateLimit-Policy`
+ * lists the tenant's quotas (`"tokens";q=100000;w=60;qu="tokens"`), `RateLimit` the one closest to
+ * running out (`"tokens";r=4000;t=3`); plus Retry-After on a refusal. Not the older drafts'
+ * RateLimit-Limit/-Remaining/-Reset: Kong's rate-limiting plugin sets those in front of us and
+ * appends rather than replaces an upstream's (Kong/kong@3.9.1 kong/plugins/rate-limiting/handler.lua:188-204
+ * sets them in the access phase; Kong/kong#14353), so a client would get each twice, with different numbers.
+ */
 // A type, not an interface, so that it is a Record<string, string> where one is wanted.
 export type RateLimitHeaders = {
-  readonly "ratelimit-limit": string;
-  readonly "ratelimit-remaining": string;
-  readonly "ratelimit-reset": string;
+  readonly ratelimit: string;
   readonly "ratelimit-policy": string;
   readonly "retry-after"?: string;
 };
@@ -45,6 +49,8 @@ export type RateLimitHeaders = {
 export interface LimitRefusal {
   readonly reason: "rate_limited";
   readonly limit: LimitName;
+  /** The limit's allowance, for the refusal's message. */
+  readonly perMinute: number;
   readonly retryAfterSeconds: number;
   readonly headers: RateLimitHeaders;
   /** The request alone is larger than a minute's allowance: waiting will not help. */
@@ -77,14 +83,14 @@ export class RateLimiter {
     const limits = this.limitsOf(tenant);
     const cached = this.cache.get(tenant);
     if (cached && cached.limits === limits) return cached.active;
-    const active: ActiveLimit[] = [];
+    const quotas: Array<Omit<ActiveLimit, "policyText">> = [];
     const add = (name: LimitName, perMinute: number | undefined) => {
-      if (!perMinute) return;
-      const key = `gw:limit:{${tenant}}:${name}`;
-      active.push({ name, perMinute, key, interval: WINDOW_MS / perMinute, limitText: String(perMinute), policyText: `${perMinute};w=60` });
+      if (perMinute) quotas.push({ name, perMinute, key: `gw:limit:{${tenant}}:${name}`, interval: WINDOW_MS / perMinute });
     };
     add("requests", limits?.requestsPerMinute);
     add("tokens", limits?.tokensPerMinute);
+    const policyText = quotas.map(policyItem).join(", ");
+    const active: ActiveLimit[] = quotas.map((quota) => ({ ...quota, policyText }));
     if (this.cache.size >= 10_000) this.cache.clear();
     this.cache.set(tenant, { limits, active });
     return active;
@@ -113,6 +119,7 @@ export class RateLimiter {
       refusal: {
         reason: "rate_limited",
         limit: name,
+        perMinute,
         retryAfterSeconds,
         tooLarge,
         headers: { ...headers, "retry-after": String(retryAfterSeconds) },
@@ -121,12 +128,19 @@ export class RateLimiter {
   }
 }
 
-/** The RateLimit-* fields of one limit, `remaining` units and `resetMs` until its bucket is full. */
+/**
+ * A quota policy item: the policy's name is the limit's. Requests are the draft's default unit;
+ * model tokens have no entry in its quota-unit registry (section 10.3), so `qu="tokens"` names
+ * them outright: a strict client ignores an item it cannot read rather than take tokens for requests.
+ */
+function policyItem(quota: { name: LimitName; perMinute: number }): string {
+  return `"${quota.name}";q=${quota.perMinute};w=60${quota.name === "tokens" ? ';qu="tokens"' : ""}`;
+}
+
+/** The RateLimit fields of one limit, `remaining` units and `resetMs` until its bucket is full. */
 export function rateLimitHeaders(limit: ActiveLimit, remaining: number, resetMs: number): RateLimitHeaders {
   return {
-    "ratelimit-limit": limit.limitText,
-    "ratelimit-remaining": String(Math.max(0, remaining)),
-    "ratelimit-reset": String(Math.max(0, Math.ceil(resetMs / 1000))),
+    ratelimit: `"${limit.name}";r=${remaining > 0 ? Math.floor(remaining) : 0};t=${resetMs > 0 ? Math.ceil(resetMs / 1000) : 0}`,
     "ratelimit-policy": limit.policyText,
   };
 }

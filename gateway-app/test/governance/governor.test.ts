@@ -39,7 +39,7 @@ describe("admission", () => {
       return write(...args);
     };
     const admission = await governor.admit({ tenant: `g${++seq}`, bodyBytes: 100, maxOutputTokens: 100, prices });
-    expect(admission).toMatchObject({ ok: true, headers: { "ratelimit-limit": "10", "ratelimit-remaining": "9" } });
+    expect(admission).toMatchObject({ ok: true, headers: { ratelimit: '"requests";r=9;t=6', "ratelimit-policy": '"requests";q=10;w=60' } });
     expect(writes).toBe(1);
   });
 
@@ -103,10 +103,10 @@ describe("admission", () => {
     // 300 tokens' worst case each against 1000 a day: the first three fit, the last two would pass it.
     const admissions = await Promise.all(Array.from({ length: 5 }, () => governor.admit({ tenant, bodyBytes: 100, maxOutputTokens: 200, prices })));
     expect(sent).toEqual(["evalsha"]);
-    expect(admissions.map((a) => (a.ok ? a.headers["ratelimit-remaining"] : a.refusal.code))).toEqual([
-      "99",
-      "98",
-      "97",
+    expect(admissions.map((a) => (a.ok ? a.headers.ratelimit : a.refusal.code))).toEqual([
+      '"requests";r=99;t=1',
+      '"requests";r=98;t=2',
+      '"requests";r=97;t=2',
       "budget_exceeded",
       "budget_exceeded",
     ]);

@@ -25,14 +25,14 @@ async function limiter(limits: RateLimits, clock: { now: number }) {
 }
 
 describe("requests per minute", () => {
-  it("admits a minute's allowance at once, then refuses with Retry-After and RateLimit-* headers", async () => {
+  it("admits a minute's allowance at once, then refuses with Retry-After and the RateLimit fields", async () => {
     const clock = { now: 1_000_000 };
     const tenant = newTenant();
     const rl = await limiter({ requestsPerMinute: 3 }, clock);
     const first = await rl.admit(tenant, 0);
     expect(first).toMatchObject({
       ok: true,
-      headers: { "ratelimit-limit": "3", "ratelimit-remaining": "2", "ratelimit-reset": "20", "ratelimit-policy": "3;w=60" },
+      headers: { ratelimit: '"requests";r=2;t=20', "ratelimit-policy": '"requests";q=3;w=60' },
     });
     expect((await rl.admit(tenant, 0)).ok).toBe(true);
     expect((await rl.admit(tenant, 0)).ok).toBe(true);
@@ -40,9 +40,10 @@ describe("requests per minute", () => {
       ok: false,
       reason: "rate_limited",
       limit: "requests",
+      perMinute: 3,
       retryAfterSeconds: 20,
       tooLarge: false,
-      headers: { "ratelimit-limit": "3", "ratelimit-remaining": "0", "ratelimit-reset": "60", "ratelimit-policy": "3;w=60", "retry-after": "20" },
+      headers: { ratelimit: '"requests";r=0;t=60', "ratelimit-policy": '"requests";q=3;w=60', "retry-after": "20" },
     });
     clock.now += 19_999;
     expect((await rl.admit(tenant, 0)).ok).toBe(false);
@@ -60,7 +61,7 @@ describe("tokens per minute", () => {
     if (!first.ok) throw new Error("expected admission");
     expect(await rl.admit(tenant, 100)).toMatchObject({ ok: false, limit: "tokens", retryAfterSeconds: 6 });
     await rl.settle(first.ticket, 100);
-    expect(await rl.admit(tenant, 900)).toMatchObject({ ok: true, headers: { "ratelimit-remaining": "0" } });
+    expect(await rl.admit(tenant, 900)).toMatchObject({ ok: true, headers: { ratelimit: '"tokens";r=0;t=60' } });
   });
 
   it("says when a request alone is larger than a minute's allowance", async () => {
@@ -76,8 +77,11 @@ describe("tokens per minute", () => {
     expect(await rl.admit(tenant, 10)).toMatchObject({ ok: true });
   });
 
-  it("reports the limit closest to running out", async () => {
+  it("reports the limit closest to running out, and lists every limit as a policy, tokens in their own unit", async () => {
     const rl = await limiter({ requestsPerMinute: 100, tokensPerMinute: 1000 }, { now: 5_000_000 });
-    expect(await rl.admit(newTenant(), 900)).toMatchObject({ ok: true, headers: { "ratelimit-limit": "1000", "ratelimit-remaining": "100" } });
+    expect(await rl.admit(newTenant(), 900)).toMatchObject({
+      ok: true,
+      headers: { ratelimit: '"tokens";r=100;t=54', "ratelimit-policy": '"requests";q=100;w=60, "tokens";q=1000;w=60;qu="tokens"' },
+    });
   });
 });
