@@ -30,6 +30,9 @@ export function sendBytes(c: Context<GatewayEnv>, status: number, headers: Recor
   // An error after a stream began cannot change the status any more; end what was sent.
   if (outgoing.headersSent) outgoing.end();
   else {
+    // writeHead fixes the framing before end() sees the body: without a length, node frames a whole answer as chunked.
+    if (status !== 204 && status !== 304)
+      all["content-length"] = String(typeof payload === "string" ? Buffer.byteLength(payload) : payload.byteLength);
     outgoing.writeHead(status, all);
     outgoing.end(payload);
   }

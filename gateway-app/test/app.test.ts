@@ -98,6 +98,20 @@ describe("happy path", () => {
     expect(await response.text()).toBe(answer);
   });
 
+  it("frames whole answers with Content-Length, not chunks: relayed bytes and the gateway's own (non-ASCII) envelopes", async () => {
+    const answer = '{"id":"x","object":"chat.completion","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}';
+    const { app } = servedApp(CATALOGUE, { litellm: new RecordingUpstream("litellm", () => jsonResponse(200, answer)) });
+    const relayed = await app.request("/v1/chat/completions", postJson(chatBody("fast")));
+    expect(relayed.headers.get("content-length")).toBe(String(answer.length));
+    expect(relayed.headers.get("transfer-encoding")).toBeNull();
+    const refused = await app.request("/v1/chat/completions", postJson(chatBody("modèle-ünbekannt")));
+    const text = await refused.text();
+    expect(refused.status).toBe(404);
+    expect(text).toContain("modèle-ünbekannt");
+    expect(refused.headers.get("content-length")).toBe(String(Buffer.byteLength(text)));
+    expect(refused.headers.get("transfer-encoding")).toBeNull();
+  });
+
   it("answers embeddings", async () => {
     const { app } = servedApp(CATALOGUE);
     const response = await app.request("/v1/embeddings", postJson({ model: "mock", input: ["a", "b"] }));
