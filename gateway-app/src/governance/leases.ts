@@ -422,12 +422,14 @@ export class Leases {
    */
   admitLocally(route: Route, cost: CallCost): LeaseTicket | undefined {
     if (this.redis.status !== "ready" || this.storeFailing || route.tenant.closing) return undefined;
-    for (const share of route.budget) if (share.free < share.amountOf(cost)) return undefined;
-    for (const share of route.limitShares) if (share.free < share.amountOf(cost)) return undefined;
+    // Indexed loops: this runs on every governed call, and for...of's iterator was a visible share of it.
+    const { budget, limitShares } = route;
+    for (let i = 0; i < budget.length; i++) if (budget[i].free < budget[i].amountOf(cost)) return undefined;
+    for (let i = 0; i < limitShares.length; i++) if (limitShares[i].free < limitShares[i].amountOf(cost)) return undefined;
     const wall = wallClock();
     let low = false;
-    for (const share of route.budget) low = share.commit(share.amountOf(cost), wall) || low;
-    for (const share of route.limitShares) low = share.commit(share.amountOf(cost), wall) || low;
+    for (let i = 0; i < budget.length; i++) low = budget[i].commit(budget[i].amountOf(cost), wall) || low;
+    for (let i = 0; i < limitShares.length; i++) low = limitShares[i].commit(limitShares[i].amountOf(cost), wall) || low;
     if (low) this.schedule(route.tenant, true);
     return { route, cost, budgetHeld: true, limitsHeld: true, finished: false };
   }
@@ -490,7 +492,9 @@ export class Leases {
     const { route, cost } = ticket;
     const actual = used === "reserved" ? cost : used;
     let counted = false;
-    for (const share of route.budget) {
+    const { budget, limitShares } = route;
+    for (let i = 0; i < budget.length; i++) {
+      const share = budget[i];
       const amount = share.amountOf(cost);
       const spent = share.amountOf(actual);
       if (ticket.budgetHeld) {
@@ -503,7 +507,8 @@ export class Leases {
       }
     }
     if (ticket.limitsHeld) {
-      for (const share of route.limitShares) {
+      for (let i = 0; i < limitShares.length; i++) {
+        const share = limitShares[i];
         const amount = share.amountOf(cost);
         const spent = share.amountOf(actual);
         share.committed -= amount;
