@@ -40,24 +40,11 @@ export async function resolveCaller(catalogue: Catalogue, header: HeaderOf, keys
   return { tenant, keyId: verified.keyId };
 }
 
-const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
-
 /** The credential of `Authorization: Bearer <credential>`; a header in any other form counts as the credential itself. */
-export function bearerToken(authorization: string | undefined): string | undefined {
+function bearerToken(authorization: string | undefined): string | undefined {
   if (!authorization) return undefined;
-  // The form clients send, "Bearer " and visible ASCII, without the pattern: it is on every API-key call's path.
-  if (authorization.startsWith("Bearer ") && authorization.length > 7 && isVisibleAscii(authorization, 7)) return authorization.slice(7);
-  const match = BEARER.exec(authorization);
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
   return match ? match[1] : authorization;
-}
-
-/** True when every character from `start` on is visible ASCII (so none is blank, as \S requires). */
-function isVisibleAscii(text: string, start: number): boolean {
-  for (let i = start; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x21 || code > 0x7e) return false;
-  }
-  return true;
 }
 
 /**

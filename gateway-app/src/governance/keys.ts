@@ -14,22 +14,8 @@ import { isUnavailable } from "./redis.js";
  */
 export const KEY_PREFIX = "sk-gw-";
 const ID_LENGTH = 10;
-/** The shape of a key, which `parseKey` checks by hand (tests hold it to this pattern). */
-export const KEY_PATTERN = /^sk-gw-([a-z2-7]{10})_([A-Za-z0-9_-]{43})$/;
-const SECRET_LENGTH = 43;
-const ID_START = KEY_PREFIX.length;
-const SECRET_START = ID_START + ID_LENGTH + 1;
-const KEY_LENGTH = SECRET_START + SECRET_LENGTH;
+const KEY_PATTERN = /^sk-gw-([a-z2-7]{10})_([A-Za-z0-9_-]{43})$/;
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
-/** Per ASCII code: 1 for the id's alphabet (base32, lower case), 2 for the secret's (base64url); both for a-z and 2-7. */
-const KEY_ALPHABETS = keyAlphabets();
-
-function keyAlphabets(): Uint8Array {
-  const table = new Uint8Array(128);
-  for (const c of BASE32) table[c.charCodeAt(0)] |= 1;
-  for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") table[c.charCodeAt(0)] |= 2;
-  return table;
-}
 
 /** The revocation bound the issue promises: a revoked key is refused everywhere within this. */
 export const MAX_REVOCATION_DELAY_MS = 60_000;
@@ -61,20 +47,10 @@ export type VerifyResult =
 const recordKey = (id: string) => `gw:key:${id}`;
 const tenantIndexKey = (tenant: string) => `gw:tenant-keys:${tenant}`;
 
-/**
- * The key's id when a string has the shape of one of our keys (KEY_PATTERN; no store access). By
- * hand, not with the pattern: on every API-key call, its match and the strings it cut were a
- * visible share of what the key's check cost.
- */
+/** True when a string has the shape of one of our keys (cheap, no store access). */
 export function parseKey(presented: string): { id: string } | undefined {
-  if (presented.length !== KEY_LENGTH || !presented.startsWith(KEY_PREFIX) || presented.charCodeAt(SECRET_START - 1) !== 0x5f) return undefined;
-  for (let i = ID_START; i < SECRET_START - 1; i++) if (!inAlphabet(presented.charCodeAt(i), 1)) return undefined;
-  for (let i = SECRET_START; i < KEY_LENGTH; i++) if (!inAlphabet(presented.charCodeAt(i), 2)) return undefined;
-  return { id: presented.slice(ID_START, SECRET_START - 1) };
-}
-
-function inAlphabet(code: number, alphabet: 1 | 2): boolean {
-  return code < 128 && (KEY_ALPHABETS[code] & alphabet) !== 0;
+  const match = KEY_PATTERN.exec(presented);
+  return match ? { id: match[1] } : undefined;
 }
 
 /**

@@ -1,37 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { KEY_PATTERN, KeyStore, KeyVerifier, parseKey } from "../../src/governance/keys.js";
-import { bearerToken } from "../../src/tenancy.js";
+import { KeyStore, KeyVerifier, parseKey } from "../../src/governance/keys.js";
 import { eventually, useTestRedis } from "../support/redis.js";
 
 const clients = useTestRedis();
-
-/** A valid key's every one-character change (and a few lengths), to hold the hand-written checks to their patterns. */
-function variantsOf(key: string): string[] {
-  const replacements = ["a", "z", "2", "7", "8", "1", "A", "Z", "0", "9", "_", "-", " ", "\t", "+", "/", "=", ".", "é", "\u00a0", "\u3000", "😀"];
-  const variants = [key, key.slice(0, -1), `${key}a`, `${key} `, ` ${key}`, key.toUpperCase(), ""];
-  for (let i = 0; i < key.length; i++) for (const r of replacements) variants.push(key.slice(0, i) + r + key.slice(i + 1));
-  return variants;
-}
-
-describe("presented credentials", () => {
-  const key = `sk-gw-abcdefgh27_${"A".repeat(20)}-_${"z9".repeat(10)}x`;
-
-  it("parseKey accepts exactly what KEY_PATTERN matches, and returns its id", () => {
-    expect(key).toMatch(KEY_PATTERN);
-    const variants = variantsOf(key);
-    expect(variants.length).toBeGreaterThan(1300);
-    for (const candidate of variants) expect(parseKey(candidate)?.id, JSON.stringify(candidate)).toBe(KEY_PATTERN.exec(candidate)?.[1]);
-  });
-
-  it("bearerToken reads the credential of Authorization: Bearer as its pattern does, and takes any other form whole", () => {
-    const reference = (header: string) => /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] ?? header;
-    const headers = [`Bearer ${key}`, `bearer ${key}`, `BEARER\t${key}`, `Bearer   ${key} \t`, `Bearer ${key} extra`, "Bearer ", "Bearer", key];
-    for (const variant of variantsOf(key)) headers.push(`Bearer ${variant}`, `Bearer ${variant}\u00a0`);
-    for (const header of headers) expect(bearerToken(header), JSON.stringify(header)).toBe(reference(header));
-    expect(bearerToken(undefined)).toBeUndefined();
-    expect(bearerToken("")).toBeUndefined();
-  });
-});
 
 describe("issuing keys", () => {
   it("issues a prefixed key with a short id, and stores only its SHA-256", async () => {
