@@ -12,6 +12,9 @@
 // since under callgrind a request takes ~50x as long: compare revisions, not absolute figures.
 // BENCH_BASELINE_REF=<rev> adds that revision as a second target; BENCH_GOVERNANCE=1 sends the
 // governed tenant's requests (API key, budgets, limits, the TLS + AUTH Redis) instead of governance off.
+// BENCH_FUNCTIONS=<n> adds the n functions that executed most on the main thread, per request, JIT
+// code named through the perf map of --perf-basic-prof (support/callgrind-functions.ts): self
+// instructions and inclusive ones (with what they called), for each target side by side.
 // Needs valgrind (Debian's package). A tool, not a target: it prints a table and asserts nothing.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -22,6 +25,7 @@ import { KeyStore } from "../gateway-app/src/governance/keys";
 import { createRedis, whenReady } from "../gateway-app/src/governance/redis";
 import { startRedis, type TestRedis } from "../gateway-app/test/support/redis-server";
 import { asKongSends, body, governedTenant, startBenchGateway } from "./support/governance";
+import { type FunctionCost, functionCosts } from "./support/callgrind-functions";
 import { printTable } from "./support/measure";
 import { compileRevision, type Started } from "./support/processes";
 
@@ -30,10 +34,13 @@ const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 3000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const BASELINE_REF = process.env.BENCH_BASELINE_REF;
 const GOVERNED = process.env.BENCH_GOVERNANCE === "1";
+const FUNCTIONS = Number(process.env.BENCH_FUNCTIONS ?? 0);
 
 interface Counted {
   readonly mainThread: number;
   readonly otherThreads: number;
+  /** Per function on the main thread, when BENCH_FUNCTIONS asks. */
+  readonly functions?: readonly FunctionCost[];
 }
 
 /**
@@ -45,7 +52,7 @@ function callgrindControl(pid: number, command: "-z" | "-d"): void {
 }
 
 /** The instructions of every thread in the dump callgrind wrote after `-d` (files `<out>.<dump>-<thread>`). */
-function readDump(dir: string): Counted {
+function readDump(dir: string, pid: number): Counted {
   const dumps = readdirSync(dir).filter((name) => /\.1-\d+$/.test(name));
   if (dumps.length === 0) throw new Error(`no callgrind dump in ${dir}`);
   let mainThread = 0;
@@ -55,7 +62,9 @@ function readDump(dir: string): Counted {
     if (name.endsWith("-01")) mainThread += total;
     else otherThreads += total;
   }
-  return { mainThread, otherThreads };
+  const main = dumps.find((name) => name.endsWith("-01"));
+  const functions = FUNCTIONS > 0 && main ? functionCosts(join(dir, main), `/tmp/perf-${pid}.map`) : undefined;
+  return { mainThread, otherThreads, functions };
 }
 
 async function send(target: Started, headers: Record<string, string>, amount: number): Promise<void> {
@@ -76,7 +85,13 @@ async function count(server: string, redis: TestRedis | undefined, headers: Reco
   const dir = mkdtempSync(join(tmpdir(), "bench-callgrind-"));
   const target = await startBenchGateway(
     ROOT,
-    { tenants: GOVERNED ? [governedTenant] : undefined, redis, commandTimeoutMs: "10000", server },
+    {
+      tenants: GOVERNED ? [governedTenant] : undefined,
+      redis,
+      commandTimeoutMs: "10000",
+      server,
+      nodeOptions: FUNCTIONS > 0 ? "--perf-basic-prof" : undefined,
+    },
     {
       launcher: [
         "valgrind",
@@ -94,7 +109,7 @@ async function count(server: string, redis: TestRedis | undefined, headers: Reco
     callgrindControl(target.child.pid!, "-z");
     await send(target, headers, REQUESTS);
     callgrindControl(target.child.pid!, "-d");
-    return readDump(dir);
+    return readDump(dir, target.child.pid!);
   } finally {
     target.child.kill("SIGKILL");
   }
@@ -127,9 +142,26 @@ async function main() {
         counted.baseline ? `${(c.mainThread / counted.baseline.mainThread).toFixed(3)}x` : "-",
       ]),
     );
+    if (FUNCTIONS > 0) printFunctions(counted);
   } finally {
     await redis?.stop();
   }
+}
+
+/** The functions the first target executed most itself, with each target's self and inclusive instructions per request. */
+function printFunctions(counted: Record<string, Counted>): void {
+  const names = Object.keys(counted);
+  const byName = Object.fromEntries(names.map((name) => [name, new Map((counted[name].functions ?? []).map((f) => [f.name, f]))]));
+  const top = [...(counted[names[0]].functions ?? [])].sort((a, b) => b.self - a.self).slice(0, FUNCTIONS);
+  const perRequest = (n: number | undefined) => (n === undefined ? "-" : String(Math.round(n / REQUESTS)));
+  console.log(`\nmain thread, per request: the ${FUNCTIONS} functions ${names[0]} executed most itself\n`);
+  printTable(
+    ["function", ...names.flatMap((name) => [`${name} self`, `${name} inclusive`])],
+    top.map((f) => [
+      f.name.length > 90 ? `${f.name.slice(0, 87)}...` : f.name,
+      ...names.flatMap((name) => [perRequest(byName[name].get(f.name)?.self), perRequest(byName[name].get(f.name)?.inclusive)]),
+    ]),
+  );
 }
 
 void main();

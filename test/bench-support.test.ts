@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { functionCosts } from "../bench/support/callgrind-functions";
 import { turnOrder } from "../bench/support/measure";
 
 describe("benchmark turns", () => {
@@ -12,5 +16,40 @@ describe("benchmark turns", () => {
       ["off", "keys", "on"],
     ]);
     for (const name of targets) expect(new Set(rounds.slice(0, 3).map((order) => order.indexOf(name)))).toEqual(new Set([0, 1, 2]));
+  });
+});
+
+describe("callgrind function costs", () => {
+  it("name JIT addresses from the perf map, merge a function's tiers, and add callees' cost to the caller's inclusive count", () => {
+    const dir = mkdtempSync(join(tmpdir(), "callgrind-"));
+    // Two tiers of one JavaScript function (Maglev "+", TurboFan "*") and a native callee, in callgrind's compressed format.
+    writeFileSync(
+      join(dir, "perf.map"),
+      "1000 100 JS:+handler file:///app.js:1:1\n2000 80 JS:*handler file:///app.js:1:1\n3000 10 JS:~other file:///b.js:2:3\n",
+    );
+    const dump = [
+      "events: Ir",
+      "fl=(1) ???",
+      "fn=(1) 0x0000000000001010",
+      "0 30",
+      "cfn=(2) memcpy",
+      "calls=2 0",
+      "0 50",
+      "fn=(3) 0x0000000000002004'2",
+      "+4 20",
+      "* 5",
+      "cfn=(1)",
+      "calls=1 0",
+      "0 7",
+      "fn=(2)",
+      "0 50",
+      "fn=(4) 0x0000000000005000",
+      "0 3",
+    ].join("\n");
+    writeFileSync(join(dir, "callgrind.out"), dump);
+    const costs = Object.fromEntries(functionCosts(join(dir, "callgrind.out"), join(dir, "perf.map")).map((f) => [f.name, f]));
+    expect(costs["handler file:///app.js:1:1"]).toEqual({ name: "handler file:///app.js:1:1", self: 55, inclusive: 105 });
+    expect(costs.memcpy).toEqual({ name: "memcpy", self: 50, inclusive: 50 });
+    expect(costs["(JIT code without a name)"]).toMatchObject({ self: 3 });
   });
 });

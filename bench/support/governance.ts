@@ -45,6 +45,8 @@ export interface BenchGateway {
   readonly commandTimeoutMs?: string;
   /** The compiled server.js to run. @default - this checkout's gateway-app/dist/server.js */
   readonly server?: string;
+  /** NODE_OPTIONS for the gateway (such as --perf-basic-prof). @default - none */
+  readonly nodeOptions?: string;
 }
 
 /**
@@ -64,5 +66,10 @@ export function startBenchGateway(
   writeFileSync(catalogue, JSON.stringify({ models: [model], tenants: gateway.tenants }));
   const image = imageRuntime(root, gateway.server ? () => gateway.server! : undefined);
   const store = gateway.redis ? storeEnv(gateway.redis, gateway.commandTimeoutMs) : {};
-  return startNode(image.args, { ...image.env, GATEWAY_CONFIG: catalogue, PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", ...store }, options);
+  const nodeOptions: Record<string, string> = gateway.nodeOptions ? { NODE_OPTIONS: gateway.nodeOptions } : {};
+  return startNode(
+    image.args,
+    { ...image.env, GATEWAY_CONFIG: catalogue, PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", ...store, ...nodeOptions },
+    options,
+  );
 }
