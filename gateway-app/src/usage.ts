@@ -19,9 +19,18 @@ export function recordUsage(state: RequestState, catalogue: Catalogue, metrics: 
   const labels = withVariant({ model: model.name, tenant: state.tenant }, state.variant);
   if (prompt > 0) metrics.tokens.inc({ ...labels, kind: "prompt" }, prompt);
   if (completion > 0) metrics.tokens.inc({ ...labels, kind: "completion" }, completion);
-  const cost = (prompt * model.inputPricePerMillion + completion * model.outputPricePerMillion) / 1_000_000;
+  const cost = inWholePicodollars((prompt * model.inputPricePerMillion + completion * model.outputPricePerMillion) / 1_000_000);
   state.costUsd = cost;
   if (cost > 0) metrics.cost.inc(labels, cost);
+}
+
+/**
+ * Prices are decimals that doubles hold only nearly (13 x 0.3 is 3.9000000000000004), so a cost
+ * is rounded to 1e-12 USD, far below any price's precision: the log line and the counter then
+ * show 0.0000439, not 0.000043899999999999996.
+ */
+function inWholePicodollars(usd: number): number {
+  return Math.round(usd * 1e12) / 1e12;
 }
 
 /** The Responses API counts input and output tokens; the metrics and the log line count prompt and completion. */

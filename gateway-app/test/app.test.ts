@@ -325,6 +325,17 @@ describe("metrics and logs", () => {
     expect(JSON.stringify(logs)).not.toMatch(/sk-secret-token|Say hello/);
   });
 
+  it("logs and counts a call's cost as the decimal its prices give, not binary floating point's neighbour", async () => {
+    const priced = { models: [{ name: "cheap", upstream: "litellm", prices: { inputPerMillionTokens: 0.3, outputPerMillionTokens: 2.5 } }] };
+    const answer = '{"id":"x","object":"chat.completion","choices":[],"usage":{"prompt_tokens":13,"completion_tokens":16,"total_tokens":29}}';
+    const { app, registry, logs } = servedApp(priced, { litellm: new RecordingUpstream("litellm", () => jsonResponse(200, answer)) });
+    await app.request("/v1/chat/completions", postJson(chatBody("cheap")));
+    await settle();
+    // 13 x 0.3 + 16 x 2.5 = 43.9 millionths of a dollar; in doubles, 0.000043899999999999996.
+    expect(parseLogs(logs)[0].cost_usd).toBe(0.0000439);
+    expect(await registry.metrics()).toMatch(/gateway_cost_usd_total\{model="cheap",tenant="anonymous"\} 0\.0000439\n/);
+  });
+
   it("labels unmatched paths with a fixed value, not the raw path", async () => {
     const { app, registry } = servedApp(CATALOGUE);
     await app.request("/random/user/input/123");
