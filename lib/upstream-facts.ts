@@ -288,6 +288,20 @@ export const KONG_FACTS = {
     redisKey: "ratelimit:%s:%s:%s:%s:%s",
   },
   /**
+   * The answer headers rate-limiting sets unless `hide_client_headers`: per period
+   * X-RateLimit-Limit-<Period> and X-RateLimit-Remaining-<Period>, for the limit closest to
+   * running out RateLimit-Limit, -Remaining and -Reset, and Retry-After on its own 429 only. It
+   * sets them in the access phase, before the upstream answers, and nginx then adds an upstream's
+   * headers of the same names beside them rather than replacing them (Kong/kong#14353, reported on 3.9.0).
+   * Kong/kong@3.9.1:kong/plugins/rate-limiting/handler.lua:28-49, 155-204; kong/pdk/private/rate_limiting.lua:97-107
+   */
+  rateLimitingAnswerHeaders: {
+    closestLimit: ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
+    perPeriodPrefixes: ["X-RateLimit-Limit-", "X-RateLimit-Remaining-"],
+    onItsOwnRefusal: ["Retry-After"],
+    setInPhase: "access",
+  },
+  /**
    * How a secret header can reach the backend. request-transformer has no referenceable field
    * (no `referenceable = true` in its schema), so a vault reference in `add.headers` is sent as
    * written; kong.conf values, by contrast, are dereferenced at start. `nginx_location_*` keys

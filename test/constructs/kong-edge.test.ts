@@ -462,6 +462,27 @@ describe("Kong lets API-key callers through to gateway-app (apiKeyCallers)", () 
     expect(KONG_FACTS.pluginScoping.rateLimitingTakesConsumerScope).toBe(true);
   });
 
+  it("leaves Kong's rate-limiting answer headers to Kong: gateway-app's tenant limits answer under other names", async () => {
+    const { RateLimiter, rateLimitHeaders } = await import("../../gateway-app/src/governance/rate-limits.js");
+    const limiter = new RateLimiter({} as never, () => ({ requestsPerMinute: 60, tokensPerMinute: 1000 }));
+    const limits = limiter.activeLimits("tenant");
+    const refused = limiter.judge(limits, 5000, [
+      [1, 59, 1000, 0],
+      [0, 0, 60_000, 5000],
+    ]);
+    if (refused.ok) throw new Error("expected the token limit to refuse");
+    const sent = new Set([...Object.keys(rateLimitHeaders(limits[0], 10, 1000)), ...Object.keys(refused.refusal.headers)]);
+    const kongs = KONG_FACTS.rateLimitingAnswerHeaders;
+    expect(KONG_FACTS.rateLimitingAnswerHeaders.setInPhase).toBe("access");
+    expect([...sent]).toEqual(["ratelimit", "ratelimit-policy", "retry-after"]);
+    for (const name of sent) {
+      expect(kongs.closestLimit.map((h) => h.toLowerCase())).not.toContain(name);
+      expect(kongs.perPeriodPrefixes.some((prefix) => name.startsWith(prefix.toLowerCase()))).toBe(false);
+    }
+    // Retry-After is Kong's only on its own 429, which never reaches gateway-app.
+    expect(kongs.onItsOwnRefusal).toEqual(["Retry-After"]);
+  });
+
   it("can give API-key callers their own per-IP limits, checked like rateLimits", () => {
     const own = callerConsumer(config({ apiKeyCallers: { rateLimits: { minute: 20 } } })).plugins[0].config;
     expect(own).toMatchObject({ minute: 20, hour: 1000, day: 10000 });
