@@ -973,16 +973,14 @@ function edgeTokenValues(token: EdgeTokenSecret | undefined): { env: Record<stri
  */
 /**
  * The answer headers a browser client may read: the request id, Kong's per-request limits
- * (RateLimit-Limit/-Remaining/-Reset, its rate-limiting plugin's), gateway-app's tenant limits
+ * (its rate-limiting plugin's RateLimit-Limit/-Remaining/-Reset, KONG_FACTS), gateway-app's tenant limits
  * (RateLimit and RateLimit-Policy, README "Token rate limits") and Retry-After, a budget's
  * X-Budget-Reset, and the trace id Kong returns when tracing is on.
  */
 function corsExposedHeaders(tracing: boolean): string[] {
   const headers = [
     "X-Request-ID",
-    "RateLimit-Limit",
-    "RateLimit-Remaining",
-    "RateLimit-Reset",
+    ...KONG_FACTS.rateLimitingAnswerHeaders.closestLimit,
     "RateLimit",
     "RateLimit-Policy",
     "Retry-After",

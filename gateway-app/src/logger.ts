@@ -15,13 +15,14 @@ export interface Logger {
 export function createLogger(sink: LogSink, now: () => number = Date.now): Logger {
   const timestamp = isoTimestamps();
   const write = (level: string, msg: string, fields?: Record<string, unknown>) => {
+    const time = timestamp(now());
     let line: string;
     try {
-      line = jsonLine(timestamp(now()), level, msg, fields);
+      line = jsonLine(time, level, msg, fields);
     } catch (error) {
       // A log line never takes the process down: the line goes out without its fields.
       line = JSON.stringify({
-        time: timestamp(now()),
+        time,
         level,
         msg,
         log_error: `fields not serializable: ${(error as Error)?.message ?? String(error)}`,
