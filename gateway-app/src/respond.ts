@@ -44,8 +44,8 @@ export function sendJson(c: Context<GatewayEnv>, status: number, value: unknown,
 
 /** Where a stream's bytes go. */
 export interface ByteSink {
-  /** Resolves when it is fine to write more (backpressure). */
-  write(chunk: Uint8Array): Promise<void> | void;
+  /** Resolves when it is fine to write more (backpressure); undefined when it is fine now. */
+  write(chunk: Uint8Array): Promise<void> | undefined;
   end(): void;
 }
 
@@ -62,8 +62,9 @@ export function sendStream(c: Context<GatewayEnv>, headers: Record<string, strin
   outgoing.flushHeaders();
   void pump({
     write: (chunk) => {
-      if (outgoing.destroyed) return;
-      batch();
+      if (outgoing.destroyed) return undefined;
+      // Not batched: node already sends a chunk and its chunked framing in one write, and a chunk
+      // in the headers' turn joins them anyway; a timer per chunk cost more than it saved.
       if (!outgoing.write(chunk))
         return once(outgoing, "drain").then(
           () => undefined,
@@ -81,9 +82,9 @@ export function sendStream(c: Context<GatewayEnv>, headers: Record<string, strin
 
 /**
  * Holds a streamed response's writes until the end of the current event-loop turn, then sends
- * them in one system call: the headers with the first chunk when it is already there, the
- * last chunk with the end of the stream. Nothing waits for more data, so no chunk is delayed
- * past the turn it arrived in; without it a short stream costs three or four writes.
+ * them in one system call: the headers with the first chunk when it is already there, the end
+ * of the stream with what flushing the relay left. Nothing waits for more data, so no chunk is
+ * delayed past the turn it arrived in.
  */
 function turnBatcher(outgoing: ServerResponse): () => void {
   let corked: Socket | undefined;

@@ -47,28 +47,28 @@ export class SseEventTooLong extends Error {
 /**
  * Relays an OpenAI server-sent event stream, one whole event at a time. It splits lines as the
  * SSE spec does (CRLF, LF or CR, even when a CRLF is split between chunks), reads usage from the
- * final chunk and times the first token. Without usage to hide it forwards the upstream's bytes
- * as they are, but only up to the end of the last complete event: a stream cut mid-event leaves
- * no half event in front of the error event the gateway then sends. When it must hide usage it
- * re-emits whole events (LF-framed). Either way it holds back only the incomplete trailing
- * event, each byte is looked at once (a long event costs linear time), and an event may not grow
- * past `maxEventLength`.
+ * final chunk and times the first token. Events go on as the upstream's bytes, but only up to the
+ * end of the last complete event: a stream cut mid-event leaves no half event in front of the
+ * error event the gateway then sends. Only an event that carries `"usage"` is decoded (and, when
+ * usage is hidden, re-emitted LF-framed without it), besides those read until the first token:
+ * the other chunks of a stream, thousands a second per pod, are never turned into strings. It
+ * holds back only the incomplete trailing event, each byte is looked at once (a long event costs
+ * linear time), and an event may not grow past `maxEventLength`.
  */
 export class SseRelay {
   usage: Usage | undefined;
   /** The last `sequence_number` relayed (Responses API streams, when `sequenced`); -1 before any. */
   lastSequenceNumber = -1;
-  /** The current line's bytes from earlier chunks, not yet terminated. */
-  private partialLine: Uint8Array[] = [];
-  private partialLineBytes = 0;
-  /** The current event's complete lines, and their size in bytes with one terminator each. */
-  private lines: string[] = [];
+  /** The incomplete event's bytes from earlier chunks, and how many. */
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
+  /** The current event's complete lines in bytes, one terminator each, and its unterminated line's bytes so far. */
   private eventBytes = 0;
+  private lineBytes = 0;
   /** The last chunk ended in CR: a LF at the start of the next one ends nothing more. */
   private afterCr = false;
-  /** Forwarding untouched: the bytes of the incomplete event from earlier chunks, sent once it completes. */
-  private held: Uint8Array[] = [];
-  private out = "";
+  /** The last event went on as the upstream sent it: a LF completing its final CRLF goes on too. */
+  private lastSentAsIs = true;
   private sawFirstToken = false;
   private readonly maxEventLength: number;
 
@@ -78,29 +78,22 @@ export class SseRelay {
 
   /** Takes upstream bytes; returns the bytes to send on now (possibly empty). Throws SseEventTooLong. */
   push(chunk: Uint8Array): Uint8Array {
-    const eventsEnd = this.scan(chunk);
-    return this.options.hideUsage ? this.takeOutput() : this.releaseThrough(chunk, eventsEnd);
-  }
-
-  /** The upstream ended cleanly: whatever is left, an event without its closing blank line. */
-  flush(): Uint8Array {
-    const lineBytes = this.partialLineBytes;
-    if (lineBytes > 0) this.endLine(this.takeLine(EMPTY, 0, 0), lineBytes);
-    this.endEvent();
-    if (this.options.hideUsage) return this.takeOutput();
-    const rest = concat(this.held);
-    this.held = [];
-    return rest;
-  }
-
-  /** Splits the chunk into lines; returns the offset just past the last event it completed, or -1. */
-  private scan(chunk: Uint8Array): number {
+    const out: Uint8Array[] = [];
     const length = chunk.byteLength;
     let start = 0;
-    let eventsEnd = -1;
+    let eventStart = 0;
+    // This chunk's bytes from here to `eventStart` go on as they came.
+    let sendFrom = 0;
     if (this.afterCr && length > 0) {
       this.afterCr = false;
-      if (chunk[0] === LF) start = 1;
+      if (chunk[0] === LF) {
+        start = 1;
+        // The CR ended an event: this LF is the rest of its blank line, and goes where the event went.
+        if (this.heldBytes === 0) {
+          eventStart = 1;
+          if (!this.lastSentAsIs) sendFrom = 1;
+        }
+      }
     }
     let lf = chunk.indexOf(LF, start);
     let cr = chunk.indexOf(CR, start);
@@ -111,65 +104,71 @@ export class SseRelay {
         if (next === length) this.afterCr = true;
         else if (chunk[next] === LF) next += 1;
       }
-      const lineBytes = this.partialLineBytes + end - start;
-      if (this.endLine(this.takeLine(chunk, start, end), lineBytes)) eventsEnd = next;
+      const lineBytes = this.lineBytes + end - start;
+      this.lineBytes = 0;
+      if (lineBytes === 0) {
+        const held = this.held;
+        const verdict = this.endEvent(chunk.subarray(eventStart, next));
+        if (verdict === AS_SENT) out.push(...held);
+        else {
+          if (eventStart > sendFrom) out.push(chunk.subarray(sendFrom, eventStart));
+          if (verdict) out.push(verdict);
+          sendFrom = next;
+        }
+        eventStart = next;
+      } else {
+        this.eventBytes += lineBytes + 1;
+        if (this.eventBytes > this.maxEventLength) throw new SseEventTooLong(this.maxEventLength);
+      }
       start = next;
       if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
       if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
     }
     if (start < length) {
-      this.partialLine.push(chunk.subarray(start));
-      this.partialLineBytes += length - start;
-      if (this.eventBytes + this.partialLineBytes > this.maxEventLength) throw new SseEventTooLong(this.maxEventLength);
+      this.lineBytes += length - start;
+      if (this.eventBytes + this.lineBytes > this.maxEventLength) throw new SseEventTooLong(this.maxEventLength);
     }
-    return eventsEnd;
-  }
-
-  /** The line ending at `end`, with what earlier chunks held of it. Line endings are ASCII, so a line is whole UTF-8. */
-  private takeLine(chunk: Uint8Array, start: number, end: number): string {
-    const tail = chunk.subarray(start, end);
-    if (this.partialLineBytes === 0) return DECODER.decode(tail);
-    this.partialLine.push(tail);
-    const line = DECODER.decode(concat(this.partialLine));
-    this.partialLine = [];
-    this.partialLineBytes = 0;
-    return line;
-  }
-
-  /** Returns true when the line was blank: an event (if any) ended. */
-  private endLine(line: string, bytes: number): boolean {
-    if (bytes === 0) {
-      this.endEvent();
-      return true;
+    if (eventStart > sendFrom) out.push(sendFrom === 0 && eventStart === length ? chunk : chunk.subarray(sendFrom, eventStart));
+    if (eventStart < length) {
+      this.held.push(chunk.subarray(eventStart));
+      this.heldBytes += length - eventStart;
     }
-    this.eventBytes += bytes + 1;
-    if (this.eventBytes > this.maxEventLength) throw new SseEventTooLong(this.maxEventLength);
-    this.lines.push(line);
-    return false;
+    return concat(out);
   }
 
-  /** A blank line: the event is complete. */
-  private endEvent(): void {
-    const lines = this.lines;
-    if (lines.length === 0) return;
-    this.lines = [];
+  /** The upstream ended cleanly: whatever is left, an event without its closing blank line. */
+  flush(): Uint8Array {
+    if (this.heldBytes === 0) return EMPTY;
+    this.eventBytes += this.lineBytes;
+    this.lineBytes = 0;
+    const held = this.held;
+    const verdict = this.endEvent(EMPTY);
+    return verdict === AS_SENT ? concat(held) : (verdict ?? EMPTY);
+  }
+
+  /**
+   * An event is complete (its blank line ends `tail`, after the held bytes): reads it when it must,
+   * and says whether it goes on as sent, rewritten (the bytes to send instead), or not at all (undefined).
+   */
+  private endEvent(tail: Uint8Array): Uint8Array | undefined | typeof AS_SENT {
+    const event = this.heldBytes === 0 ? tail : Buffer.concat([...this.held, tail]);
+    const isEvent = this.eventBytes > 0;
+    this.held = [];
+    this.heldBytes = 0;
     this.eventBytes = 0;
-    if (this.inspect(dataOf(lines)) && this.options.hideUsage) {
-      for (const line of lines) this.out += `${line.replace(USAGE_NULL, "")}\n`;
-      this.out += "\n";
-    }
-  }
-
-  /** Forwarding untouched: the held bytes and this chunk's up to `eventsEnd`; the rest is held. */
-  private releaseThrough(chunk: Uint8Array, eventsEnd: number): Uint8Array {
-    if (eventsEnd === -1) {
-      if (chunk.byteLength > 0) this.held.push(chunk);
-      return EMPTY;
-    }
-    const complete = eventsEnd === chunk.byteLength ? chunk : chunk.subarray(0, eventsEnd);
-    const out = this.held.length === 0 ? complete : concat([...this.held, complete]);
-    this.held = eventsEnd < chunk.byteLength ? [chunk.subarray(eventsEnd)] : [];
-    return out;
+    this.lastSentAsIs = true;
+    // A blank line alone dispatches nothing: it goes on as it came.
+    if (!isEvent) return AS_SENT;
+    const carriesUsage = includesUsage(event);
+    if (!carriesUsage && this.sawFirstToken && !this.options.sequenced) return AS_SENT;
+    const lines = linesOf(DECODER.decode(event));
+    const keep = this.inspect(dataOf(lines));
+    if (!carriesUsage || !this.options.hideUsage) return AS_SENT;
+    this.lastSentAsIs = false;
+    if (!keep) return undefined;
+    let text = "";
+    for (const line of lines) text += `${line.replace(USAGE_NULL, "")}\n`;
+    return ENCODER.encode(`${text}\n`);
   }
 
   /** Reads usage and times the first token; false when the event is the usage chunk to hide. */
@@ -195,13 +194,17 @@ export class SseRelay {
       return true;
     }
   }
+}
 
-  private takeOutput(): Uint8Array {
-    if (!this.out) return EMPTY;
-    const bytes = ENCODER.encode(this.out);
-    this.out = "";
-    return bytes;
-  }
+/** Whether an event's bytes hold the `"usage"` key (a string in JSON text could not: its quotes are escaped). */
+function includesUsage(event: Uint8Array): boolean {
+  const bytes = Buffer.isBuffer(event) ? event : Buffer.from(event.buffer, event.byteOffset, event.byteLength);
+  return bytes.indexOf(USAGE_KEY) !== -1;
+}
+
+/** An event's lines, without their terminators and the blank line that ended it. */
+function linesOf(text: string): string[] {
+  return text.split(LINE_ENDING).filter((line) => line.length > 0);
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -210,9 +213,13 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 const EMPTY = new Uint8Array(0);
+const USAGE_KEY = Buffer.from('"usage"');
+/** What endEvent says of an event that goes on as the upstream sent it. */
+const AS_SENT = Symbol("as sent");
+const LINE_ENDING = /\r\n|\r|\n/;
 /**
  * Stateless, so one of each for all streams: thousands of streams per pod each held their own.
- * The decoder never decodes in streaming mode: it is only given whole lines.
+ * The decoder never decodes in streaming mode: it is only given whole events.
  */
 const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();

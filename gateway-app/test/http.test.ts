@@ -148,6 +148,37 @@ describe("streaming", () => {
     expect(metrics).toMatch(/gateway_time_to_first_token_seconds_count\{model="primary"\} [1-9]/);
   });
 
+  it("holds a stream back at the upstream while the client does not read, and then relays every byte", async () => {
+    const event = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: "x".repeat(1000) } }] })}\n\n`;
+    const total = 128 * 1024 * 1024;
+    let written = 0;
+    fake.queue(async (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      while (written < total && !res.destroyed) {
+        written += event.length;
+        if (!res.write(event)) await new Promise((resolve) => res.once("drain", resolve));
+      }
+      res.end();
+    });
+    const body = JSON.stringify(chatBody("solo", { stream: true }));
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, resolve);
+      req.on("error", reject);
+      req.end(body);
+    });
+    answer.pause();
+    await sleep(500);
+    // What the sockets' buffers hold on the way, not the stream: without backpressure the
+    // gateway read all 128 MiB into its heap while the client read nothing.
+    expect(written).toBeLessThan(32 * 1024 * 1024);
+    let received = 0;
+    answer.on("data", (chunk: Buffer) => (received += chunk.byteLength));
+    answer.resume();
+    await new Promise((resolve) => answer.on("end", resolve));
+    expect(received).toBe(written);
+    expect(written).toBeGreaterThanOrEqual(total);
+  });
+
   it("relays usage to a client that asked for it", async () => {
     fake.queue(streamChunks(["a"]));
     const text = await (await post("/v1/chat/completions", chatBody("solo", { stream: true, stream_options: { include_usage: true } }))).text();

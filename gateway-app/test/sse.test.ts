@@ -56,6 +56,14 @@ describe("SseRelay", () => {
     }
   });
 
+  it("sends on a chunk of events without usage as the same bytes once the first token is past, even when it hides usage", () => {
+    const { r, firstTokens } = relay(true);
+    r.push(enc('data: {"choices":[{"delta":{"content":"a"}}]}\n\n'));
+    expect(firstTokens()).toBe(1);
+    const input = enc('data: {"choices":[{"delta":{"content":"b"}}]}\n\ndata: {"choices":[{"delta":{"content":"c"}}]}\n\n');
+    expect(r.push(input)).toBe(input);
+  });
+
   it("times the first token only once, ignoring the empty role chunk", () => {
     const { r, firstTokens } = relay(false);
     r.push(enc('data: {"choices":[{"delta":{"role":"assistant","content":""}}]}\n\n'));
@@ -118,7 +126,8 @@ describe("SseRelay line endings (CRLF, LF, CR, as the SSE spec allows)", () => {
       const { r } = relay(true);
       const frame = (s: string) => s.replace(/\n/g, ending);
       const out = dec(r.push(enc(frame(CHUNK + USAGE + "data: [DONE]\n\n")))) + dec(r.flush());
-      expect(out).toBe(`${CLEAN}data: [DONE]\n\n`);
+      // Only the events that carried usage are rewritten (LF-framed); the rest go on as framed.
+      expect(out).toBe(`${CLEAN}${frame("data: [DONE]\n\n")}`);
       expect(out).not.toContain("usage");
       expect(r.usage?.total_tokens).toBe(6);
     }
@@ -141,9 +150,24 @@ describe("SseRelay line endings (CRLF, LF, CR, as the SSE spec allows)", () => {
     expect(dec(r.flush())).toBe("");
   });
 
-  it("keeps comment lines and other fields of an event", () => {
+  it("keeps comment lines and other fields of an event, rewritten or not", () => {
     const { r } = relay(true);
-    expect(dec(r.push(enc(": ping\r\n\r\nevent: message\r\ndata: {}\r\n\r\n")))).toBe(": ping\n\nevent: message\ndata: {}\n\n");
+    const untouched = ": ping\r\n\r\nevent: message\r\ndata: {}\r\n\r\n";
+    expect(dec(r.push(enc(untouched)))).toBe(untouched);
+    expect(dec(r.push(enc('id: 7\r\n: note\r\ndata: {"usage":null,"choices":[]}\r\n\r\n')))).toBe('id: 7\n: note\ndata: {"choices":[]}\n\n');
+  });
+
+  it("hides usage whatever the chunking, dropping the LF of a split CRLF that ended a hidden event", () => {
+    for (const ending of ["\n", "\r\n", "\r"]) {
+      const frame = (s: string) => s.replace(/\n/g, ending);
+      const input = enc(frame(CHUNK + USAGE + "data: [DONE]\n\n"));
+      for (let cut = 0; cut <= input.length; cut++) {
+        const { r } = relay(true);
+        const out = dec(r.push(input.slice(0, cut))) + dec(r.push(input.slice(cut))) + dec(r.flush());
+        expect(out, `${JSON.stringify(ending)} cut at ${cut}`).toBe(`${CLEAN}${frame("data: [DONE]\n\n")}`);
+        expect(r.usage?.total_tokens).toBe(6);
+      }
+    }
   });
 
   it("assembles an event that arrives in many small chunks", () => {

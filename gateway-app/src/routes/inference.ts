@@ -234,10 +234,10 @@ function relayStream(
     let status = 200;
     deps.metrics.streamsInFlight.inc();
     try {
-      for await (const chunk of response.body) {
+      await response.forEachChunk((chunk) => {
         const out = relay.push(chunk);
-        if (out.byteLength) await sink.write(out);
-      }
+        return out.byteLength ? sink.write(out) : undefined;
+      });
       const rest = relay.flush();
       if (rest.byteLength) await sink.write(rest);
       deps.dispatcher.reportAnswered(served);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { chatFormat, estimateTokens, mockText, mockToolCall, textChunks, type MockToolCall } from "./mock-content.js";
 import { mockResponse, mockResponseEvents } from "./mock-responses.js";
-import { bufferedResponse, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
+import { bufferedResponse, forEachOf, type Upstream, type UpstreamCall, type UpstreamResponse } from "./types.js";
 
 const EMBEDDING_DIMENSIONS = 8;
 /** OpenAI accepts `n` up to 128. */
@@ -37,7 +37,7 @@ function eventStream(events: AsyncIterable<Uint8Array>): UpstreamResponse {
   return {
     status: 200,
     headers: { "content-type": "text/event-stream" },
-    body: events,
+    forEachChunk: (onChunk) => forEachOf(events, onChunk),
     readAll: async () => {
       const chunks: Uint8Array[] = [];
       for await (const chunk of events) chunks.push(chunk);

@@ -22,12 +22,24 @@ export interface UpstreamCall {
 export interface UpstreamResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The body as it arrives, for streams. */
-  readonly body: AsyncIterable<Uint8Array>;
+  /**
+   * Hands the body's chunks to `onChunk` as they arrive (streams). While a promise it returned is
+   * pending (the client reads slowly), reading pauses. Resolves once the body is complete; rejects
+   * with what cut it, or with what `onChunk` threw (reading then stops).
+   */
+  forEachChunk(onChunk: ChunkHandler): Promise<void>;
   /** The whole body at once: the fast path for JSON answers and error bodies. Past `limit`, rejects with its error. */
   readAll(limit?: BodyLimit): Promise<Buffer>;
   /** Stops reading and releases the connection (the client went away, or we gave up). */
   abort(): void;
+}
+
+/** Takes one chunk of a streamed body; a promise it returns holds the next chunk back until it settles. */
+export type ChunkHandler = (chunk: Uint8Array) => Promise<void> | undefined;
+
+/** forEachChunk over chunks that are already an async iterable (the mock's streams). */
+export async function forEachOf(chunks: AsyncIterable<Uint8Array>, onChunk: ChunkHandler): Promise<void> {
+  for await (const chunk of chunks) await onChunk(chunk);
 }
 
 /** Something that answers OpenAI-compatible requests: LiteLLM, Vertex AI, the mock. */
@@ -99,9 +111,9 @@ export function bufferedResponse(status: number, headers: UpstreamResponse["head
   return {
     status,
     headers,
-    body: (async function* () {
-      yield bytes;
-    })(),
+    forEachChunk: async (onChunk) => {
+      await onChunk(bytes);
+    },
     readAll: async (limit) => {
       if (limit && bytes.byteLength > limit.bytes) throw limit.error();
       return bytes;
