@@ -1,6 +1,7 @@
-import { STATUS_CODES, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { GatewayError, type ErrorCode } from "./errors.js";
+import http from "./node-http.js";
 
 /** Node's own answers to requests it could not parse, by the error it reports. */
 const PROTOCOL_ERRORS: Readonly<Record<string, { code: ErrorCode; message: string }>> = {
@@ -26,7 +27,7 @@ export function answerProtocolErrors(server: Server): void {
     const failure = new GatewayError(known.code, known.message);
     const body = JSON.stringify(failure.toEnvelope());
     socket.end(
-      `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status]}\r\n` +
+      `HTTP/1.1 ${failure.status} ${http.STATUS_CODES[failure.status]}\r\n` +
         "Content-Type: application/json\r\n" +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         "X-Content-Type-Options: nosniff\r\n" +

@@ -2,8 +2,14 @@ import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Context } from "hono";
-import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { nodeResponse, type GatewayEnv } from "./middleware/request-context.js";
+
+/**
+ * What a handler returns once it has answered on node's ServerResponse (the helpers below). Not a web
+ * Response: building one would load node's undici (~4 MiB resident; see node-http.ts), which
+ * @hono/node-server did at import, and a lightweight Request per request besides.
+ */
+export const RESPONSE_SENT = Object.freeze({ answered: "on node's ServerResponse" }) as unknown as Response;
 
 /**
  * Sent with every response. Kong's response-transformer adds the edge's own set; these hold when
@@ -35,7 +41,7 @@ export function sendBytes(c: Context<GatewayEnv>, status: number, headers: Recor
     outgoing.writeHead(status, all);
     outgoing.end(payload);
   }
-  return RESPONSE_ALREADY_SENT;
+  return RESPONSE_SENT;
 }
 
 export function sendJson(c: Context<GatewayEnv>, status: number, value: unknown, headers: Record<string, string> = {}): Response {
@@ -77,7 +83,7 @@ export function sendStream(c: Context<GatewayEnv>, headers: Record<string, strin
       outgoing.end();
     },
   });
-  return RESPONSE_ALREADY_SENT;
+  return RESPONSE_SENT;
 }
 
 /**

@@ -2,13 +2,14 @@ import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { createAdaptorServer } from "@hono/node-server";
 import { Registry } from "prom-client";
 import { createApp } from "./app.js";
 import { answerProtocolErrors } from "./client-error.js";
 import { LiveStreams } from "./live-streams.js";
 import { loadConfig, type GatewayConfig } from "./config.js";
 import { startMetricsServer } from "./metrics-server.js";
+import http from "./node-http.js";
+import { nodeListener } from "./node-serving.js";
 import { bufferedSink, createLogger, type LogSink } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { startGovernance } from "./governance/runtime.js";
@@ -105,7 +106,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
 
   let active = 0;
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
+    const s = http.createServer(nodeListener(app.fetch));
     s.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => resolve(s));
     s.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new PortInUseError(config.port, config.host) : error));
     s.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

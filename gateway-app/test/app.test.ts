@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMetricsApp } from "../src/metrics-server.js";
+import { startMetricsServer } from "../src/metrics-server.js";
 import { chatBody, servedApp, parseLogs, postJson, settle } from "./support/harness.js";
 import { jsonResponse, RecordingUpstream } from "./support/recording-upstream.js";
 
@@ -353,9 +353,16 @@ describe("metrics and logs", () => {
   it("serves Prometheus text on /metrics of the metrics listener only, never on the API", async () => {
     const { app, registry } = servedApp(CATALOGUE);
     expect((await app.request("/metrics")).status).toBe(404);
-    const response = await createMetricsApp(registry).request("/metrics");
-    expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
-    expect(await response.text()).toMatch(/# TYPE gateway_http_requests_total counter/);
-    expect((await createMetricsApp(registry).request("/v1/models")).status).toBe(404);
+    const metrics = await startMetricsServer(registry, 0, "127.0.0.1");
+    try {
+      const response = await fetch(`http://127.0.0.1:${metrics.port}/metrics`);
+      expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+      expect(await response.text()).toMatch(/# TYPE gateway_http_requests_total counter/);
+      const other = await fetch(`http://127.0.0.1:${metrics.port}/v1/models`);
+      expect(other.status).toBe(404);
+      expect(((await other.json()) as any).error.code).toBe("not_found");
+    } finally {
+      metrics.server.close();
+    }
   });
 });

@@ -2,8 +2,17 @@ import http from "node:http";
 import net from "node:net";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { completion, FakeUpstream, json, sleep } from "./support/fake-upstream.js";
-import { chatBody, packageModuleProbe, packageModules, parseLogs, startTestGateway, type TestGateway } from "./support/harness.js";
+import { completion, FakeUpstream, json, sleep, streamChunks } from "./support/fake-upstream.js";
+import {
+  chatBody,
+  packageModuleProbe,
+  packageModules,
+  parseLogs,
+  startTestGateway,
+  undiciLoaded,
+  undiciProbe,
+  type TestGateway,
+} from "./support/harness.js";
 
 // #11 "Memory is bounded whatever clients send", against the compiled server with the image's flags.
 const fake = new FakeUpstream();
@@ -60,6 +69,18 @@ function post(
     );
     req.on("error", reject);
     req.end(body);
+  });
+}
+
+/** A request's status over node:http (this test process's fetch would not matter, but stays out of it). */
+function fetchStatus(url: string, method = "GET"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode!));
+    });
+    req.on("error", reject);
+    req.end();
   });
 }
 
@@ -203,6 +224,22 @@ describe("logging prompts", () => {
 });
 
 describe("idle footprint", () => {
+  it("does not load node's undici (~4 MiB resident) serving JSON, streams, errors and metrics; a HEAD request does", async () => {
+    const gw = await gateway(undiciProbe());
+    fake.queue((_req, res) => json(res, 200, completion("m", "hi")));
+    expect((await post(gw.url, bodyOf(100))).status).toBe(200);
+    fake.queue(streamChunks(["a", "b"]));
+    expect((await post(gw.url, JSON.stringify(chatBody("m", { stream: true })))).body).toContain("data: [DONE]");
+    expect(await fetchStatus(`${gw.url}/nowhere`)).toBe(404);
+    expect(await fetchStatus(gw.metricsUrl)).toBe(200);
+    await sleep(120);
+    expect(undiciLoaded(gw.errors())).toBe(false);
+    // Hono answers HEAD by wrapping the GET answer in a web Response: the probe sees undici then.
+    expect(await fetchStatus(`${gw.url}/healthz`, "HEAD")).toBe(200);
+    await sleep(120);
+    expect(undiciLoaded(gw.errors())).toBe(true);
+  });
+
   it("does not load ioredis with governance off, after serving a request", async () => {
     const gw = await gateway(packageModuleProbe());
     expect((await post(gw.url, bodyOf(100))).status).toBe(200);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
+import type { NodeBindings } from "../node-serving.js";
 import { boundForLog, type Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { withVariant, type VariantChoice } from "../routing/weighted.js";
@@ -48,20 +49,20 @@ export interface RequestState {
 
 export type GatewayEnv = {
   Variables: { state: RequestState };
-  /** Set by @hono/node-server, the only way the app is served (tests included). */
-  Bindings: { incoming: IncomingMessage; outgoing: ServerResponse };
+  /** Set by nodeListener (node-serving.ts), the only way the app is served (tests included). */
+  Bindings: NodeBindings;
 };
 
 /** node:http's request. The app has no web-Request path: tests run it over real HTTP too. */
 export function nodeRequest(c: Context<GatewayEnv>): IncomingMessage {
   const incoming = c.env?.incoming;
-  if (!incoming) throw new Error("gateway-app is served by @hono/node-server only; app.request() has no node:http request");
+  if (!incoming) throw new Error("gateway-app is served by nodeListener only; app.request() has no node:http request");
   return incoming;
 }
 
 export function nodeResponse(c: Context<GatewayEnv>): ServerResponse {
   const outgoing = c.env?.outgoing;
-  if (!outgoing) throw new Error("gateway-app is served by @hono/node-server only; app.request() has no node:http response");
+  if (!outgoing) throw new Error("gateway-app is served by nodeListener only; app.request() has no node:http response");
   return outgoing;
 }
 

@@ -1,4 +1,5 @@
-import http from "node:http";
+import type { Agent, ClientRequest, IncomingMessage } from "node:http";
+import http from "../node-http.js";
 import https from "node:https";
 import type { Socket } from "node:net";
 import { collectBody, type BodyLimit } from "../message-body.js";
@@ -61,7 +62,7 @@ export interface HttpClientOptions {
  * also while a request waits for a pooled connection.
  */
 export class HttpClient {
-  private readonly httpAgent: http.Agent;
+  private readonly httpAgent: Agent;
   private readonly httpsAgent: https.Agent;
   private readonly now: () => number;
 
@@ -96,11 +97,11 @@ class Exchange implements UpstreamResponse {
   status = 502;
   headers: Record<string, string | undefined> = {};
   private failure?: UpstreamFailure;
-  private readonly outgoing: http.ClientRequest;
+  private readonly outgoing: ClientRequest;
   private readonly totalTimer: NodeJS.Timeout;
   private firstByteTimer?: NodeJS.Timeout;
   private connectTimer?: NodeJS.Timeout;
-  private incoming?: http.IncomingMessage;
+  private incoming?: IncomingMessage;
   private settled = false;
   /** The connection this request got, and its byte count then: to tell whether anything of ours was written. */
   private socket?: Socket;
@@ -109,7 +110,7 @@ class Exchange implements UpstreamResponse {
 
   constructor(
     private readonly req: HttpRequest,
-    private readonly agent: http.Agent,
+    private readonly agent: Agent,
     now: number,
     private readonly resolve: (response: UpstreamResponse) => void,
     private readonly reject: (error: unknown) => void,
@@ -240,7 +241,7 @@ class Exchange implements UpstreamResponse {
     return (socket.bytesWritten ?? 0) === this.bytesBefore;
   }
 
-  private readonly onResponse = (incoming: http.IncomingMessage) => {
+  private readonly onResponse = (incoming: IncomingMessage) => {
     clearTimeout(this.firstByteTimer);
     clearTimeout(this.connectTimer);
     this.settled = true;
@@ -298,7 +299,7 @@ class Exchange implements UpstreamResponse {
  * every in-flight request's socket too, with a listener per request, for nothing: in-flight
  * requests run on their Exchange's deadlines.
  */
-function withIdleTimeout<A extends http.Agent>(agent: A, idleMs: number): A {
+function withIdleTimeout<A extends Agent>(agent: A, idleMs: number): A {
   // Returns whether the socket may be kept (Node's Agent; its types say void).
   const keepSocketAlive = agent.keepSocketAlive.bind(agent) as unknown as (socket: Socket) => boolean;
   (agent as unknown as { keepSocketAlive: (socket: Socket) => boolean }).keepSocketAlive = (socket) => {

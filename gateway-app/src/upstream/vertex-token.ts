@@ -1,4 +1,4 @@
-import http from "node:http";
+import http from "../node-http.js";
 
 export interface AccessToken {
   readonly token: string;

@@ -1,11 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { serve } from "@hono/node-server";
 import { Registry } from "prom-client";
 import type { AppDeps } from "../../src/app.js";
 import { loadConfig, type GatewayConfig } from "../../src/config.js";
@@ -145,7 +144,7 @@ export interface ServedApp {
 }
 
 /**
- * The compiled app served by @hono/node-server on a loopback port, the way server.ts serves it,
+ * The compiled app served by nodeListener on a loopback port, the way server.ts serves it,
  * with upstreams the test provides. The server starts on the first request and never keeps the
  * test process alive.
  */
@@ -160,6 +159,7 @@ export function servedApp(
   const { createMetrics } = compiledModule<typeof import("../../src/metrics.js")>("metrics.js");
   const { Dispatcher } = compiledModule<typeof import("../../src/upstream/dispatcher.js")>("upstream/dispatcher.js");
   const { MockUpstream } = compiledModule<typeof import("../../src/upstream/mock.js")>("upstream/mock.js");
+  const { nodeListener } = compiledModule<typeof import("../../src/node-serving.js")>("node-serving.js");
   const problems: string[] = [];
   const parsed = parseCatalogue(catalogue, problems);
   if (!parsed) throw new Error(problems.join("\n"));
@@ -185,9 +185,8 @@ export function servedApp(
   let base: Promise<string> | undefined;
   const url = () =>
     (base ??= new Promise<string>((resolveUrl) => {
-      const server = serve({ fetch: hono.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
-        resolveUrl(`http://127.0.0.1:${info.port}`),
-      ) as Server;
+      const server = createServer(nodeListener(hono.fetch));
+      server.listen(0, "127.0.0.1", () => resolveUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
       server.unref();
     }));
   const app: ServedApp = { url, request: async (path, init) => fetch((await url()) + path, init) };
@@ -237,6 +236,24 @@ const fast = runInThisContext("(() => %HasFastProperties(String.prototype))");
 setInterval(() => writeSync(2, "string-prototype-fast " + fast() + "\\n"), 50).unref();
 `,
   );
+}
+
+/**
+ * Environment that preloads a module reporting, every 50 ms on stderr, whether the process has
+ * loaded node's bundled undici (its internal module list). `undiciLoaded` reads the latest report.
+ */
+export function undiciProbe(): Record<string, string> {
+  return preloading(
+    `import { writeSync } from "node:fs";
+setInterval(() => writeSync(2, "undici-loaded " + process.moduleLoadList.some((m) => m.includes("undici")) + "\\n"), 50).unref();
+`,
+  );
+}
+
+/** The latest report of a process started with `undiciProbe`: true, false, or undefined before the first. */
+export function undiciLoaded(stderr: string): boolean | undefined {
+  const reports = [...stderr.matchAll(/^undici-loaded (true|false)$/gm)];
+  return reports.length === 0 ? undefined : reports.at(-1)![1] === "true";
 }
 
 /** Environment that preloads (NODE_OPTIONS) an ES module with this source, written to a temporary file. */
