@@ -33,7 +33,6 @@ export interface SseRelayOptions {
 
 const FIRST_TOKEN = /"(?:content|tool_calls|reasoning_content)":\s*(?:"[^"]|\[)/;
 const USAGE_OBJECT = /"usage":\s*\{/;
-const SEQUENCE_NUMBER = /"sequence_number":\s*(\d+)/;
 const DEFAULT_MAX_EVENT_LENGTH = 4 * 1024 * 1024;
 
 /** The upstream sent an event longer than the relay holds. */
@@ -159,8 +158,10 @@ export class SseRelay {
     this.lastSentAsIs = true;
     // A blank line alone dispatches nothing: it goes on as it came.
     if (!isEvent) return AS_SENT;
-    const carriesUsage = includesUsage(event);
-    if (!carriesUsage && this.sawFirstToken && !this.options.sequenced) return AS_SENT;
+    const bytes = asBuffer(event);
+    if (this.options.sequenced) this.readSequenceNumber(bytes);
+    const carriesUsage = bytes.indexOf(USAGE_KEY) !== -1;
+    if (!carriesUsage && this.sawFirstToken) return AS_SENT;
     const lines = linesOf(DECODER.decode(event));
     const keep = this.inspect(dataOf(lines));
     if (!carriesUsage || !this.options.hideUsage) return AS_SENT;
@@ -171,13 +172,21 @@ export class SseRelay {
     return ENCODER.encode(`${text}\n`);
   }
 
+  /** A Responses API event's `sequence_number`, read from its bytes: every event has one, and decoding each cost more than relaying it. */
+  private readSequenceNumber(event: Buffer): void {
+    let at = event.indexOf(SEQUENCE_KEY);
+    if (at === -1) return;
+    at += SEQUENCE_KEY.byteLength;
+    while (event[at] === SPACE || event[at] === TAB) at += 1;
+    let value = 0;
+    let digits = 0;
+    for (; event[at] >= DIGIT_0 && event[at] <= DIGIT_9; at += 1, digits += 1) value = value * 10 + event[at] - DIGIT_0;
+    if (digits > 0) this.lastSequenceNumber = value;
+  }
+
   /** Reads usage and times the first token; false when the event is the usage chunk to hide. */
   private inspect(data: string | undefined): boolean {
     if (data === undefined || data === "[DONE]") return true;
-    if (this.options.sequenced) {
-      const sequence = SEQUENCE_NUMBER.exec(data);
-      if (sequence) this.lastSequenceNumber = Number(sequence[1]);
-    }
     if (!this.sawFirstToken && FIRST_TOKEN.test(data)) {
       this.sawFirstToken = true;
       this.options.onFirstToken();
@@ -196,10 +205,12 @@ export class SseRelay {
   }
 }
 
-/** Whether an event's bytes hold the `"usage"` key (a string in JSON text could not: its quotes are escaped). */
-function includesUsage(event: Uint8Array): boolean {
-  const bytes = Buffer.isBuffer(event) ? event : Buffer.from(event.buffer, event.byteOffset, event.byteLength);
-  return bytes.indexOf(USAGE_KEY) !== -1;
+/**
+ * The bytes as a Buffer, for its native search (a view, no copy). A key searched for in JSON text
+ * cannot be matched inside a string value: the quotes there are escaped.
+ */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** An event's lines, without their terminators and the blank line that ended it. */
@@ -214,6 +225,10 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 
 const EMPTY = new Uint8Array(0);
 const USAGE_KEY = Buffer.from('"usage"');
+const SEQUENCE_KEY = Buffer.from('"sequence_number":');
+const TAB = 9;
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
 /** What endEvent says of an event that goes on as the upstream sent it. */
 const AS_SENT = Symbol("as sent");
 const LINE_ENDING = /\r\n|\r|\n/;

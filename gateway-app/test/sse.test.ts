@@ -64,6 +64,20 @@ describe("SseRelay", () => {
     expect(r.push(input)).toBe(input);
   });
 
+  it("keeps a Responses stream's last sequence_number, read from each event's bytes, whatever the spacing", () => {
+    const r = new SseRelay({ hideUsage: false, sequenced: true, onFirstToken: () => undefined });
+    expect(r.lastSequenceNumber).toBe(-1);
+    r.push(enc('event: response.created\ndata: {"type":"response.created","sequence_number":0}\n\n'));
+    expect(r.lastSequenceNumber).toBe(0);
+    r.push(enc('event: response.output_text.delta\r\ndata: {"type":"response.output_text.delta","sequence_number": 12,"delta":"hi"}\r\n\r\n'));
+    expect(r.lastSequenceNumber).toBe(12);
+    r.push(enc('event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"\\"sequence_number\\": 99"}\n\n'));
+    expect(r.lastSequenceNumber).toBe(12);
+    r.push(enc('data: {"type":"response.completed","sequence_number":\t130,"response":{"usage":{"input_tokens":3,"output_tokens":2}}}\n\n'));
+    expect(r.lastSequenceNumber).toBe(130);
+    expect(r.usage).toEqual({ input_tokens: 3, output_tokens: 2 });
+  });
+
   it("times the first token only once, ignoring the empty role chunk", () => {
     const { r, firstTokens } = relay(false);
     r.push(enc('data: {"choices":[{"delta":{"role":"assistant","content":""}}]}\n\n'));
