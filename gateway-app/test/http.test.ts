@@ -67,6 +67,7 @@ describe("relaying to LiteLLM", () => {
     expect(received.url).toBe("/v1/chat/completions");
     expect(received.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(received.headers["x-request-id"]).toBe("req-1");
+    expect(received.headers.host).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(received.body).toEqual(chatBody("solo", { temperature: 0.2 }));
   });
 

@@ -44,7 +44,18 @@ describe("OpenAI-compatible upstream", () => {
       "x-litellm-call-id": "req-1",
       authorization: "Bearer sk-static",
     });
-    expect(sent[0].endpoint).toMatchObject({ hostname: "router", port: 4000, basePath: "/v1" });
+    expect(sent[0].endpoint).toMatchObject({ hostname: "router", port: 4000, basePath: "/v1", hostHeader: "router:4000" });
+  });
+
+  it("names the Host as node would: the port only when it is not the scheme's, an IPv6 address bracketed", () => {
+    expect(parseEndpoint("https://aiplatform.googleapis.com/v1/projects/p")).toMatchObject({
+      https: true,
+      hostname: "aiplatform.googleapis.com",
+      port: 443,
+      hostHeader: "aiplatform.googleapis.com",
+    });
+    expect(parseEndpoint("http://[::1]:4000/")).toMatchObject({ hostname: "::1", port: 4000, basePath: "", hostHeader: "[::1]:4000" });
+    expect(parseEndpoint("http://litellm.ai-gateway.svc:80")).toMatchObject({ port: 80, hostHeader: "litellm.ai-gateway.svc" });
   });
 
   it("waits for a token that needs fetching, and sends none when there is none", async () => {

@@ -12,6 +12,8 @@ export interface Endpoint {
   readonly port: number;
   /** Path prefix without a trailing slash, e.g. "/v1". */
   readonly basePath: string;
+  /** The Host header: the hostname (an IPv6 one bracketed) and the port unless it is the scheme's. */
+  readonly hostHeader: string;
 }
 
 export function parseEndpoint(baseUrl: string): Endpoint {
@@ -23,6 +25,7 @@ export function parseEndpoint(baseUrl: string): Endpoint {
     hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
     port: url.port ? Number(url.port) : isHttps ? 443 : 80,
     basePath: url.pathname.replace(/\/+$/, ""),
+    hostHeader: url.host,
   };
 }
 
@@ -123,7 +126,7 @@ class Exchange implements UpstreamResponse {
       path: endpoint.basePath + req.path,
       method: "POST",
       agent,
-      headers: req.headers,
+      headers: headerList(endpoint, req.headers),
     });
     // From acceptance, not from now: time queued for a connection or spent on earlier attempts counts.
     const elapsed = now - timeouts.acceptedAt;
@@ -310,6 +313,17 @@ function withIdleTimeout<A extends Agent>(agent: A, idleMs: number): A {
     return true;
   };
   return agent;
+}
+
+/**
+ * The request's headers as node's flat list, Host first. Given an object, ClientRequest runs each
+ * header through setHeader (a validated entry in its header map) and then looks Host, Expect
+ * and Authorization up again; a list goes straight into the request head, validated once.
+ */
+function headerList(endpoint: Endpoint, headers: Readonly<Record<string, string>>): string[] {
+  const list = ["host", endpoint.hostHeader];
+  for (const name in headers) list.push(name, headers[name]);
+  return list;
 }
 
 function firstByteTimeout(timeouts: RequestTimeouts): UpstreamFailure {
