@@ -227,15 +227,18 @@ registerHooks({ resolve(specifier, context, next) {
  * flag). `stringPrototypeFast` reads the latest report back.
  */
 export function stringPrototypeProbe(): Record<string, string> {
-  return preloading(
-    `import { writeSync } from "node:fs";
-import { setFlagsFromString } from "node:v8";
+  return reportingEvery50ms(
+    "string-prototype-fast",
+    `import { setFlagsFromString } from "node:v8";
 import { runInThisContext } from "node:vm";
 setFlagsFromString("--allow-natives-syntax");
-const fast = runInThisContext("(() => %HasFastProperties(String.prototype))");
-setInterval(() => writeSync(2, "string-prototype-fast " + fast() + "\\n"), 50).unref();
-`,
+const reading = runInThisContext("(() => %HasFastProperties(String.prototype))");`,
   );
+}
+
+/** The latest report of a process started with `stringPrototypeProbe`: true, false, or undefined before the first. */
+export function stringPrototypeFast(stderr: string): boolean | undefined {
+  return latestReport(stderr, "string-prototype-fast");
 }
 
 /**
@@ -243,16 +246,27 @@ setInterval(() => writeSync(2, "string-prototype-fast " + fast() + "\\n"), 50).u
  * loaded node's bundled undici (its internal module list). `undiciLoaded` reads the latest report.
  */
 export function undiciProbe(): Record<string, string> {
-  return preloading(
-    `import { writeSync } from "node:fs";
-setInterval(() => writeSync(2, "undici-loaded " + process.moduleLoadList.some((m) => m.includes("undici")) + "\\n"), 50).unref();
-`,
-  );
+  return reportingEvery50ms("undici-loaded", `const reading = () => process.moduleLoadList.some((m) => m.includes("undici"));`);
 }
 
 /** The latest report of a process started with `undiciProbe`: true, false, or undefined before the first. */
 export function undiciLoaded(stderr: string): boolean | undefined {
-  const reports = [...stderr.matchAll(/^undici-loaded (true|false)$/gm)];
+  return latestReport(stderr, "undici-loaded");
+}
+
+/** A preload whose `setup` defines `reading()`, a boolean written to stderr as `<name> true|false` every 50 ms. */
+function reportingEvery50ms(name: string, setup: string): Record<string, string> {
+  return preloading(
+    `import { writeSync } from "node:fs";
+${setup}
+setInterval(() => writeSync(2, "${name} " + reading() + "\\n"), 50).unref();
+`,
+  );
+}
+
+/** The last `<name> true|false` line in a probed process's stderr, or undefined before the first. */
+function latestReport(stderr: string, name: string): boolean | undefined {
+  const reports = [...stderr.matchAll(new RegExp(`^${name} (true|false)$`, "gm"))];
   return reports.length === 0 ? undefined : reports.at(-1)![1] === "true";
 }
 
@@ -261,12 +275,6 @@ function preloading(source: string): Record<string, string> {
   const probe = join(mkdtempSync(join(tmpdir(), "preload-probe-")), "probe.mjs");
   writeFileSync(probe, source);
   return { NODE_OPTIONS: `--import ${probe}` };
-}
-
-/** The latest report of a process started with `stringPrototypeProbe`: true, false, or undefined before the first. */
-export function stringPrototypeFast(stderr: string): boolean | undefined {
-  const reports = [...stderr.matchAll(/^string-prototype-fast (true|false)$/gm)];
-  return reports.length === 0 ? undefined : reports.at(-1)![1] === "true";
 }
 
 /** The package module URLs a process started with `packageModuleProbe` reported in its stderr. */
