@@ -24,6 +24,8 @@ const BASELINE_REF = process.env.BENCH_BASELINE_REF;
 // BENCH_TRACING=1 adds gateway-app with tracing on, every request sampled, its spans sent to the bench upstream.
 const TRACING = process.env.BENCH_TRACING === "1";
 const POD_LIMIT_MIB = 512;
+// #11 states it in MB; /proc reports KiB.
+const PEAK_RSS_TARGET_MIB = 100e6 / 2 ** 20;
 
 const jsonBody = JSON.stringify({ model: "bench", messages: [{ role: "user", content: "Say something short." }] });
 const streamBody = JSON.stringify({ model: "bench", stream: true, messages: [{ role: "user", content: "Say something short." }] });
@@ -208,7 +210,12 @@ async function main() {
         ["JSON req/s at 50 conn vs reference proxy", ">= 0.5x", `${jsonRatio.toFixed(2)}x`, jsonRatio >= 0.5 ? "yes" : "NO"],
         ["added p50 at 1 conn (JSON) over direct", "<= 0.5 ms", `${addedP50.toFixed(3)} ms`, addedP50 <= 0.5 ? "yes" : "NO"],
         ["added time to first streamed byte", "<= 0.5 ms", `${addedTtfb.toFixed(3)} ms`, addedTtfb <= 0.5 ? "yes" : "NO"],
-        ["gateway peak RSS", "<= 100 MB", `${afterSoak.peakMiB.toFixed(1)} MiB`, afterSoak.peakMiB <= 100 ? "yes" : "NO"],
+        [
+          "gateway peak RSS",
+          `<= 100 MB (${PEAK_RSS_TARGET_MIB.toFixed(1)} MiB)`,
+          `${afterSoak.peakMiB.toFixed(1)} MiB`,
+          afterSoak.peakMiB <= PEAK_RSS_TARGET_MIB ? "yes" : "NO",
+        ],
         [
           "gateway RSS before -> after soak",
           "no growth",

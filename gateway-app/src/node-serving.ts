@@ -23,7 +23,7 @@ class NodeRequest {
     private readonly incoming: IncomingMessage,
     path: string,
   ) {
-    this.method = incoming.method ?? "GET";
+    this.method = appMethod(incoming.method);
     // Only the path and query are read; the host part is never looked at.
     this.url = `http://gateway${path}`;
   }
@@ -63,6 +63,17 @@ export function nodeListener(fetch: NodeFetch): RequestListener {
       );
     else unanswered(outgoing);
   };
+}
+
+/**
+ * HEAD is routed as GET. node's ServerResponse drops the body of any answer to HEAD itself
+ * (lib/_http_server.js, ServerResponse: `if (req.method === 'HEAD') this._hasBody = false`), so the
+ * GET handler's head goes out as it is, Content-Length included. Hono's own HEAD path instead wraps
+ * the GET answer in a web Response, which loads node's undici (~4 MiB resident) on the first HEAD.
+ * Logs, metrics and spans take the method from node's request, so they still say HEAD.
+ */
+function appMethod(method: string | undefined): string {
+  return method === undefined || method === "HEAD" ? "GET" : method;
 }
 
 /** The path and query of a request target in origin form, or of an absolute URL (a client talking to a proxy); else undefined. */

@@ -325,6 +325,19 @@ describe("metrics and logs", () => {
     expect(JSON.stringify(logs)).not.toMatch(/sk-secret-token|Say hello/);
   });
 
+  it("answers HEAD with the GET answer's head, and logs and counts it as HEAD", async () => {
+    const { app, registry, logs } = servedApp(CATALOGUE);
+    const get = await app.request("/v1/models");
+    const head = await app.request("/v1/models", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe(get.headers.get("content-length"));
+    expect(head.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(await head.text()).toBe("");
+    await settle();
+    expect(parseLogs(logs).map((line) => line.method)).toEqual(["GET", "HEAD"]);
+    expect(await registry.metrics()).toMatch(/gateway_http_requests_total\{route="\/v1\/models",method="HEAD",status="200"\} 1/);
+  });
+
   it("logs and counts a call's cost as the decimal its prices give, not binary floating point's neighbour", async () => {
     const priced = { models: [{ name: "cheap", upstream: "litellm", prices: { inputPerMillionTokens: 0.3, outputPerMillionTokens: 2.5 } }] };
     const answer = '{"id":"x","object":"chat.completion","choices":[],"usage":{"prompt_tokens":13,"completion_tokens":16,"total_tokens":29}}';

@@ -44,6 +44,22 @@ describe("nodeListener", () => {
     expect(seen).toEqual({ method: "GET", url: "http://gateway/v1/models?x=1", header: "one, two", sameIncoming: true });
   });
 
+  it("routes HEAD as GET, and node sends that answer's head without its body", async () => {
+    const methods: string[] = [];
+    const port = await serve((request, env) => {
+      methods.push(request.method);
+      env.outgoing.writeHead(200, { "content-type": "application/json", "content-length": "11" });
+      env.outgoing.end('{"ok":true}');
+    });
+    const head = await raw(port, "HEAD /v1/models HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    const get = await raw(port, "GET /v1/models HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    expect(methods).toEqual(["GET", "GET"]);
+    expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(head).toMatch(/\r\ncontent-length: 11\r\n/i);
+    expect(head.endsWith("\r\n\r\n")).toBe(true);
+    expect(get.endsWith('\r\n\r\n{"ok":true}')).toBe(true);
+  });
+
   it("takes an absolute URL as its path, and answers another request target with a 400 envelope", async () => {
     const paths: string[] = [];
     const port = await serve((request, env) => {

@@ -169,7 +169,8 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       status = state.status ?? c.res.status;
     } finally {
       const route = routeTemplate(c.req.routePath);
-      const method = c.req.method;
+      // node's, not Hono's: HEAD is routed as GET (node-serving.ts appMethod).
+      const method = nodeRequest(c).method ?? c.req.method;
       if (state.streamDone) {
         state.streamDone.then(
           ({ status: s, aborted }) => complete(state, route, method, s, aborted ?? false),

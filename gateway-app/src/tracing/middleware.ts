@@ -10,7 +10,9 @@ import type { Tracing } from "./tracing.js";
 export function traceRequests(tracing: Tracing): MiddlewareHandler<GatewayEnv> {
   return (c, next) => {
     const state = c.get("state");
-    state.trace = tracing.startRequest(nodeRequest(c).headers, c.req.method, state.started);
+    const incoming = nodeRequest(c);
+    // node's method, not Hono's: HEAD is routed as GET (node-serving.ts appMethod).
+    state.trace = tracing.startRequest(incoming.headers, incoming.method ?? c.req.method, state.started);
     return next();
   };
 }
