@@ -1,9 +1,7 @@
-import type { Agent, ClientRequest, IncomingMessage } from "node:http";
-import http from "../node-http.js";
-import https from "node:https";
-import type { Socket } from "node:net";
-import { collectBody, type BodyLimit } from "../message-body.js";
-import { UpstreamFailure, type ChunkHandler, type FailureKind, type UpstreamResponse } from "./types.js";
+import type { BodyLimit } from "../message-body.js";
+import { type Connection, ConnectionPool, type ConnectionUser, type Waiter } from "./connection-pool.js";
+import { ResponseParser, type ResponseHead, type ResponseSink } from "./response-parser.js";
+import { UpstreamFailure, type ChunkHandler, type UpstreamResponse } from "./types.js";
 
 /** Where requests go, parsed once rather than per request. */
 export interface Endpoint {
@@ -21,7 +19,7 @@ export function parseEndpoint(baseUrl: string): Endpoint {
   const isHttps = url.protocol === "https:";
   return {
     https: isHttps,
-    // IPv6 literals come bracketed from URL; http.request wants them bare.
+    // IPv6 literals come bracketed from URL; net.connect wants them bare.
     hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
     port: url.port ? Number(url.port) : isHttps ? 443 : 80,
     basePath: url.pathname.replace(/\/+$/, ""),
@@ -59,20 +57,18 @@ export interface HttpClientOptions {
 }
 
 /**
- * A keep-alive HTTP client on node:http, chosen for speed: on this class of machine a Hono
- * pass-through tops out near 2,000 req/s with global fetch, 4,800 with undici.request and
- * 9,100 with a bare node:http proxy. Enforces connect, first-byte, total and idle timeouts,
- * also while a request waits for a pooled connection.
+ * A keep-alive HTTP/1.1 client on plain sockets (TLS for https), with its own connection pool and
+ * answer parser (response-parser.ts). node's http.request costs about a third of the gateway's CPU
+ * per proxied request when requests come one at a time: it copies its options twice into
+ * dictionary-mode objects, runs every header through setHeader's checks, and builds an
+ * IncomingMessage stream per answer. Enforces connect, first-byte, total and idle timeouts, also
+ * while a request waits for a pooled connection.
  */
 export class HttpClient {
-  private readonly httpAgent: Agent;
-  private readonly httpsAgent: https.Agent;
+  private readonly pools = new Map<string, ConnectionPool>();
   private readonly now: () => number;
 
-  constructor(options: HttpClientOptions) {
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: 256, scheduling: "lifo" as const };
-    this.httpAgent = withIdleTimeout(new http.Agent(agentOptions), options.idleSocketTimeoutMs);
-    this.httpsAgent = withIdleTimeout(new https.Agent(agentOptions), options.idleSocketTimeoutMs);
+  constructor(private readonly options: HttpClientOptions) {
     this.now = options.now ?? (() => performance.timeOrigin + performance.now());
   }
 
@@ -82,119 +78,267 @@ export class HttpClient {
     // abandoned, the model could still run it and bill it.
     if (now - req.timeouts.acceptedAt >= req.timeouts.firstByteMs)
       return Promise.reject(new UpstreamFailure("queued_timeout", `${firstByteTimeout(req.timeouts).message}, before it could be sent again`));
-    return new Promise((resolve, reject) => new Exchange(req, req.endpoint.https ? this.httpsAgent : this.httpAgent, now, resolve, reject));
+    const invalid = invalidHeader(req.headers);
+    if (invalid) return Promise.reject(new UpstreamFailure("connect", `the ${invalid} header holds a character HTTP does not allow`));
+    return new Promise((resolve, reject) => new Exchange(req, this.poolFor(req.endpoint), now, resolve, reject));
   }
 
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    for (const pool of this.pools.values()) pool.destroy();
+  }
+
+  private poolFor(endpoint: Endpoint): ConnectionPool {
+    const key = `${endpoint.https ? "https" : "http"}://${endpoint.hostHeader}`;
+    let pool = this.pools.get(key);
+    if (!pool) this.pools.set(key, (pool = new ConnectionPool(endpoint, this.options)));
+    return pool;
   }
 }
 
+/** What the body's reader does with what arrives: set once `readAll` or `forEachChunk` is called. */
+interface BodyReader {
+  chunk(chunk: Buffer): void;
+  end(): void;
+  fail(error: unknown): void;
+}
+
+/** Body bytes kept for a reader not yet attached before the connection stops being read. */
+const UNREAD_BODY_BYTES = 64 * 1024;
+
 /**
- * One request and its response, with every deadline that applies to them. Once the headers
- * are in, the exchange itself is the UpstreamResponse: one object per request on the hot path
- * instead of a response object and its closures.
+ * One request and its answer, with every deadline that applies to them. Once the head is in, the
+ * exchange itself is the UpstreamResponse: one object per request on the hot path.
  */
-class Exchange implements UpstreamResponse {
+class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter {
   status = 502;
   headers: Record<string, string | undefined> = {};
   private failure?: UpstreamFailure;
-  private readonly outgoing: ClientRequest;
   private readonly totalTimer: NodeJS.Timeout;
   private firstByteTimer?: NodeJS.Timeout;
   private connectTimer?: NodeJS.Timeout;
-  private incoming?: IncomingMessage;
+  private connection?: Connection;
+  private readonly parser = new ResponseParser(this);
+  private head?: ResponseHead;
+  /** The head promise is settled (resolved with the head, or rejected). */
   private settled = false;
-  /** The connection this request got, and its byte count then: to tell whether anything of ours was written. */
-  private socket?: Socket;
+  /** The answer was read to its end, or the exchange failed: the connection is released. */
+  private done = false;
+  /** Our bytes handed to the socket: whether the upstream may have got anything of this request. */
   private bytesBefore = 0;
-  private connected = false;
+  private reader?: BodyReader;
+  private unread: Buffer[] = [];
+  private unreadBytes = 0;
+  /** Reading paused because no reader has taken the body yet. */
+  private unreadPaused = false;
+  private bodyComplete = false;
+  private bodyFailure?: UpstreamFailure;
 
   constructor(
     private readonly req: HttpRequest,
-    private readonly agent: Agent,
+    private readonly pool: ConnectionPool,
     now: number,
     private readonly resolve: (response: UpstreamResponse) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    const { endpoint, timeouts } = req;
-    const transport = endpoint.https ? https : http;
-    this.outgoing = transport.request({
-      hostname: endpoint.hostname,
-      port: endpoint.port,
-      path: endpoint.basePath + req.path,
-      method: "POST",
-      agent,
-      headers: headerList(endpoint, req.headers),
-    });
+    const { timeouts } = req;
     // From acceptance, not from now: time queued for a connection or spent on earlier attempts counts.
     const elapsed = now - timeouts.acceptedAt;
     // Static handlers with the exchange as argument: no closures per request for the timers.
     this.totalTimer = setTimeout(Exchange.totalTimeout, Math.max(0, timeouts.totalMs - elapsed), this);
     this.firstByteTimer = setTimeout(Exchange.firstByteTimeout, Math.max(0, timeouts.firstByteMs - elapsed), this);
-    if (req.signal.aborted) queueMicrotask(this.onAbort);
-    else req.signal.addEventListener("abort", this.onAbort, { once: true });
-    this.outgoing.on("socket", this.onSocket);
-    this.outgoing.on("error", this.onError);
-    this.outgoing.on("response", this.onResponse);
-    this.outgoing.end(req.body);
+    if (req.signal.aborted) {
+      queueMicrotask(this.onAbort);
+      return;
+    }
+    req.signal.addEventListener("abort", this.onAbort, { once: true });
+    pool.acquire(this);
+  }
+
+  assign(connection: Connection): void {
+    if (this.done) {
+      this.pool.release(connection, true);
+      return;
+    }
+    this.connection = connection;
+    connection.use(this);
+    const socket = connection.socket;
+    // A pooled connection the server has closed is not written to: nothing of ours went out.
+    if (connection.reused && (!socket.writable || socket.readableEnded)) {
+      this.fail(new UpstreamFailure("connect", `${this.origin()}: the pooled connection had closed`));
+      return;
+    }
+    if (!connection.connected) {
+      const { connectMs } = this.req.timeouts;
+      this.connectTimer = setTimeout(Exchange.connectTimeout, connectMs, this);
+    }
+    this.bytesBefore = socket.bytesWritten;
+    socket.cork();
+    socket.write(requestHead(this.req), "latin1");
+    socket.write(this.req.body);
+    socket.uncork();
   }
 
   /**
-   * The body's chunks as they arrive, from node's own 'data' events: an async iterator here, and
-   * another around it, cost a promise and a generator step per chunk, thousands a second per pod.
-   * A failure mid-body surfaces as what caused it.
+   * The body's chunks as they arrive. While a promise `onChunk` returned is pending, reading pauses,
+   * and so does the idle deadline: the upstream's silence is then ours. A failure mid-body surfaces
+   * as what caused it.
    */
   forEachChunk(onChunk: ChunkHandler): Promise<void> {
-    const incoming = this.incoming;
-    if (!incoming) return Promise.reject(new Error("the response has not arrived"));
+    if (!this.head) return Promise.reject(new Error("the response has not arrived"));
     return new Promise((resolve, reject) => {
+      const queue: Buffer[] = [];
+      let holding = false;
+      let ended = false;
       let settled = false;
       const settle = (error?: unknown) => {
+        if (settled) return;
         settled = true;
         if (error === undefined) resolve();
         else reject(error);
       };
-      // Made only when the body was cut: an error's stack trace costs more than relaying a chunk.
-      const cut = () => {
-        if (!settled) settle(this.brokenBody());
-      };
-      // While the client holds the stream back, the upstream's silence is ours: the idle deadline waits too.
-      const resume = () => {
-        incoming.socket?.setTimeout(this.req.timeouts.idleMs);
-        incoming.resume();
-      };
-      incoming.on("data", (chunk: Buffer) => {
-        if (settled) return;
-        let pending: Promise<void> | undefined;
-        try {
-          pending = onChunk(chunk);
-        } catch (error) {
-          settle(error);
-          incoming.destroy();
-          return;
+      const drain = () => {
+        while (!settled && !holding && queue.length > 0) {
+          let pending: Promise<void> | undefined;
+          try {
+            pending = onChunk(queue.shift()!);
+          } catch (error) {
+            settle(error);
+            this.abandon();
+            return;
+          }
+          if (pending) {
+            holding = true;
+            this.holdBack(true);
+            pending.then(release, release);
+          }
         }
-        if (pending) {
-          incoming.pause();
-          incoming.socket?.setTimeout(0);
-          pending.then(resume, resume);
-        }
+        if (!holding && ended) settle();
+      };
+      const release = () => {
+        holding = false;
+        drain();
+        if (!holding && !settled) this.holdBack(false);
+      };
+      this.attach({
+        chunk: (chunk) => {
+          queue.push(chunk);
+          drain();
+        },
+        end: () => {
+          ended = true;
+          drain();
+        },
+        fail: settle,
       });
-      incoming.once("end", () => (incoming.complete ? settle() : cut()));
-      // Cut short: an error (our deadline, a reset) or a close without an end.
-      incoming.once("error", cut);
-      incoming.once("close", cut);
     });
   }
 
   readAll(limit?: BodyLimit): Promise<Buffer> {
-    if (!this.incoming) return Promise.reject(new Error("the response has not arrived"));
-    return collectBody(this.incoming, { broken: () => this.brokenBody(), limit });
+    if (!this.head) return Promise.reject(new Error("the response has not arrived"));
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let refused = false;
+      this.attach({
+        chunk: (chunk) => {
+          if (refused) return;
+          total += chunk.byteLength;
+          if (limit && total > limit.bytes) {
+            refused = true;
+            reject(limit.error());
+            this.abandon();
+            return;
+          }
+          chunks.push(chunk);
+        },
+        end: () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)),
+        fail: reject,
+      });
+    });
   }
 
   abort(): void {
     this.fail(new UpstreamFailure("aborted", "stopped reading"));
+  }
+
+  // ResponseSink: what the parser read.
+
+  onHead(head: ResponseHead): void {
+    clearTimeout(this.firstByteTimer);
+    this.head = head;
+    this.status = head.status;
+    this.headers = head.headers;
+    this.connection?.socket.setTimeout(this.req.timeouts.idleMs);
+    this.settled = true;
+    this.resolve(this);
+  }
+
+  onBody(chunk: Buffer): void {
+    if (this.reader) {
+      this.reader.chunk(chunk);
+      return;
+    }
+    this.unread.push(chunk);
+    this.unreadBytes += chunk.byteLength;
+    if (this.unreadBytes > UNREAD_BODY_BYTES && !this.unreadPaused) {
+      this.unreadPaused = true;
+      this.connection?.socket.pause();
+    }
+  }
+
+  onComplete(): void {
+    this.bodyComplete = true;
+    this.cleanUp();
+    this.reader?.end();
+  }
+
+  // ConnectionUser: what happened to the socket.
+
+  onConnect(): void {
+    clearTimeout(this.connectTimer);
+  }
+
+  onData(data: Buffer): void {
+    try {
+      this.parser.push(data);
+    } catch (error) {
+      this.fail(new UpstreamFailure("reset", `${this.origin()}: ${(error as Error).message}`, { cause: error }));
+      return;
+    }
+    // Released only after the whole packet is read: bytes past the answer make the connection unfit.
+    if (this.parser.complete && !this.done) {
+      this.done = true;
+      const head = this.head!;
+      this.pool.release(this.connection!, head.keepAlive && !this.parser.overrun, head.keepAliveMs);
+    }
+  }
+
+  onEnd(): void {
+    if (this.head && this.parser.finish() && !this.done) {
+      this.done = true;
+      this.connection?.destroy();
+    }
+  }
+
+  onError(error: NodeJS.ErrnoException): void {
+    this.fail(
+      this.head
+        ? new UpstreamFailure("reset", "connection closed before the body was complete", { cause: error })
+        : new UpstreamFailure(this.nothingSent() ? "connect" : "reset", `${this.origin()}: ${error.code ?? error.message}`, { cause: error }),
+    );
+  }
+
+  onClose(): void {
+    if (this.done) return;
+    if (this.head) {
+      this.fail(new UpstreamFailure("reset", "connection closed before the body was complete"));
+      return;
+    }
+    this.fail(new UpstreamFailure(this.nothingSent() ? "connect" : "reset", `${this.origin()}: socket hang up`));
+  }
+
+  onTimeout(): void {
+    this.fail(new UpstreamFailure("idle_timeout", `no data for ${this.req.timeouts.idleMs} ms`));
   }
 
   private static totalTimeout(exchange: Exchange): void {
@@ -205,70 +349,77 @@ class Exchange implements UpstreamResponse {
     exchange.fail(firstByteTimeout(exchange.req.timeouts));
   }
 
+  private static connectTimeout(exchange: Exchange): void {
+    exchange.fail(new UpstreamFailure("connect_timeout", `could not connect within ${exchange.req.timeouts.connectMs} ms`));
+  }
+
   private readonly onAbort = () => this.fail(new UpstreamFailure("aborted", "the client went away"));
 
-  private readonly onSocket = (socket: Socket) => {
-    this.socket = socket;
-    this.bytesBefore = socket.bytesWritten ?? 0;
-    // A reused keep-alive socket is already connected; only new ones get a connect deadline.
-    if (!socket.connecting) {
-      this.connected = true;
-      return;
+  /** Hands the body read so far, and what follows, to its reader. */
+  private attach(reader: BodyReader): void {
+    if (this.reader) throw new Error("the body is read once");
+    this.reader = reader;
+    // Before the chunks are handed on: a reader that holds them back pauses reading again.
+    if (this.unreadPaused) {
+      this.unreadPaused = false;
+      this.connection?.socket.resume();
     }
-    const { connectMs } = this.req.timeouts;
-    this.connectTimer = setTimeout(() => this.fail(new UpstreamFailure("connect_timeout", `could not connect within ${connectMs} ms`)), connectMs);
-    socket.once(this.req.endpoint.https ? "secureConnect" : "connect", () => {
-      this.connected = true;
-      clearTimeout(this.connectTimer);
-    });
-  };
+    const unread = this.unread;
+    this.unread = [];
+    this.unreadBytes = 0;
+    for (const chunk of unread) reader.chunk(chunk);
+    if (this.bodyFailure) reader.fail(this.bodyFailure);
+    else if (this.bodyComplete) reader.end();
+  }
 
-  private readonly onError = (error: NodeJS.ErrnoException) => {
-    this.cleanUp();
-    if (this.settled) return;
-    this.settled = true;
-    const kind: FailureKind = this.nothingSent() ? "connect" : "reset";
-    this.reject(
-      this.failure ??
-        new UpstreamFailure(kind, `${this.req.endpoint.hostname}:${this.req.endpoint.port}: ${error.code ?? error.message}`, { cause: error }),
-    );
-  };
+  /** Pauses or resumes reading while the client holds a stream back; the idle deadline waits too. */
+  private holdBack(holding: boolean): void {
+    const socket = this.connection?.socket;
+    if (!socket || this.done) return;
+    if (holding) {
+      socket.pause();
+      socket.setTimeout(0);
+    } else {
+      socket.setTimeout(this.req.timeouts.idleMs);
+      socket.resume();
+    }
+  }
+
+  /** The reader gave up on the body: the connection, mid-answer, cannot be reused. */
+  private abandon(): void {
+    this.fail(new UpstreamFailure("aborted", "stopped reading"));
+  }
 
   /**
    * True when the upstream provably got nothing of this request: no connection, one that never
    * completed its handshake, or a pooled one that closed before any of our bytes went into it.
    */
   private nothingSent(): boolean {
-    const socket = this.socket;
-    if (!socket || !this.connected) return true;
-    return (socket.bytesWritten ?? 0) === this.bytesBefore;
+    const connection = this.connection;
+    if (!connection?.connected) return true;
+    return connection.socket.bytesWritten === this.bytesBefore;
   }
 
-  private readonly onResponse = (incoming: IncomingMessage) => {
-    clearTimeout(this.firstByteTimer);
-    clearTimeout(this.connectTimer);
-    this.settled = true;
-    this.incoming = incoming;
-    this.status = incoming.statusCode ?? 502;
-    this.headers = incoming.headers as Record<string, string | undefined>;
-    incoming.setTimeout(this.req.timeouts.idleMs, () => this.fail(new UpstreamFailure("idle_timeout", `no data for ${this.req.timeouts.idleMs} ms`)));
-    incoming.once("close", this.cleanUp);
-    this.resolve(this);
-  };
-
   /**
-   * Ends the exchange with a failure. Before the response, it rejects at once: a request still
-   * queued for a pooled connection would otherwise only error once it got one (ClientRequest.destroy
-   * emits nothing until a socket is assigned), long after its deadline.
+   * Ends the exchange with a failure. Before the head it rejects at once, also while the request
+   * waits for a pooled connection; after it, the body's reader gets the failure.
    */
   private fail(failure: UpstreamFailure): void {
+    if (this.done) return;
+    this.done = true;
     this.failure ??= this.beforeSending(failure);
-    this.outgoing.destroy(this.failure);
-    this.incoming?.destroy(this.failure);
-    if (this.settled) return;
-    this.settled = true;
     this.cleanUp();
-    this.reject(this.failure);
+    this.parser.stop();
+    this.pool.withdraw(this);
+    this.connection?.destroy();
+    if (!this.settled) {
+      this.settled = true;
+      this.reject(this.failure);
+      return;
+    }
+    if (this.bodyComplete) return;
+    this.bodyFailure = this.failure;
+    this.reader?.fail(this.failure);
   }
 
   /**
@@ -276,54 +427,45 @@ class Exchange implements UpstreamResponse {
    * still queued for a pooled connection it is a `queued_timeout`, still connecting a `connect_timeout`.
    */
   private beforeSending(failure: UpstreamFailure): UpstreamFailure {
-    if (!failure.isTimeout || this.incoming || this.connected) return failure;
-    if (this.socket) return new UpstreamFailure("connect_timeout", `${failure.message}, still connecting`);
+    if (!failure.isTimeout || this.head) return failure;
+    if (this.connection?.connected) return failure;
+    if (this.connection) return new UpstreamFailure("connect_timeout", `${failure.message}, still connecting`);
     return new UpstreamFailure(
       "queued_timeout",
-      `${failure.message}, waiting for one of the ${this.agent.maxSockets} connections to the upstream (UPSTREAM_MAX_SOCKETS)`,
+      `${failure.message}, waiting for one of the ${this.pool.maxSockets} connections to the upstream (UPSTREAM_MAX_SOCKETS)`,
     );
   }
 
-  private readonly cleanUp = () => {
+  private cleanUp(): void {
     clearTimeout(this.totalTimer);
     clearTimeout(this.firstByteTimer);
     clearTimeout(this.connectTimer);
     this.req.signal.removeEventListener("abort", this.onAbort);
-  };
+  }
 
-  private brokenBody(): UpstreamFailure {
-    return this.failure ?? new UpstreamFailure("reset", "connection closed before the body was complete");
+  private origin(): string {
+    return `${this.req.endpoint.hostname}:${this.req.endpoint.port}`;
   }
 }
 
 /**
- * Closes a pooled socket that stays idle for `idleMs`. Only free sockets get the timeout (the
- * agent destroys a free socket that times out); Agent's own `timeout` option would instead arm
- * every in-flight request's socket too, with a listener per request, for nothing: in-flight
- * requests run on their Exchange's deadlines.
+ * The request line and header section: Host first, and Connection: keep-alive as node's keep-alive
+ * agent sends it (HTTP/1.1 keeps connections by default; a server or proxy speaking 1.0 does not).
  */
-function withIdleTimeout<A extends Agent>(agent: A, idleMs: number): A {
-  // Returns whether the socket may be kept (Node's Agent; its types say void).
-  const keepSocketAlive = agent.keepSocketAlive.bind(agent) as unknown as (socket: Socket) => boolean;
-  (agent as unknown as { keepSocketAlive: (socket: Socket) => boolean }).keepSocketAlive = (socket) => {
-    if (!keepSocketAlive(socket)) return false;
-    // A shorter `Keep-Alive: timeout=` hint from the server, which Node has applied, wins.
-    const hinted = socket.timeout ?? 0;
-    socket.setTimeout(hinted > 0 ? Math.min(hinted, idleMs) : idleMs);
-    return true;
-  };
-  return agent;
+function requestHead(req: HttpRequest): string {
+  const { endpoint, headers } = req;
+  let head = `POST ${endpoint.basePath}${req.path} HTTP/1.1\r\nhost: ${endpoint.hostHeader}\r\nconnection: keep-alive\r\n`;
+  for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
+  return `${head}\r\n`;
 }
 
-/**
- * The request's headers as node's flat list, Host first. Given an object, ClientRequest runs each
- * header through setHeader (a validated entry in its header map) and then looks Host, Expect
- * and Authorization up again; a list goes straight into the request head, validated once.
- */
-function headerList(endpoint: Endpoint, headers: Readonly<Record<string, string>>): string[] {
-  const list = ["host", endpoint.hostHeader];
-  for (const name in headers) list.push(name, headers[name]);
-  return list;
+/** What node's header check refuses in a value (lib/_http_common.js checkInvalidHeaderChar): CR and LF above all. */
+const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** The first header whose value could not be sent as it is (a CR or LF would split the head). */
+function invalidHeader(headers: Readonly<Record<string, string>>): string | undefined {
+  for (const name in headers) if (INVALID_HEADER_VALUE.test(headers[name])) return name;
+  return undefined;
 }
 
 function firstByteTimeout(timeouts: RequestTimeouts): UpstreamFailure {
