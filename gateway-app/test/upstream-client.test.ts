@@ -58,8 +58,8 @@ function rawUpstream(answer: (index: number) => string): Promise<RawUpstream> {
   );
 }
 
-function client(idleSocketTimeoutMs = 60_000): HttpClient {
-  const made = new HttpClient({ maxSockets: 8, idleSocketTimeoutMs });
+function client(idleSocketTimeoutMs = 60_000, maxSockets = 8): HttpClient {
+  const made = new HttpClient({ maxSockets, idleSocketTimeoutMs });
   clients.push(made);
   return made;
 }
@@ -190,6 +190,19 @@ describe("HttpClient backpressure", () => {
     expect(drained).toBe(false);
     response.abort();
     await expect(reading).rejects.toMatchObject({ kind: "aborted" });
+  });
+
+  it("hands a connection on reading again, though its last answer ended while reading was paused for a reader", async () => {
+    // Past the 64 KiB kept for a reader, in the packet that completes it: reading is paused as the answer ends.
+    const big = "x".repeat(90 * 1024);
+    const upstream = await rawUpstream((index) => (index === 0 ? `HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n${big}` : ok()));
+    const http = client(60_000, 1);
+    const first = await http.request(request(upstream.url));
+    // The one connection goes to the second request once the first answer is in, still unread.
+    const second = await http.request(request(upstream.url));
+    expect((await second.readAll()).toString()).toBe("{}");
+    expect((await first.readAll()).length).toBe(big.length);
+    expect(upstream.connections).toHaveLength(1);
   });
 });
 

@@ -72,6 +72,8 @@ export class Connection {
     this.user = user;
     this.socket.ref();
     this.socket.setTimeout(0);
+    // Handed on straight from an exchange that had paused it (its reader was holding the body back).
+    this.socket.resume();
   }
 
   /** Keeps the connection idle for `idleMs`; it no longer holds the process open. */

@@ -362,7 +362,8 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
     // Before the chunks are handed on: a reader that holds them back pauses reading again.
     if (this.unreadPaused) {
       this.unreadPaused = false;
-      this.connection?.socket.resume();
+      // Once the answer is complete the connection is back in the pool, and no longer ours to resume.
+      if (!this.done) this.connection?.socket.resume();
     }
     const unread = this.unread;
     this.unread = [];
