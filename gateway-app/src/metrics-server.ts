@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import { GatewayError } from "./errors.js";
 import http from "./node-http.js";
+import { answerOutsideApp } from "./node-serving.js";
 
 /**
  * /metrics on a listener of its own: the NetworkPolicy lets Prometheus reach this port and only
@@ -14,9 +15,7 @@ export function metricsListener(registry: Registry): RequestListener {
   return (incoming, outgoing) => {
     const path = (incoming.url ?? "").split("?")[0];
     if (path !== "/metrics" || (incoming.method !== "GET" && incoming.method !== "HEAD")) {
-      const body = JSON.stringify(new GatewayError("not_found", "Only GET /metrics is served on this port").toEnvelope());
-      outgoing.writeHead(404, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
-      outgoing.end(body);
+      answerOutsideApp(outgoing, new GatewayError("not_found", "Only GET /metrics is served on this port"));
       return;
     }
     registry.metrics().then(

@@ -49,7 +49,7 @@ export function nodeListener(fetch: NodeFetch): RequestListener {
   return (incoming, outgoing) => {
     const path = originForm(incoming.url ?? "");
     if (path === undefined)
-      return answer(outgoing, new GatewayError("invalid_request", "The request target must be a path, such as /v1/chat/completions"));
+      return answerOutsideApp(outgoing, new GatewayError("invalid_request", "The request target must be a path, such as /v1/chat/completions"));
     let result: unknown;
     try {
       result = fetch(new NodeRequest(incoming, path) as unknown as Request, { incoming, outgoing });
@@ -93,11 +93,11 @@ const SLASH = 47;
 /** Answers 500 only when nothing was sent: the app's handlers answer before they return. */
 function unanswered(outgoing: ServerResponse): void {
   if (outgoing.headersSent || outgoing.writableEnded) return;
-  answer(outgoing, new GatewayError("internal_error", "Internal error"));
+  answerOutsideApp(outgoing, new GatewayError("internal_error", "Internal error"));
 }
 
-/** For the two answers given outside the app: the envelope and the security headers every answer carries. */
-function answer(outgoing: ServerResponse, error: GatewayError): void {
+/** For answers given outside the app (this listener's, the metrics port's): the envelope and the security headers every answer carries. */
+export function answerOutsideApp(outgoing: ServerResponse, error: GatewayError): void {
   const body = JSON.stringify(error.toEnvelope());
   outgoing.writeHead(error.status, { ...SECURITY_HEADERS, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
   outgoing.end(body);

@@ -373,6 +373,9 @@ describe("metrics and logs", () => {
       expect(await response.text()).toMatch(/# TYPE gateway_http_requests_total counter/);
       const other = await fetch(`http://127.0.0.1:${metrics.port}/v1/models`);
       expect(other.status).toBe(404);
+      // The security headers every answer carries, this port's refusals included.
+      expect(other.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(other.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(((await other.json()) as any).error.code).toBe("not_found");
     } finally {
       metrics.server.close();

@@ -59,6 +59,8 @@ export class Connection {
         })
       : net.connect({ host: endpoint.hostname, port: endpoint.port });
     this.socket.setNoDelay(true);
+    // Once per socket: each call is a setsockopt, and parking happens once per request.
+    this.socket.setKeepAlive(true, TCP_KEEP_ALIVE_MS);
     this.socket.once(endpoint.https ? "secureConnect" : "connect", this.onConnect);
     this.socket.on("data", this.onData);
     this.socket.on("end", this.onEnd);
@@ -81,7 +83,6 @@ export class Connection {
     this.user = undefined;
     this.reused = true;
     this.socket.resume();
-    this.socket.setKeepAlive(true, TCP_KEEP_ALIVE_MS);
     this.socket.setTimeout(idleMs);
     this.socket.unref();
   }
