@@ -157,6 +157,11 @@ describe("ResponseParser connection rules", () => {
     expect(heads[0].keepAlive).toBe(false);
   });
 
+  it("trims spaces and tabs around values only, and takes a header named like an Object member for itself", () => {
+    const { heads } = parse("HTTP/1.1 200 OK\r\nX-A: \t one  two \t\r\nConstructor: c\r\nX-Empty:\r\nContent-Length: 0\r\n\r\n");
+    expect(heads[0].headers).toEqual({ "x-a": "one  two", constructor: "c", "x-empty": "", "content-length": "0" });
+  });
+
   it("joins a repeated header's values, and accepts a repeated Content-Length that agrees", () => {
     const { heads, body } = parse("HTTP/1.1 200 OK\r\nVary: a\r\nVary: b\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok");
     expect(heads[0].headers.vary).toBe("a, b");
@@ -190,6 +195,8 @@ describe("ResponseParser refusals", () => {
   it("refuses folded headers, control characters, bad status lines, 101 and heads past 16 KiB", () => {
     expect(refusal("HTTP/1.1 200 OK\r\nX-A: one\r\n two\r\nContent-Length: 0\r\n\r\n")).toMatch(/header line/);
     expect(refusal("HTTP/1.1 200 OK\r\nX-A: o\x01ne\r\nContent-Length: 0\r\n\r\n")).toMatch(/control character in the x-a header/);
+    expect(refusal("HTTP/1.1 200 OK\r\nX-A: o\rne\r\nContent-Length: 0\r\n\r\n")).toMatch(/control character in the x-a header/);
+    expect(refusal("HTTP/1.1 200 OK\r\n: nameless\r\nContent-Length: 0\r\n\r\n")).toMatch(/header line of ": nameless"/);
     expect(refusal("HTTP/2 200\r\n\r\n")).toMatch(/status line/);
     expect(refusal("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n")).toMatch(/101/);
     const big = `HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(MAX_HEAD_BYTES)}\r\n`;

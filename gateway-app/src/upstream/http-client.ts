@@ -465,6 +465,10 @@ const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** The first header whose value could not be sent as it is (a CR or LF would split the head). */
 function invalidHeader(headers: Readonly<Record<string, string>>): string | undefined {
+  // One pattern run over all the values: the usual answer is none.
+  let values = "";
+  for (const name in headers) values += headers[name];
+  if (!INVALID_HEADER_VALUE.test(values)) return undefined;
   for (const name in headers) if (INVALID_HEADER_VALUE.test(headers[name])) return name;
   return undefined;
 }

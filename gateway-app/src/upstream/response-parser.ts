@@ -38,10 +38,13 @@ const CHUNK_SIZE = /^([0-9a-fA-F]{1,12})[ \t]*(?:;.*)?$/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const DIGITS = /^\d{1,15}$/;
-/** Optional whitespace around a field value (RFC 9110 §5.6.3): spaces and tabs only. */
-const OWS = /^[ \t]+|[ \t]+$/g;
 /** What node's header check refuses in a value (lib/_http_common.js checkInvalidHeaderChar). */
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+/**
+ * Every line of a header section, in one pass: a token, a colon, a value of what INVALID_VALUE
+ * allows, a line end. Linear: the value's class holds neither CR nor LF.
+ */
+const HEADER_LINES = /^(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*\r?\n)*$/;
 
 enum State {
   Head,
@@ -224,6 +227,7 @@ export class ResponseParser {
 }
 
 const LF = 0x0a;
+const CR = 0x0d;
 
 interface ParsedHead extends ResponseHead {
   readonly framing: "length" | "chunked" | "close" | "none";
@@ -240,21 +244,24 @@ function headEnd(buffer: Buffer, from: number): { head: number; next: number } |
 }
 
 function parseHead(text: string): ParsedHead {
-  const lines = text.split("\n");
-  const statusLine = lines[0].endsWith("\r") ? lines[0].slice(0, -1) : lines[0];
+  const firstLineEnd = text.indexOf("\n");
+  const statusLine = withoutCr(firstLineEnd === -1 ? text : text.slice(0, firstLineEnd));
   const status = STATUS_LINE.exec(statusLine);
   if (!status) throw new ProtocolError(`a status line of ${JSON.stringify(statusLine.slice(0, 40))}`);
   const headers: Record<string, string> = {};
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i].endsWith("\r") ? lines[i].slice(0, -1) : lines[i];
-    const colon = line.indexOf(":");
-    const name = colon > 0 ? line.slice(0, colon) : "";
-    // A line starting with whitespace continues the one before (obs-fold): refused, as RFC 9112 §5.2 allows.
-    if (!TOKEN.test(name)) throw new ProtocolError(`a header line of ${JSON.stringify(line.slice(0, 40))}`);
-    const key = name.toLowerCase();
-    const value = line.slice(colon + 1).replace(OWS, "");
-    if (INVALID_VALUE.test(value)) throw new ProtocolError(`a control character in the ${key} header`);
-    headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
+  if (firstLineEnd !== -1) {
+    const section = text.slice(firstLineEnd + 1);
+    // One pass of the pattern checks every line; a refusal is then explained line by line.
+    if (!HEADER_LINES.test(`${section}\n`)) throw headerRefusal(section);
+    for (const raw of section.split("\n")) {
+      const line = withoutCr(raw);
+      const colon = line.indexOf(":");
+      const key = line.slice(0, colon).toLowerCase();
+      const value = owsTrimmed(line, colon + 1);
+      // typeof, not `in`: a header named like an Object.prototype member (constructor) is not a repeat.
+      const previous = headers[key];
+      headers[key] = typeof previous === "string" ? `${previous}, ${value}` : value;
+    }
   }
   const code = Number(status[2]);
   const http10 = status[1] === "0";
@@ -284,6 +291,36 @@ function framingOf(status: number, headers: Record<string, string>): Pick<Parsed
   const [only] = values;
   if (values.size !== 1 || !DIGITS.test(only)) throw new ProtocolError(`a Content-Length of ${JSON.stringify(contentLength.slice(0, 40))}`);
   return { framing: "length", length: Number(only) };
+}
+
+/** Why the header section failed HEADER_LINES: the first line that is not a field, or holds a control character. */
+function headerRefusal(section: string): ProtocolError {
+  for (const raw of section.split("\n")) {
+    const line = withoutCr(raw);
+    const colon = line.indexOf(":");
+    // A line starting with whitespace continues the one before (obs-fold): refused, as RFC 9112 §5.2 allows.
+    if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) return new ProtocolError(`a header line of ${JSON.stringify(line.slice(0, 40))}`);
+    if (INVALID_VALUE.test(line.slice(colon + 1)))
+      return new ProtocolError(`a control character in the ${line.slice(0, colon).toLowerCase()} header`);
+  }
+  return new ProtocolError("a carriage return inside a header line");
+}
+
+function withoutCr(line: string): string {
+  return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
+}
+
+/** A field value without the optional whitespace around it (RFC 9110 §5.6.3): spaces and tabs only. */
+function owsTrimmed(line: string, from: number): string {
+  let start = from;
+  let end = line.length;
+  while (start < end && isOws(line.charCodeAt(start))) start++;
+  while (end > start && isOws(line.charCodeAt(end - 1))) end--;
+  return line.slice(start, end);
+}
+
+function isOws(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
 
 function hasToken(list: string, token: string): boolean {
