@@ -12,6 +12,8 @@
 // since under callgrind a request takes ~50x as long: compare revisions, not absolute figures.
 // BENCH_BASELINE_REF=<rev> adds that revision as a second target; BENCH_GOVERNANCE=1 sends the
 // governed tenant's requests (API key, budgets, limits, the TLS + AUTH Redis) instead of governance off.
+// BENCH_UPSTREAM=litellm serves the bench model from a loopback upstream (support/bench-upstream.ts)
+// through the upstream HTTP client, which the built-in mock (the default) leaves out.
 // BENCH_FUNCTIONS=<n> adds the n functions that executed most on the main thread, per request, JIT
 // code named through the perf map of --perf-basic-prof (support/callgrind-functions.ts): self
 // instructions and inclusive ones (with what they called), for each target side by side.
@@ -27,7 +29,7 @@ import { startRedis, type TestRedis } from "../gateway-app/test/support/redis-se
 import { asKongSends, body, governedTenant, startBenchGateway } from "./support/governance";
 import { type FunctionCost, functionCosts } from "./support/callgrind-functions";
 import { printTable } from "./support/measure";
-import { compileRevision, type Started } from "./support/processes";
+import { compileRevision, type Started, startNode } from "./support/processes";
 
 const ROOT = join(__dirname, "..");
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 3000);
@@ -35,6 +37,7 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const BASELINE_REF = process.env.BENCH_BASELINE_REF;
 const GOVERNED = process.env.BENCH_GOVERNANCE === "1";
 const FUNCTIONS = Number(process.env.BENCH_FUNCTIONS ?? 0);
+const UPSTREAM = process.env.BENCH_UPSTREAM ?? "mock";
 
 interface Counted {
   readonly mainThread: number;
@@ -81,7 +84,7 @@ async function send(target: Started, headers: Record<string, string>, amount: nu
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`port ${target.port}: ${result.non2xx} non-2xx, ${result.errors} errors`);
 }
 
-async function count(server: string, redis: TestRedis | undefined, headers: Record<string, string>): Promise<Counted> {
+async function count(server: string, redis: TestRedis | undefined, headers: Record<string, string>, litellmUrl?: string): Promise<Counted> {
   const dir = mkdtempSync(join(tmpdir(), "bench-callgrind-"));
   const target = await startBenchGateway(
     ROOT,
@@ -91,6 +94,7 @@ async function count(server: string, redis: TestRedis | undefined, headers: Reco
       commandTimeoutMs: "10000",
       server,
       nodeOptions: FUNCTIONS > 0 ? "--perf-basic-prof" : undefined,
+      litellmUrl,
     },
     {
       launcher: [
@@ -119,7 +123,10 @@ async function main() {
   execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json")], { stdio: "inherit" });
   const servers: Record<string, string> = { gateway: join(ROOT, "gateway-app/dist/server.js") };
   if (BASELINE_REF) servers.baseline = compileRevision(ROOT, BASELINE_REF);
+  if (UPSTREAM !== "mock" && UPSTREAM !== "litellm") throw new Error(`BENCH_UPSTREAM is "${UPSTREAM}": set it to mock or litellm`);
   const redis = GOVERNED ? await startRedis({ durable: false }) : undefined;
+  const upstream = UPSTREAM === "litellm" ? await startNode(["--import", "tsx", join(ROOT, "bench/support/bench-upstream.ts")]) : undefined;
+  const litellmUrl = upstream ? `http://127.0.0.1:${upstream.port}/v1` : undefined;
   try {
     let headers: Record<string, string> = {};
     if (redis) {
@@ -129,9 +136,12 @@ async function main() {
       admin.disconnect();
     }
     const counted: Record<string, Counted> = {};
-    for (const [name, server] of Object.entries(servers)) counted[name] = await count(server, redis, headers);
+    for (const [name, server] of Object.entries(servers)) counted[name] = await count(server, redis, headers, litellmUrl);
     const perRequest = (n: number) => Math.round(n / REQUESTS);
-    console.log(`\n${GOVERNED ? "governance on" : "governance off"}, ${WARM_UP} warm-up requests, ${REQUESTS} counted, ${process.version}\n`);
+    console.log(
+      `\n${GOVERNED ? "governance on" : "governance off"}, upstream ${UPSTREAM}, ` +
+        `${WARM_UP} warm-up requests, ${REQUESTS} counted, ${process.version}\n`,
+    );
     printTable(
       ["target", "main thread instructions/request", "other threads", "all threads", "main thread vs baseline"],
       Object.entries(counted).map(([name, c]) => [
@@ -144,6 +154,7 @@ async function main() {
     );
     if (FUNCTIONS > 0) printFunctions(counted);
   } finally {
+    upstream?.child.kill();
     await redis?.stop();
   }
 }

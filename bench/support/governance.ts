@@ -47,6 +47,8 @@ export interface BenchGateway {
   readonly server?: string;
   /** NODE_OPTIONS for the gateway (such as --perf-basic-prof). @default - none */
   readonly nodeOptions?: string;
+  /** LiteLLM's base URL: the bench model is served through the upstream client instead of the built-in mock. @default - the mock */
+  readonly litellmUrl?: string;
 }
 
 /**
@@ -63,13 +65,23 @@ export function startBenchGateway(
   dir = mkdtempSync(join(tmpdir(), "bench-governance-")),
 ): Promise<Started> {
   const catalogue = join(dir, "catalogue.json");
-  writeFileSync(catalogue, JSON.stringify({ models: [model], tenants: gateway.tenants }));
+  const served = gateway.litellmUrl ? { ...model, upstream: "litellm" } : model;
+  writeFileSync(catalogue, JSON.stringify({ models: [served], tenants: gateway.tenants }));
   const image = imageRuntime(root, gateway.server ? () => gateway.server! : undefined);
   const store = gateway.redis ? storeEnv(gateway.redis, gateway.commandTimeoutMs) : {};
   const nodeOptions: Record<string, string> = gateway.nodeOptions ? { NODE_OPTIONS: gateway.nodeOptions } : {};
   return startNode(
     image.args,
-    { ...image.env, GATEWAY_CONFIG: catalogue, PORT: "0", METRICS_PORT: "0", HOST: "127.0.0.1", ...store, ...nodeOptions },
+    {
+      ...image.env,
+      GATEWAY_CONFIG: catalogue,
+      PORT: "0",
+      METRICS_PORT: "0",
+      HOST: "127.0.0.1",
+      ...(gateway.litellmUrl ? { LITELLM_BASE_URL: gateway.litellmUrl } : {}),
+      ...store,
+      ...nodeOptions,
+    },
     options,
   );
 }
