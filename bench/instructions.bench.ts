@@ -105,6 +105,8 @@ async function count(server: string, redis: TestRedis | undefined, headers: Reco
         `--log-file=${join(dir, "valgrind.log")}`,
       ],
       startTimeoutMs: 180_000,
+      // --perf-basic-prof also has V8 write an isolate-*-v8.log into the working directory: the dump's, not the checkout.
+      cwd: dir,
     },
     dir,
   );

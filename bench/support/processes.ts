@@ -15,6 +15,8 @@ export interface StartOptions {
   readonly launcher?: readonly string[];
   /** How long to wait for the port. @default 20000 */
   readonly startTimeoutMs?: number;
+  /** The working directory, where V8 writes the logs some flags ask for. @default - this process's */
+  readonly cwd?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function startNode(args: string[], env: Record<string, string> = {}
   const logFile = join(mkdtempSync(join(tmpdir(), "bench-log-")), "stdout.log");
   const fd = openSync(logFile, "w");
   const [command, ...prefix] = [...(options.launcher ?? []), process.execPath];
-  const child = spawn(command, [...prefix, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", fd, "inherit"] });
+  const child = spawn(command, [...prefix, ...args], { cwd: options.cwd, env: { ...process.env, ...env }, stdio: ["ignore", fd, "inherit"] });
   closeSync(fd);
   let exited: number | null | undefined;
   child.on("exit", (code) => (exited = code));
