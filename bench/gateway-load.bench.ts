@@ -8,6 +8,7 @@
 //   byte p99 <= 1 s, /healthz p99 <= 50 ms, RSS <= 512 MiB;
 // - concurrent 1 MiB requests to a slow model: RSS stays under the pod's 512 MiB limit, the excess
 //   is answered 429/503 (what the server answers is reported, whatever it is).
+// BENCH_CASES=open,streams,bodies (the default) picks the cases to run.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -312,112 +313,153 @@ function alive(started: Started): boolean {
   return started.child.exitCode === null && started.child.signalCode === null;
 }
 
+const CASE_NAMES = ["open", "streams", "bodies"] as const;
+type CaseName = (typeof CASE_NAMES)[number];
+
+/** BENCH_CASES: which cases run, comma-separated (default all three), so one can be iterated on alone. */
+function selectedCases(): Set<CaseName> {
+  const asked = (process.env.BENCH_CASES ?? CASE_NAMES.join(",")).split(",").map((name) => name.trim());
+  const unknown = asked.filter((name) => !(CASE_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || asked.length === 0)
+    throw new Error(`BENCH_CASES names ${unknown.join(", ") || "nothing"}: use a comma-separated list of ${CASE_NAMES.join(", ")}`);
+  return new Set(asked as CaseName[]);
+}
+
+type Row = string[];
+const met = (ok: boolean) => (ok ? "yes" : "NO");
+
+/** The open loop's own tables, and its rows of the targets table. */
+function reportOpenLoop(open: Awaited<ReturnType<typeof openLoopCase>>): Row[] {
+  console.log(`\n${ROUNDS} rounds of ${OPEN_LOOP_SECONDS} s at ${RATE} req/s\n`);
+  printTable(
+    ["open loop", "p50 ms", "p99 ms", "added p50 / p99 ms over direct", "answered req/s"],
+    (["direct", "reference", "gateway"] as const).map((name) => [
+      name === "reference" ? "bare node:http proxy" : name,
+      open[name].p50.toFixed(2),
+      open[name].p99.toFixed(2),
+      name === "direct" ? "" : `${open[name].addedP50.toFixed(3)} / ${open[name].addedP99.toFixed(3)}`,
+      open[name].achieved.toFixed(0),
+    ]),
+  );
+  console.log("");
+  // Everything shares the machine's cores: a load generator near one core cannot offer more.
+  printTable(
+    ["CPU while the gateway takes the open loop", "share of one core"],
+    Object.entries(open.cpu).map(([name, share]) => [name, `${(share * 100).toFixed(0)}%`]),
+  );
+  return [
+    [`added p50, open loop at ${RATE} req/s`, "<= 0.3 ms", `${open.gateway.addedP50.toFixed(3)} ms`, met(open.gateway.addedP50 <= 0.3)],
+    [`added p99, open loop at ${RATE} req/s`, "<= 1 ms", `${open.gateway.addedP99.toFixed(3)} ms`, met(open.gateway.addedP99 <= 1)],
+    ["open-loop requests failed", "0", String(open.failed), met(open.failed === 0)],
+    [
+      `open-loop rate answered by the gateway`,
+      `${RATE} req/s`,
+      `${open.gateway.achieved.toFixed(0)} req/s`,
+      met(open.gateway.achieved >= RATE * 0.98),
+    ],
+  ];
+}
+
+/** The long streams through a gateway and through the bare proxy: rows of the targets table. */
+async function runLongStreams(fresh: Fresh, upstreamUrl: string, started: Started[]): Promise<Row[]> {
+  // The pool raised to the stream count: the case measures what one process can hold, not the default cap.
+  const streamGateway = await fresh({ UPSTREAM_MAX_SOCKETS: String(STREAMS) });
+  const streams = Math.min(STREAMS, streamsTheFdLimitAllows(streamGateway));
+  const long = await longStreamsCase(streamGateway, streams);
+  const longPeak = memoryOf(streamGateway.child.pid!).peakMiB;
+  // The same streams through the bare proxy: what relaying them costs any node:http proxy here.
+  const streamReference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], {
+    UPSTREAM_URL: upstreamUrl,
+    REFERENCE_MAX_SOCKETS: String(STREAMS),
+  });
+  started.push(streamReference);
+  const longReference = await longStreamsCase(streamReference, streams);
+  console.log(`\n${streams} streams of ${STREAM_CHUNKS} chunks`);
+  if (streams < STREAMS)
+    console.log(
+      `(${STREAMS} streams asked; this machine's open-file limit, ${openFileLimit()} and not to be raised here, ` +
+        `allows ${streams} proxied streams per process)`,
+    );
+  return [
+    [`long streams completed`, `${streams}`, String(long.result.completed), met(long.result.completed === streams)],
+    ["long streams, time to first byte p99", "<= 1000 ms", `${long.result.ttfbP99.toFixed(1)} ms`, met(long.result.ttfbP99 <= 1000)],
+    [
+      "/healthz p99 during the streams",
+      "<= 50 ms",
+      `${long.healthP99.toFixed(1)} ms (${long.healthFailures} failed)`,
+      met(long.healthP99 <= 50 && long.healthFailures === 0),
+    ],
+    ["gateway RSS during the streams, max / peak", "<= 512 MiB", `${long.maxRss.toFixed(0)} / ${longPeak.toFixed(0)} MiB`, met(longPeak <= 512)],
+    ["peak gateway_streams_in_flight", `${streams}`, String(long.peakStreams), met(long.peakStreams === streams)],
+    [
+      "gateway RSS per stream in flight (over its idle RSS)",
+      "(for sizing)",
+      `${(((long.maxRss - long.baseRss) * 1024) / Math.max(1, long.peakStreams)).toFixed(0)} KiB over ${long.baseRss.toFixed(0)} MiB`,
+      "",
+    ],
+    ["gateway CPU during the streams", "(for scaling)", `${long.cpuPercent.toFixed(0)}% of one core`, ""],
+    [
+      "the same streams through the bare node:http proxy",
+      "(reference)",
+      `${longReference.result.completed} completed, first byte p99 ${longReference.result.ttfbP99.toFixed(1)} ms, ` +
+        `${longReference.cpuPercent.toFixed(0)}% of one core`,
+      "",
+    ],
+  ];
+}
+
+/** The pile of 1 MB bodies: rows of the targets table. */
+async function runBigBodies(fresh: Fresh): Promise<Row[]> {
+  const bodyGateway = await fresh();
+  const big = await bigBodiesCase(bodyGateway, BIG_BODIES);
+  const bigSurvived = alive(bodyGateway);
+  const bigPeak = bigSurvived ? memoryOf(bodyGateway.child.pid!).peakMiB : big.maxRss;
+  const statuses = Object.entries(big.result)
+    .map(([status, n]) => `${status}: ${n}`)
+    .join(", ");
+  return [
+    [`${BIG_BODIES} concurrent 1 MB requests, answers`, "excess 429/503", statuses, met(bigSurvived && !big.result.reset)],
+    [
+      "gateway RSS under the big bodies, peak",
+      `< ${POD_LIMIT_MIB} MiB`,
+      `${bigPeak.toFixed(0)} MiB${bigSurvived ? "" : " (the process died)"}`,
+      met(bigSurvived && bigPeak < POD_LIMIT_MIB),
+    ],
+  ];
+}
+
+type Fresh = (env?: Record<string, string>) => Promise<Started>;
+
 async function main() {
+  let cases: Set<CaseName>;
+  try {
+    cases = selectedCases();
+  } catch (error) {
+    // A setting's mistake: its message, without a stack.
+    console.error((error as Error).message);
+    process.exit(2);
+  }
   execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json")], { stdio: "inherit" });
   const upstream = await startNode(["--import", "tsx", join(ROOT, "bench/support/load-upstream.ts")], { LOAD_CHUNKS: String(STREAM_CHUNKS) });
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const started: Started[] = [upstream];
-  const fresh = async (env: Record<string, string> = {}) => {
+  const fresh: Fresh = async (env = {}) => {
     const gateway = await startGatewayProcess(upstreamUrl, env);
     started.push(gateway);
     return gateway;
   };
   try {
-    const reference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], { UPSTREAM_URL: upstreamUrl });
-    started.push(reference);
-    const open = await openLoopCase({ direct: upstream, reference, gateway: await fresh() });
-
-    // The pool raised to the stream count: the case measures what one process can hold, not the default cap.
-    const streamGateway = await fresh({ UPSTREAM_MAX_SOCKETS: String(STREAMS) });
-    const streams = Math.min(STREAMS, streamsTheFdLimitAllows(streamGateway));
-    const long = await longStreamsCase(streamGateway, streams);
-    const longPeak = memoryOf(streamGateway.child.pid!).peakMiB;
-    // The same streams through the bare proxy: what relaying them costs any node:http proxy here.
-    const streamReference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], {
-      UPSTREAM_URL: upstreamUrl,
-      REFERENCE_MAX_SOCKETS: String(STREAMS),
-    });
-    started.push(streamReference);
-    const longReference = await longStreamsCase(streamReference, streams);
-
-    const bodyGateway = await fresh();
-    const big = await bigBodiesCase(bodyGateway, BIG_BODIES);
-    const bigSurvived = alive(bodyGateway);
-    const bigPeak = bigSurvived ? memoryOf(bodyGateway.child.pid!).peakMiB : big.maxRss;
-
-    console.log(`\n${process.version}, ${ROUNDS} rounds of ${OPEN_LOOP_SECONDS} s at ${RATE} req/s; ${streams} streams of ${STREAM_CHUNKS} chunks`);
-    if (streams < STREAMS)
-      console.log(
-        `(${STREAMS} streams asked; this machine's open-file limit, ${openFileLimit()} and not to be raised here, ` +
-          `allows ${streams} proxied streams per process)`,
-      );
+    console.log(`\n${process.version}; cases: ${[...cases].join(", ")}`);
+    const rows: Row[] = [];
+    if (cases.has("open")) {
+      const reference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], { UPSTREAM_URL: upstreamUrl });
+      started.push(reference);
+      rows.push(...reportOpenLoop(await openLoopCase({ direct: upstream, reference, gateway: await fresh() })));
+    }
+    if (cases.has("streams")) rows.push(...(await runLongStreams(fresh, upstreamUrl, started)));
+    if (cases.has("bodies")) rows.push(...(await runBigBodies(fresh)));
     console.log("");
-    printTable(
-      ["open loop", "p50 ms", "p99 ms", "added p50 / p99 ms over direct", "answered req/s"],
-      (["direct", "reference", "gateway"] as const).map((name) => [
-        name === "reference" ? "bare node:http proxy" : name,
-        open[name].p50.toFixed(2),
-        open[name].p99.toFixed(2),
-        name === "direct" ? "" : `${open[name].addedP50.toFixed(3)} / ${open[name].addedP99.toFixed(3)}`,
-        open[name].achieved.toFixed(0),
-      ]),
-    );
-    console.log("");
-    // Everything shares the machine's cores: a load generator near one core cannot offer more.
-    printTable(
-      ["CPU while the gateway takes the open loop", "share of one core"],
-      Object.entries(open.cpu).map(([name, share]) => [name, `${(share * 100).toFixed(0)}%`]),
-    );
-    console.log("");
-    const statuses = Object.entries(big.result)
-      .map(([status, n]) => `${status}: ${n}`)
-      .join(", ");
-    const met = (ok: boolean) => (ok ? "yes" : "NO");
-    printTable(
-      ["target", "limit", "measured", "met"],
-      [
-        [`added p50, open loop at ${RATE} req/s`, "<= 0.3 ms", `${open.gateway.addedP50.toFixed(3)} ms`, met(open.gateway.addedP50 <= 0.3)],
-        [`added p99, open loop at ${RATE} req/s`, "<= 1 ms", `${open.gateway.addedP99.toFixed(3)} ms`, met(open.gateway.addedP99 <= 1)],
-        ["open-loop requests failed", "0", String(open.failed), met(open.failed === 0)],
-        [
-          `open-loop rate answered by the gateway`,
-          `${RATE} req/s`,
-          `${open.gateway.achieved.toFixed(0)} req/s`,
-          met(open.gateway.achieved >= RATE * 0.98),
-        ],
-        [`long streams completed`, `${streams}`, String(long.result.completed), met(long.result.completed === streams)],
-        ["long streams, time to first byte p99", "<= 1000 ms", `${long.result.ttfbP99.toFixed(1)} ms`, met(long.result.ttfbP99 <= 1000)],
-        [
-          "/healthz p99 during the streams",
-          "<= 50 ms",
-          `${long.healthP99.toFixed(1)} ms (${long.healthFailures} failed)`,
-          met(long.healthP99 <= 50 && long.healthFailures === 0),
-        ],
-        ["gateway RSS during the streams, max / peak", "<= 512 MiB", `${long.maxRss.toFixed(0)} / ${longPeak.toFixed(0)} MiB`, met(longPeak <= 512)],
-        ["peak gateway_streams_in_flight", `${streams}`, String(long.peakStreams), met(long.peakStreams === streams)],
-        [
-          "gateway RSS per stream in flight (over its idle RSS)",
-          "(for sizing)",
-          `${(((long.maxRss - long.baseRss) * 1024) / Math.max(1, long.peakStreams)).toFixed(0)} KiB over ${long.baseRss.toFixed(0)} MiB`,
-          "",
-        ],
-        ["gateway CPU during the streams", "(for scaling)", `${long.cpuPercent.toFixed(0)}% of one core`, ""],
-        [
-          "the same streams through the bare node:http proxy",
-          "(reference)",
-          `${longReference.result.completed} completed, first byte p99 ${longReference.result.ttfbP99.toFixed(1)} ms, ` +
-            `${longReference.cpuPercent.toFixed(0)}% of one core`,
-          "",
-        ],
-        [`${BIG_BODIES} concurrent 1 MB requests, answers`, "excess 429/503", statuses, met(bigSurvived && !big.result.reset)],
-        [
-          "gateway RSS under the big bodies, peak",
-          `< ${POD_LIMIT_MIB} MiB`,
-          `${bigPeak.toFixed(0)} MiB${bigSurvived ? "" : " (the process died)"}`,
-          met(bigSurvived && bigPeak < POD_LIMIT_MIB),
-        ],
-      ],
-    );
+    printTable(["target", "limit", "measured", "met"], rows);
   } finally {
     for (const s of started) s.child.kill("SIGTERM");
   }
