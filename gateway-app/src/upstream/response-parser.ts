@@ -33,8 +33,8 @@ export class ProtocolError extends Error {
 export const MAX_HEAD_BYTES = 16 * 1024;
 /** A chunk-size line with its extensions, or one trailer line. */
 const MAX_LINE_BYTES = 4096;
-/** 12 hex digits: up to 256 TiB, far past any answer and well inside a safe integer. */
-const CHUNK_SIZE = /^([0-9a-fA-F]{1,12})[ \t]*(?:;.*)?$/;
+/** 12 hex digits: up to 256 TiB, far past any answer and well inside a safe integer. No space before an extension, as llhttp. */
+const CHUNK_SIZE = /^([0-9a-fA-F]{1,12})(?:;.*)?$/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const DIGITS = /^\d{1,15}$/;
@@ -44,7 +44,33 @@ const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
  * Every line of a header section, in one pass: a token, a colon, a value of what INVALID_VALUE
  * allows, a line end. Linear: the value's class holds neither CR nor LF.
  */
-const HEADER_LINES = /^(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*\r?\n)*$/;
+const HEADER_LINES = /^(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*\r\n)*$/;
+
+/**
+ * Fields of which node's client keeps the first value and drops repeats (lib/_http_incoming.js
+ * matchKnownFields, node 24.22: the names it returns without a join flag), as its answers did
+ * before this parser; any other repeat is joined with ", ". Content-Length is not here: repeats of
+ * it are joined, then refused unless they agree (framingOf).
+ */
+const FIRST_WINS: ReadonlySet<string> = new Set([
+  "age",
+  "authorization",
+  "content-type",
+  "etag",
+  "expires",
+  "from",
+  "host",
+  "if-modified-since",
+  "if-unmodified-since",
+  "last-modified",
+  "location",
+  "max-forwards",
+  "proxy-authorization",
+  "referer",
+  "retry-after",
+  "server",
+  "user-agent",
+]);
 
 enum State {
   Head,
@@ -190,8 +216,8 @@ export class ResponseParser {
   }
 
   /**
-   * Reads up to the end of a line (LF, an optional CR before it dropped) and hands it to `onLine`;
-   * keeps a line cut by the packet's end for the next push. Returns where reading stopped.
+   * Reads up to the end of a line (CRLF: node's llhttp refuses a bare LF, and so does this) and hands
+   * it to `onLine`; keeps a line cut by the packet's end for the next push. Returns where reading stopped.
    */
   private readLine(data: Buffer, at: number, onLine: (line: string) => void): number {
     const lf = data.indexOf(LF, at);
@@ -201,10 +227,10 @@ export class ResponseParser {
       this.line += piece;
       return data.length;
     }
-    let line = this.line + piece;
+    const line = this.line + piece;
     this.line = "";
-    if (line.endsWith("\r")) line = line.slice(0, -1);
-    onLine(line);
+    if (!line.endsWith("\r")) throw new ProtocolError("a line ending in LF without CR");
+    onLine(line.slice(0, -1));
     return lf + 1;
   }
 
@@ -245,22 +271,23 @@ function headEnd(buffer: Buffer, from: number): { head: number; next: number } |
 
 function parseHead(text: string): ParsedHead {
   const firstLineEnd = text.indexOf("\n");
-  const statusLine = withoutCr(firstLineEnd === -1 ? text : text.slice(0, firstLineEnd));
+  if (firstLineEnd !== -1 && text.charCodeAt(firstLineEnd - 1) !== CR) throw new ProtocolError("a line ending in LF without CR");
+  const statusLine = firstLineEnd === -1 ? text : text.slice(0, firstLineEnd - 1);
   const status = STATUS_LINE.exec(statusLine);
   if (!status) throw new ProtocolError(`a status line of ${JSON.stringify(statusLine.slice(0, 40))}`);
   const headers: Record<string, string> = {};
   if (firstLineEnd !== -1) {
     const section = text.slice(firstLineEnd + 1);
     // One pass of the pattern checks every line; a refusal is then explained line by line.
-    if (!HEADER_LINES.test(`${section}\n`)) throw headerRefusal(section);
-    for (const raw of section.split("\n")) {
-      const line = withoutCr(raw);
+    if (!HEADER_LINES.test(`${section}\r\n`)) throw headerRefusal(`${section}\r\n`);
+    for (const line of section.split("\r\n")) {
       const colon = line.indexOf(":");
       const key = line.slice(0, colon).toLowerCase();
       const value = owsTrimmed(line, colon + 1);
       // typeof, not `in`: a header named like an Object.prototype member (constructor) is not a repeat.
       const previous = headers[key];
-      headers[key] = typeof previous === "string" ? `${previous}, ${value}` : value;
+      if (typeof previous !== "string") headers[key] = value;
+      else if (!FIRST_WINS.has(key)) headers[key] = `${previous}, ${value}`;
     }
   }
   const code = Number(status[2]);
@@ -293,10 +320,15 @@ function framingOf(status: number, headers: Record<string, string>): Pick<Parsed
   return { framing: "length", length: Number(only) };
 }
 
-/** Why the header section failed HEADER_LINES: the first line that is not a field, or holds a control character. */
+/**
+ * Why the header section (its last CRLF included) failed HEADER_LINES: the first line that is not
+ * a field, holds a control character or ends without CR.
+ */
 function headerRefusal(section: string): ProtocolError {
-  for (const raw of section.split("\n")) {
-    const line = withoutCr(raw);
+  const lines = section.split("\n").slice(0, -1);
+  for (const raw of lines) {
+    if (raw.charCodeAt(raw.length - 1) !== CR) return new ProtocolError("a line ending in LF without CR");
+    const line = raw.slice(0, -1);
     const colon = line.indexOf(":");
     // A line starting with whitespace continues the one before (obs-fold): refused, as RFC 9112 §5.2 allows.
     if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) return new ProtocolError(`a header line of ${JSON.stringify(line.slice(0, 40))}`);
@@ -304,10 +336,6 @@ function headerRefusal(section: string): ProtocolError {
       return new ProtocolError(`a control character in the ${line.slice(0, colon).toLowerCase()} header`);
   }
   return new ProtocolError("a carriage return inside a header line");
-}
-
-function withoutCr(line: string): string {
-  return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
 }
 
 /** A field value without the optional whitespace around it (RFC 9110 §5.6.3): spaces and tabs only. */
