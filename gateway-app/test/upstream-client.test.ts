@@ -123,6 +123,29 @@ describe("HttpClient connections", () => {
     expect(plain.connections[0].lifetimeMs).toBeLessThan(1000);
   });
 
+  it("does not reuse a connection whose answer came before the request body was all written", async () => {
+    let connections = 0;
+    const server = net.createServer((socket) => {
+      connections += 1;
+      // Answers at the first bytes and reads on (keep-alive), as a server refusing a body early might.
+      socket.once("data", () => socket.write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 2\r\n\r\n{}"));
+      socket.on("data", () => {});
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    closers.push(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/v1`;
+    const http = client();
+    const big = Buffer.alloc(32 * 1024 * 1024, 120);
+    const first = await http.request({ ...request(url), body: big, headers: { "content-length": String(big.length) } });
+    expect(first.status).toBe(413);
+    expect((await first.readAll()).toString()).toBe("{}");
+    const second = await http.request(request(url));
+    expect(second.status).toBe(413);
+    await second.readAll();
+    expect(connections).toBe(2);
+  });
+
   it("does not keep a connection whose server announced a Keep-Alive timeout of a second or less", async () => {
     const upstream = await rawUpstream(() => ok("Keep-Alive: timeout=1\r\n"));
     const http = client();

@@ -309,7 +309,11 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
     if (this.parser.complete && !this.done) {
       this.done = true;
       const head = this.head!;
-      this.pool.release(this.connection!, head.keepAlive && !this.parser.overrun, head.keepAliveMs);
+      const connection = this.connection!;
+      // An answer given before our body was all written (an early 413 or 401): the rest of it would
+      // reach the server ahead of the next request on this connection, so the connection goes.
+      const requestWritten = connection.socket.writableLength === 0;
+      this.pool.release(connection, head.keepAlive && !this.parser.overrun && requestWritten, head.keepAliveMs);
     }
   }
 
