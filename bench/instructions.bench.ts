@@ -122,10 +122,11 @@ async function count(server: string, redis: TestRedis | undefined, headers: Reco
 }
 
 async function main() {
+  // Before the compile and the Redis: a mistyped setting costs nothing.
+  if (UPSTREAM !== "mock" && UPSTREAM !== "litellm") throw new Error(`BENCH_UPSTREAM is "${UPSTREAM}": set it to mock or litellm`);
   execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "gateway-app/tsconfig.json")], { stdio: "inherit" });
   const servers: Record<string, string> = { gateway: join(ROOT, "gateway-app/dist/server.js") };
   if (BASELINE_REF) servers.baseline = compileRevision(ROOT, BASELINE_REF);
-  if (UPSTREAM !== "mock" && UPSTREAM !== "litellm") throw new Error(`BENCH_UPSTREAM is "${UPSTREAM}": set it to mock or litellm`);
   const redis = GOVERNED ? await startRedis({ durable: false }) : undefined;
   const upstream = UPSTREAM === "litellm" ? await startNode(["--import", "tsx", join(ROOT, "bench/support/bench-upstream.ts")]) : undefined;
   const litellmUrl = upstream ? `http://127.0.0.1:${upstream.port}/v1` : undefined;

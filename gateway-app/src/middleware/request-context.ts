@@ -60,6 +60,11 @@ export function nodeRequest(c: Context<GatewayEnv>): IncomingMessage {
   return incoming;
 }
 
+/** The method the client sent: node's, not Hono's, which routes HEAD as GET (node-serving.ts appMethod). */
+export function requestMethod(c: Context<GatewayEnv>): string {
+  return nodeRequest(c).method ?? c.req.method;
+}
+
 export function nodeResponse(c: Context<GatewayEnv>): ServerResponse {
   const outgoing = c.env?.outgoing;
   if (!outgoing) throw new Error("gateway-app is served by nodeListener only; app.request() has no node:http response");
@@ -169,8 +174,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       status = state.status ?? c.res.status;
     } finally {
       const route = routeTemplate(c.req.routePath);
-      // node's, not Hono's: HEAD is routed as GET (node-serving.ts appMethod).
-      const method = nodeRequest(c).method ?? c.req.method;
+      const method = requestMethod(c);
       if (state.streamDone) {
         state.streamDone.then(
           ({ status: s, aborted }) => complete(state, route, method, s, aborted ?? false),

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { nodeRequest, type GatewayEnv } from "../middleware/request-context.js";
+import { nodeRequest, requestMethod, type GatewayEnv } from "../middleware/request-context.js";
 import type { Tracing } from "./tracing.js";
 
 /**
@@ -10,9 +10,7 @@ import type { Tracing } from "./tracing.js";
 export function traceRequests(tracing: Tracing): MiddlewareHandler<GatewayEnv> {
   return (c, next) => {
     const state = c.get("state");
-    const incoming = nodeRequest(c);
-    // node's method, not Hono's: HEAD is routed as GET (node-serving.ts appMethod).
-    state.trace = tracing.startRequest(incoming.headers, incoming.method ?? c.req.method, state.started);
+    state.trace = tracing.startRequest(nodeRequest(c).headers, requestMethod(c), state.started);
     return next();
   };
 }

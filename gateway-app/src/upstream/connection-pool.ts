@@ -196,15 +196,13 @@ export class ConnectionPool {
 
   /** An idle connection the server ended: not to be handed out again. */
   forget(connection: Connection): void {
-    const at = this.idle.indexOf(connection);
-    if (at !== -1) this.idle.splice(at, 1);
+    this.removeIdle(connection);
     connection.destroy();
   }
 
   /** A connection's socket closed: its place goes to the next waiter. */
   closed(connection: Connection): void {
-    const at = this.idle.indexOf(connection);
-    if (at !== -1) this.idle.splice(at, 1);
+    this.removeIdle(connection);
     this.all.delete(connection);
     this.open -= 1;
     const next = this.open < this.options.maxSockets ? this.nextWaiter() : undefined;
@@ -216,6 +214,11 @@ export class ConnectionPool {
     this.waiting.clear();
     // Through the socket, so that an exchange still using one hears of the close.
     for (const connection of this.all) connection.socket.destroy();
+  }
+
+  private removeIdle(connection: Connection): void {
+    const at = this.idle.indexOf(connection);
+    if (at !== -1) this.idle.splice(at, 1);
   }
 
   private connect(): Connection {

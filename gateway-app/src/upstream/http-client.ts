@@ -1,6 +1,6 @@
 import type { BodyLimit } from "../message-body.js";
 import { type Connection, ConnectionPool, type ConnectionUser, type Waiter } from "./connection-pool.js";
-import { ResponseParser, type ResponseHead, type ResponseSink } from "./response-parser.js";
+import { INVALID_HEADER_VALUE, ResponseParser, type ResponseHead, type ResponseSink } from "./response-parser.js";
 import { UpstreamFailure, type ChunkHandler, type UpstreamResponse } from "./types.js";
 
 /** Where requests go, parsed once rather than per request. */
@@ -119,8 +119,6 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
   private connection?: Connection;
   private readonly parser = new ResponseParser(this);
   private head?: ResponseHead;
-  /** The head promise is settled (resolved with the head, or rejected). */
-  private settled = false;
   /** The answer was read to its end, or the exchange failed: the connection is released. */
   private done = false;
   /** Our bytes handed to the socket: whether the upstream may have got anything of this request. */
@@ -131,7 +129,6 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
   /** Reading paused because no reader has taken the body yet. */
   private unreadPaused = false;
   private bodyComplete = false;
-  private bodyFailure?: UpstreamFailure;
 
   constructor(
     private readonly req: HttpRequest,
@@ -154,11 +151,8 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
     pool.acquire(this);
   }
 
+  /** Never called once the exchange failed: fail() withdraws it from the pool's waiters. */
   assign(connection: Connection): void {
-    if (this.done) {
-      this.pool.release(connection, true);
-      return;
-    }
     this.connection = connection;
     connection.use(this);
     const socket = connection.socket;
@@ -203,7 +197,7 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
             pending = onChunk(queue.shift()!);
           } catch (error) {
             settle(error);
-            this.abandon();
+            this.abort();
             return;
           }
           if (pending) {
@@ -246,7 +240,7 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
           if (limit && total > limit.bytes) {
             refused = true;
             reject(limit.error());
-            this.abandon();
+            this.abort();
             return;
           }
           chunks.push(chunk);
@@ -257,6 +251,7 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
     });
   }
 
+  /** Also when the body's reader gives up on it: the connection, mid-answer, cannot be reused. */
   abort(): void {
     this.fail(new UpstreamFailure("aborted", "stopped reading"));
   }
@@ -269,7 +264,6 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
     this.status = head.status;
     this.headers = head.headers;
     this.connection?.socket.setTimeout(this.req.timeouts.idleMs);
-    this.settled = true;
     this.resolve(this);
   }
 
@@ -325,20 +319,12 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
   }
 
   onError(error: NodeJS.ErrnoException): void {
-    this.fail(
-      this.head
-        ? new UpstreamFailure("reset", "connection closed before the body was complete", { cause: error })
-        : new UpstreamFailure(this.nothingSent() ? "connect" : "reset", `${this.origin()}: ${error.code ?? error.message}`, { cause: error }),
-    );
+    this.fail(this.connectionLost(error.code ?? error.message, error));
   }
 
   onClose(): void {
-    if (this.done) return;
-    if (this.head) {
-      this.fail(new UpstreamFailure("reset", "connection closed before the body was complete"));
-      return;
-    }
-    this.fail(new UpstreamFailure(this.nothingSent() ? "connect" : "reset", `${this.origin()}: socket hang up`));
+    // No failure (and its stack trace) made for nothing.
+    if (!this.done) this.fail(this.connectionLost("socket hang up"));
   }
 
   onTimeout(): void {
@@ -373,8 +359,8 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
     this.unread = [];
     this.unreadBytes = 0;
     for (const chunk of unread) reader.chunk(chunk);
-    if (this.bodyFailure) reader.fail(this.bodyFailure);
-    else if (this.bodyComplete) reader.end();
+    if (this.bodyComplete) reader.end();
+    else if (this.failure) reader.fail(this.failure);
   }
 
   /** Pauses or resumes reading while the client holds a stream back; the idle deadline waits too. */
@@ -390,9 +376,10 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
     }
   }
 
-  /** The reader gave up on the body: the connection, mid-answer, cannot be reused. */
-  private abandon(): void {
-    this.fail(new UpstreamFailure("aborted", "stopped reading"));
+  /** The connection broke: mid-body a reset; before the head, `connect` if provably nothing was sent. */
+  private connectionLost(detail: string, cause?: unknown): UpstreamFailure {
+    if (this.head) return new UpstreamFailure("reset", "connection closed before the body was complete", { cause });
+    return new UpstreamFailure(this.nothingSent() ? "connect" : "reset", `${this.origin()}: ${detail}`, { cause });
   }
 
   /**
@@ -412,19 +399,14 @@ class Exchange implements UpstreamResponse, ResponseSink, ConnectionUser, Waiter
   private fail(failure: UpstreamFailure): void {
     if (this.done) return;
     this.done = true;
-    this.failure ??= this.beforeSending(failure);
+    this.failure = this.beforeSending(failure);
     this.cleanUp();
     this.parser.stop();
     this.pool.withdraw(this);
     this.connection?.destroy();
-    if (!this.settled) {
-      this.settled = true;
-      this.reject(this.failure);
-      return;
-    }
-    if (this.bodyComplete) return;
-    this.bodyFailure = this.failure;
-    this.reader?.fail(this.failure);
+    // Before the head, the request's promise; after it, the body's reader, now or once it attaches.
+    if (!this.head) this.reject(this.failure);
+    else this.reader?.fail(this.failure);
   }
 
   /**
@@ -463,9 +445,6 @@ function requestHead(req: HttpRequest): string {
   for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
   return `${head}\r\n`;
 }
-
-/** What node's header check refuses in a value (lib/_http_common.js checkInvalidHeaderChar): CR and LF above all. */
-const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** The first header whose value could not be sent as it is (a CR or LF would split the head). */
 function invalidHeader(headers: Readonly<Record<string, string>>): string | undefined {

@@ -7,7 +7,7 @@
 
 export interface ResponseHead {
   readonly status: number;
-  /** Lower-cased names; a repeated header's values joined with ", ". */
+  /** Lower-cased names; a repeated header's values joined with ", ", or its first kept (FIRST_WINS). */
   readonly headers: Record<string, string>;
   /** Whether the connection may carry another request once this answer is read. */
   readonly keepAlive: boolean;
@@ -38,10 +38,13 @@ const CHUNK_SIZE = /^([0-9a-fA-F]{1,12})(?:;.*)?$/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const DIGITS = /^\d{1,15}$/;
-/** What node's header check refuses in a value (lib/_http_common.js checkInvalidHeaderChar). */
-const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 /**
- * Every line of a header section, in one pass: a token, a colon, a value of what INVALID_VALUE
+ * What node's header check refuses in a value (lib/_http_common.js checkInvalidHeaderChar), CR and
+ * LF above all: in the upstream's answers, and in the requests the client writes.
+ */
+export const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+/**
+ * Every line of a header section, in one pass: a token, a colon, a value of what INVALID_HEADER_VALUE
  * allows, a line end. Linear: the value's class holds neither CR nor LF.
  */
 const HEADER_LINES = /^(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*\r\n)*$/;
@@ -161,7 +164,8 @@ export class ResponseParser {
     const end = headEnd(buffer, Math.max(0, previous - 3));
     if (end === undefined) {
       if (buffer.length > MAX_HEAD_BYTES) throw new ProtocolError(`a header section over ${MAX_HEAD_BYTES} bytes`);
-      this.partialHead = buffer === data ? Buffer.from(data) : buffer;
+      // Socket reads are fresh buffers, so the head's start is kept as a view, not copied.
+      this.partialHead = buffer;
       return data.length;
     }
     if (end.head > MAX_HEAD_BYTES) throw new ProtocolError(`a header section over ${MAX_HEAD_BYTES} bytes`);
@@ -332,7 +336,7 @@ function headerRefusal(section: string): ProtocolError {
     const colon = line.indexOf(":");
     // A line starting with whitespace continues the one before (obs-fold): refused, as RFC 9112 §5.2 allows.
     if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) return new ProtocolError(`a header line of ${JSON.stringify(line.slice(0, 40))}`);
-    if (INVALID_VALUE.test(line.slice(colon + 1)))
+    if (INVALID_HEADER_VALUE.test(line.slice(colon + 1)))
       return new ProtocolError(`a control character in the ${line.slice(0, colon).toLowerCase()} header`);
   }
   return new ProtocolError("a carriage return inside a header line");
