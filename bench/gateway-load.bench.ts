@@ -15,7 +15,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median, printTable } from "./support/measure";
-import { cpuSeconds, imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
+import { cpuSeconds, imageRuntime, memoryOf, startNode, startReferenceProxy, type Started } from "./support/processes";
 
 const ROOT = join(__dirname, "..");
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
@@ -368,7 +368,7 @@ async function runLongStreams(fresh: Fresh, upstreamUrl: string, started: Starte
   const long = await longStreamsCase(streamGateway, streams);
   const longPeak = memoryOf(streamGateway.child.pid!).peakMiB;
   // The same streams through the bare proxy: what relaying them costs any node:http proxy here.
-  const streamReference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], {
+  const streamReference = await startReferenceProxy(ROOT, {
     UPSTREAM_URL: upstreamUrl,
     REFERENCE_MAX_SOCKETS: String(STREAMS),
   });
@@ -452,7 +452,7 @@ async function main() {
     console.log(`\n${process.version}; cases: ${[...cases].join(", ")}`);
     const rows: Row[] = [];
     if (cases.has("open")) {
-      const reference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], { UPSTREAM_URL: upstreamUrl });
+      const reference = await startReferenceProxy(ROOT, { UPSTREAM_URL: upstreamUrl });
       started.push(reference);
       rows.push(...reportOpenLoop(await openLoopCase({ direct: upstream, reference, gateway: await fresh() })));
     }

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { compileRevision, cpuSeconds, imageRuntime, memoryOf, startNode, type Started } from "./support/processes";
+import { compileRevision, cpuSeconds, imageRuntime, memoryOf, startNode, startReferenceProxy, type Started } from "./support/processes";
 import { median, printTable, sequentialLatency, turnOrder } from "./support/measure";
 
 const ROOT = join(__dirname, "..");
@@ -96,7 +96,7 @@ async function main() {
     LITELLM_BASE_URL: `${upstreamUrl}/v1`,
   };
   const gateway = await startNode(image.args, gatewayEnv);
-  const reference = await startNode(["--import", "tsx", join(ROOT, "bench/support/reference-proxy.ts")], { UPSTREAM_URL: upstreamUrl });
+  const reference = await startReferenceProxy(ROOT, { UPSTREAM_URL: upstreamUrl });
   const targets: Record<string, Started> = { direct: upstream, reference, gateway };
   if (TRACING) targets.traced = await startNode(image.args, { ...gatewayEnv, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${upstreamUrl}/v1/traces` });
   if (BASELINE_REF) {
@@ -156,8 +156,12 @@ async function main() {
     // the quiet latency runs V8 has shrunk its young generation, and that regrowth (~7 MiB)
     // would read as growth. A leak shows as a rising trend across the soak, so it is sampled.
     const pause = () => new Promise((r) => setTimeout(r, 2000));
-    await load(gateway.port, 50, streamBody, 10);
-    await load(gateway.port, 50, jsonBody, 10);
+    // The reference proxy takes the same load first: its peak RSS is the floor under the gateway's.
+    for (const target of [reference, gateway]) {
+      await load(target.port, 50, streamBody, 10);
+      await load(target.port, 50, jsonBody, 10);
+    }
+    const referencePeakMiB = memoryOf(reference.child.pid!).peakMiB;
     await pause();
     const beforeSoak = memoryOf(gateway.child.pid!);
     const during: number[] = [];
@@ -216,6 +220,7 @@ async function main() {
           `${afterSoak.peakMiB.toFixed(1)} MiB`,
           afterSoak.peakMiB <= PEAK_RSS_TARGET_MIB ? "yes" : "NO",
         ],
+        ["bare node:http proxy peak RSS (same flags and load, no soak)", "(reference)", `${referencePeakMiB.toFixed(1)} MiB`, ""],
         [
           "gateway RSS before -> after soak",
           "no growth",

@@ -1,9 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { functionCosts } from "../bench/support/callgrind-functions";
 import { turnOrder } from "../bench/support/measure";
+import { startReferenceProxy } from "../bench/support/processes";
 
 describe("benchmark turns", () => {
   it("rotate the targets each round, so each takes every place once in as many rounds as there are targets", () => {
@@ -51,5 +54,27 @@ describe("callgrind function costs", () => {
     expect(costs["handler file:///app.js:1:1"]).toEqual({ name: "handler file:///app.js:1:1", self: 55, inclusive: 105 });
     expect(costs.memcpy).toEqual({ name: "memcpy", self: 50, inclusive: 50 });
     expect(costs["(JIT code without a name)"]).toMatchObject({ self: 3 });
+  });
+});
+
+describe("the reference proxy", () => {
+  it("runs in plain node with the image's node flags, not under tsx, and relays a request", async () => {
+    const upstream: Server = createServer((req, res) => res.end(`upstream saw ${req.method} ${req.url}`));
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const { port } = upstream.address() as AddressInfo;
+    const root = join(__dirname, "..");
+    const reference = await startReferenceProxy(root, { UPSTREAM_URL: `http://127.0.0.1:${port}` });
+    try {
+      const args = readFileSync(`/proc/${reference.child.pid}/cmdline`, "utf8").split("\0");
+      expect(args).toEqual(
+        expect.arrayContaining(["--max-old-space-size=256", "--max-semi-space-size=8", join(root, "bench/support/reference-proxy.mts")]),
+      );
+      expect(args).not.toContain("tsx");
+      const answer = await fetch(`http://127.0.0.1:${reference.port}/v1/models?x=1`);
+      expect(await answer.text()).toBe("upstream saw GET /v1/models?x=1");
+    } finally {
+      reference.child.kill();
+      upstream.close();
+    }
   });
 });
