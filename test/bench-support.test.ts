@@ -67,7 +67,7 @@ describe("the reference proxy", () => {
     try {
       const args = readFileSync(`/proc/${reference.child.pid}/cmdline`, "utf8").split("\0");
       expect(args).toEqual(
-        expect.arrayContaining(["--max-old-space-size=256", "--max-semi-space-size=8", join(root, "bench/support/reference-proxy.mts")]),
+        expect.arrayContaining(["--max-old-space-size=256", "--max-semi-space-size=8", join(root, "bench/support/reference-proxy.mjs")]),
       );
       expect(args).not.toContain("tsx");
       const answer = await fetch(`http://127.0.0.1:${reference.port}/v1/models?x=1`);

@@ -75,14 +75,15 @@ export function imageRuntime(
 }
 
 /**
- * The bare node:http reference proxy (reference-proxy.mts), started as the image starts gateway-app:
- * the same node flags (heap and semi-space sizes), and plain node, which strips the file's types
- * itself, rather than tsx, whose loader would count in its memory. So its figures, peak RSS
- * included, are what any node:http proxy costs on this machine: the floor under gateway-app's.
+ * The bare node:http reference proxy (reference-proxy.mjs), started as the image starts gateway-app:
+ * the same node flags (heap and semi-space sizes), and plain JavaScript in plain node, with no
+ * loader (tsx) or type stripping (node's own loads a WebAssembly compiler, ~16 MiB) counting in
+ * its memory. So its figures, peak RSS included, are what any node:http proxy costs on this
+ * machine: the floor under gateway-app's.
  */
 export function startReferenceProxy(root: string, env: Record<string, string>): Promise<Started> {
   const flags = imageRuntime(root).args.filter((arg) => arg.startsWith("--"));
-  return startNode([...flags, "--disable-warning=ExperimentalWarning", join(root, "bench/support/reference-proxy.mts")], env);
+  return startNode([...flags, join(root, "bench/support/reference-proxy.mjs")], env);
 }
 
 /**
