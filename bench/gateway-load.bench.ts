@@ -128,11 +128,9 @@ async function openLoop(port: number, rate: number, seconds: number): Promise<{ 
   let sent = 0;
   // Answers are counted, not kept as promises: 10,000 of them lived through the round, and the
   // load generator's own old-generation GC then delayed sends and reads in the middle of it.
-  let answered = 0;
   await new Promise<void>((resolve) => {
     const settle = () => {
-      answered += 1;
-      if (answered === total) resolve();
+      if (latencies.length + failed === total) resolve();
     };
     const timer = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { HttpClient, type HttpRequest, parseEndpoint } from "../src/upstream/http-client.js";
 import { UpstreamFailure } from "../src/upstream/types.js";
 import { makeCertificates } from "./support/certificates.js";
+import { sleep } from "./support/fake-upstream.js";
 
 /** A loopback server that answers each request, as it arrives, with the bytes `answer` gives. */
 interface RawUpstream {
@@ -81,7 +82,6 @@ async function send(http: HttpClient, baseUrl: string): Promise<{ status: number
   return { status: response.status, body: (await response.readAll()).toString() };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ok = (extra = "") => `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n${extra}Content-Length: 2\r\n\r\n{}`;
 
 describe("HttpClient connections", () => {

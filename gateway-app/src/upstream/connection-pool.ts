@@ -81,7 +81,6 @@ export class Connection {
   /** Keeps the connection idle for `idleMs`; it no longer holds the process open. */
   park(idleMs: number): void {
     this.user = undefined;
-    this.reused = true;
     this.socket.resume();
     this.socket.setTimeout(idleMs);
     this.socket.unref();
@@ -133,9 +132,8 @@ export class Connection {
  */
 export class ConnectionPool {
   private readonly idle: Connection[] = [];
-  private readonly all = new Set<Connection>();
   /** Open or connecting, idle ones included. */
-  private open = 0;
+  private readonly all = new Set<Connection>();
   /** A Set keeps arrival order and lets a waiter that gives up leave in O(1). */
   private readonly waiting = new Set<Waiter>();
   private readonly maxFreeSockets: number;
@@ -158,7 +156,7 @@ export class ConnectionPool {
       waiter.assign(idle);
       return;
     }
-    if (this.open < this.options.maxSockets) {
+    if (this.all.size < this.options.maxSockets) {
       waiter.assign(this.connect());
       return;
     }
@@ -204,8 +202,7 @@ export class ConnectionPool {
   closed(connection: Connection): void {
     this.removeIdle(connection);
     this.all.delete(connection);
-    this.open -= 1;
-    const next = this.open < this.options.maxSockets ? this.nextWaiter() : undefined;
+    const next = this.all.size < this.options.maxSockets ? this.nextWaiter() : undefined;
     if (next) next.assign(this.connect());
   }
 
@@ -222,7 +219,6 @@ export class ConnectionPool {
   }
 
   private connect(): Connection {
-    this.open += 1;
     const connection = new Connection(this, this.endpoint);
     this.all.add(connection);
     return connection;
