@@ -9,11 +9,12 @@
 // - concurrent 1 MiB requests to a slow model: RSS stays under the pod's 512 MiB limit, the excess
 //   is answered 429/503 (what the server answers is reported, whatever it is).
 // BENCH_CASES=open,streams,bodies (the default) picks the cases to run.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { median, printTable } from "./support/measure";
 import { cpuSeconds, imageRuntime, memoryOf, startNode, startReferenceProxy, type Started } from "./support/processes";
 
@@ -35,6 +36,7 @@ const BIG_BODIES = Number(process.env.BENCH_BIG_BODIES ?? 1000);
 const BIG_BODY_BYTES = 1_000_000;
 const POD_LIMIT_MIB = 512;
 
+const execFileAsync = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(values: number[], p: number): number {
@@ -114,57 +116,38 @@ function post(port: number, agent: http.Agent, body: string, since = performance
   });
 }
 
-/**
- * Requests at a fixed rate whatever the answers do (open loop), latency counted from the moment
- * each was due, so a slow answer cannot hide the queue behind it (no coordinated omission).
- */
-async function openLoop(port: number, rate: number, seconds: number): Promise<{ p50: number; p99: number; failed: number; achieved: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-  const body = chat("fast");
-  const total = rate * seconds;
-  const latencies: number[] = [];
-  let failed = 0;
-  const start = performance.now();
-  let sent = 0;
-  // Answers are counted, not kept as promises: 10,000 of them lived through the round, and the
-  // load generator's own old-generation GC then delayed sends and reads in the middle of it.
-  await new Promise<void>((resolve) => {
-    const settle = () => {
-      if (latencies.length + failed === total) resolve();
-    };
-    const timer = setInterval(() => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
-      for (; sent < due; sent++) {
-        post(port, agent, body, start + (sent * 1000) / rate).then(
-          (r) => {
-            if (r.status === 200) latencies.push(r.endMs);
-            else failed += 1;
-            settle();
-          },
-          () => {
-            failed += 1;
-            settle();
-          },
-        );
-      }
-      if (sent >= total) clearInterval(timer);
-    }, 1);
-  });
-  // Requests answered per second of the whole run: below `rate` when the machine could not keep up.
-  const achieved = (latencies.length + failed) / ((performance.now() - start) / 1000);
-  agent.destroy();
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed, achieved };
+interface OpenLoopRound {
+  readonly p50: number;
+  readonly p99: number;
+  readonly failed: number;
+  readonly achieved: number;
+  /** The load generator's own share of one core. */
+  readonly cpuShare: number;
 }
 
-/** Share of one core each process used while `work` ran: this one (the load generator) and the given children. */
-async function cpuShares<T>(children: Record<string, Started>, work: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
+/**
+ * Requests at a fixed rate whatever the answers do (open loop), latency counted from the moment
+ * each was due, so a slow answer cannot hide the queue behind it (no coordinated omission). The
+ * requests come from open-loop-client.mjs, its own light process (why, there).
+ */
+async function openLoop(port: number, rate: number, seconds: number): Promise<OpenLoopRound> {
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    [join(__dirname, "support/open-loop-client.mjs"), String(port), String(rate), String(seconds)],
+    {
+      env: { ...process.env, OPEN_LOOP_BODY: chat("fast") },
+    },
+  );
+  return JSON.parse(stdout) as OpenLoopRound;
+}
+
+/** One open-loop round against `port`, with the share of one core the generator and each given child used meanwhile. */
+async function openLoopWithCpu(port: number, children: Record<string, Started>): Promise<{ result: OpenLoopRound; cpu: Record<string, number> }> {
   const wall = performance.now();
-  const own = process.cpuUsage();
   const before = Object.fromEntries(Object.entries(children).map(([name, c]) => [name, cpuSeconds(c.child.pid!)]));
-  const result = await work();
+  const result = await openLoop(port, RATE, OPEN_LOOP_SECONDS);
   const seconds = (performance.now() - wall) / 1000;
-  const used = process.cpuUsage(own);
-  const cpu: Record<string, number> = { "load generator": (used.user + used.system) / 1e6 / seconds };
+  const cpu: Record<string, number> = { "load generator": result.cpuShare };
   for (const [name, c] of Object.entries(children)) cpu[name] = (cpuSeconds(c.child.pid!) - before[name]) / seconds;
   return { result, cpu };
 }
@@ -175,14 +158,13 @@ async function cpuShares<T>(children: Record<string, Started>, work: () => Promi
  * round so the machine's noise falls on all alike.
  */
 async function openLoopCase(targets: { direct: Started; reference: Started; gateway: Started }) {
-  type Round = Awaited<ReturnType<typeof openLoop>>;
   for (const target of Object.values(targets)) await openLoop(target.port, RATE, OPEN_LOOP_WARM_UP_SECONDS);
-  const rounds: Record<keyof typeof targets, Round>[] = [];
+  const rounds: Record<keyof typeof targets, OpenLoopRound>[] = [];
   const cpu: Record<string, number>[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const direct = await openLoop(targets.direct.port, RATE, OPEN_LOOP_SECONDS);
     const reference = await openLoop(targets.reference.port, RATE, OPEN_LOOP_SECONDS);
-    const g = await cpuShares({ upstream: targets.direct, gateway: targets.gateway }, () => openLoop(targets.gateway.port, RATE, OPEN_LOOP_SECONDS));
+    const g = await openLoopWithCpu(targets.gateway.port, { upstream: targets.direct, gateway: targets.gateway });
     rounds.push({ direct, reference, gateway: g.result });
     cpu.push(g.cpu);
   }

@@ -1,12 +1,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { execFile } from "node:child_process";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { functionCosts } from "../bench/support/callgrind-functions";
 import { turnOrder } from "../bench/support/measure";
 import { startReferenceProxy } from "../bench/support/processes";
+
+const execFileAsync = promisify(execFile);
 
 describe("benchmark turns", () => {
   it("rotate the targets each round, so each takes every place once in as many rounds as there are targets", () => {
@@ -76,5 +80,73 @@ describe("the reference proxy", () => {
       reference.child.kill();
       upstream.close();
     }
+  });
+});
+
+describe("the open loop's load generator", () => {
+  const client = join(__dirname, "../bench/support/open-loop-client.mjs");
+
+  async function serve(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<{ server: Server; port: number }> {
+    const server = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => (body += chunk));
+      req.on("end", () => handler(req, body, res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { server, port: (server.address() as AddressInfo).port };
+  }
+
+  async function run(port: number, args: string[] = [String(port), "100", "1"]) {
+    const { stdout } = await execFileAsync(process.execPath, [client, ...args], { env: { ...process.env, OPEN_LOOP_BODY: '{"model":"fast"}' } });
+    return JSON.parse(stdout) as { p50: number; p99: number; answered: number; failed: number; achieved: number; cpuShare: number };
+  }
+
+  it("sends the body at the rate asked, reads answers framed by length or chunks, and counts other statuses as failures", async () => {
+    let seen = 0;
+    const bodies = new Set<string>();
+    const { server, port } = await serve((req, body, res) => {
+      const n = ++seen;
+      bodies.add(`${req.method} ${req.url} ${req.headers["content-type"]} ${body}`);
+      // Answered after 20 ms: every latency includes it.
+      setTimeout(() => {
+        if (n % 5 === 0) res.writeHead(503, { "content-length": "2" }).end("no");
+        else if (n % 2 === 0)
+          res.write('{"chunked"', () => res.end(":true}")); // written before its end: node frames it chunked
+        else res.writeHead(200, { "content-length": "2" }).end("ok");
+      }, 20);
+    });
+    try {
+      const result = await run(port);
+      expect([...bodies]).toEqual(['POST /v1/chat/completions application/json {"model":"fast"}']);
+      expect(result.answered + result.failed).toBe(100);
+      expect(result.failed).toBe(20);
+      expect(result.p50).toBeGreaterThanOrEqual(20);
+      expect(result.achieved).toBeGreaterThan(80);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("counts a request whose connection breaks as failed, and ends", async () => {
+    let seen = 0;
+    const { server, port } = await serve((_req, _body, res) => {
+      seen += 1;
+      if (seen % 10 === 0) res.socket?.destroy();
+      else res.writeHead(200, { "content-length": "2", connection: seen % 3 === 0 ? "close" : "keep-alive" }).end("ok");
+    });
+    try {
+      const result = await run(port);
+      expect(result).toMatchObject({ answered: 90, failed: 10 });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("refuses arguments that are not whole numbers, naming them", async () => {
+    await expect(run(1, ["8080", "fast", "1"])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("usage: node open-loop-client.mjs <port> <rate per second> <seconds>"),
+    });
   });
 });
