@@ -97,7 +97,7 @@ describe("the open loop's load generator", () => {
     return { server, port: (server.address() as AddressInfo).port };
   }
 
-  async function run(port: number, args: string[] = [String(port), "100", "1"]) {
+  async function run(port: number, args: string[] = [String(port), "100", "1", "0"]) {
     const { stdout } = await execFileAsync(process.execPath, [client, ...args], { env: { ...process.env, OPEN_LOOP_BODY: '{"model":"fast"}' } });
     return JSON.parse(stdout) as { p50: number; p99: number; answered: number; failed: number; achieved: number; cpuShare: number };
   }
@@ -143,10 +143,27 @@ describe("the open loop's load generator", () => {
     }
   });
 
+  it("leaves the warm-up's answers out of the latencies, and times the seconds after it", async () => {
+    let seen = 0;
+    // The warm-up's 100 requests (1 s at 100/s) include the 50 slow ones.
+    const { server, port } = await serve((_req, _body, res) => {
+      const slow = ++seen <= 50;
+      setTimeout(() => res.writeHead(200, { "content-length": "2" }).end("ok"), slow ? 200 : 0);
+    });
+    try {
+      const result = await run(port, [String(port), "100", "1", "1"]);
+      expect(seen).toBe(200);
+      expect(result).toMatchObject({ answered: 100, failed: 0 });
+      expect(result.p99).toBeLessThan(200);
+    } finally {
+      server.close();
+    }
+  });
+
   it("refuses arguments that are not whole numbers, naming them", async () => {
     await expect(run(1, ["8080", "fast", "1"])).rejects.toMatchObject({
       code: 2,
-      stderr: expect.stringContaining("usage: node open-loop-client.mjs <port> <rate per second> <seconds>"),
+      stderr: expect.stringContaining("usage: node open-loop-client.mjs <port> <rate per second> <seconds> [<warm-up seconds>]"),
     });
   });
 });

@@ -6,21 +6,26 @@
 // In production the gateway's client is Kong (nginx). Plain JavaScript in plain node, as the
 // reference proxy, so no loader runs in the process that times the requests.
 //
-// node open-loop-client.mjs <port> <rate per second> <seconds>
+// node open-loop-client.mjs <port> <rate per second> <seconds> [<warm-up seconds>, default 1]
 //   OPEN_LOOP_BODY  the JSON body POSTed to OPEN_LOOP_PATH (default /v1/chat/completions)
-// Prints one JSON line: latency p50 and p99 in ms, counted from the moment each request was due
-// (a slow answer cannot hide the requests queued behind it), requests answered other than 200 or
-// lost with their connection, the rate answered, and this process's share of one core.
+// The warm-up runs at the same rate on the same connections and is not timed: a fresh process's
+// first requests ran its code cold and opened its connections, and in every round the slowest
+// run of requests was its first 10-20 ms. Prints one JSON line, for the timed seconds: latency p50
+// and p99 in ms, counted from the moment each request was due (a slow answer cannot hide the
+// requests queued behind it), requests answered other than 200 or lost with their connection (the
+// warm-up's included), the rate answered, and this process's share of one core.
 import net from "node:net";
 
-const [port, rate, seconds] = process.argv.slice(2).map(Number);
-if (![port, rate, seconds].every((n) => Number.isInteger(n) && n > 0)) {
-  console.error("usage: node open-loop-client.mjs <port> <rate per second> <seconds> (whole numbers above 0)");
+const [port, rate, seconds, warmUpSeconds = 1] = process.argv.slice(2).map(Number);
+if (![port, rate, seconds].every((n) => Number.isInteger(n) && n > 0) || !(Number.isInteger(warmUpSeconds) && warmUpSeconds >= 0)) {
+  console.error(
+    "usage: node open-loop-client.mjs <port> <rate per second> <seconds> [<warm-up seconds>] (whole numbers, all but the warm-up above 0)",
+  );
   process.exit(2);
 }
 const body = process.env.OPEN_LOOP_BODY ?? "{}";
 const path = process.env.OPEN_LOOP_PATH ?? "/v1/chat/completions";
-const request = Buffer.from(
+const requestBytes = Buffer.from(
   `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
 );
@@ -28,39 +33,41 @@ const request = Buffer.from(
 const MAX_CONNECTIONS = 512;
 const HEAD_END = Buffer.from("\r\n\r\n");
 
-const total = rate * seconds;
-const latencies = new Float64Array(total);
+const warmUp = rate * warmUpSeconds;
+const total = warmUp + rate * seconds;
+const latencies = new Float64Array(total - warmUp);
 let answered = 0;
+let warmedUp = 0;
 let failed = 0;
 let open = 0;
 const idle = [];
-/** Due times of requests that found every connection busy. */
+/** Requests (by their place in the schedule) that found every connection busy. */
 const waiting = [];
 
 /** One keep-alive connection and the answer it is reading. */
 function connect() {
   open += 1;
-  const conn = { socket: net.connect({ host: "127.0.0.1", port, noDelay: true }), due: undefined, received: undefined };
+  const conn = { socket: net.connect({ host: "127.0.0.1", port, noDelay: true }), request: undefined, received: undefined };
   conn.socket.on("data", (data) => receive(conn, data));
   conn.socket.on("error", () => {});
   conn.socket.on("close", () => {
     open -= 1;
     const at = idle.indexOf(conn);
     if (at >= 0) idle.splice(at, 1);
-    if (conn.due !== undefined) settle(conn, undefined);
+    if (conn.request !== undefined) settle(conn, undefined);
     if (waiting.length > 0) send(connect(), waiting.shift());
   });
   return conn;
 }
 
-function send(conn, due) {
-  conn.due = due;
+function send(conn, request) {
+  conn.request = request;
   conn.received = undefined;
-  conn.socket.write(request);
+  conn.socket.write(requestBytes);
 }
 
 function receive(conn, data) {
-  if (conn.due === undefined) return conn.socket.destroy();
+  if (conn.request === undefined) return conn.socket.destroy();
   conn.received = conn.received === undefined ? data : Buffer.concat([conn.received, data]);
   const answer = complete(conn.received);
   if (answer === undefined) return;
@@ -98,30 +105,36 @@ function chunkedEnd(bytes, at) {
 }
 
 function settle(conn, status) {
-  const ms = performance.now() - conn.due;
-  conn.due = undefined;
-  if (status === 200) latencies[answered++] = ms;
-  else failed += 1;
-  if (answered + failed === total) finish();
+  const request = conn.request;
+  conn.request = undefined;
+  if (status !== 200) failed += 1;
+  else if (request < warmUp) warmedUp += 1;
+  else latencies[answered++] = performance.now() - dueTime(request);
+  if (warmedUp + answered + failed === total) finish();
 }
 
-const cpuBefore = process.cpuUsage();
+/** When the schedule has a request go out. */
+function dueTime(request) {
+  return start + (request * 1000) / rate;
+}
+
 const start = performance.now();
+let timedFrom = warmUp === 0 ? { at: start, cpu: process.cpuUsage() } : undefined;
 let sent = 0;
 const timer = setInterval(() => {
   const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
   for (; sent < due; sent++) {
-    const at = start + (sent * 1000) / rate;
+    if (sent === warmUp) timedFrom ??= { at: performance.now(), cpu: process.cpuUsage() };
     const conn = idle.pop() ?? (open < MAX_CONNECTIONS ? connect() : undefined);
-    if (conn === undefined) waiting.push(at);
-    else send(conn, at);
+    if (conn === undefined) waiting.push(sent);
+    else send(conn, sent);
   }
   if (sent >= total) clearInterval(timer);
 }, 1);
 
 function finish() {
-  const wallSeconds = (performance.now() - start) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
+  const wallSeconds = (performance.now() - timedFrom.at) / 1000;
+  const cpu = process.cpuUsage(timedFrom.cpu);
   const sorted = latencies.subarray(0, answered).sort();
   const percentile = (p) => (answered === 0 ? null : sorted[Math.min(answered - 1, Math.ceil((p / 100) * answered) - 1)]);
   const result = {
@@ -129,7 +142,7 @@ function finish() {
     p99: percentile(99),
     answered,
     failed,
-    achieved: (answered + failed) / wallSeconds,
+    achieved: (total - warmUp) / wallSeconds,
     cpuShare: (cpu.user + cpu.system) / 1e6 / wallSeconds,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
