@@ -5,9 +5,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { Gauge, Histogram, Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { functionCosts } from "../bench/support/callgrind-functions";
-import { turnOrder } from "../bench/support/measure";
+import { metricSample, turnOrder } from "../bench/support/measure";
 import { startReferenceProxy } from "../bench/support/processes";
 
 const execFileAsync = promisify(execFile);
@@ -165,5 +166,23 @@ describe("the open loop's load generator", () => {
       code: 2,
       stderr: expect.stringContaining("usage: node open-loop-client.mjs <port> <rate per second> <seconds> [<warm-up seconds>]"),
     });
+  });
+});
+
+describe("metricSample", () => {
+  it("reads one labelled series of prom-client's own exposition, and 0 for one not yet observed", async () => {
+    const registry = new Registry();
+    // As prom-client's lib/metrics/gc.js declares nodejs_gc_duration_seconds, which bench:load reads.
+    const gc = new Histogram({ name: "nodejs_gc_duration_seconds", help: "h", labelNames: ["kind"], buckets: [0.001, 0.01], registers: [registry] });
+    gc.observe({ kind: "minor" }, 0.0004);
+    gc.observe({ kind: "major" }, 0.007);
+    gc.observe({ kind: "major" }, 0.013);
+    new Gauge({ name: "gateway_streams_in_flight", help: "h", registers: [registry] }).set(42);
+    const text = await registry.metrics();
+    expect(metricSample(text, 'nodejs_gc_duration_seconds_count{kind="major"}')).toBe(2);
+    expect(metricSample(text, 'nodejs_gc_duration_seconds_sum{kind="major"}')).toBeCloseTo(0.02, 10);
+    expect(metricSample(text, 'nodejs_gc_duration_seconds_count{kind="minor"}')).toBe(1);
+    expect(metricSample(text, "gateway_streams_in_flight")).toBe(42);
+    expect(metricSample(text, 'nodejs_gc_duration_seconds_count{kind="incremental"}')).toBe(0);
   });
 });

@@ -111,3 +111,13 @@ export async function sequentialLatency(ports: Record<string, number>, options: 
   // The first tenth warms connections and code paths.
   return Object.fromEntries(Object.entries(times).map(([name, t]) => [name, median(t.slice(Math.floor(samples / 10)))]));
 }
+
+/**
+ * One sample's value in a Prometheus text exposition: `series` is the name with its labels as
+ * exposed (`name_count{kind="major"}`). 0 when absent: a labelled series appears only once
+ * something was observed under those labels.
+ */
+export function metricSample(text: string, series: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
