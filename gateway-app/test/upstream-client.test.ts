@@ -13,8 +13,8 @@ import { sleep } from "./support/fake-upstream.js";
 /** A loopback server that answers each request, as it arrives, with the bytes `answer` gives. */
 interface RawUpstream {
   readonly url: string;
-  /** Connections accepted, and how long each stayed open (ms; undefined while open). */
-  readonly connections: { openedAt: number; lifetimeMs?: number }[];
+  /** Connections accepted, how long each stayed open (ms; undefined while open), and the requests each carried. */
+  readonly connections: { openedAt: number; lifetimeMs?: number; requests: number }[];
   /** Request heads received, in order. */
   readonly heads: string[];
   close(): void;
@@ -31,7 +31,7 @@ function rawUpstream(answer: (index: number) => string): Promise<RawUpstream> {
   const connections: RawUpstream["connections"] = [];
   const heads: string[] = [];
   const server = net.createServer((socket) => {
-    const record: { openedAt: number; lifetimeMs?: number } = { openedAt: Date.now() };
+    const record: RawUpstream["connections"][number] = { openedAt: Date.now(), requests: 0 };
     connections.push(record);
     socket.on("close", () => (record.lifetimeMs = Date.now() - record.openedAt));
     let pending = Buffer.alloc(0);
@@ -45,6 +45,7 @@ function rawUpstream(answer: (index: number) => string): Promise<RawUpstream> {
         if (pending.length < end + 4 + length) return;
         pending = pending.subarray(end + 4 + length);
         heads.push(head);
+        record.requests += 1;
         socket.write(answer(heads.length - 1));
       }
     });
@@ -121,6 +122,23 @@ describe("HttpClient connections", () => {
     expect(hinted.connections[0].lifetimeMs).toBeGreaterThanOrEqual(900);
     expect(hinted.connections[0].lifetimeMs).toBeLessThan(1600);
     expect(plain.connections[0].lifetimeMs).toBeLessThan(1000);
+  });
+
+  it("keeps every connection a burst opened in turn while traffic reaches each within the idle timeout, then lets them go", async () => {
+    const upstream = await rawUpstream(() => ok());
+    const http = client(400);
+    await Promise.all([0, 1, 2, 3].map(() => send(http, upstream.url)));
+    expect(upstream.connections.length).toBe(4);
+    // One request at a time, every 60 ms for 1.2 s: each of the four comes round every 240 ms.
+    for (let i = 0; i < 20; i++) {
+      await send(http, upstream.url);
+      await sleep(60);
+    }
+    expect(upstream.connections.length).toBe(4);
+    expect(upstream.connections.map((c) => c.lifetimeMs)).toEqual([undefined, undefined, undefined, undefined]);
+    for (const connection of upstream.connections) expect(connection.requests).toBeGreaterThanOrEqual(5);
+    await sleep(700);
+    for (const connection of upstream.connections) expect(connection.lifetimeMs).toBeGreaterThan(1200);
   });
 
   it("does not reuse a connection whose answer came before the request body was all written", async () => {
