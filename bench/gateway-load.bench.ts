@@ -26,8 +26,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 // reaches V8's first limit after 5-16 s of this load: one Mark-Compact (a 5-9 ms pause after
 // 9-15 ms of marking steps; by its timing, the "stall ~8 s after start" of earlier runs), which
 // set the p99 of whichever round it fell in. After it one comes about every 75 s at this rate
-// (the old generation grows ~35 bytes per request), each a 13-25 ms pause. A pod serves for
-// hours, and the rounds measure it warm; the table reports the Mark-Compacts that fall in them.
+// (the old generation grows ~35 bytes per request), each a 2-5 ms pause since the upstream pool
+// stopped churning connections (13-25 ms before). A pod serves for hours, and the rounds measure
+// it warm; the table reports the Mark-Compacts that fall in them.
 const OPEN_LOOP_WARM_UP_SECONDS = Number(process.env.BENCH_OPEN_LOOP_WARM_UP_SECONDS ?? 20);
 // Each round's generator, a fresh process, first sends this long untimed (why, in open-loop-client.mjs).
 const ROUND_WARM_UP_SECONDS = 1;

@@ -133,7 +133,7 @@ export class Connection {
  * bottom idle until the 4 s timeout closed them and the next burst opened new ones: ~12 new
  * connections a second at a steady 2,000 req/s, whose dead sockets (old by then) cost each
  * Mark-Compact 10-19 ms of weak-handle processing in a 13-25 ms pause; without the churn those
- * pauses were 3-5 ms. A reused socket is never idle longer than the idle timeout either way.
+ * pauses were 2-5 ms. A reused socket is never idle longer than the idle timeout either way.
  */
 export class ConnectionPool {
   private readonly idle: Connection[] = [];
